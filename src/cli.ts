@@ -1,0 +1,165 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SingleBar } from 'cli-progress';
+import { Command, InvalidArgumentError } from 'commander';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { migrateDatabase, openDatabase } from './db/connection.js';
+import { type ApiKeyScope, apiKeyScopes } from './db/schema.js';
+import { renderOpenApi } from './http/openapi.js';
+import { startServer } from './server.js';
+import { ingestFiles, listIngestibleFiles } from './services/ingest-files.js';
+import { seed } from './services/seed.js';
+
+/** The committed OpenAPI document, relative to the repository root. */
+const openApiPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../openapi/openapi.json');
+
+/** An app for one command: no request logs, the configured database. */
+function commandApp() {
+  return buildApp(loadConfig(), { logger: false });
+}
+
+function parseScopes(value: string): ApiKeyScope[] {
+  const scopes = value.split(',').map((scope) => scope.trim());
+  const unknown = scopes.filter((scope) => !(apiKeyScopes as readonly string[]).includes(scope));
+  if (unknown.length)
+    throw new InvalidArgumentError(`unknown scope ${unknown.join(', ')}; use ${apiKeyScopes.join(', ')}`);
+  return scopes as ApiKeyScope[];
+}
+
+function parseId(value: string): number {
+  if (!/^[1-9][0-9]*$/.test(value)) throw new InvalidArgumentError('expected a key id such as 3');
+  return Number(value);
+}
+
+const program = new Command('gazette')
+  .description('Gazette: a REST content service for news and analysis articles.')
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('serve the HTTP API (migrates first; seeds an empty database unless SEED_ON_EMPTY=false)')
+  .action(async () => {
+    await startServer(loadConfig());
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations and exit')
+  .action(() => {
+    const config = loadConfig();
+    const db = openDatabase(config.databasePath);
+    migrateDatabase(db);
+    db.$client.close();
+    console.log(`migrations applied to ${config.databasePath}`);
+  });
+
+program
+  .command('seed')
+  .description('ingest the sample articles in seeds/ (already present ones count as duplicates)')
+  .action(async () => {
+    const app = await commandApp();
+    const summary = await seed(app.services.ingest);
+    await app.close();
+    console.log(
+      `seeded: ${summary.created} created, ${summary.duplicate} duplicate, ${summary.rejected.length} rejected`,
+    );
+    for (const { file, reason } of summary.rejected) console.error(`  ${file}: ${reason}`);
+    if (summary.rejected.length) process.exitCode = 1;
+  });
+
+program
+  .command('ingest')
+  .description('ingest raw articles from files or directories (.txt, .html, .json)')
+  .argument('<paths...>', 'files or directories')
+  .action(async (paths: string[]) => {
+    const app = await commandApp();
+    const files = await listIngestibleFiles(paths);
+    const bar = new SingleBar({ format: 'ingesting [{bar}] {value}/{total} {file}', stream: process.stderr });
+    bar.start(files.length, 0, { file: '' });
+    const summary = await ingestFiles(app.services.ingest, files, (file) =>
+      bar.increment({ file: path.basename(file) }),
+    );
+    bar.stop();
+    await app.close();
+    console.log(
+      `${summary.created} created, ${summary.duplicate} duplicate, ${summary.rejected.length} rejected`,
+    );
+    for (const { file, reason } of summary.rejected) console.error(`rejected ${file}: ${reason}`);
+    if (summary.rejected.length) process.exitCode = 1;
+  });
+
+program
+  .command('reparse')
+  .description('re-run the current parser over every stored raw payload and update articles in place')
+  .action(async () => {
+    const app = await commandApp();
+    const result = await app.services.ingest.reparseAll();
+    await app.close();
+    console.log(`${result.updated} articles updated, ${result.failed.length} failed`);
+    for (const { ingestId, reason } of result.failed) console.error(`ingest ${ingestId}: ${reason}`);
+    if (result.failed.length) process.exitCode = 1;
+  });
+
+const keys = program.command('keys').description('manage API keys');
+keys
+  .command('create')
+  .description('create a key; it is printed once and never shown again')
+  .requiredOption('--name <name>', 'who or what the key is for')
+  .option('--scopes <scopes>', `comma-separated: ${apiKeyScopes.join(', ')}`, parseScopes, [
+    'ingest',
+  ] as ApiKeyScope[])
+  .action(async (options: { name: string; scopes: ApiKeyScope[] }) => {
+    const app = await commandApp();
+    const { id, key } = await app.services.apiKeys.createKey(options.name, options.scopes);
+    await app.close();
+    console.log(`key ${id} (${options.scopes.join(', ')}): ${key}`);
+  });
+keys
+  .command('list')
+  .description('list keys (never the secrets)')
+  .action(async () => {
+    const app = await commandApp();
+    const records = await app.services.apiKeys.listKeys();
+    await app.close();
+    for (const record of records) {
+      const state = record.revoked_at ? `revoked ${record.revoked_at}` : 'active';
+      console.log(`${record.id}\t${record.prefix}…\t${record.name}\t${record.scopes.join(',')}\t${state}`);
+    }
+  });
+keys
+  .command('revoke')
+  .description('revoke a key by id')
+  .argument('<id>', 'the key id from `keys list`', parseId)
+  .action(async (id: number) => {
+    const app = await commandApp();
+    try {
+      await app.services.apiKeys.revokeKey(id);
+      console.log(`key ${id} revoked`);
+    } finally {
+      await app.close();
+    }
+  });
+
+program
+  .command('openapi')
+  .description('write the OpenAPI document to openapi/openapi.json')
+  .action(async () => {
+    const app = await buildApp({ ...loadConfig(), databasePath: ':memory:' }, { logger: false });
+    await mkdir(path.dirname(openApiPath), { recursive: true });
+    await writeFile(openApiPath, renderOpenApi(app));
+    await app.close();
+    console.log(`wrote ${path.relative(process.cwd(), openApiPath)}`);
+  });
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  // Expected failures (bad configuration, a client-side mistake) are one clear line, not a stack trace.
+  if (error instanceof ConfigError || (error instanceof Error && 'status' in error)) {
+    console.error(`gazette: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((value) => value === 'true' || value === '1');
+
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/** The environment Gazette reads, each variable with its default (SPEC §6). */
+const environmentSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^file:.+/, 'must look like file:./data/gazette.db or file::memory:')
+    .default('file:./data/gazette.db'),
+  LOG_LEVEL: logLevel.default('info'),
+  SEED_ON_EMPTY: booleanFlag.default(true),
+  API_KEYS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((key) => key.trim())
+        .filter((key) => key.length > 0),
+    )
+    .refine((keys) => keys.every((key) => key.length >= 16), 'each key must be at least 16 characters'),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(5 * 1024 * 1024),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(0),
+  TRUST_PROXY: booleanFlag.default(false),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Path of the SQLite file, or `:memory:`. */
+  databasePath: string;
+  logLevel: z.infer<typeof logLevel>;
+  seedOnEmpty: boolean;
+  apiKeys: string[];
+  bodyLimitBytes: number;
+  /** Requests per minute per client; 0 turns rate limiting off. */
+  rateLimitPerMinute: number;
+  trustProxy: boolean;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads the configuration once; a bad value throws a ConfigError naming the variable. */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const result = environmentSchema.safeParse(environment);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const variable = String(issue.path[0]);
+    throw new ConfigError(`invalid ${variable}=${JSON.stringify(environment[variable])}: ${issue.message}`);
+  }
+  const env = result.data;
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    databasePath: env.DATABASE_URL.slice('file:'.length),
+    logLevel: env.LOG_LEVEL,
+    seedOnEmpty: env.SEED_ON_EMPTY,
+    apiKeys: env.API_KEYS,
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    trustProxy: env.TRUST_PROXY,
+  };
+}

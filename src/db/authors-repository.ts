@@ -1,0 +1,15 @@
+import type { Author } from '../services/model.js';
+import type { Db } from './connection.js';
+import { createNamedRepository } from './named-repository.js';
+
+export function createAuthorsRepository(db: Db) {
+  const named = createNamedRepository<Author>(db, {
+    table: 'authors',
+    extraColumns: ', x.bio',
+    linkTable: 'article_authors',
+    linkColumn: 'author_id',
+  });
+  return { listAuthors: named.list, findAuthor: named.find };
+}
+
+export type AuthorsRepository = ReturnType<typeof createAuthorsRepository>;

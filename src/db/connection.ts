@@ -1,0 +1,58 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from './schema.js';
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+/** Resolved from this module, not the working directory, so `gazette` works from anywhere. */
+export const migrationsFolder = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../migrations',
+);
+
+export function openDatabase(databasePath: string): Db {
+  if (databasePath !== ':memory:') mkdirSync(path.dirname(path.resolve(databasePath)), { recursive: true });
+  const sqlite = new Database(databasePath);
+  // WAL lets readers run beside the one writer; synchronous=FULL makes each commit durable when it
+  // returns (NORMAL could lose the last commits on power loss, and an acknowledged ingest must not vanish).
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  return drizzle(sqlite, { schema });
+}
+
+/** Applies every pending migration in one transaction; all-or-nothing. */
+export function migrateDatabase(db: Db): void {
+  migrate(db, { migrationsFolder });
+}
+
+/** Whether the database answers, and whether every migration in the folder has been applied to it. */
+export function checkDatabase(db: Db): { reachable: boolean; migrationsCurrent: boolean } {
+  try {
+    db.$client.prepare('SELECT 1').get();
+  } catch {
+    return { reachable: false, migrationsCurrent: false };
+  }
+  try {
+    const latest = readJournal().entries.at(-1);
+    const applied = db.$client.prepare('SELECT max(created_at) FROM __drizzle_migrations').pluck().get() as
+      | number
+      | null;
+    return {
+      reachable: true,
+      migrationsCurrent: !latest || (applied !== null && Number(applied) >= latest.when),
+    };
+  } catch {
+    // No migrations table yet: nothing has been applied.
+    return { reachable: true, migrationsCurrent: false };
+  }
+}
+
+function readJournal(): { entries: { when: number }[] } {
+  return JSON.parse(readFileSync(path.join(migrationsFolder, 'meta/_journal.json'), 'utf8'));
+}

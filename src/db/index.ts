@@ -1,0 +1,19 @@
+import { createApiKeysRepository } from './api-keys-repository.js';
+import { createArticlesRepository } from './articles-repository.js';
+import { createAuthorsRepository } from './authors-repository.js';
+import type { Db } from './connection.js';
+import { createIngestRepository } from './ingest-repository.js';
+import { createTagsRepository } from './tags-repository.js';
+
+/** Every query Gazette runs, grouped by resource; services receive this and never see SQL. */
+export function createRepositories(db: Db) {
+  return {
+    articles: createArticlesRepository(db),
+    authors: createAuthorsRepository(db),
+    tags: createTagsRepository(db),
+    ingest: createIngestRepository(db),
+    apiKeys: createApiKeysRepository(db),
+  };
+}
+
+export type Repositories = ReturnType<typeof createRepositories>;

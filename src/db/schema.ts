@@ -1,0 +1,185 @@
+import { sql } from 'drizzle-orm';
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const timestamps = {
+  createdAt: text('created_at').notNull(),
+  updatedAt: text('updated_at').notNull(),
+};
+
+export const articles = sqliteTable(
+  'articles',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    slug: text('slug').notNull(),
+    title: text('title').notNull(),
+    subtitle: text('subtitle'),
+    excerpt: text('excerpt').notNull(),
+    bodyText: text('body_text').notNull(),
+    bodyHtml: text('body_html').notNull(),
+    /** JSON array of {caption, credit, date}. */
+    images: text('images', { mode: 'json' }).$type<ArticleImage[]>().notNull(),
+    language: text('language'),
+    wordCount: integer('word_count').notNull(),
+    readingTimeMinutes: integer('reading_time_minutes').notNull(),
+    /** ISO 8601 UTC; timestamps are stored as text so they sort and compare as written. */
+    publishedAt: text('published_at'),
+    /** published_at with unknown dates as '' (below every real date), so NULLs stay inside index ranges. */
+    publishedSort: text('published_sort')
+      .notNull()
+      .generatedAlwaysAs(sql`coalesce(published_at, '')`, { mode: 'virtual' }),
+    sourceUrl: text('source_url'),
+    contentHash: text('content_hash').notNull(),
+    simhash: text('simhash').notNull(),
+    ...timestamps,
+  },
+  (table) => [
+    uniqueIndex('articles_slug_unique').on(table.slug),
+    uniqueIndex('articles_source_url_unique').on(table.sourceUrl),
+    uniqueIndex('articles_content_hash_unique').on(table.contentHash),
+    // Keyset pagination walks (published_at, id) with unknown dates last in the default newest-first
+    // order; the expression keeps NULLs inside a range scan, so page 1,000 costs what page 1 does.
+    index('articles_published_sort_id').on(table.publishedSort, table.id),
+    index('articles_language_published_sort_id').on(table.language, table.publishedSort, table.id),
+  ],
+);
+
+export interface ArticleImage {
+  caption: string;
+  credit: string | null;
+  date: string | null;
+}
+
+export const authors = sqliteTable(
+  'authors',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    /** Case- and accent-folded name: two spellings of one person are one author. */
+    nameKey: text('name_key').notNull(),
+    bio: text('bio'),
+    ...timestamps,
+  },
+  (table) => [
+    uniqueIndex('authors_slug_unique').on(table.slug),
+    uniqueIndex('authors_name_key_unique').on(table.nameKey),
+    index('authors_name').on(table.name),
+  ],
+);
+
+export const tags = sqliteTable(
+  'tags',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    ...timestamps,
+  },
+  (table) => [uniqueIndex('tags_slug_unique').on(table.slug), index('tags_name').on(table.name)],
+);
+
+export const articleAuthors = sqliteTable(
+  'article_authors',
+  {
+    articleId: integer('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    authorId: integer('author_id')
+      .notNull()
+      .references(() => authors.id, { onDelete: 'restrict' }),
+    /** Byline order, from 0. */
+    position: integer('position').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.articleId, table.authorId] }),
+    index('article_authors_author_article').on(table.authorId, table.articleId),
+  ],
+);
+
+export const articleTags = sqliteTable(
+  'article_tags',
+  {
+    articleId: integer('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    tagId: integer('tag_id')
+      .notNull()
+      .references(() => tags.id, { onDelete: 'restrict' }),
+    position: integer('position').notNull(),
+    /** True when Gazette derived the tag instead of the source naming it. */
+    derived: integer('derived', { mode: 'boolean' }).notNull().default(false),
+  },
+  (table) => [
+    primaryKey({ columns: [table.articleId, table.tagId] }),
+    index('article_tags_tag_article').on(table.tagId, table.articleId),
+  ],
+);
+
+/**
+ * The four 16-bit bands of each article's simhash. Two hashes within 3 bits of each other share at
+ * least one band exactly, so near-duplicate candidates come from an index lookup, not a full scan.
+ */
+export const articleSimhashBands = sqliteTable(
+  'article_simhash_bands',
+  {
+    /** band number × 65536 + the band's 16 bits. */
+    band: integer('band').notNull(),
+    articleId: integer('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+  },
+  (table) => [
+    primaryKey({ columns: [table.band, table.articleId] }),
+    index('article_simhash_bands_article').on(table.articleId),
+  ],
+);
+
+export const ingestStatuses = ['created', 'duplicate', 'updated', 'rejected'] as const;
+export type IngestStatus = (typeof ingestStatuses)[number];
+
+export const ingests = sqliteTable(
+  'ingests',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    receivedAt: text('received_at').notNull(),
+    contentType: text('content_type').notNull(),
+    sourceUrl: text('source_url'),
+    /** The payload exactly as received, so articles can be re-parsed when the parser improves. */
+    raw: blob('raw', { mode: 'buffer' }).notNull(),
+    rawSha256: text('raw_sha256').notNull(),
+    /** The JSON ingest request without `raw` (explicit tags, authors, dates), kept for re-parsing. */
+    overrides: text('overrides', { mode: 'json' }).$type<Record<string, unknown>>(),
+    status: text('status', { enum: ingestStatuses }).notNull(),
+    articleId: integer('article_id').references(() => articles.id, { onDelete: 'set null' }),
+    duplicateOf: integer('duplicate_of').references(() => articles.id, { onDelete: 'set null' }),
+    warnings: text('warnings', { mode: 'json' }).$type<string[]>().notNull(),
+    /** Which rule produced each field, what was removed as boilerplate, editorial references. */
+    report: text('report', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    parserVersion: text('parser_version').notNull(),
+    idempotencyKey: text('idempotency_key'),
+  },
+  (table) => [
+    index('ingests_article_id').on(table.articleId),
+    index('ingests_duplicate_of').on(table.duplicateOf),
+    uniqueIndex('ingests_idempotency_key_unique').on(table.idempotencyKey),
+  ],
+);
+
+export const apiKeyScopes = ['ingest', 'write', 'admin'] as const;
+export type ApiKeyScope = (typeof apiKeyScopes)[number];
+
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    /** The first characters of the key, shown in listings so people can tell keys apart. */
+    prefix: text('prefix').notNull(),
+    /** sha256 of the whole key; the key itself is shown once and never stored. */
+    hash: text('hash').notNull(),
+    scopes: text('scopes', { mode: 'json' }).$type<ApiKeyScope[]>().notNull(),
+    createdAt: text('created_at').notNull(),
+    revokedAt: text('revoked_at'),
+  },
+  (table) => [uniqueIndex('api_keys_hash_unique').on(table.hash)],
+);

@@ -1,0 +1,25 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Prepares each distinct SQL text once per connection. List queries are assembled from the filters a
+ * request uses; the number of shapes is small and bounded, so caching them costs little and saves
+ * re-parsing SQL on every request.
+ */
+export function statementCache(sqlite: Database.Database) {
+  const cache = new Map<string, Database.Statement>();
+  return (sqlText: string): Database.Statement => {
+    let statement = cache.get(sqlText);
+    if (!statement) {
+      statement = sqlite.prepare(sqlText);
+      cache.set(sqlText, statement);
+    }
+    return statement;
+  };
+}
+
+export type PrepareCached = ReturnType<typeof statementCache>;
+
+/** `true` when the value is an integer id as written in a path (`42`), not a slug. */
+export function isNumericId(idOrSlug: string): boolean {
+  return /^[1-9][0-9]{0,15}$/.test(idOrSlug);
+}

@@ -1,0 +1,50 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+
+const Health = z.object({ status: z.enum(['ok', 'unavailable']) }).meta({ id: 'Health' });
+const Readiness = z
+  .object({
+    status: z.enum(['ok', 'unavailable']),
+    checks: z.object({ database: z.boolean(), migrations: z.boolean() }),
+  })
+  .meta({ id: 'Readiness' });
+
+export const healthRoutes: FastifyPluginAsyncZod<{
+  checkDatabase: () => { reachable: boolean; migrationsCurrent: boolean };
+}> = async (app, { checkDatabase }) => {
+  app.get(
+    '/healthz',
+    {
+      logLevel: 'warn',
+      schema: {
+        operationId: 'getHealth',
+        summary: 'Liveness',
+        tags: ['Operations'],
+        response: { 200: Health },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      logLevel: 'warn',
+      schema: {
+        operationId: 'getReadiness',
+        summary: 'Readiness: the database answers and its migrations are current',
+        tags: ['Operations'],
+        response: { 200: Readiness, 503: Readiness },
+      },
+    },
+    async (_request, reply) => {
+      const { reachable, migrationsCurrent } = checkDatabase();
+      const ready = reachable && migrationsCurrent;
+      reply.code(ready ? 200 : 503);
+      return {
+        status: ready ? ('ok' as const) : ('unavailable' as const),
+        checks: { database: reachable, migrations: migrationsCurrent },
+      };
+    },
+  );
+};

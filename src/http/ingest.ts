@@ -1,0 +1,227 @@
+import { Readable } from 'node:stream';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { BadRequest, DomainError, Unprocessable } from '../lib/errors.js';
+import { readLines } from '../lib/lines.js';
+import type { Services } from '../services/index.js';
+import type { IngestRequest } from '../services/ingest.js';
+import { IngestObject, overridesOf } from '../services/ingest-object.js';
+import { bearerSecurity, requireScope } from './auth.js';
+import { BatchLineResult, IngestPreview, IngestResult, StoredIngest } from './ingest-schemas.js';
+import { problemResponses } from './params.js';
+
+const rawText = (description: string) => z.unknown().meta({ type: 'string', description });
+
+const ingestQuery = z.strictObject({
+  dry_run: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true')
+    .describe('Parse and report without storing anything.'),
+  source_url: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .optional()
+    .describe('Where a text/plain or text/html body was scraped from (JSON bodies carry `source_url`).'),
+});
+
+const ingestHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .describe('Retrying with the same key returns the first result instead of ingesting again.'),
+});
+
+function describeJsonError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Turns a validated JSON ingest object into a service request. */
+function fromObject(object: IngestObject, idempotencyKey?: string): IngestRequest {
+  return {
+    raw: object.raw,
+    contentType: object.content_type,
+    overrides: overridesOf(object),
+    idempotencyKey,
+  };
+}
+
+export const ingestRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimitBytes: number }> = async (
+  app,
+  { services, bodyLimitBytes },
+) => {
+  // Raw bytes, not strings: the parser decodes them itself (declared charset, Windows-1252 fallback).
+  app.addContentTypeParser(['text/plain', 'text/html'], { parseAs: 'buffer' }, (_request, body, done) => {
+    done(null, body);
+  });
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = String(body);
+    if (text.trim() === '')
+      return done(new Unprocessable('The body is empty; send an ingest object with `raw`.'), undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (error) {
+      done(new BadRequest(`The body is not valid JSON: ${describeJsonError(error)}.`), undefined);
+    }
+  });
+  // Batches are read as a stream, line by line; the body limit applies to each line instead.
+  app.addContentTypeParser('application/x-ndjson', (_request, payload, done) => {
+    done(null, payload);
+  });
+
+  const ingestScope = requireScope(services, 'ingest');
+
+  app.post(
+    '/v1/ingest',
+    {
+      preHandler: ingestScope,
+      schema: {
+        operationId: 'ingestArticle',
+        summary: 'Ingest one raw article',
+        description:
+          'Send the article as scraped: text/plain, text/html, or an application/json ingest object. ' +
+          'The same source URL or content again returns the existing article with status `duplicate`.',
+        tags: ['Ingest'],
+        security: bearerSecurity,
+        querystring: ingestQuery,
+        headers: ingestHeaders,
+        body: {
+          content: {
+            'application/json': { schema: IngestObject },
+            'text/plain': { schema: rawText('The article as plain text, title first.') },
+            'text/html': { schema: rawText('The article page as HTML.') },
+          },
+        },
+        response: {
+          201: IngestResult.describe('A new article was stored.'),
+          200: z
+            .union([IngestResult, IngestPreview])
+            .describe('A duplicate (the existing article), or a dry run.'),
+          ...problemResponses(400, 401, 403, 409, 413, 415, 422),
+        },
+      },
+    },
+    async (request, reply) => {
+      const idempotencyKey = request.headers['idempotency-key'];
+      const body = request.body as unknown;
+      let ingestRequest: IngestRequest;
+      if (Buffer.isBuffer(body)) {
+        const contentType = request.headers['content-type'] ?? 'text/plain';
+        ingestRequest = {
+          raw: body,
+          contentType,
+          overrides: { source_url: request.query.source_url },
+          idempotencyKey,
+        };
+      } else {
+        if (request.query.source_url) {
+          throw new BadRequest('Put source_url inside the JSON body, not in the query.', [
+            { path: 'query.source_url', message: 'not allowed with a JSON body' },
+          ]);
+        }
+        ingestRequest = fromObject(body as IngestObject, idempotencyKey);
+      }
+
+      if (request.query.dry_run) return reply.code(200).send(services.ingest.preview(ingestRequest));
+      const result = await services.ingest.ingestArticle(ingestRequest);
+      return reply.code(result.ingest.status === 'created' ? 201 : 200).send(result);
+    },
+  );
+
+  app.post(
+    '/v1/ingest/batch',
+    {
+      preHandler: ingestScope,
+      schema: {
+        operationId: 'ingestBatch',
+        summary: 'Ingest many raw articles from NDJSON',
+        description:
+          'One ingest object per line, read as a stream. The response is NDJSON too: one result per ' +
+          'input line, in order, written as each line is done. A bad line is reported and the rest go on.',
+        tags: ['Ingest'],
+        security: bearerSecurity,
+        querystring: z.strictObject({}),
+        body: { content: { 'application/x-ndjson': { schema: rawText('One ingest object per line.') } } },
+        response: {
+          200: {
+            description: 'One BatchLineResult per input line.',
+            content: { 'application/x-ndjson': { schema: BatchLineResult } },
+          },
+          ...problemResponses(400, 401, 403, 415),
+        },
+      },
+    },
+    async (request, reply) => {
+      const lines = readLines(request.body as AsyncIterable<Uint8Array>, bodyLimitBytes);
+      async function* results() {
+        let number = 0;
+        for await (const line of lines) {
+          number++;
+          if ('text' in line && line.text.trim() === '') continue;
+          yield `${JSON.stringify(await ingestLine(line, number))}\n`;
+        }
+      }
+      async function ingestLine(line: { text: string } | { tooLong: true }, number: number) {
+        const rejected = (status: number, title: string, detail: string) => ({
+          line: number,
+          status: 'rejected' as const,
+          article_id: null,
+          ingest_id: null,
+          warnings: [],
+          problem: { status, title, detail },
+        });
+        if (!('text' in line))
+          return rejected(413, 'Content Too Large', `The line is longer than ${bodyLimitBytes} bytes.`);
+        let object: IngestObject;
+        try {
+          const parsed = IngestObject.safeParse(JSON.parse(line.text));
+          if (!parsed.success) {
+            const issues = parsed.error.issues.map(
+              (issue) => `${issue.path.join('.') || 'line'}: ${issue.message}`,
+            );
+            return rejected(400, 'Bad Request', `Invalid ingest object: ${issues.join('; ')}.`);
+          }
+          object = parsed.data;
+        } catch (error) {
+          return rejected(400, 'Bad Request', `Not valid JSON: ${describeJsonError(error)}.`);
+        }
+        try {
+          const { article, ingest } = await services.ingest.ingestArticle(fromObject(object));
+          return {
+            line: number,
+            status: ingest.status,
+            article_id: article.id,
+            ingest_id: ingest.id,
+            warnings: ingest.warnings,
+            problem: null,
+          };
+        } catch (error) {
+          if (error instanceof DomainError) return rejected(error.status, error.title, error.message);
+          throw error;
+        }
+      }
+      // Results stream out as lines finish; the schema documents each line, it does not serialize a stream.
+      return reply.type('application/x-ndjson').send(Readable.from(results()) as never);
+    },
+  );
+
+  app.get(
+    '/v1/ingests/:id',
+    {
+      preHandler: ingestScope,
+      schema: {
+        operationId: 'getIngest',
+        summary: 'Get the provenance of one ingest',
+        tags: ['Ingest'],
+        security: bearerSecurity,
+        params: z.strictObject({ id: z.coerce.number().int().positive().describe('The ingest id.') }),
+        querystring: z.strictObject({}),
+        response: { 200: StoredIngest, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => services.ingest.getIngest(request.params.id),
+  );
+};

@@ -1,0 +1,91 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+
+export const apiVersion = '1.0.0';
+
+/** Must be registered before any route: @fastify/swagger collects routes as they are added. */
+export async function registerOpenApi(app: FastifyInstance) {
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Gazette',
+        version: apiVersion,
+        description:
+          'News and analysis articles with their authors and tags. Reads are public; writes need ' +
+          '`Authorization: Bearer <key>`. Errors are RFC 9457 `application/problem+json`.',
+      },
+      tags: [
+        { name: 'Articles', description: 'Articles, newest first' },
+        { name: 'Authors', description: 'People who wrote the articles' },
+        { name: 'Tags', description: 'Topics named by sources or derived by Gazette' },
+        { name: 'Ingest', description: 'Raw articles in, structured articles out' },
+        { name: 'Operations', description: 'Health and readiness' },
+      ],
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'A Gazette API key.' },
+        },
+      },
+    },
+    transform: transformWithBodyContent,
+    transformObject: (document) =>
+      withoutUnusedSchemas(jsonSchemaTransformObject(document) as OpenApiDocument) as ReturnType<
+        typeof jsonSchemaTransformObject
+      >,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', logLevel: 'warn' });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}
+
+type Transform = typeof jsonSchemaTransform;
+
+/**
+ * The zod transform converts a body schema but not a body with one schema per media type (ingest
+ * takes JSON, plain text and HTML); convert each media type's schema on its own and reassemble.
+ */
+const transformWithBodyContent: Transform = (input) => {
+  const body = input.schema?.body as { content?: Record<string, { schema: unknown }> } | undefined;
+  if (!body?.content) return jsonSchemaTransform(input);
+  const { body: _body, ...rest } = input.schema;
+  const transformed = jsonSchemaTransform({ ...input, schema: rest });
+  const content = Object.fromEntries(
+    Object.entries(body.content).map(([mediaType, entry]) => {
+      const converted = jsonSchemaTransform({ ...input, schema: { body: entry.schema } as typeof rest });
+      return [mediaType, { schema: (converted.schema as { body: unknown }).body }];
+    }),
+  );
+  return { ...transformed, schema: { ...transformed.schema, body: { content } } };
+};
+
+/** The document exactly as served, for `gazette openapi` and the drift test. */
+export function renderOpenApi(app: FastifyInstance): string {
+  return `${JSON.stringify(app.swagger(), null, 2)}\n`;
+}
+
+/**
+ * The zod transform emits an input and an output variant of every registered schema; keep only the
+ * ones some operation refers to, so generated clients get no unused `…Input` types.
+ */
+type OpenApiDocument = { components?: { schemas?: Record<string, unknown> } };
+
+function withoutUnusedSchemas(document: OpenApiDocument): OpenApiDocument {
+  const schemas = document.components?.schemas;
+  if (!schemas) return document;
+  const { components, ...rest } = document;
+  const used = new Set<string>();
+  const pending = [JSON.stringify(rest)];
+  while (pending.length > 0) {
+    for (const [, name] of pending.pop()!.matchAll(/"#\/components\/schemas\/([^"]+)"/g)) {
+      if (name && !used.has(name)) {
+        used.add(name);
+        pending.push(JSON.stringify(schemas[name]));
+      }
+    }
+  }
+  const kept = Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name)));
+  return { ...document, components: { ...components, schemas: kept } };
+}

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { problemContentType } from './problems.js';
+import { Problem } from './schemas.js';
+
+export const limitParam = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(100)
+  .default(20)
+  .describe('Items per page, 1–100.');
+
+export const cursorParam = z
+  .string()
+  .min(1)
+  .max(512)
+  .optional()
+  .describe('The `page.next_cursor` of the previous page.');
+
+export const includeTotalParam = z
+  .enum(['true', 'false'])
+  .default('false')
+  .transform((value) => value === 'true')
+  .describe('Add `page.total`, the number of matching items (costs one count query).');
+
+/** A parameter that may be repeated (`tag=a&tag=b`) or comma-separated (`tag=a,b`); any-of. */
+export function repeatableParam(description: string) {
+  return z
+    .union([z.string(), z.array(z.string())])
+    .transform((value) =>
+      [value]
+        .flat()
+        .flatMap((item) => item.split(','))
+        .map((item) => item.trim())
+        .filter((item) => item.length > 0),
+    )
+    .optional()
+    .describe(description);
+}
+
+export const idOrSlugParams = z.strictObject({
+  idOrSlug: z.string().min(1).max(200).describe('The numeric id or the slug.'),
+});
+
+/** Response entries for errors, each an application/problem+json Problem. */
+export function problemResponses(...statuses: number[]) {
+  const descriptions: Record<number, string> = {
+    400: 'Invalid parameters; `errors` names each one.',
+    401: 'Missing, unknown or revoked API key.',
+    403: 'The API key lacks the needed scope.',
+    404: 'No such resource.',
+    409: 'Conflicts with the current state.',
+    413: 'The body is larger than the configured limit.',
+    415: 'The media type is not accepted here.',
+    422: 'The content could not be understood as an article.',
+  };
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      {
+        description: descriptions[status] ?? 'Error',
+        content: { [problemContentType]: { schema: Problem } },
+      },
+    ]),
+  );
+}

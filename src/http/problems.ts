@@ -1,0 +1,141 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import FindMyWay from 'find-my-way';
+import { DomainError, type FieldError } from '../lib/errors.js';
+
+export const problemContentType = 'application/problem+json';
+
+const statusTitles: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export function sendProblem(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  detail: string,
+  errors?: FieldError[],
+) {
+  return reply
+    .code(status)
+    .type(problemContentType)
+    .send({
+      type: 'about:blank',
+      title: statusTitles[status] ?? 'Error',
+      status,
+      detail,
+      instance: request.url.split('?')[0],
+      ...(errors ? { errors } : {}),
+    });
+}
+
+const contextNames: Record<string, string> = {
+  querystring: 'query',
+  params: 'path',
+  body: 'body',
+  headers: 'header',
+};
+
+function validationProblem(
+  error: FastifyError & {
+    validation: {
+      instancePath: string;
+      message?: string;
+      keyword: string;
+      params: Record<string, unknown>;
+    }[];
+  },
+) {
+  const context = contextNames[error.validationContext ?? ''] ?? error.validationContext ?? 'request';
+  const errors: FieldError[] = [];
+  for (const issue of error.validation) {
+    const keys = issue.keyword === 'unrecognized_keys' ? (issue.params.keys as string[]) : undefined;
+    if (keys) {
+      for (const key of keys) errors.push({ path: `${context}.${key}`, message: 'unknown parameter' });
+    } else {
+      const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
+      errors.push({ path: path ? `${context}.${path}` : context, message: issue.message ?? issue.keyword });
+    }
+  }
+  const unknown = errors.filter((entry) => entry.message === 'unknown parameter').map((entry) => entry.path);
+  const detail = unknown.length
+    ? `Unknown ${context} parameter${unknown.length > 1 ? 's' : ''}: ${unknown.map((path) => path.slice(context.length + 1)).join(', ')}.`
+    : `Invalid ${context}: ${errors.map((entry) => `${entry.path} ${entry.message}`).join('; ')}.`;
+  return { detail, errors };
+}
+
+/**
+ * One place turns every failure into application/problem+json: domain errors keep their status,
+ * validation errors name each bad input, Fastify's own 4xx keep theirs, and anything else is a 500
+ * whose details go to the log, never to the client.
+ */
+export function registerProblemHandlers(app: FastifyInstance) {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof DomainError) {
+      return sendProblem(request, reply, error.status, error.message, error.errors);
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const { detail, errors } = validationProblem(error);
+      return sendProblem(request, reply, 400, detail, errors);
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return sendProblem(request, reply, status, error.message);
+    }
+    request.log.error({ err: error }, 'request failed');
+    return sendProblem(
+      request,
+      reply,
+      500,
+      'Something went wrong on our side; the request id is in the logs.',
+    );
+  });
+
+  // Every route is known once the app is ready; a 404 whose path exists under another method is a 405.
+  const routes = FindMyWay();
+  const methodsByRoute = new Map<string, Set<string>>();
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      const methods = methodsByRoute.get(route.url) ?? new Set<string>();
+      if (methods.size === 0) methodsByRoute.set(route.url, methods);
+      methods.add(method);
+    }
+  });
+  app.addHook('onReady', async () => {
+    for (const url of methodsByRoute.keys()) routes.on('GET', url, () => {}, { url });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const match = routes.find('GET', path);
+    const allowed = match ? methodsByRoute.get((match.store as { url: string }).url) : undefined;
+    if (allowed && !allowed.has(request.method)) {
+      reply.header('allow', [...allowed].sort().join(', '));
+      return sendProblem(
+        request,
+        reply,
+        405,
+        `${request.method} is not allowed on ${path}; use ${[...allowed].sort().join(' or ')}.`,
+      );
+    }
+    return sendProblem(
+      request,
+      reply,
+      404,
+      `Nothing is served at ${request.method} ${path}. The API is described at /openapi.json.`,
+    );
+  });
+}

@@ -1,0 +1,166 @@
+import { z } from 'zod';
+
+/**
+ * The component schemas of the OpenAPI document. Each has an `id`, so @fastify/swagger emits it once
+ * under components.schemas and every operation refers to it; client generators get one named type.
+ */
+
+const timestamp = z.iso.datetime();
+
+export const Problem = z
+  .object({
+    type: z
+      .string()
+      .describe('A URI identifying the kind of problem; `about:blank` when the status says it all.'),
+    title: z.string().describe('Short summary of the problem kind.'),
+    status: z.number().int().describe('The HTTP status code.'),
+    detail: z.string().describe('What went wrong with this request, and how to fix it.'),
+    instance: z.string().optional().describe('The request path the problem occurred on.'),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .describe('For validation problems: one entry per invalid input, e.g. `query.limit`.'),
+  })
+  .meta({
+    id: 'Problem',
+    description: 'An RFC 9457 problem detail, served as application/problem+json.',
+    examples: [
+      {
+        type: 'about:blank',
+        title: 'Bad Request',
+        status: 400,
+        detail: 'Invalid query: limit must be between 1 and 100.',
+        instance: '/v1/articles',
+        errors: [{ path: 'query.limit', message: 'Too big: expected number to be <=100' }],
+      },
+    ],
+  });
+
+export const AuthorSummary = z
+  .object({ id: z.number().int(), slug: z.string(), name: z.string() })
+  .meta({ id: 'AuthorSummary', examples: [{ id: 3, slug: 'amara-okafor', name: 'Amara Okafor' }] });
+
+export const TagSummary = z
+  .object({
+    id: z.number().int(),
+    slug: z.string(),
+    name: z.string(),
+    derived: z
+      .boolean()
+      .describe('True when Gazette derived the tag from the text rather than the source naming it.'),
+  })
+  .meta({ id: 'TagSummary', examples: [{ id: 7, slug: 'energy', name: 'Energy', derived: false }] });
+
+export const Image = z
+  .object({
+    caption: z.string(),
+    credit: z.string().nullable(),
+    date: z.iso.date().nullable().describe('The date the caption carried, when it was unambiguous.'),
+  })
+  .meta({ id: 'Image' });
+
+const articleSummaryExample = {
+  id: 12,
+  slug: 'harbour-city-votes-to-electrify-its-ferry-fleet',
+  title: 'Harbour city votes to electrify its ferry fleet',
+  subtitle: null,
+  excerpt: 'The council approved the purchase of six battery ferries on Tuesday…',
+  images: [{ caption: 'A ferry leaves the north terminal', credit: null, date: '2026-03-14' }],
+  authors: [{ id: 3, slug: 'amara-okafor', name: 'Amara Okafor' }],
+  tags: [{ id: 7, slug: 'energy', name: 'Energy', derived: false }],
+  language: 'en',
+  word_count: 642,
+  reading_time_minutes: 3,
+  published_at: '2026-03-14T09:30:00.000Z',
+  source_url: 'https://news.example.com/2026/03/14/ferries',
+  content_hash: '9f2c4e…',
+  created_at: '2026-03-14T10:02:11.512Z',
+  updated_at: '2026-03-14T10:02:11.512Z',
+};
+
+const articleSummaryShape = {
+  id: z.number().int(),
+  slug: z.string(),
+  title: z.string(),
+  subtitle: z.string().nullable(),
+  excerpt: z.string(),
+  images: z.array(Image),
+  authors: z.array(AuthorSummary).describe('In byline order.'),
+  tags: z.array(TagSummary).describe('Tags the source named first, then derived ones.'),
+  language: z.string().nullable().describe('ISO 639-1 code, when detected.'),
+  word_count: z.number().int(),
+  reading_time_minutes: z.number().int(),
+  published_at: timestamp.nullable().describe('Null when the source does not say; Gazette never guesses.'),
+  source_url: z.string().nullable(),
+  content_hash: z.string().describe('sha256 of the normalised title and body.'),
+  created_at: timestamp,
+  updated_at: timestamp,
+};
+
+export const ArticleSummary = z.object(articleSummaryShape).meta({
+  id: 'ArticleSummary',
+  description: 'An article without its body.',
+  examples: [articleSummaryExample],
+});
+
+export const Article = z
+  .object({
+    ...articleSummaryShape,
+    body_text: z.string().describe('Paragraphs separated by a blank line.'),
+    body_html: z.string().describe('Sanitized HTML generated from the parsed structure.'),
+  })
+  .meta({
+    id: 'Article',
+    examples: [
+      {
+        ...articleSummaryExample,
+        body_text: 'The council approved the purchase…\n\nThe first ferry enters service in 2027.',
+        body_html:
+          '<p>The council approved the purchase…</p>\n<p>The first ferry enters service in 2027.</p>',
+      },
+    ],
+  });
+
+export const Author = z
+  .object({
+    id: z.number().int(),
+    slug: z.string(),
+    name: z.string(),
+    bio: z.string().nullable(),
+    article_count: z.number().int(),
+  })
+  .meta({
+    id: 'Author',
+    examples: [
+      {
+        id: 3,
+        slug: 'amara-okafor',
+        name: 'Amara Okafor',
+        bio: 'Amara Okafor is the transport correspondent at the Harbour Herald.',
+        article_count: 4,
+      },
+    ],
+  });
+
+export const Tag = z
+  .object({ id: z.number().int(), slug: z.string(), name: z.string(), article_count: z.number().int() })
+  .meta({ id: 'Tag', examples: [{ id: 7, slug: 'energy', name: 'Energy', article_count: 12 }] });
+
+export const PageInfo = z
+  .object({
+    next_cursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page.'),
+    limit: z.number().int(),
+    total: z.number().int().optional().describe('Present when `include_total=true`.'),
+  })
+  .meta({
+    id: 'PageInfo',
+    examples: [{ next_cursor: 'WyIyMDI2LTAzLTE0VDA5OjMwOjAwLjAwMFoiLDEyXQ', limit: 20 }],
+  });
+
+function pageOf<T extends z.ZodType>(item: T, id: string) {
+  return z.object({ data: z.array(item), page: PageInfo }).meta({ id });
+}
+
+export const ArticlePage = pageOf(ArticleSummary, 'ArticlePage');
+export const AuthorPage = pageOf(Author, 'AuthorPage');
+export const TagPage = pageOf(Tag, 'TagPage');

@@ -1,0 +1,49 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Services } from '../services/index.js';
+import { sendPage } from './links.js';
+import { cursorParam, idOrSlugParams, includeTotalParam, limitParam, problemResponses } from './params.js';
+import { Tag, TagPage } from './schemas.js';
+
+export const tagRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+  app.get(
+    '/v1/tags',
+    {
+      schema: {
+        operationId: 'listTags',
+        summary: 'List tags',
+        description: 'By name, with the number of articles carrying each.',
+        tags: ['Tags'],
+        querystring: z.strictObject({
+          limit: limitParam,
+          cursor: cursorParam,
+          include_total: includeTotalParam,
+        }),
+        response: { 200: TagPage, ...problemResponses(400) },
+      },
+    },
+    async (request, reply) => {
+      const { limit, cursor, include_total } = request.query;
+      return sendPage(
+        request,
+        reply,
+        await services.catalog.listTags({ limit, cursor, includeTotal: include_total }),
+      );
+    },
+  );
+
+  app.get(
+    '/v1/tags/:idOrSlug',
+    {
+      schema: {
+        operationId: 'getTag',
+        summary: 'Get one tag',
+        tags: ['Tags'],
+        params: idOrSlugParams,
+        querystring: z.strictObject({}),
+        response: { 200: Tag, ...problemResponses(400, 404) },
+      },
+    },
+    async (request) => services.catalog.getTag(request.params.idOrSlug),
+  );
+};

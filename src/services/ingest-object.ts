@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+const author = z.union([
+  z.string().trim().min(1).max(200),
+  z.strictObject({
+    name: z.string().trim().min(1).max(200),
+    bio: z.string().trim().max(2000).nullable().optional(),
+  }),
+]);
+
+/**
+ * One raw article as JSON: the body of POST /v1/ingest with application/json, one line of an NDJSON
+ * batch, and a `.json` file given to `gazette ingest`. Fields other than `raw` override the parser.
+ */
+export const IngestObject = z
+  .strictObject({
+    raw: z.string().describe('The article as scraped: plain text or HTML.'),
+    content_type: z.enum(['text/plain', 'text/html']).default('text/plain').describe('How to read `raw`.'),
+    source_url: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .nullable()
+      .optional(),
+    published_at: z.iso
+      .datetime({ offset: true })
+      .transform((value) => new Date(value).toISOString())
+      .nullable()
+      .optional(),
+    tags: z
+      .array(z.string().trim().min(1).max(100))
+      .max(50)
+      .optional()
+      .describe('Tag names; replace the parsed ones.'),
+    authors: z
+      .array(author)
+      .max(20)
+      .optional()
+      .describe('Names, or {name, bio}; replace the parsed authors.'),
+  })
+  .meta({
+    id: 'IngestObject',
+    examples: [
+      {
+        raw: 'Harbour city votes to electrify its ferry fleet\n\nThe council approved six battery ferries on Tuesday.\n\nThe first enters service in 2027.',
+        content_type: 'text/plain',
+        source_url: 'https://news.example.com/2026/03/14/ferries',
+        tags: ['Transport'],
+        authors: [{ name: 'Amara Okafor', bio: 'Amara Okafor covers transport.' }],
+      },
+    ],
+  });
+
+export type IngestObject = z.output<typeof IngestObject>;
+
+export function overridesOf(object: IngestObject) {
+  const { raw: _raw, content_type: _contentType, ...overrides } = object;
+  return overrides;
+}

@@ -1,0 +1,84 @@
+/** The resources as clients see them (SPEC §2): snake_case, ISO 8601 UTC timestamps. */
+
+export interface AuthorSummary {
+  id: number;
+  slug: string;
+  name: string;
+}
+
+export interface TagSummary {
+  id: number;
+  slug: string;
+  name: string;
+  derived: boolean;
+}
+
+export interface Image {
+  caption: string;
+  credit: string | null;
+  date: string | null;
+}
+
+export interface ArticleSummary {
+  id: number;
+  slug: string;
+  title: string;
+  subtitle: string | null;
+  excerpt: string;
+  images: Image[];
+  authors: AuthorSummary[];
+  tags: TagSummary[];
+  language: string | null;
+  word_count: number;
+  reading_time_minutes: number;
+  published_at: string | null;
+  source_url: string | null;
+  content_hash: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Article extends ArticleSummary {
+  body_text: string;
+  body_html: string;
+}
+
+export interface Author {
+  id: number;
+  slug: string;
+  name: string;
+  bio: string | null;
+  article_count: number;
+}
+
+export interface Tag {
+  id: number;
+  slug: string;
+  name: string;
+  article_count: number;
+}
+
+export interface Page<T> {
+  data: T[];
+  page: { next_cursor: string | null; limit: number; total?: number };
+}
+
+export type ArticleSort = '-published_at' | 'published_at';
+
+export interface ArticleListQuery {
+  limit: number;
+  cursor?: string | undefined;
+  sort: ArticleSort;
+  tags?: string[] | undefined;
+  authors?: string[] | undefined;
+  language?: string | undefined;
+  publishedAfter?: string | undefined;
+  publishedBefore?: string | undefined;
+  includeTotal: boolean;
+}
+
+export interface CollectionQuery {
+  limit: number;
+  cursor?: string | undefined;
+  includeTotal: boolean;
+}

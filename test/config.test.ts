@@ -1,0 +1,46 @@
+import t from 'tap';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+t.test('defaults follow the spec', async (t) => {
+  const config = loadConfig({});
+  t.equal(config.port, 3000);
+  t.equal(config.host, '127.0.0.1');
+  t.equal(config.databasePath, './data/gazette.db');
+  t.equal(config.logLevel, 'info');
+  t.equal(config.seedOnEmpty, true);
+  t.same(config.apiKeys, []);
+  t.equal(config.bodyLimitBytes, 5 * 1024 * 1024);
+  t.equal(config.trustProxy, false);
+});
+
+t.test('values are read and converted', async (t) => {
+  const config = loadConfig({
+    PORT: '8080',
+    HOST: '0.0.0.0',
+    DATABASE_URL: 'file:/var/lib/gazette/db.sqlite',
+    SEED_ON_EMPTY: 'false',
+    API_KEYS: 'first-key-0123456789, second-key-0123456789',
+    BODY_LIMIT_BYTES: '2048',
+    TRUST_PROXY: 'true',
+  });
+  t.equal(config.port, 8080);
+  t.equal(config.databasePath, '/var/lib/gazette/db.sqlite');
+  t.equal(config.seedOnEmpty, false);
+  t.same(config.apiKeys, ['first-key-0123456789', 'second-key-0123456789']);
+  t.equal(config.bodyLimitBytes, 2048);
+  t.equal(config.trustProxy, true);
+});
+
+for (const [variable, value, pattern] of [
+  ['PORT', 'abc', /^invalid PORT="abc": /],
+  ['PORT', '70000', /^invalid PORT="70000": /],
+  ['DATABASE_URL', 'postgres://x', /^invalid DATABASE_URL=.*file:/],
+  ['LOG_LEVEL', 'loud', /^invalid LOG_LEVEL="loud"/],
+  ['SEED_ON_EMPTY', 'maybe', /^invalid SEED_ON_EMPTY="maybe"/],
+  ['API_KEYS', 'short', /^invalid API_KEYS=.*at least 16 characters/],
+  ['BODY_LIMIT_BYTES', '-5', /^invalid BODY_LIMIT_BYTES="-5"/],
+] as const) {
+  t.test(`${variable}=${value} is rejected with a message naming the variable`, async (t) => {
+    t.throws(() => loadConfig({ [variable]: value }), { constructor: ConfigError, message: pattern });
+  });
+}

@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import t from 'tap';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { buildTestApp } from '../support/app.js';
+
+t.test('errors are problem+json everywhere', async (t) => {
+  const app = await buildTestApp(t);
+
+  t.test('unknown route → 404 problem', async (t) => {
+    const response = await app.inject('/v2/everything');
+    t.equal(response.statusCode, 404);
+    t.match(response.headers['content-type'], /^application\/problem\+json/);
+    t.match(response.json(), {
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      instance: '/v2/everything',
+    });
+  });
+
+  t.test('known path, wrong method → 405 problem with Allow', async (t) => {
+    const response = await app.inject({ method: 'PUT', url: '/v1/articles/some-slug' });
+    t.equal(response.statusCode, 405);
+    t.equal(response.headers.allow, 'GET, HEAD');
+    t.match(response.headers['content-type'], /^application\/problem\+json/);
+    t.match(response.json(), { status: 405, title: 'Method Not Allowed' });
+  });
+
+  t.test('a request id comes back on every response', async (t) => {
+    const response = await app.inject({ url: '/healthz', headers: { 'x-request-id': 'abc-123' } });
+    t.equal(response.headers['x-request-id'], 'abc-123');
+    t.match((await app.inject('/nope')).headers['x-request-id'], /^[0-9a-f-]{36}$/);
+  });
+
+  t.test('a server fault is a 500 problem without internals', async (t) => {
+    const original = app.services.catalog.getTag;
+    app.services.catalog.getTag = async () => {
+      throw new Error('database exploded at /secret/path');
+    };
+    t.teardown(() => {
+      app.services.catalog.getTag = original;
+    });
+    const response = await app.inject('/v1/tags/anything');
+    t.equal(response.statusCode, 500);
+    t.match(response.headers['content-type'], /^application\/problem\+json/);
+    t.notMatch(response.body, /secret|exploded|at /);
+  });
+});
+
+t.test('/healthz and /readyz', async (t) => {
+  const directory = mkdtempSync(path.join(tmpdir(), 'gazette-ready-'));
+  const databasePath = path.join(directory, 'gazette.db');
+  const app = await buildApp(loadConfig({ DATABASE_URL: `file:${databasePath}` }), { logger: false });
+  t.teardown(async () => {
+    await app.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  t.same((await app.inject('/healthz')).json(), { status: 'ok' });
+  const ready = await app.inject('/readyz');
+  t.equal(ready.statusCode, 200);
+  t.same(ready.json(), { status: 'ok', checks: { database: true, migrations: true } });
+
+  // Another process rolls the schema back: the service must stop claiming readiness.
+  const other = new Database(databasePath);
+  other.exec('DELETE FROM __drizzle_migrations');
+  other.close();
+  const stale = await app.inject('/readyz');
+  t.equal(stale.statusCode, 503);
+  t.same(stale.json(), { status: 'unavailable', checks: { database: true, migrations: false } });
+});

@@ -1,0 +1,55 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import t from 'tap';
+import { checkDatabase, migrateDatabase, openDatabase } from '../src/db/connection.js';
+
+t.test('migrations build the whole schema on an empty database, once', async (t) => {
+  const directory = mkdtempSync(path.join(tmpdir(), 'gazette-migrate-'));
+  const db = openDatabase(path.join(directory, 'nested', 'gazette.db'));
+  t.teardown(() => {
+    db.$client.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  t.same(checkDatabase(db), { reachable: true, migrationsCurrent: false }, 'nothing applied yet');
+  migrateDatabase(db);
+  migrateDatabase(db);
+  t.same(checkDatabase(db), { reachable: true, migrationsCurrent: true });
+
+  const tables = db.$client
+    .prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%' ORDER BY name",
+    )
+    .pluck()
+    .all();
+  t.same(tables, [
+    'api_keys',
+    'article_authors',
+    'article_simhash_bands',
+    'article_tags',
+    'articles',
+    'authors',
+    'ingests',
+    'tags',
+  ]);
+
+  t.equal(db.$client.pragma('journal_mode', { simple: true }), 'wal');
+  t.equal(db.$client.pragma('foreign_keys', { simple: true }), 1);
+  t.equal(db.$client.pragma('synchronous', { simple: true }), 2, 'FULL');
+  t.equal(db.$client.pragma('busy_timeout', { simple: true }), 5000);
+
+  const foreignKeys = db.$client
+    .prepare('SELECT "table", on_delete FROM pragma_foreign_key_list(\'article_tags\')')
+    .all();
+  t.same(foreignKeys.map((key) => (key as { on_delete: string }).on_delete).sort(), ['CASCADE', 'RESTRICT']);
+
+  const plan = db.$client
+    .prepare(
+      "EXPLAIN QUERY PLAN SELECT id FROM articles WHERE published_sort <= '2026' ORDER BY published_sort DESC, id DESC LIMIT 20",
+    )
+    .all()
+    .map((row) => (row as { detail: string }).detail)
+    .join(' ');
+  t.match(plan, /USING COVERING INDEX articles_published_sort_id/, 'the list order is served by an index');
+});

@@ -1,0 +1,55 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+
+export const testApiKey = 'test-key-with-full-scope-0123456789';
+
+interface Teardown {
+  teardown(fn: () => unknown): void;
+}
+
+/** A fresh app on its own temporary database file, closed and deleted when the test ends. */
+export async function buildTestApp(
+  t: Teardown,
+  environment: Record<string, string> = {},
+): Promise<FastifyInstance> {
+  const directory = mkdtempSync(path.join(tmpdir(), 'gazette-test-'));
+  const config = loadConfig({
+    DATABASE_URL: `file:${path.join(directory, 'gazette.db')}`,
+    API_KEYS: testApiKey,
+    ...environment,
+  });
+  const app = await buildApp(config, { logger: false });
+  t.teardown(async () => {
+    await app.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+  return app;
+}
+
+export const auth = { authorization: `Bearer ${testApiKey}` };
+
+let counter = 0;
+
+/** A plain-text article with a distinct title and body, in the shape scrapers send. */
+export function plainArticle(
+  options: { title?: string; author?: string; date?: string; tags?: string[] } = {},
+): string {
+  counter++;
+  const title = options.title ?? `Council approves budget for district ${counter} libraries`;
+  const lines = [title, ''];
+  if (options.author) lines.push(`By ${options.author}`, '');
+  if (options.date) lines.push(options.date, '');
+  lines.push(
+    `The council of district ${counter} approved a new budget for its public libraries on Tuesday evening, after a long debate about opening hours.`,
+    '',
+    `Librarians in district ${counter} said the money would pay for longer weekend hours and a new reading room for children from next spring.`,
+    '',
+    `Residents who spoke at the meeting asked for more books in the languages spoken in district ${counter}, and the council agreed to review the catalogue.`,
+  );
+  if (options.tags) lines.push('', `Tags: ${options.tags.join(', ')}`);
+  return lines.join('\n');
+}

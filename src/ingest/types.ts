@@ -25,7 +25,18 @@ export interface ParsedTag {
 }
 
 export interface RemovedBlock {
-  kind: 'appeal' | 'share' | 'related' | 'cookie' | 'navigation' | 'tags-residue' | 'newsletter' | 'other';
+  kind:
+    | 'appeal'
+    | 'share'
+    | 'related'
+    | 'cookie'
+    | 'navigation'
+    | 'tags-residue'
+    | 'newsletter'
+    | 'advert'
+    | 'comments'
+    | 'copyright'
+    | 'other';
   text: string;
 }
 

@@ -1,0 +1,63 @@
+/** One unit of text the structure rules classify: a paragraph, a line, a heading or a list item. */
+export interface Block {
+  text: string;
+  kind: 'text' | 'heading' | 'item';
+}
+
+const TERMINAL = /[.!?:;…"”’')\]]$/;
+
+export function collapseSpaces(text: string): string {
+  return text.replace(/[ \t\f\v]+/g, ' ').trim();
+}
+
+/**
+ * Blank lines separate blocks. Inside a block, lines are joined when they look hard-wrapped
+ * (long lines that mostly stop mid-sentence) and kept apart otherwise, because scraped text often
+ * puts one paragraph, one caption or one navigation link per line with no blank line between.
+ */
+export function splitPlainBlocks(text: string): Block[] {
+  const blocks: Block[] = [];
+  for (const chunk of text.split(/\n[ \t]*\n/)) {
+    const lines = chunk
+      .split('\n')
+      .map(collapseSpaces)
+      .filter((line) => line !== '');
+    if (lines.length === 0) continue;
+    if (lines.length > 1 && looksHardWrapped(lines)) {
+      blocks.push({ text: lines.join(' '), kind: 'text' });
+    } else {
+      for (const line of lines) blocks.push({ text: line, kind: 'text' });
+    }
+  }
+  return blocks;
+}
+
+function looksHardWrapped(lines: string[]): boolean {
+  const wrapped = lines.slice(0, -1);
+  const averageLength = wrapped.reduce((sum, line) => sum + line.length, 0) / wrapped.length;
+  const endingSentences = wrapped.filter((line) => TERMINAL.test(line)).length;
+  return averageLength >= 40 && averageLength <= 110 && endingSentences / wrapped.length < 0.5;
+}
+
+export function countWords(text: string): number {
+  let count = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const space = code === 32 || code === 10 || code === 9 || code === 13;
+    if (!space && !inWord) count++;
+    inWord = !space;
+  }
+  return count;
+}
+
+/** A block that reads as prose: enough words and a sentence ending somewhere in it. */
+export function isSentenceLike(text: string): boolean {
+  return countWords(text) >= 8 && /[.!?…]["”’')\]]?(\s|$)/.test(text);
+}
+
+/** A short line with no sentence punctuation: a menu entry, topic link or headline. */
+export function isShortUnpunctuated(text: string, maxWords = 6): boolean {
+  if (text.length > 60 || countWords(text) > maxWords) return false;
+  return !/[.!?:;,]["”’)]?$/.test(text) && !/[.!?]\s/.test(text);
+}

@@ -1,0 +1,152 @@
+import { countWords } from './blocks.js';
+import { type DateResult, findDate } from './dates.js';
+
+export interface Byline {
+  authors: string[];
+  date: DateResult | null;
+}
+
+export interface Bio {
+  names: string[];
+  text: string;
+}
+
+const PARTICLES = new Set([
+  'de',
+  'van',
+  'von',
+  'der',
+  'den',
+  'al',
+  'el',
+  'bin',
+  'ibn',
+  'la',
+  'le',
+  'da',
+  'di',
+  'du',
+  'del',
+  'dos',
+  'ten',
+  'ter',
+]);
+const SUFFIXES = /^(jr\.?|sr\.?|ii|iii|iv|phd|md)$/i;
+/** Words that make a byline piece an affiliation or role rather than a person. */
+const NOT_A_PERSON =
+  /\b(staff|writer|reporter|correspondent|editor|editors|contributor|columnist|desk|team|agency|agencies|reuters|ap|afp|upi|associated press|bloomberg|press|news|media|online|newsroom|bureau|service|wire|times|post|journal|herald|guardian|bbc|cnn|the)\b/i;
+/** First words that begin ordinary sentences, never a bio's name ("The Council is a body…"). */
+const NOT_A_FIRST_NAME =
+  /^(the|this|that|these|those|it|its|our|his|her|their|in|on|at|a|an|mr|mrs|ms|he|she|they|there|here|but|and|if|when|as)$/i;
+
+function isNameToken(token: string): boolean {
+  if (PARTICLES.has(token.toLowerCase()) || SUFFIXES.test(token)) return true;
+  // "J.", "O'Neill", "Al-Amin", "MacDonald", also all-caps bylines ("JANE DOE").
+  return /^\p{Lu}(\p{L}|['’-]\p{L})*\.?$/u.test(token) || /^\p{Lu}\.(\p{Lu}\.)*$/u.test(token);
+}
+
+/** One to five name-shaped words, none of them a role or an agency. */
+export function isPersonName(text: string, minTokens = 1): boolean {
+  if (text.length > 50 || /\d/.test(text) || NOT_A_PERSON.test(text)) return false;
+  const tokens = text.split(/\s+/);
+  if (tokens.length < minTokens || tokens.length > 5) return false;
+  if (NOT_A_FIRST_NAME.test(tokens[0] ?? '')) return false;
+  const capitalised = tokens.filter((token) => /^\p{Lu}/u.test(token)).length;
+  return capitalised >= 1 && tokens.every(isNameToken);
+}
+
+function tidyName(name: string): string {
+  const trimmed = name.replace(/^[\s,;:–—-]+|[\s,;:–—-]+$/g, '');
+  if (trimmed === trimmed.toUpperCase() && /\p{Lu}{2}/u.test(trimmed)) {
+    return trimmed
+      .toLowerCase()
+      .replace(/(^|[\s'’-])(\p{L})/gu, (_, sep: string, ch: string) => sep + ch.toUpperCase());
+  }
+  return trimmed;
+}
+
+/** "A", "A and B", "A, B and C", "A, Staff Writer": the people, stopping at the first affiliation. */
+export function splitNames(text: string, minTokens = 1): string[] {
+  const withoutFor = text.replace(/\s+(for|of|at|in)\s+.*$/i, '');
+  const names: string[] = [];
+  for (const piece of withoutFor.split(/\s*[,;]\s*|\s+(?:and|&)\s+/)) {
+    const name = tidyName(piece);
+    if (name === '') continue;
+    if (!isPersonName(name, minTokens)) break;
+    names.push(name);
+  }
+  return names;
+}
+
+const DATE_LABELS =
+  /\b(posted|published|written|updated|last updated|first published|modified|date|on|at|the|filed|—|–)\b|[|•·:,—–]/gi;
+
+/**
+ * Reads a byline or date line: "By A and B", "Posted on DATE by A", "A | DATE", "Published DATE".
+ * Returns null for anything else, so callers can try it on every leading block.
+ */
+export function parseByline(text: string): Byline | null {
+  if (text.length > 200 || countWords(text) > 30) return null;
+  const date = findDate(text);
+  const rest = date ? text.replace(date.matched, ' ') : text;
+  const by = /(?:^|[\s|•·,—–-])by\s+(.+)$/i.exec(rest);
+  if (
+    by?.[1] &&
+    /^(?:\W*(posted|published|written|updated|story|words|report(ed)?)\b)?[^.!?]{0,40}$/i.test(
+      rest.slice(0, by.index),
+    )
+  ) {
+    const authors = splitNames(by[1].replace(/[|•·—–].*$/, ''));
+    if (authors.length > 0) return { authors, date };
+  }
+  if (!date) return null;
+  const leftover = rest.replace(DATE_LABELS, ' ').trim();
+  if (leftover === '') return { authors: [], date };
+  // "Jane Doe | April 21, 2016": a name beside a date needs a separator to count as a byline.
+  if (/[|•·—–]/.test(text)) {
+    const authors = splitNames(leftover, 2);
+    if (
+      authors.length > 0 &&
+      authors.join(' ').length >= leftover.replace(/\band\b|,/g, '').trim().length - 2
+    ) {
+      return { authors, date };
+    }
+  }
+  return null;
+}
+
+const NAME_TOKEN = "(?:\\p{Lu}[\\p{L}'’-]*\\.?|\\p{Lu}\\.)";
+const PARTICLE = `(?:${[...PARTICLES].join('|')})`;
+const NAME = `${NAME_TOKEN}(?:\\s+(?:${PARTICLE}\\s+)?${NAME_TOKEN}){1,3}`;
+const BIO = new RegExp(
+  `^(?:about the authors?:?\\s*|[—–*-]+\\s*)?(${NAME}(?:(?:,\\s*|\\s+(?:and|&)\\s+)${NAME})*)(?:,\\s[^,]{1,60},)?\\s+(?:is|was|are|were|has been|serves as|covers|writes|reports)\\s+(.+)$`,
+  'u',
+);
+
+/**
+ * A closing "NAME is/was a ROLE at/for/with ORG…" block. The caller decides whether it really is
+ * the author's bio (position at the end, name not a subject of the story, or matching a byline).
+ */
+export function parseBio(text: string): Bio | null {
+  if (countWords(text) > 90 || text.length > 700) return null;
+  const match = BIO.exec(text);
+  if (!match?.[1] || !match[2]) return null;
+  if (!/\b(at|for|with|of|in|on|about)\b/i.test(match[2])) return null;
+  const names = splitNames(match[1], 2);
+  if (names.length === 0) return null;
+  return { names, text };
+}
+
+/** Loose match used to attach a bio to a byline name: same full name, or same surname. */
+export function sameAuthor(a: string, b: string): boolean {
+  const norm = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^\p{L}\s]/gu, '')
+      .trim();
+  const [x, y] = [norm(a), norm(b)];
+  if (x === y) return true;
+  const lastX = x.split(/\s+/).pop();
+  const lastY = y.split(/\s+/).pop();
+  return lastX !== undefined && lastX === lastY && (x.startsWith(y[0] ?? '') || y.startsWith(x[0] ?? ''));
+}

@@ -1,0 +1,43 @@
+import { countWords } from './blocks.js';
+import { type DateResult, dateFromCaptionPrefix } from './dates.js';
+
+export interface Caption {
+  caption: string;
+  credit: string | null;
+  date: DateResult | null;
+}
+
+// "16-04-22 MSC fighters in Derna": some sites prefix image captions with the photo's date.
+const DATE_PREFIX = /^(\d{2}-\d{2}-\d{2}|\d{4}-\d{2}-\d{2})\s+(\S.*)$/;
+const CAPTION_LABEL = /^(?:image caption|caption|pictured|above|photo caption|top image)\s*[:–—-]?\s+(.+)$/i;
+const CREDIT_LABEL =
+  /^\(?(?:image copyright|image source|copyright|credit|photo credit|image credit|photograph|photo|picture|image|foto)\s*(?:by|:|©)\s*(.+?)\)?$/i;
+const TRAILING_CREDIT =
+  /\s*[([]?\s*(?:photo|photograph|picture|image|credit|photo credit|image credit)\s*(?::|by)\s*([^()[\]]{2,80}?)\s*[)\]]?\s*$/i;
+
+function splitCredit(text: string): { caption: string; credit: string | null } {
+  const credit = TRAILING_CREDIT.exec(text);
+  if (!credit?.[1] || credit.index === 0) return { caption: text, credit: null };
+  return { caption: text.slice(0, credit.index).trim(), credit: credit[1].trim() };
+}
+
+/** Reads a plain-text line that describes an image rather than telling the story. */
+export function parseCaptionLine(text: string): Caption | null {
+  if (text.length > 400 || countWords(text) > 60) return null;
+  const dated = DATE_PREFIX.exec(text);
+  if (dated?.[1] && dated[2]) {
+    const date = dateFromCaptionPrefix(dated[1]);
+    if (date) return { ...splitCredit(dated[2]), date };
+  }
+  const labelled = CAPTION_LABEL.exec(text);
+  if (labelled?.[1]) return { ...splitCredit(labelled[1]), date: null };
+  const credit = CREDIT_LABEL.exec(text);
+  // "Photo: Jane Doe/Reuters" names who took it; a long sentence after "Photo:" is a caption.
+  if (credit?.[1]) {
+    const value = credit[1].trim();
+    return countWords(value) <= 6 && !/[.!?]$/.test(value)
+      ? { caption: '', credit: value, date: null }
+      : { ...splitCredit(value), date: null };
+  }
+  return null;
+}

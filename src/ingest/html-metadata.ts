@@ -1,0 +1,203 @@
+import { collapseSpaces } from './blocks.js';
+import { splitNames } from './byline.js';
+import { normalizeIsoDate } from './dates.js';
+import type { DomDocument as HtmlDocument, DomElement as HtmlElement } from './dom.js';
+import type { Hint, StructureHints } from './structure.js';
+import type { ParsedAuthor, ParsedImage } from './types.js';
+
+const ARTICLE_TYPES =
+  /^(NewsArticle|Article|BlogPosting|ReportageNewsArticle|AnalysisNewsArticle|OpinionNewsArticle|Report|ScholarlyArticle|TechArticle|LiveBlogPosting|WebPage)$/;
+
+type JsonObject = Record<string, unknown>;
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function text(value: unknown): string | null {
+  if (typeof value === 'string') {
+    const trimmed = collapseSpaces(value);
+    return trimmed === '' ? null : trimmed;
+  }
+  if (isObject(value)) return text(value.name ?? value['@value']);
+  return null;
+}
+
+function list(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** Every object in every JSON-LD script, `@graph` flattened; broken JSON is skipped, not fatal. */
+function jsonLdObjects(document: HtmlDocument): JsonObject[] {
+  const found: JsonObject[] = [];
+  const visit = (value: unknown) => {
+    for (const entry of list(value)) {
+      if (!isObject(entry)) continue;
+      found.push(entry);
+      if (entry['@graph']) visit(entry['@graph']);
+    }
+  };
+  for (const script of document.querySelectorAll('script[type="application/ld+json"]')) {
+    try {
+      visit(JSON.parse(script.textContent ?? ''));
+    } catch {
+      // a page's malformed JSON-LD must not stop the rest of the extraction
+    }
+  }
+  return found;
+}
+
+function articleJsonLd(document: HtmlDocument): JsonObject | null {
+  const objects = jsonLdObjects(document);
+  const isArticle = (object: JsonObject) =>
+    list(object['@type']).some(
+      (type) => typeof type === 'string' && ARTICLE_TYPES.test(type) && type !== 'WebPage',
+    );
+  return objects.find(isArticle) ?? null;
+}
+
+function meta(document: HtmlDocument, ...keys: string[]): string[] {
+  const values: string[] = [];
+  for (const key of keys) {
+    for (const element of document.querySelectorAll(
+      `meta[property="${key}"], meta[name="${key}"], meta[itemprop="${key}"]`,
+    )) {
+      const value = text(element.getAttribute('content'));
+      if (value) values.push(value);
+    }
+  }
+  return values;
+}
+
+function authorsFrom(values: unknown[]): ParsedAuthor[] {
+  const authors: ParsedAuthor[] = [];
+  for (const value of values) {
+    const name = text(value);
+    // article:author is often a profile URL, which names nobody.
+    if (!name || /^https?:/.test(name)) continue;
+    const names = splitNames(name.replace(/^by\s+/i, ''));
+    for (const person of names.length > 0 ? names : [name]) {
+      if (!authors.some((author) => author.name === person)) {
+        authors.push({ name: person, bio: isObject(value) ? text(value.description) : null });
+      }
+    }
+  }
+  return authors;
+}
+
+function tagList(values: unknown[]): string[] {
+  return values
+    .flatMap((value) => (typeof value === 'string' ? value.split(/\s*,\s*/) : [text(value)]))
+    .map((value) => (value ? collapseSpaces(value) : ''))
+    .filter((value) => value !== '' && value.length <= 60);
+}
+
+/** Headline, authors, date, tags and captions from JSON-LD, meta tags and marked-up elements. */
+export function readHtmlMetadata(document: HtmlDocument): StructureHints {
+  const hints: StructureHints = {};
+  const ld = articleJsonLd(document);
+  const pick = <T>(rule: string, value: T | null | undefined): Hint<T> | undefined =>
+    value === null || value === undefined ? undefined : { value, rule };
+
+  hints.title =
+    pick('html:json-ld', ld ? text(ld.headline ?? ld.name) : null) ??
+    pick('html:meta', meta(document, 'og:title', 'twitter:title')[0]) ??
+    pick('html:h1', text(document.querySelector('h1')?.textContent)) ??
+    pick('html:title', titleWithoutSiteName(text(document.querySelector('title')?.textContent)));
+
+  hints.subtitle =
+    pick('html:json-ld', ld ? text(ld.alternativeHeadline) : null) ?? pick('html:dek', dekText(document));
+
+  const ldAuthors = ld ? authorsFrom(list(ld.author ?? ld.creator)) : [];
+  const metaAuthors = authorsFrom([
+    ...meta(document, 'author', 'article:author', 'sailthru.author', 'parsely-author'),
+  ]);
+  const relAuthors = authorsFrom(
+    [...document.querySelectorAll('a[rel~="author"], [itemprop="author"] [itemprop="name"]')].map(
+      (el) => el.textContent,
+    ),
+  );
+  if (ldAuthors.length > 0) hints.authors = { value: ldAuthors, rule: 'html:json-ld' };
+  else if (metaAuthors.length > 0) hints.authors = { value: metaAuthors, rule: 'html:meta' };
+  else if (relAuthors.length > 0) hints.authors = { value: relAuthors, rule: 'html:rel-author' };
+
+  const published =
+    pick('html:json-ld', ld ? dateOf(ld.datePublished ?? ld.dateCreated) : null) ??
+    pick(
+      'html:meta',
+      dateOf(
+        meta(
+          document,
+          'article:published_time',
+          'og:article:published_time',
+          'datePublished',
+          'pubdate',
+          'publish-date',
+          'dc.date',
+          'DC.date.issued',
+          'date',
+        )[0],
+      ),
+    ) ??
+    pick(
+      'html:time',
+      dateOf(
+        document
+          .querySelector('article time[datetime], time[pubdate], time[datetime]')
+          ?.getAttribute('datetime'),
+      ),
+    );
+  if (published) hints.publishedAt = published;
+
+  const ldTags = ld ? [...tagList(list(ld.keywords)), ...tagList(list(ld.articleSection))] : [];
+  const metaTags = tagList(meta(document, 'article:tag'));
+  const relTags = tagList([...document.querySelectorAll('a[rel~="tag"]')].map((el) => el.textContent));
+  if (ldTags.length > 0) hints.tags = { value: [...ldTags, ...metaTags, ...relTags], rule: 'html:json-ld' };
+  else if (metaTags.length > 0) hints.tags = { value: [...metaTags, ...relTags], rule: 'html:meta' };
+  else if (relTags.length > 0) hints.tags = { value: relTags, rule: 'html:rel-tag' };
+
+  hints.images = figureCaptions(document);
+  return hints;
+}
+
+function dateOf(value: unknown): string | null {
+  const raw = text(value);
+  return raw ? normalizeIsoDate(raw) : null;
+}
+
+/** "Headline | Site" or "Headline - Site": drop the site name, keep the headline. */
+function titleWithoutSiteName(title: string | null): string | null {
+  if (!title) return null;
+  const parts = title.split(/\s+[|–—-]\s+/);
+  return parts.length > 1 && (parts[0] ?? '').length >= 15 ? (parts[0] as string) : title;
+}
+
+function dekText(document: HtmlDocument): string | null {
+  const element = document.querySelector(
+    '[class*="standfirst"], [class*="dek"]:not([class*="desk"]), [class*="subtitle"], [class*="subheadline"], [class*="sub-headline"], [itemprop="alternativeHeadline"]',
+  );
+  return text(element?.textContent);
+}
+
+const CREDIT_SELECTOR = '[class*="credit"], [class*="copyright"], small, cite';
+
+/** Captions and credits of figures; the figures are removed so captions stay out of the body. */
+function figureCaptions(document: HtmlDocument): ParsedImage[] {
+  const images: ParsedImage[] = [];
+  for (const figure of document.querySelectorAll('figure, [class*="wp-caption"]')) {
+    const captionElement: HtmlElement | null =
+      figure.querySelector('figcaption') ??
+      figure.querySelector('[class*="caption-text"], [class*="caption"]');
+    if (!captionElement) continue;
+    const creditElement =
+      captionElement.querySelector(CREDIT_SELECTOR) ?? figure.querySelector(CREDIT_SELECTOR);
+    const credit =
+      text(creditElement?.textContent)?.replace(/^(photo|credit|image|photograph)\s*:\s*/i, '') ?? null;
+    if (creditElement && captionElement.contains(creditElement)) creditElement.remove();
+    const caption = text(captionElement.textContent) ?? '';
+    if (caption !== '' || credit) images.push({ caption, credit, date: null });
+    figure.remove();
+  }
+  return images;
+}

@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import { countWords, isSentenceLike, splitPlainBlocks } from './blocks.js';
+import {
+  binaryReason,
+  binaryReasonOfText,
+  charsetFromContentType,
+  charsetFromHtmlHead,
+  decodeBytes,
+  decodePercentEscapes,
+  decodeTextEntities,
+  normalizeText,
+} from './decode.js';
+import { deriveTags, detectLanguage } from './derive.js';
+import { extractHtml } from './html.js';
+import { makeExcerpt, renderBodyHtml } from './render.js';
+import { simhash } from './simhash.js';
+import { slugify } from './slug.js';
+import { type Structure, structureBlocks } from './structure.js';
+import type { ParsedTag, ParseOutcome, RawArticle } from './types.js';
+
+/** Bumped whenever a rule change can change the output for the same input. */
+export const PARSER_VERSION = '1.0.0';
+
+const MIN_BODY_WORDS = 25;
+const WORDS_PER_MINUTE = 230;
+
+function isHtml(contentType: string, text: string): boolean {
+  if (/html|xml/i.test(contentType)) return true;
+  // A JSON request may label a scraped page text/plain; a doctype or <html> root says otherwise.
+  return /^\s*(<!doctype html|<html[\s>])/i.test(text.slice(0, 200));
+}
+
+function refuse(reason: 'empty' | 'binary' | 'not-an-article', detail: string): ParseOutcome {
+  return { ok: false, reason, detail };
+}
+
+/** Raw scraped article (text or HTML, any charset) → structured article, or the reason it is not one. */
+export function parseArticle(raw: RawArticle): ParseOutcome {
+  const contentType = raw.contentType ?? '';
+  let text: string;
+  let charset = 'utf-16 (given as text)';
+  if (typeof raw.body === 'string') {
+    const reason = binaryReasonOfText(raw.body);
+    if (reason) return refuse('binary', reason);
+    text = raw.body;
+  } else {
+    const bytes = raw.body;
+    const hasUtf16Bom = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+    const reason = hasUtf16Bom ? null : binaryReason(bytes);
+    if (reason) return refuse('binary', reason);
+    const declared =
+      charsetFromContentType(contentType) ?? (/html/i.test(contentType) ? charsetFromHtmlHead(bytes) : null);
+    const decoded = decodeBytes(bytes, declared);
+    text = decoded.text;
+    charset = decoded.charset;
+  }
+  text = normalizeText(text);
+  if (text.trim() === '') return refuse('empty', 'The body is empty or only whitespace.');
+
+  const html = isHtml(contentType, text);
+  const warnings: string[] = [];
+  let structure: Structure;
+  if (html) {
+    const extraction = extractHtml(text);
+    warnings.push(...extraction.warnings);
+    const blocks = extraction.blocks.map((block) => ({ ...block, text: decodePercentEscapes(block.text) }));
+    structure = structureBlocks(blocks, raw.sourceUrl ?? null, extraction.hints);
+  } else {
+    const blocks = splitPlainBlocks(decodePercentEscapes(decodeTextEntities(text)));
+    structure = structureBlocks(blocks, raw.sourceUrl ?? null, {});
+  }
+
+  const paragraphs = structure.body.filter((item) => item.kind !== 'image').map((item) => item.text);
+  const bodyText = paragraphs.join('\n\n');
+  const wordCount = countWords(bodyText);
+  if (wordCount < MIN_BODY_WORDS || !paragraphs.some(isSentenceLike)) {
+    return refuse(
+      'not-an-article',
+      `After removing the title, bylines and boilerplate only ${wordCount} words of body text are left, with no paragraph of prose; an article needs at least ${MIN_BODY_WORDS} words.`,
+    );
+  }
+
+  const fields: Record<string, string> = {
+    decode: charset,
+    ...structure.fields,
+    body: html ? 'html:readability' : 'plain:blocks',
+  };
+  let title = structure.title;
+  if (title === null) {
+    title =
+      (paragraphs[0] ?? '')
+        .split(/(?<=[.!?])\s/)[0]
+        ?.replace(/[.!?]$/, '')
+        .slice(0, 120) ?? '';
+    fields.title = 'plain:first-sentence';
+    warnings.push('no title line found; the first sentence was used as the title');
+  }
+  const tags = buildTags(title, paragraphs, structure.explicitTags);
+  if (tags.some((tag) => tag.derived)) fields.derivedTags = 'derived:entities';
+  const language = detectLanguage(bodyText);
+  if (language) fields.language = 'eld';
+  else warnings.push('language not detected');
+  const normalised = `${title}\n${bodyText}`.toLowerCase().replace(/\s+/g, ' ').trim();
+
+  return {
+    ok: true,
+    article: {
+      title,
+      subtitle: structure.subtitle,
+      excerpt: makeExcerpt(paragraphs),
+      paragraphs,
+      bodyText,
+      bodyHtml: renderBodyHtml(structure.body),
+      images: structure.images,
+      authors: structure.authors,
+      tags,
+      references: structure.references,
+      language,
+      wordCount,
+      readingTimeMinutes: Math.max(1, Math.ceil(wordCount / WORDS_PER_MINUTE)),
+      publishedAt: structure.publishedAt,
+      slug: slugify(title),
+      simhash: simhash(bodyText),
+      contentHash: createHash('sha256').update(normalised).digest('hex'),
+    },
+    warnings: [...warnings, ...structure.warnings],
+    fields,
+    removed: structure.removed,
+  };
+}
+
+/** Explicit tags first, then derived ones; duplicates by slug dropped, never an empty name. */
+function buildTags(title: string, paragraphs: string[], explicit: string[]): ParsedTag[] {
+  const tags: ParsedTag[] = [];
+  const seen = new Set<string>();
+  for (const name of explicit) {
+    const slug = slugify(name, '');
+    if (slug === '' || seen.has(slug)) continue;
+    seen.add(slug);
+    tags.push({ name, derived: false });
+  }
+  for (const name of deriveTags(title, paragraphs, seen)) {
+    const slug = slugify(name, '');
+    if (seen.has(slug)) continue;
+    seen.add(slug);
+    tags.push({ name, derived: true });
+  }
+  return tags;
+}

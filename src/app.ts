@@ -5,6 +5,7 @@ import { checkDatabase, type Db, migrateDatabase, openDatabase } from './db/conn
 import { createRepositories } from './db/index.js';
 import { articleRoutes } from './http/articles.js';
 import { authorRoutes } from './http/authors.js';
+import { registerCaching } from './http/caching.js';
 import { healthRoutes } from './http/health.js';
 import { ingestRoutes } from './http/ingest.js';
 import { registerOpenApi } from './http/openapi.js';
@@ -53,6 +54,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
 
   registerProblemHandlers(app);
+  registerCaching(app);
   await registerOpenApi(app);
   await app.register(healthRoutes, { checkDatabase: () => checkDatabase(db) });
   await app.register(articleRoutes, { services });

@@ -8,6 +8,7 @@ export function createAuthorsRepository(db: Db) {
     extraColumns: ', x.bio',
     linkTable: 'article_authors',
     linkColumn: 'author_id',
+    nameKeyColumn: 'name_key',
   });
   return { listAuthors: named.list, findAuthor: named.find };
 }

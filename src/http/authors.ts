@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { nameKey } from '../lib/names.js';
 import type { Services } from '../services/index.js';
 import { sendPage } from './links.js';
 import { cursorParam, idOrSlugParams, includeTotalParam, limitParam, problemResponses } from './params.js';
@@ -12,22 +13,30 @@ export const authorRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       schema: {
         operationId: 'listAuthors',
         summary: 'List authors',
-        description: 'By name, with the number of articles each wrote.',
+        description:
+          'By name, with the number of articles each wrote; `q` keeps those whose name, or a word in ' +
+          'it, starts with the given text.',
         tags: ['Authors'],
         querystring: z.strictObject({
           limit: limitParam,
           cursor: cursorParam,
           include_total: includeTotalParam,
+          q: z
+            .string()
+            .max(200)
+            .refine((value) => nameKey(value).length > 0, 'must contain a letter or a digit')
+            .optional()
+            .describe('Name prefix, case- and accent-insensitive: `jos` finds "José Martí", `mar` too.'),
         }),
         response: { 200: AuthorPage, ...problemResponses(400) },
       },
     },
     async (request, reply) => {
-      const { limit, cursor, include_total } = request.query;
+      const { limit, cursor, include_total, q } = request.query;
       return sendPage(
         request,
         reply,
-        await services.catalog.listAuthors({ limit, cursor, includeTotal: include_total }),
+        await services.catalog.listAuthors({ limit, cursor, includeTotal: include_total, q }),
       );
     },
   );

@@ -12,22 +12,28 @@ export const tagRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
       schema: {
         operationId: 'listTags',
         summary: 'List tags',
-        description: 'By name, with the number of articles carrying each.',
+        description:
+          'By name (default) or most used first (`sort=-article_count`), with the number of articles ' +
+          'carrying each. Cursors belong to the sort that issued them.',
         tags: ['Tags'],
         querystring: z.strictObject({
           limit: limitParam,
           cursor: cursorParam,
           include_total: includeTotalParam,
+          sort: z
+            .enum(['name', '-article_count'])
+            .default('name')
+            .describe('`name` A–Z, or `-article_count`: most articles first, ties by name.'),
         }),
         response: { 200: TagPage, ...problemResponses(400) },
       },
     },
     async (request, reply) => {
-      const { limit, cursor, include_total } = request.query;
+      const { limit, cursor, include_total, sort } = request.query;
       return sendPage(
         request,
         reply,
-        await services.catalog.listTags({ limit, cursor, includeTotal: include_total }),
+        await services.catalog.listTags({ limit, cursor, includeTotal: include_total, sort }),
       );
     },
   );

@@ -63,12 +63,31 @@ export interface Page<T> {
   page: { next_cursor: string | null; limit: number; total?: number };
 }
 
-export type ArticleSort = '-published_at' | 'published_at';
+export type ArticleSort = '-published_at' | 'published_at' | 'relevance';
+
+export type FacetName = 'tag' | 'author' | 'month';
+
+export interface FacetCount {
+  value: string;
+  name: string;
+  count: number;
+}
+
+/** A list item: a summary, with the body when asked for and a highlighted snippet when searching. */
+export type ArticleListItem = ArticleSummary & Partial<Pick<Article, 'body_text' | 'body_html'>> & { snippet?: string };
+
+export interface ArticlePage extends Page<ArticleListItem> {
+  facets?: Partial<Record<FacetName, FacetCount[]>>;
+}
 
 export interface ArticleListQuery {
   limit: number;
   cursor?: string | undefined;
   sort: ArticleSort;
+  /** A full-text query already translated by the search module. */
+  match?: string | undefined;
+  withBodies?: boolean | undefined;
+  facets?: FacetName[] | undefined;
   tags?: string[] | undefined;
   authors?: string[] | undefined;
   language?: string | undefined;
@@ -77,8 +96,14 @@ export interface ArticleListQuery {
   includeTotal: boolean;
 }
 
+/** `name` is alphabetical; `-article_count` puts the most used first, ties by name. */
+export type CollectionSort = 'name' | '-article_count';
+
 export interface CollectionQuery {
   limit: number;
   cursor?: string | undefined;
   includeTotal: boolean;
+  sort?: CollectionSort | undefined;
+  /** Case- and accent-insensitive prefix of the name or of any word in it (authors only). */
+  q?: string | undefined;
 }

@@ -15,7 +15,8 @@ const CREDIT_LABEL =
 const TRAILING_CREDIT =
   /\s*[([]?\s*(?:photo|photograph|picture|image|credit|photo credit|image credit)\s*(?::|by)\s*([^()[\]]{2,80}?)\s*[)\]]?\s*$/i;
 
-function splitCredit(text: string): { caption: string; credit: string | null } {
+/** "Caption text (Photo: Name)" → caption and credit. */
+export function splitCredit(text: string): { caption: string; credit: string | null } {
   const credit = TRAILING_CREDIT.exec(text);
   if (!credit?.[1] || credit.index === 0) return { caption: text, credit: null };
   return { caption: text.slice(0, credit.index).trim(), credit: credit[1].trim() };

@@ -23,17 +23,17 @@ const MAGIC_NUMBERS: ReadonlyArray<{ name: string; bytes: number[] }> = [
 /** Returns a sentence naming why the bytes look binary, or null when they look like text. */
 export function binaryReason(bytes: Uint8Array): string | null {
   for (const magic of MAGIC_NUMBERS) {
-    if (magic.bytes.every((b, i) => bytes[i] === b)) return `the body is a ${magic.name} file, not text`;
+    if (magic.bytes.every((b, i) => bytes[i] === b)) return `The body is a ${magic.name} file, not text.`;
   }
   // UTF-16 text is full of NUL bytes; it is text, so the caller decodes it before this check.
   const sample = bytes.subarray(0, 8192);
   let controls = 0;
   for (const b of sample) {
-    if (b === 0) return 'the body contains NUL bytes, so it is binary data, not text';
+    if (b === 0) return 'The body contains NUL bytes, so it is binary data, not text.';
     if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c) controls++;
   }
   if (sample.length > 0 && controls / sample.length > 0.05) {
-    return `the body is ${Math.round((controls / sample.length) * 100)}% control characters, so it is binary data`;
+    return `The body is ${Math.round((controls / sample.length) * 100)}% control characters, so it is binary data.`;
   }
   return null;
 }
@@ -41,15 +41,15 @@ export function binaryReason(bytes: Uint8Array): string | null {
 /** Same test on text that reached us already decoded (a JSON request's `raw` string). */
 export function binaryReasonOfText(text: string): string | null {
   const sample = text.slice(0, 8192);
-  if (sample.startsWith('%PDF-')) return 'the body is a PDF file, not text';
+  if (sample.startsWith('%PDF-')) return 'The body is a PDF file, not text.';
   let controls = 0;
   for (let i = 0; i < sample.length; i++) {
     const c = sample.charCodeAt(i);
-    if (c === 0) return 'the body contains NUL characters, so it is binary data, not text';
+    if (c === 0) return 'The body contains NUL characters, so it is binary data, not text.';
     if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c) || c === 0xfffd) controls++;
   }
   if (sample.length > 0 && controls / sample.length > 0.05) {
-    return `the body is ${Math.round((controls / sample.length) * 100)}% control or replacement characters, so it is binary data`;
+    return `The body is ${Math.round((controls / sample.length) * 100)}% control or replacement characters, so it is binary data.`;
   }
   return null;
 }

@@ -51,6 +51,17 @@ const JUNK_TAGS = new Set([
   'Negative',
 ]);
 
+/** Words that describe rather than name, dropped when they open a sentence before a name. */
+const MODIFIER_TAGS = new Set([
+  'Adjective',
+  'Comparative',
+  'Superlative',
+  'PastTense',
+  'PresentTense',
+  'Gerund',
+  'Infinitive',
+]);
+
 function lexiconTags(word: string): string[] {
   const tags = LEXICON[word.toLowerCase()];
   if (tags === undefined) return [];
@@ -124,9 +135,15 @@ function capitalisedPhrases(text: string): Phrase[] {
     if (runAtSentenceStart && run.length > 0) {
       const tags = lexiconTags(run[0] ?? '');
       const functionWord = tags.some((tag) => JUNK_TAGS.has(tag));
+      // "Former WorldCom" → "WorldCom", but "New York" is a name as a whole.
+      const modifier =
+        run.length > 1 &&
+        tags.some((tag) => MODIFIER_TAGS.has(tag)) &&
+        lexiconTags(run.join(' ')).length === 0;
       // "The Shura Council" → "Shura Council"; a lone common word opening a sentence is dropped.
       if (
         functionWord ||
+        modifier ||
         (run.length === 1 &&
           tags.length > 0 &&
           !tags.some((tag) => NAME_TAGS.has(tag) || PLACE_TAGS.has(tag) || ORG_TAGS.has(tag)))
@@ -204,14 +221,15 @@ export function deriveTags(title: string, paragraphs: string[], exclude: Set<str
       }
     }
   }
-  // A surname used alone ("Parsons said") counts towards the full name it abbreviates.
+  // A surname used alone ("Parsons said") or a name's head word ("the Brigades") counts towards
+  // the full name it abbreviates, unless the word is an entity of its own (Libya in Fajr Libya).
   for (const candidate of candidates.values()) {
-    if (candidate.words.length < 2 || classifyPhrase(candidate.words) !== 'person') continue;
-    const surname = candidates.get((candidate.words.at(-1) ?? '').toLowerCase());
-    if (surname && surname !== candidate) {
-      candidate.count += surname.count;
-      surname.count = 0;
-    }
+    if (candidate.words.length < 2) continue;
+    const short = candidates.get((candidate.words.at(-1) ?? '').toLowerCase());
+    if (!short || short === candidate || short.count === 0 || classifyPhrase(short.words) !== 'other')
+      continue;
+    candidate.count += short.count;
+    short.count = 0;
   }
   const scored = [...candidates.values()]
     .map((candidate) => {

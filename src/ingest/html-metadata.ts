@@ -1,5 +1,6 @@
 import { collapseSpaces } from './blocks.js';
 import { splitNames } from './byline.js';
+import { splitCredit } from './captions.js';
 import { normalizeIsoDate } from './dates.js';
 import type { DomDocument as HtmlDocument, DomElement as HtmlElement } from './dom.js';
 import type { Hint, StructureHints } from './structure.js';
@@ -157,7 +158,11 @@ export function readHtmlMetadata(document: HtmlDocument): StructureHints {
   else if (metaTags.length > 0) hints.tags = { value: [...metaTags, ...relTags], rule: 'html:meta' };
   else if (relTags.length > 0) hints.tags = { value: relTags, rule: 'html:rel-tag' };
 
-  hints.images = figureCaptions(document);
+  const bylines = [...document.querySelectorAll('[class*="byline"], [class*="dateline"]')]
+    .map((element) => text(element.textContent))
+    .filter((line): line is string => line !== null && line.length <= 200);
+  if (bylines.length > 0) hints.bylineLines = [...new Set(bylines)].slice(0, 2);
+  hints.images = takeFigureCaptions(document);
   return hints;
 }
 
@@ -183,7 +188,7 @@ function dekText(document: HtmlDocument): string | null {
 const CREDIT_SELECTOR = '[class*="credit"], [class*="copyright"], small, cite';
 
 /** Captions and credits of figures; the figures are removed so captions stay out of the body. */
-function figureCaptions(document: HtmlDocument): ParsedImage[] {
+function takeFigureCaptions(document: HtmlDocument): ParsedImage[] {
   const images: ParsedImage[] = [];
   for (const figure of document.querySelectorAll('figure, [class*="wp-caption"]')) {
     const captionElement: HtmlElement | null =
@@ -195,8 +200,10 @@ function figureCaptions(document: HtmlDocument): ParsedImage[] {
     const credit =
       text(creditElement?.textContent)?.replace(/^(photo|credit|image|photograph)\s*:\s*/i, '') ?? null;
     if (creditElement && captionElement.contains(creditElement)) creditElement.remove();
-    const caption = text(captionElement.textContent) ?? '';
-    if (caption !== '' || credit) images.push({ caption, credit, date: null });
+    const split = splitCredit(text(captionElement.textContent) ?? '');
+    const caption = split.caption;
+    const imageCredit = credit ?? split.credit;
+    if (caption !== '' || imageCredit) images.push({ caption, credit: imageCredit, date: null });
     figure.remove();
   }
   return images;

@@ -5,6 +5,7 @@ import type { DomDocument, DomElement, DomNode } from './dom.js';
 import { parseDocument } from './dom.js';
 import { readHtmlMetadata } from './html-metadata.js';
 import type { StructureHints } from './structure.js';
+import type { RemovedBlock } from './types.js';
 
 type HtmlNode = DomNode;
 type HtmlElement = DomElement;
@@ -15,6 +16,8 @@ export interface HtmlExtraction {
   blocks: Block[];
   hints: StructureHints;
   warnings: string[];
+  /** Page chrome stripped before extraction, for the ingest report. */
+  removed: RemovedBlock[];
 }
 
 const NON_CONTENT_TAGS =
@@ -25,9 +28,34 @@ const NON_CONTENT_TAGS =
 const NON_CONTENT_TOKEN =
   /(^|[-_])(share|sharing|social|related|recommended|comments?|disqus|newsletter|subscribe|signup|cookies?|consent|promo|advert|advertisement|ads?|sponsor(ed)?|popular|trending|outbrain|taboola|breadcrumbs?|navbar|menu|sidebar|widget|paywall|donate|donation|tags?|byline)($|[-_])/i;
 
+function kindOfChrome(tagName: string, names: string): RemovedBlock['kind'] {
+  const token = names.toLowerCase();
+  if (/share|sharing|social/i.test(token)) return 'share';
+  if (/related|recommended|popular|trending|outbrain|taboola/i.test(token)) return 'related';
+  if (/comment|disqus/i.test(token)) return 'comments';
+  if (/newsletter|subscribe|signup/i.test(token)) return 'newsletter';
+  if (/cookie|consent/i.test(token)) return 'cookie';
+  if (/(^|[\s_-])(ad|ads|advert|advertisement|sponsor|sponsored|promo)($|[\s_-])/.test(token))
+    return 'advert';
+  if (/donate|donation|paywall/i.test(token)) return 'appeal';
+  if (/^(NAV|ASIDE|FOOTER)$/.test(tagName) || /nav|menu|breadcrumb|sidebar/i.test(token)) return 'navigation';
+  return 'other';
+}
+
 /** Pre-strips obvious chrome so the extractor never has to weigh it against the story. */
-function stripNonContent(document: HtmlDocument): void {
-  for (const element of document.querySelectorAll(NON_CONTENT_TAGS)) element.remove();
+function stripNonContent(document: HtmlDocument): RemovedBlock[] {
+  const removed: RemovedBlock[] = [];
+  const drop = (element: HtmlElement) => {
+    if (!/^(SCRIPT|STYLE|NOSCRIPT|TEMPLATE|SVG|CANVAS|IFRAME)$/.test(element.tagName)) {
+      const text = htmlToBlocks(element)
+        .map((block) => block.text)
+        .join('\n');
+      const names = `${element.getAttribute('class') ?? ''} ${element.getAttribute('id') ?? ''}`;
+      if (text !== '') removed.push({ kind: kindOfChrome(element.tagName, names), text });
+    }
+    element.remove();
+  };
+  for (const element of document.querySelectorAll(NON_CONTENT_TAGS)) if (element.isConnected) drop(element);
   for (const element of document.querySelectorAll('[class], [id]')) {
     if (!element.isConnected) continue;
     const tokens = `${element.getAttribute('class') ?? ''} ${element.getAttribute('id') ?? ''}`.split(/\s+/);
@@ -35,8 +63,9 @@ function stripNonContent(document: HtmlDocument): void {
     // A wrapper that holds the story itself ("article has-comments") is never chrome.
     if (/^(ARTICLE|MAIN|BODY|HTML)$/.test(element.tagName)) continue;
     if (element.querySelector('article, main, h1, [itemprop="articleBody"]')) continue;
-    element.remove();
+    drop(element);
   }
+  return removed;
 }
 
 const LEAF_BLOCKS = new Set([
@@ -139,7 +168,7 @@ export function extractHtml(html: string): HtmlExtraction {
   const document = parseDocument(html);
   const warnings: string[] = [];
   const hints = readHtmlMetadata(document);
-  stripNonContent(document);
+  const removed = stripNonContent(document);
   let root: HtmlElement | null = null;
   let byline: string | null = null;
   try {
@@ -161,7 +190,7 @@ export function extractHtml(html: string): HtmlExtraction {
     if (names.length > 0)
       hints.authors = { value: names.map((name) => ({ name, bio: null })), rule: 'html:byline' };
   }
-  return { blocks: root ? htmlToBlocks(root) : [], hints, warnings };
+  return { blocks: root ? htmlToBlocks(root) : [], hints, warnings, removed };
 }
 
 /** What readability alone keeps of a page: the baseline the quality benchmark compares against. */

@@ -16,7 +16,7 @@ import { makeExcerpt, renderBodyHtml } from './render.js';
 import { simhash } from './simhash.js';
 import { slugify } from './slug.js';
 import { type Structure, structureBlocks } from './structure.js';
-import type { ParsedTag, ParseOutcome, RawArticle } from './types.js';
+import type { ParsedTag, ParseOutcome, RawArticle, RemovedBlock } from './types.js';
 
 /** Bumped whenever a rule change can change the output for the same input. */
 export const PARSER_VERSION = '1.0.0';
@@ -59,10 +59,12 @@ export function parseArticle(raw: RawArticle): ParseOutcome {
 
   const html = isHtml(contentType, text);
   const warnings: string[] = [];
+  const removed: RemovedBlock[] = [];
   let structure: Structure;
   if (html) {
     const extraction = extractHtml(text);
     warnings.push(...extraction.warnings);
+    removed.push(...extraction.removed);
     const blocks = extraction.blocks.map((block) => ({ ...block, text: decodePercentEscapes(block.text) }));
     structure = structureBlocks(blocks, raw.sourceUrl ?? null, extraction.hints);
   } else {
@@ -73,10 +75,16 @@ export function parseArticle(raw: RawArticle): ParseOutcome {
   const paragraphs = structure.body.filter((item) => item.kind !== 'image').map((item) => item.text);
   const bodyText = paragraphs.join('\n\n');
   const wordCount = countWords(bodyText);
-  if (wordCount < MIN_BODY_WORDS || !paragraphs.some(isSentenceLike)) {
+  if (wordCount < MIN_BODY_WORDS) {
     return refuse(
       'not-an-article',
-      `After removing the title, bylines and boilerplate only ${wordCount} words of body text are left, with no paragraph of prose; an article needs at least ${MIN_BODY_WORDS} words.`,
+      `Only ${wordCount} words of body text are left after removing the title, bylines and boilerplate; an article needs at least ${MIN_BODY_WORDS}.`,
+    );
+  }
+  if (!paragraphs.some(isSentenceLike)) {
+    return refuse(
+      'not-an-article',
+      `None of the ${paragraphs.length} remaining blocks is a paragraph of prose; a list of links or headlines is not an article.`,
     );
   }
 
@@ -125,7 +133,7 @@ export function parseArticle(raw: RawArticle): ParseOutcome {
     },
     warnings: [...warnings, ...structure.warnings],
     fields,
-    removed: structure.removed,
+    removed: [...removed, ...structure.removed],
   };
 }
 

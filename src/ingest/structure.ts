@@ -18,6 +18,8 @@ export interface StructureHints {
   publishedAt?: Hint<string>;
   tags?: Hint<string[]>;
   images?: ParsedImage[];
+  /** Byline or dateline text found outside the main content, read with the same byline rules. */
+  bylineLines?: string[];
 }
 
 export interface BodyItem {
@@ -55,7 +57,7 @@ interface Item {
   role: Role;
 }
 
-const TAGS_LINE = /^(?:tags|tagged|tagged with|topics|filed under|keywords)\s*:\s*(.*)$/i;
+const TAGS_LINE = /^(?:tags|tagged|tagged with|topics|filed under|filed in|keywords)\s*:\s*(.*)$/i;
 const REFERENCE =
   /\s*\[((?:see|read|related|also see|see also|more|background|listen|watch|editor['’]s note)\b[^[\]]{2,400})\]/gi;
 /** How many blocks after the title may hold the byline, dateline or standfirst. */
@@ -84,7 +86,8 @@ function classify(block: Block, inRelatedList: boolean): Role {
   const kind = boilerplateKind(text);
   if (kind) return { kind: 'removed', removed: kind };
   // Headlines listed under "Related articles" go with their heading.
-  if (inRelatedList && (block.kind === 'item' || (countWords(text) <= 20 && !/[.!?]$/.test(text)))) {
+  const words = countWords(text);
+  if (inRelatedList && (block.kind === 'item' || words <= 14 || (words <= 20 && !/[.!?]$/.test(text)))) {
     return { kind: 'removed', removed: 'related' };
   }
   return { kind: 'body' };
@@ -95,7 +98,8 @@ export function structureBlocks(blocks: Block[], sourceUrl: string | null, hints
   const fields: Record<string, string> = {};
   const items: Item[] = [];
   let inRelatedList = false;
-  for (const block of blocks) {
+  const bylineBlocks: Block[] = (hints.bylineLines ?? []).map((text) => ({ text, kind: 'text' }));
+  for (const block of [...bylineBlocks, ...blocks]) {
     const role = classify(block, inRelatedList);
     if (role.kind === 'removed' && role.removed === 'related') inRelatedList = true;
     else if (role.kind === 'body' && isSentenceLike(block.text)) inRelatedList = false;
@@ -186,7 +190,7 @@ function findLeadingLines(items: Item[], hints: StructureHints, fields: Record<s
       countWords(text) <= 40 &&
       !/[.:]$/.test(text) &&
       item.block.kind !== 'item' &&
-      (next === undefined || !isShortUnpunctuated(next.block.text))
+      (next === undefined || !isShortUnpunctuated(next.block.text) || parseByline(next.block.text) !== null)
     ) {
       item.role = { kind: 'subtitle' };
       fields.subtitle = 'plain:second-block';
@@ -238,8 +242,13 @@ function chooseAuthors(
   warnings: string[],
 ): ParsedAuthor[] {
   const bios = items.flatMap((item) => (item.role.kind === 'bio' ? [item.role.bio] : []));
-  const bioFor = (name: string) =>
-    bios.find((bio) => bio.names.some((other) => sameAuthor(other, name)))?.text ?? null;
+  let bioFromText = false;
+  const bioFor = (name: string) => {
+    const bio =
+      bios.find((candidate) => candidate.names.some((other) => sameAuthor(other, name)))?.text ?? null;
+    if (bio) bioFromText = true;
+    return bio;
+  };
   let authors: ParsedAuthor[] = [];
   if (hints.authors && hints.authors.value.length > 0) {
     authors = hints.authors.value.map((author) => ({
@@ -257,8 +266,9 @@ function chooseAuthors(
       fields.authors = 'plain:closing-bio';
     }
   }
-  if (authors.some((author) => author.bio !== null) && fields.authors !== 'plain:closing-bio') {
-    fields.authorBio = 'plain:closing-bio';
+  if (bioFromText) fields.authorBio = 'plain:closing-bio';
+  else if (authors.some((author) => author.bio !== null) && fields.authors !== 'plain:closing-bio') {
+    fields.authorBio = fields.authors ?? 'unknown';
   }
   if (authors.length === 0) warnings.push('no author found');
   return authors;

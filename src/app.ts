@@ -10,6 +10,7 @@ import { healthRoutes } from './http/health.js';
 import { ingestRoutes } from './http/ingest.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerProblemHandlers } from './http/problems.js';
+import { relatedRoutes } from './http/related.js';
 import { compiledSerializerCompiler } from './http/serializer.js';
 import { tagRoutes } from './http/tags.js';
 import { createServices, type Services } from './services/index.js';
@@ -58,6 +59,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await registerOpenApi(app);
   await app.register(healthRoutes, { checkDatabase: () => checkDatabase(db) });
   await app.register(articleRoutes, { services });
+  await app.register(relatedRoutes, { services });
   await app.register(authorRoutes, { services });
   await app.register(tagRoutes, { services });
   await app.register(ingestRoutes, { services, bodyLimitBytes: config.bodyLimitBytes });

@@ -3,6 +3,7 @@ import { createArticlesRepository } from './articles-repository.js';
 import { createAuthorsRepository } from './authors-repository.js';
 import type { Db } from './connection.js';
 import { createIngestRepository } from './ingest-repository.js';
+import { createRelatedRepository } from './related-repository.js';
 import { createTagsRepository } from './tags-repository.js';
 
 /** Every query Gazette runs, grouped by resource; services receive this and never see SQL. */
@@ -13,6 +14,7 @@ export function createRepositories(db: Db) {
     tags: createTagsRepository(db),
     ingest: createIngestRepository(db),
     apiKeys: createApiKeysRepository(db),
+    related: createRelatedRepository(db),
   };
 }
 

@@ -3,12 +3,14 @@ import type { Repositories } from '../db/index.js';
 import { createApiKeyService } from './api-keys.js';
 import { createCatalogService } from './catalog.js';
 import { createIngestService } from './ingest.js';
+import { createRelatedService } from './related.js';
 
 export function createServices(repositories: Repositories, config: Pick<Config, 'apiKeys'>) {
   return {
     catalog: createCatalogService(repositories),
     apiKeys: createApiKeyService(repositories, config.apiKeys),
     ingest: createIngestService(repositories),
+    related: createRelatedService(repositories),
   };
 }
 

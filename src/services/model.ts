@@ -74,7 +74,8 @@ export interface FacetCount {
 }
 
 /** A list item: a summary, with the body when asked for and a highlighted snippet when searching. */
-export type ArticleListItem = ArticleSummary & Partial<Pick<Article, 'body_text' | 'body_html'>> & { snippet?: string };
+export type ArticleListItem = ArticleSummary &
+  Partial<Pick<Article, 'body_text' | 'body_html'>> & { snippet?: string };
 
 export interface ArticlePage extends Page<ArticleListItem> {
   facets?: Partial<Record<FacetName, FacetCount[]>>;
@@ -106,4 +107,9 @@ export interface CollectionQuery {
   sort?: CollectionSort | undefined;
   /** Case- and accent-insensitive prefix of the name or of any word in it (authors only). */
   q?: string | undefined;
+}
+
+/** An article sharing tags or authors with another, and why it matched. */
+export interface RelatedArticle extends ArticleSummary {
+  related: { score: number; shared_tags: string[]; shared_authors: string[] };
 }

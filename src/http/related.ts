@@ -1,0 +1,73 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { relatedWeights } from '../db/related-repository.js';
+import type { Services } from '../services/index.js';
+import { idOrSlugParams, problemResponses } from './params.js';
+import { ArticleSummary } from './schemas.js';
+
+const scoring =
+  `Each author in common adds ${relatedWeights.author}, each tag both articles name explicitly adds ` +
+  `${relatedWeights.explicitTag}, and a tag derived on either side adds ${relatedWeights.derivedTag}.`;
+
+const relatedExample = {
+  id: 15,
+  slug: 'ferry-operator-orders-charging-barges',
+  title: 'Ferry operator orders charging barges',
+  subtitle: null,
+  excerpt: 'Two floating chargers will serve the new battery ferries at the north terminal…',
+  images: [],
+  authors: [{ id: 3, slug: 'amara-okafor', name: 'Amara Okafor' }],
+  tags: [
+    { id: 7, slug: 'energy', name: 'Energy', derived: false },
+    { id: 9, slug: 'ferries', name: 'Ferries', derived: true },
+  ],
+  language: 'en',
+  word_count: 512,
+  reading_time_minutes: 3,
+  published_at: '2026-03-20T07:00:00.000Z',
+  source_url: 'https://news.example.com/2026/03/20/charging-barges',
+  content_hash: '4be1a0…',
+  created_at: '2026-03-20T07:05:42.118Z',
+  updated_at: '2026-03-20T07:05:42.118Z',
+  related: { score: 6, shared_tags: ['energy', 'ferries'], shared_authors: ['amara-okafor'] },
+};
+
+export const RelatedArticle = ArticleSummary.extend({
+  related: z
+    .object({
+      score: z.number().int().describe(`How strongly it matched. ${scoring}`),
+      shared_tags: z.array(z.string()).describe('Slugs of the tags both articles carry.'),
+      shared_authors: z.array(z.string()).describe('Slugs of the authors both articles have.'),
+    })
+    .describe('Why this article is related.'),
+}).meta({
+  id: 'RelatedArticle',
+  description: 'An article summary with the reason it is related to another article.',
+  examples: [relatedExample],
+});
+
+export const RelatedPage = z
+  .object({ data: z.array(RelatedArticle) })
+  .meta({ id: 'RelatedPage', examples: [{ data: [relatedExample] }] });
+
+export const relatedRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+  app.get(
+    '/v1/articles/:idOrSlug/related',
+    {
+      schema: {
+        operationId: 'listRelatedArticles',
+        summary: 'List articles related to one article',
+        description: `Articles sharing tags or authors with this one, best match first, then newest. ${scoring} The article itself is never listed.`,
+        tags: ['Articles'],
+        params: idOrSlugParams,
+        querystring: z.strictObject({
+          limit: z.coerce.number().int().min(1).max(50).default(10).describe('How many articles, 1–50.'),
+        }),
+        response: { 200: RelatedPage, ...problemResponses(400, 404) },
+      },
+    },
+    async (request) => ({
+      data: await services.related.listRelatedArticles(request.params.idOrSlug, request.query.limit),
+    }),
+  );
+};

@@ -1,11 +1,14 @@
 import { decodeCursor, encodeCursor } from '../lib/cursor.js';
+import { fullTextSearch, snippetHtml } from '../search/sqlite.js';
 import type {
   Article,
   ArticleListQuery,
+  ArticlePage,
   ArticleSummary,
   AuthorSummary,
+  FacetCount,
+  FacetName,
   Image,
-  Page,
   TagSummary,
 } from '../services/model.js';
 import type { Db } from './connection.js';
@@ -17,9 +20,28 @@ const summaryColumns = `a.id, a.slug, a.title, a.subtitle, a.excerpt, a.images, 
 
 type ArticleRow = Omit<ArticleSummary, 'images' | 'authors' | 'tags'> & { images: string };
 
-type SortCursor = [string, number];
-const isSortCursor = (values: unknown[]): values is SortCursor =>
+type DateCursor = [string, number];
+const isDateCursor = (values: unknown[]): values is DateCursor =>
   values.length === 2 && typeof values[0] === 'string' && Number.isInteger(values[1]);
+
+/** Relevance cursors also pin the newest id at the first page, so later arrivals stay out of the walk. */
+type RelevanceCursor = [number, number, number];
+const isRelevanceCursor = (values: unknown[]): values is RelevanceCursor =>
+  values.length === 3 &&
+  typeof values[0] === 'number' &&
+  Number.isInteger(values[1]) &&
+  Number.isInteger(values[2]);
+
+const facetQueries: Record<FacetName, string> = {
+  tag: `SELECT t.slug AS value, t.name AS name, count(*) AS count FROM matched m
+    JOIN article_tags at ON at.article_id = m.id JOIN tags t ON t.id = at.tag_id
+    GROUP BY t.id ORDER BY count DESC, t.slug LIMIT 50`,
+  author: `SELECT au.slug AS value, au.name AS name, count(*) AS count FROM matched m
+    JOIN article_authors aa ON aa.article_id = m.id JOIN authors au ON au.id = aa.author_id
+    GROUP BY au.id ORDER BY count DESC, au.slug LIMIT 50`,
+  month: `SELECT substr(m.published_at, 1, 7) AS value, substr(m.published_at, 1, 7) AS name, count(*) AS count
+    FROM matched m WHERE m.published_at IS NOT NULL GROUP BY value ORDER BY value DESC`,
+};
 
 /** Filters shared by the page query and the total count. */
 function filterClauses(query: ArticleListQuery): { clauses: string[]; params: Record<string, unknown> } {
@@ -47,6 +69,10 @@ function filterClauses(query: ArticleListQuery): { clauses: string[]; params: Re
     clauses.push('a.published_at < @publishedBefore');
     params.publishedBefore = query.publishedBefore;
   }
+  if (query.match) {
+    clauses.push(fullTextSearch.where);
+    params.match = query.match;
+  }
   return { clauses, params };
 }
 
@@ -66,6 +92,7 @@ export function createArticlesRepository(db: Db) {
   const bySlug = sqlite.prepare(
     `SELECT ${summaryColumns}, a.body_text, a.body_html FROM articles a WHERE a.slug = ?`,
   );
+  const newestArticleId = sqlite.prepare('SELECT max(id) FROM articles').pluck();
 
   /** Adds authors and tags to a page of rows with two queries, whatever the page size. */
   function hydrate<T extends ArticleRow>(
@@ -97,46 +124,87 @@ export function createArticlesRepository(db: Db) {
   }
 
   return {
-    async listArticles(query: ArticleListQuery): Promise<Page<ArticleSummary>> {
+    async listArticles(query: ArticleListQuery): Promise<ArticlePage> {
       const { clauses, params } = filterClauses(query);
-      const descending = query.sort === '-published_at';
+      const from = `articles a ${query.match ? fullTextSearch.join : ''}`;
       const pageClauses = [...clauses];
       const pageParams: Record<string, unknown> = { ...params, take: query.limit + 1 };
-      if (query.cursor) {
-        const [sortKey, id] = decodeCursor<SortCursor>(query.cursor, isSortCursor);
-        // Written as a bound plus a tie-break so SQLite scans the (published_sort, id) index from the
-        // cursor on, instead of filtering from the first row: deep pages cost what the first does.
-        pageClauses.push(
-          descending
-            ? 'a.published_sort <= @sortKey AND (a.published_sort < @sortKey OR a.id < @afterId)'
-            : 'a.published_sort >= @sortKey AND (a.published_sort > @sortKey OR a.id > @afterId)',
-        );
-        pageParams.sortKey = sortKey;
-        pageParams.afterId = id;
+      let order: string;
+      let sortColumn: string;
+      let snapshot = 0;
+      if (query.sort === 'relevance') {
+        sortColumn = `${fullTextSearch.rank}`;
+        order = 'sortKey ASC, a.id ASC';
+        if (query.cursor) {
+          const [rank, id, newestId] = decodeCursor<RelevanceCursor>(query.cursor, isRelevanceCursor);
+          pageClauses.push(
+            `(${sortColumn} > @rank OR (${sortColumn} = @rank AND a.id > @afterId))`,
+            'a.id <= @snapshot',
+          );
+          Object.assign(pageParams, { rank, afterId: id, snapshot: newestId });
+          snapshot = newestId;
+        } else {
+          snapshot = (newestArticleId.get() as number | null) ?? 0;
+        }
+      } else {
+        const descending = query.sort === '-published_at';
+        const direction = descending ? 'DESC' : 'ASC';
+        sortColumn = 'a.published_sort';
+        order = `a.published_sort ${direction}, a.id ${direction}`;
+        if (query.cursor) {
+          const [sortKey, id] = decodeCursor<DateCursor>(query.cursor, isDateCursor);
+          // A bound plus a tie-break lets SQLite scan the (published_sort, id) index from the cursor
+          // on, instead of filtering from the first row: deep pages cost what the first does.
+          pageClauses.push(
+            descending
+              ? 'a.published_sort <= @sortKey AND (a.published_sort < @sortKey OR a.id < @afterId)'
+              : 'a.published_sort >= @sortKey AND (a.published_sort > @sortKey OR a.id > @afterId)',
+          );
+          Object.assign(pageParams, { sortKey, afterId: id });
+        }
       }
       const where = pageClauses.length ? `WHERE ${pageClauses.join(' AND ')}` : '';
-      const direction = descending ? 'DESC' : 'ASC';
+      const extraColumns = [
+        query.withBodies ? ', a.body_text, a.body_html' : '',
+        query.match ? `, ${fullTextSearch.snippet} AS snippet` : '',
+      ].join('');
       const rows = prepare(
-        `SELECT ${summaryColumns}, a.published_sort AS sortKey FROM articles a ${where}
-         ORDER BY a.published_sort ${direction}, a.id ${direction} LIMIT @take`,
-      ).all(pageParams) as (ArticleRow & { sortKey: string })[];
+        `SELECT ${summaryColumns}${extraColumns}, ${sortColumn} AS sortKey FROM ${from} ${where}
+         ORDER BY ${order} LIMIT @take`,
+      ).all(pageParams) as (ArticleRow & { sortKey: string | number; snippet?: string })[];
 
       const hasMore = rows.length > query.limit;
       const pageRows = hasMore ? rows.slice(0, query.limit) : rows;
       const last = pageRows.at(-1);
-      const page: Page<ArticleSummary>['page'] = {
-        next_cursor: hasMore && last ? encodeCursor([last.sortKey, last.id]) : null,
-        limit: query.limit,
-      };
-      if (query.includeTotal) {
-        const countWhere = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
-        const { total } = prepare(`SELECT count(*) AS total FROM articles a ${countWhere}`).get(params) as {
-          total: number;
-        };
-        page.total = total;
+      let nextCursor: string | null = null;
+      if (hasMore && last) {
+        nextCursor = encodeCursor(
+          query.sort === 'relevance' ? [last.sortKey, last.id, snapshot] : [last.sortKey, last.id],
+        );
       }
-      const data = hydrate(pageRows.map(({ sortKey: _sortKey, ...row }) => row));
-      return { data, page };
+      const page: ArticlePage['page'] = { next_cursor: nextCursor, limit: query.limit };
+      const countWhere = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+      if (query.includeTotal) {
+        page.total = (
+          prepare(`SELECT count(*) AS total FROM ${from} ${countWhere}`).get(params) as { total: number }
+        ).total;
+      }
+      const data = hydrate(
+        pageRows.map(({ sortKey: _sortKey, snippet, ...row }) =>
+          snippet === undefined ? row : { ...row, snippet: snippetHtml(snippet) },
+        ),
+      );
+      const result: ArticlePage = { data, page };
+      if (query.facets?.length) {
+        const matched = `WITH matched AS (SELECT a.id, a.published_at FROM ${from} ${countWhere}) `;
+        result.facets = Object.fromEntries(
+          query.facets.map((facet) => [
+            facet,
+            prepare(matched + facetQueries[facet]).all(params) as FacetCount[],
+          ]),
+        );
+      }
+      return result;
     },
 
     async findArticle(idOrSlug: string): Promise<Article | undefined> {

@@ -80,13 +80,14 @@ export function createIngestRepository(db: Db) {
   const slugTaken = sqlite.prepare('SELECT 1 FROM articles WHERE slug = ?').pluck();
   const insertArticle = sqlite.prepare(`INSERT INTO articles (slug, title, subtitle, excerpt, body_text,
     body_html, images, language, word_count, reading_time_minutes, published_at, source_url, content_hash,
-    simhash, created_at, updated_at) VALUES (@slug, @title, @subtitle, @excerpt, @bodyText, @bodyHtml,
-    @images, @language, @wordCount, @readingTimeMinutes, @publishedAt, @sourceUrl, @contentHash, @simhash,
-    @now, @now)`);
+    author_names, tag_names, simhash, created_at, updated_at) VALUES (@slug, @title, @subtitle, @excerpt,
+    @bodyText, @bodyHtml, @images, @language, @wordCount, @readingTimeMinutes, @publishedAt, @sourceUrl,
+    @contentHash, @authorNames, @tagNames, @simhash, @now, @now)`);
   const updateArticle = sqlite.prepare(`UPDATE articles SET title = @title, subtitle = @subtitle,
     excerpt = @excerpt, body_text = @bodyText, body_html = @bodyHtml, images = @images, language = @language,
     word_count = @wordCount, reading_time_minutes = @readingTimeMinutes, published_at = @publishedAt,
-    content_hash = @contentHash, simhash = @simhash, updated_at = @now WHERE id = @id`);
+    content_hash = @contentHash, author_names = @authorNames, tag_names = @tagNames, simhash = @simhash,
+    updated_at = @now WHERE id = @id`);
   const authorByKey = sqlite.prepare('SELECT id, bio FROM authors WHERE name_key = ?');
   const authorSlugTaken = sqlite.prepare('SELECT 1 FROM authors WHERE slug = ?').pluck();
   const insertAuthor = sqlite.prepare(`INSERT INTO authors (slug, name, name_key, bio, created_at, updated_at)
@@ -157,8 +158,11 @@ export function createIngestRepository(db: Db) {
   }
 
   function articleParams(draft: ArticleDraft, now: string) {
-    const { authors: _authors, tags: _tags, ...columns } = draft;
-    return { ...columns, images: JSON.stringify(draft.images), now };
+    const { authors, tags, ...columns } = draft;
+    // The names ride along on the article row so the full-text triggers index them in the same write.
+    const authorNames = authors.map((author) => author.name).join(' ');
+    const tagNames = tags.map((tag) => tag.name).join(' ');
+    return { ...columns, images: JSON.stringify(draft.images), authorNames, tagNames, now };
   }
 
   function ingestParams(record: IngestRecord, articleId: number | null) {

@@ -29,6 +29,9 @@ export const articles = sqliteTable(
       .generatedAlwaysAs(sql`coalesce(published_at, '')`, { mode: 'virtual' }),
     sourceUrl: text('source_url'),
     contentHash: text('content_hash').notNull(),
+    /** Author and tag names, space-separated, so the full-text index covers them with the body. */
+    authorNames: text('author_names').notNull().default(''),
+    tagNames: text('tag_names').notNull().default(''),
     simhash: text('simhash').notNull(),
     ...timestamps,
   },

@@ -11,14 +11,35 @@ import {
   repeatableParam,
 } from './params.js';
 import { Article, ArticlePage } from './schemas.js';
+import { fieldsParam, pickFields, sendSparse } from './sparse-fields.js';
+
+const articleFields = Object.keys(Article.shape);
+const listItemFields = [...articleFields, 'snippet'];
 
 const listQuery = z.strictObject({
   limit: limitParam,
   cursor: cursorParam,
+  q: z
+    .string()
+    .optional()
+    .describe(
+      'Full-text search over title, subtitle, body, author and tag names. Words must all match; ' +
+        '"quoted phrases", prefix*, OR and NOT work. Each item then carries a highlighted `snippet`.',
+    ),
   sort: z
-    .enum(['-published_at', 'published_at'])
-    .default('-published_at')
-    .describe('Newest first (default) or oldest first; articles without a date come last, then first.'),
+    .enum(['-published_at', 'published_at', 'relevance'])
+    .optional()
+    .describe(
+      'Newest first (the default without `q`), oldest first, or `relevance` (the default with `q`). ' +
+        'Articles without a date sort last when newest first.',
+    ),
+  fields: fieldsParam(
+    listItemFields,
+    'Only these fields, e.g. `id,title,published_at`; `body_text`/`body_html` must be asked for.',
+  ),
+  facets: repeatableParam('Counts over the whole result: any of `tag`, `author`, `month`.').pipe(
+    z.array(z.enum(['tag', 'author', 'month'])).optional(),
+  ),
   tag: repeatableParam('Tag slugs; an article matches when it has any of them.'),
   author: repeatableParam('Author slugs; an article matches when any of them wrote it.'),
   language: z
@@ -56,10 +77,14 @@ export const articleRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
     },
     async (request, reply) => {
       const query = request.query;
+      const fields = query.fields;
       const page = await services.catalog.listArticles({
         limit: query.limit,
         cursor: query.cursor,
+        q: query.q,
         sort: query.sort,
+        withBodies: fields?.some((field) => field === 'body_text' || field === 'body_html') ?? false,
+        facets: query.facets,
         tags: query.tag,
         authors: query.author,
         language: query.language,
@@ -67,6 +92,12 @@ export const articleRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
         publishedBefore: toUtcIso(query.published_before),
         includeTotal: query.include_total,
       });
+      if (fields) {
+        return sendSparse(
+          reply,
+          sendPage(request, reply, { ...page, data: page.data.map((item) => pickFields(item, fields)) }),
+        );
+      }
       return sendPage(request, reply, page);
     },
   );
@@ -79,10 +110,16 @@ export const articleRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
         summary: 'Get one article',
         tags: ['Articles'],
         params: idOrSlugParams,
-        querystring: z.strictObject({}),
+        querystring: z.strictObject({
+          fields: fieldsParam(articleFields, 'Only these fields, e.g. `id,title,body_html`.'),
+        }),
         response: { 200: Article, ...problemResponses(400, 404) },
       },
     },
-    async (request) => services.catalog.getArticle(request.params.idOrSlug),
+    async (request, reply) => {
+      const article = await services.catalog.getArticle(request.params.idOrSlug);
+      const { fields } = request.query;
+      return fields ? sendSparse(reply, pickFields(article, fields)) : article;
+    },
   );
 };

@@ -161,6 +161,48 @@ function pageOf<T extends z.ZodType>(item: T, id: string) {
   return z.object({ data: z.array(item), page: PageInfo }).meta({ id });
 }
 
-export const ArticlePage = pageOf(ArticleSummary, 'ArticlePage');
+export const ArticleListItem = z
+  .object({
+    ...articleSummaryShape,
+    body_text: z.string().optional().describe('Only when asked for in `fields`.'),
+    body_html: z.string().optional().describe('Only when asked for in `fields`.'),
+    snippet: z
+      .string()
+      .optional()
+      .describe('With `q`: about 24 words around the best match, HTML-escaped, matches in <mark>.'),
+  })
+  .meta({
+    id: 'ArticleListItem',
+    description: 'An article in a list: its summary; the body only when `fields` asks for it.',
+    examples: [
+      {
+        ...articleSummaryExample,
+        snippet: 'The council approved six battery <mark>ferries</mark> on Tuesday…',
+      },
+    ],
+  });
+
+const FacetCount = z
+  .object({
+    value: z.string().describe('The slug, or the month as YYYY-MM; usable as a filter value.'),
+    name: z.string(),
+    count: z.number().int(),
+  })
+  .meta({ id: 'FacetCount' });
+
+export const ArticlePage = z
+  .object({
+    data: z.array(ArticleListItem),
+    page: PageInfo,
+    facets: z
+      .object({
+        tag: z.array(FacetCount).optional(),
+        author: z.array(FacetCount).optional(),
+        month: z.array(FacetCount).optional(),
+      })
+      .optional()
+      .describe('With `facets`: counts over every matching article, not just this page.'),
+  })
+  .meta({ id: 'ArticlePage' });
 export const AuthorPage = pageOf(Author, 'AuthorPage');
 export const TagPage = pageOf(Tag, 'TagPage');

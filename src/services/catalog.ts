@@ -1,9 +1,11 @@
 import type { Repositories } from '../db/index.js';
-import { NotFound } from '../lib/errors.js';
+import { BadRequest, NotFound } from '../lib/errors.js';
+import { toFullTextQuery } from '../search/query.js';
 import type {
   Article,
   ArticleListQuery,
-  ArticleSummary,
+  ArticlePage,
+  ArticleSort,
   Author,
   CollectionQuery,
   Page,
@@ -14,8 +16,22 @@ import type {
 export function createCatalogService(repositories: Repositories) {
   const { articles, authors, tags } = repositories;
   return {
-    listArticles(query: ArticleListQuery): Promise<Page<ArticleSummary>> {
-      return articles.listArticles(query);
+    /** Lists articles; with `q`, searches and (unless told otherwise) ranks by relevance. */
+    listArticles(
+      query: Omit<ArticleListQuery, 'match' | 'sort'> & {
+        q?: string | undefined;
+        sort?: ArticleSort | undefined;
+      },
+    ): Promise<ArticlePage> {
+      const { q, ...rest } = query;
+      const match = q === undefined ? undefined : toFullTextQuery(q);
+      const sort = query.sort ?? (match ? 'relevance' : '-published_at');
+      if (sort === 'relevance' && !match) {
+        throw new BadRequest('sort=relevance ranks search results; add q.', [
+          { path: 'query.sort', message: 'relevance needs q' },
+        ]);
+      }
+      return articles.listArticles({ ...rest, match, sort });
     },
     countArticles(): Promise<number> {
       return articles.countArticles();

@@ -36,3 +36,35 @@ t.test('paging walks a whole collection exactly once, in both orders', async (t)
     t.same(seen, full, `${sort}: pages follow the same order as one big page`);
   }
 });
+
+t.test('a walk stays exact while new articles arrive between pages', async (t) => {
+  const app = await buildTestApp(t);
+  const add = (index: number, day: number) =>
+    app.services.ingest.ingestArticle({
+      raw: plainArticle({ title: `Arrival ${index}: tidal survey of the estuary` }),
+      contentType: 'text/plain',
+      overrides: { published_at: new Date(Date.UTC(2026, 0, day)).toISOString() },
+    });
+  const original: number[] = [];
+  for (let index = 0; index < 30; index++) original.push((await add(index, 1 + (index % 10))).article.id);
+
+  for (const sort of ['-published_at', 'published_at', 'relevance']) {
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    let arrivals = 0;
+    do {
+      const url: string = `/v1/articles?q=estuary&limit=4&sort=${sort}${cursor ? `&cursor=${cursor}` : ''}`;
+      const body = (await app.inject(url)).json();
+      seen.push(...body.data.map((article: { id: number }) => article.id));
+      cursor = body.page.next_cursor;
+      // Newer, older and same-day articles land on both sides of the cursor.
+      await add(1000 + arrivals, 1 + (arrivals % 12));
+      arrivals++;
+    } while (cursor);
+    t.equal(new Set(seen).size, seen.length, `${sort}: no duplicates`);
+    t.ok(
+      original.every((id) => seen.includes(id)),
+      `${sort}: every article that existed when the walk began was seen`,
+    );
+  }
+});

@@ -1,0 +1,34 @@
+/**
+ * Full-text search on SQLite FTS5: the SQL that the articles repository splices into its list
+ * query. A PostgreSQL version would provide the same four pieces over a tsvector column.
+ */
+
+// Highlight markers that cannot occur in stored text; the snippet is HTML-escaped and they become <mark>.
+const markStart = '\u0002';
+const markEnd = '\u0003';
+
+export const fullTextSearch = {
+  /** Joins the index to `articles a`; `@match` is the output of toFullTextQuery. */
+  join: 'JOIN articles_fts ON articles_fts.rowid = a.id',
+  where: 'articles_fts MATCH @match',
+  /** bm25 with the title weighted far above the body; lower is better. */
+  rank: 'bm25(articles_fts, 10.0, 4.0, 1.0, 3.0, 3.0)',
+  /** About 24 words around the best match, from whichever column matched best. */
+  snippet: `snippet(articles_fts, -1, '${markStart}', '${markEnd}', '…', 24)`,
+};
+
+const escapes: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/** The snippet as safe HTML: the text escaped, the matches wrapped in <mark>. */
+export function snippetHtml(raw: string): string {
+  return raw
+    .replace(/[&<>"']/g, (character) => escapes[character]!)
+    .replaceAll(markStart, '<mark>')
+    .replaceAll(markEnd, '</mark>');
+}

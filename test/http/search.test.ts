@@ -1,0 +1,174 @@
+import t from 'tap';
+import { toFullTextQuery } from '../../src/search/query.js';
+import { buildTestApp } from '../support/app.js';
+
+const story = (title: string, body: string) =>
+  `${title}\n\n${body}\n\nThe story continues with a second paragraph, written so that the whole text reads as a real article with enough words in it to count.`;
+
+t.test('full-text search on GET /v1/articles', async (t) => {
+  const app = await buildTestApp(t);
+  const add = (title: string, body: string, overrides: Record<string, unknown> = {}) =>
+    app.services.ingest.ingestArticle({ raw: story(title, body), contentType: 'text/plain', overrides });
+  const titleHit = await add(
+    'Lighthouse keepers return to the coast',
+    'A short note about staffing on remote islands this winter.',
+    {
+      published_at: '2026-01-10T00:00:00.000Z',
+      tags: ['Coast'],
+    },
+  );
+  const bodyHit = await add(
+    'Island staffing report published',
+    'The report mentions a lighthouse once, near the end, among many other buildings.',
+    {
+      published_at: '2026-02-10T00:00:00.000Z',
+      tags: ['Archipelago'],
+      authors: ['Noor Haddad'],
+    },
+  );
+  await add(
+    'Café owners welcome the tourist season',
+    'Owners of the harbour café said bookings were up on <last> year & rising.',
+    {
+      published_at: '2026-03-10T00:00:00.000Z',
+    },
+  );
+
+  const search = async (query: string) => (await app.inject(`/v1/articles?${query}`)).json();
+
+  t.test('relevance ranks a title match above a body match, with highlighted snippets', async (t) => {
+    const body = await search('q=lighthouse');
+    t.same(
+      body.data.map((article: { id: number }) => article.id),
+      [titleHit.article.id, bodyHit.article.id],
+    );
+    t.match(body.data[1].snippet, /<mark>lighthouse<\/mark>/);
+    t.notOk('body_text' in body.data[0]);
+  });
+
+  t.test('sort=-published_at with q orders by date instead', async (t) => {
+    const body = await search('q=lighthouse&sort=-published_at');
+    t.same(
+      body.data.map((article: { id: number }) => article.id),
+      [bodyHit.article.id, titleHit.article.id],
+    );
+  });
+
+  t.test('stemming, accents, phrases, prefixes, OR and NOT', async (t) => {
+    const ids = async (q: string) =>
+      (await search(`q=${encodeURIComponent(q)}`)).data.map((article: { id: number }) => article.id);
+    t.equal((await ids('keeper')).length, 1, 'keeper finds keepers');
+    t.equal((await ids('cafe')).length, 1, 'cafe finds café');
+    t.same(await ids('"staffing report"'), [bodyHit.article.id]);
+    t.equal((await ids('lightho*')).length, 2);
+    t.equal((await ids('lighthouse NOT report')).length, 1);
+    t.equal((await ids('tourist OR keepers')).length, 2);
+    t.same(await ids('noor haddad'), [bodyHit.article.id], 'author names are searchable');
+    t.same(await ids('archipelago'), [bodyHit.article.id], 'tag names are searchable');
+  });
+
+  t.test('snippets are escaped HTML', async (t) => {
+    const body = await search('q=bookings');
+    t.match(body.data[0].snippet, /&lt;last&gt; year &amp; rising/);
+    t.notMatch(body.data[0].snippet, /<last>/);
+  });
+
+  t.test('q combines with filters, totals and facets', async (t) => {
+    const body = await search('q=lighthouse&tag=archipelago&include_total=true&facets=tag,author,month');
+    t.same(
+      body.data.map((article: { id: number }) => article.id),
+      [bodyHit.article.id],
+    );
+    t.equal(body.page.total, 1);
+    t.same(body.facets.author, [{ value: 'noor-haddad', name: 'Noor Haddad', count: 1 }]);
+    t.same(body.facets.month, [{ value: '2026-02', name: '2026-02', count: 1 }]);
+    t.ok(body.facets.tag.some((facet: { value: string }) => facet.value === 'archipelago'));
+
+    const all = await search('facets=month');
+    t.same(
+      all.facets.month.map((facet: { value: string }) => facet.value),
+      ['2026-03', '2026-02', '2026-01'],
+    );
+    t.equal((await app.inject('/v1/articles?facets=colour')).statusCode, 400);
+  });
+
+  t.test('sparse fields on lists and single articles', async (t) => {
+    const list = await search('fields=id,title&limit=1');
+    t.same(Object.keys(list.data[0]), ['id', 'title']);
+    const withBody = await search('fields=id,body_text&limit=1');
+    t.match(withBody.data[0].body_text, /\n\n/);
+    const one = (await app.inject(`/v1/articles/${titleHit.article.id}?fields=title,body_html`)).json();
+    t.same(Object.keys(one), ['title', 'body_html']);
+    const unknown = await app.inject('/v1/articles?fields=id,colour');
+    t.equal(unknown.statusCode, 400);
+    t.match(unknown.json().detail, /colour/);
+    t.equal((await app.inject(`/v1/articles/${titleHit.article.id}?fields=snippet`)).statusCode, 400);
+  });
+
+  t.test('sort=relevance without q → 400', async (t) => {
+    const response = await app.inject('/v1/articles?sort=relevance');
+    t.equal(response.statusCode, 400);
+    t.equal(response.json().errors[0].path, 'query.sort');
+  });
+
+  t.test('hostile queries are a 200 or a 400 with a reason, never a 5xx', async (t) => {
+    const hostile = [
+      '"',
+      '""',
+      '"unterminated phrase',
+      'AND',
+      'OR OR OR',
+      'NOT lighthouse',
+      'lighthouse NOT',
+      'NEAR(lighthouse coast, 2)',
+      'NEAR/3',
+      '^lighthouse',
+      'title:lighthouse',
+      '{title body}: lighthouse',
+      '(lighthouse',
+      'lighthouse)',
+      '[]{}()<>',
+      '*',
+      '**lighthouse**',
+      "'; DROP TABLE articles; --",
+      '1 OR 1=1',
+      'SELECT * FROM articles_fts',
+      'light\u0000house',
+      '\u0000',
+      '😀🔥',
+      'lighthouse 😀',
+      'x'.repeat(5000),
+      'word '.repeat(40),
+      '%',
+      '\\',
+      '-lighthouse',
+      '+lighthouse',
+      'ｌｉｇｈｔｈｏｕｓｅ',
+      'مرحبا',
+      '灯塔',
+    ];
+    for (const q of hostile) {
+      const response = await app.inject(`/v1/articles?q=${encodeURIComponent(q)}`);
+      t.ok(
+        response.statusCode === 200 || response.statusCode === 400,
+        `${JSON.stringify(q.slice(0, 40))} → ${response.statusCode}`,
+      );
+      if (response.statusCode === 400)
+        t.match(response.json(), { status: 400, detail: String, errors: [{ path: 'query.q' }] });
+    }
+    t.equal(
+      (await app.inject(`/v1/articles?q=${encodeURIComponent("'; DROP TABLE articles; --")}`)).statusCode,
+      200,
+    );
+    t.equal((await search('include_total=true')).page.total, 3, 'nothing was harmed');
+  });
+});
+
+t.test('toFullTextQuery quotes every term', async (t) => {
+  t.equal(toFullTextQuery('lighthouse keepers'), '"lighthouse" "keepers"');
+  t.equal(toFullTextQuery('"harbour café" OR ferry*'), '"harbour café" OR "ferry"*');
+  t.equal(toFullTextQuery('NOT a NOT b'), '"a" NOT "b"');
+  t.equal(toFullTextQuery('title:x AND y'), '"title x" "y"');
+  t.throws(() => toFullTextQuery('   '), { message: 'q has no words to search for.' });
+  t.throws(() => toFullTextQuery('x'.repeat(1001)), { message: /limit is 1000/ });
+});

@@ -10,6 +10,7 @@ import { healthRoutes } from './http/health.js';
 import { ingestRoutes } from './http/ingest.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerProblemHandlers } from './http/problems.js';
+import { registerRateLimit } from './http/rate-limit.js';
 import { relatedRoutes } from './http/related.js';
 import { compiledSerializerCompiler } from './http/serializer.js';
 import { tagRoutes } from './http/tags.js';
@@ -55,6 +56,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
 
   registerProblemHandlers(app);
+  await registerRateLimit(app, config.rateLimitPerMinute);
   registerCaching(app);
   await registerOpenApi(app);
   await app.register(healthRoutes, { checkDatabase: () => checkDatabase(db) });

@@ -60,3 +60,9 @@ export class Unprocessable extends DomainError {
     super(422, 'Unprocessable Content', detail);
   }
 }
+
+export class TooManyRequests extends DomainError {
+  constructor(detail: string) {
+    super(429, 'Too Many Requests', detail);
+  }
+}

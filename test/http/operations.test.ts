@@ -73,3 +73,26 @@ t.test('/healthz and /readyz', async (t) => {
   t.equal(stale.statusCode, 503);
   t.same(stale.json(), { status: 'unavailable', checks: { database: true, migrations: false } });
 });
+
+t.test(
+  'RATE_LIMIT_PER_MINUTE answers 429 problems with Retry-After past the limit, per client',
+  async (t) => {
+    const app = await buildTestApp(t, { RATE_LIMIT_PER_MINUTE: '2' });
+    t.equal((await app.inject('/v1/tags')).statusCode, 200);
+    t.equal((await app.inject('/v1/tags')).statusCode, 200);
+    const limited = await app.inject('/v1/tags');
+    t.equal(limited.statusCode, 429);
+    t.match(limited.headers['content-type'], /^application\/problem\+json/);
+    t.match(limited.headers['retry-after'], /^\d+$/);
+    t.match(limited.json(), {
+      status: 429,
+      title: 'Too Many Requests',
+      detail: /More than 2 requests a minute/,
+    });
+    const withKey = await app.inject({
+      url: '/v1/tags',
+      headers: { authorization: 'Bearer some-other-client-key' },
+    });
+    t.equal(withKey.statusCode, 200, 'another client has its own budget');
+  },
+);

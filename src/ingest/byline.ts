@@ -90,12 +90,14 @@ export function parseByline(text: string): Byline | null {
   const date = findDate(text);
   const rest = date ? text.replace(date.matched, ' ') : text;
   const by = /(?:^|[\s|•·,—–-])by\s+(.+)$/i.exec(rest);
-  if (
-    by?.[1] &&
-    /^(?:\W*(posted|published|written|updated|story|words|report(ed)?)\b)?[^.!?]{0,40}$/i.test(
-      rest.slice(0, by.index),
-    )
-  ) {
+  // Only labels may precede "by" ("Posted on DATE by A", "Story by A"): "Stand by Me" is a title.
+  const beforeBy = by
+    ? rest
+        .slice(0, by.index)
+        .replace(DATE_LABELS, ' ')
+        .replace(/\b(story|words|text|reporting)\b/gi, '')
+    : '';
+  if (by?.[1] && beforeBy.trim() === '') {
     const authors = splitNames(by[1].replace(/[|•·—–].*$/, ''));
     if (authors.length > 0) return { authors, date };
   }

@@ -27,6 +27,10 @@ export interface DomDocument {
   querySelectorAll(selector: string): Iterable<DomElement>;
 }
 
+/** linkedom builds no documentElement for a bare fragment ("<p>hi</p>"), so give it a page. */
 export function parseDocument(html: string): DomDocument {
-  return parseHTML(html).document as DomDocument;
+  const page = /<html[\s>]/i.test(html)
+    ? html
+    : `<!DOCTYPE html><html><head></head><body>${html}</body></html>`;
+  return parseHTML(page).document as DomDocument;
 }

@@ -11,7 +11,7 @@ import {
   normalizeText,
 } from './decode.js';
 import { deriveTags, detectLanguage } from './derive.js';
-import { extractHtml } from './html.js';
+import { extractHtml, type HtmlExtraction } from './html.js';
 import { makeExcerpt, renderBodyHtml } from './render.js';
 import { simhash } from './simhash.js';
 import { slugify } from './slug.js';
@@ -61,14 +61,15 @@ export function parseArticle(raw: RawArticle): ParseOutcome {
   const warnings: string[] = [];
   const removed: RemovedBlock[] = [];
   let structure: Structure;
-  if (html) {
-    const extraction = extractHtml(text);
+  const extraction = html ? tryExtractHtml(text, warnings) : null;
+  if (extraction) {
     warnings.push(...extraction.warnings);
     removed.push(...extraction.removed);
     const blocks = extraction.blocks.map((block) => ({ ...block, text: decodePercentEscapes(block.text) }));
     structure = structureBlocks(blocks, raw.sourceUrl ?? null, extraction.hints);
   } else {
-    const blocks = splitPlainBlocks(decodePercentEscapes(decodeTextEntities(text)));
+    const plain = html ? text.replace(/<[^>]*>/g, '\n') : text;
+    const blocks = splitPlainBlocks(decodePercentEscapes(decodeTextEntities(plain)));
     structure = structureBlocks(blocks, raw.sourceUrl ?? null, {});
   }
 
@@ -135,6 +136,18 @@ export function parseArticle(raw: RawArticle): ParseOutcome {
     fields,
     removed: [...removed, ...structure.removed],
   };
+}
+
+/** The parser must never throw: a page the DOM library chokes on is read as text instead. */
+function tryExtractHtml(text: string, warnings: string[]): HtmlExtraction | null {
+  try {
+    return extractHtml(text);
+  } catch (error) {
+    warnings.push(
+      `the HTML could not be parsed (${(error as Error).message}); its text was read as plain text`,
+    );
+    return null;
+  }
 }
 
 /** Explicit tags first, then derived ones; duplicates by slug dropped, never an empty name. */

@@ -1,0 +1,63 @@
+import t from 'tap';
+import { isPersonName, parseBio, parseByline, sameAuthor } from '../../src/ingest/byline.js';
+
+const authors = (text: string) => parseByline(text)?.authors ?? null;
+
+t.test('bylines name one or more people', async (t) => {
+  t.same(authors('By Jane Doe'), ['Jane Doe']);
+  t.same(authors('By Jane Doe and John Roe'), ['Jane Doe', 'John Roe']);
+  t.same(authors('By Jane Doe, John Roe and Max Moe'), ['Jane Doe', 'John Roe', 'Max Moe']);
+  t.same(authors('BY JANE DOE'), ['Jane Doe'], 'all-caps bylines are title-cased');
+  t.same(authors('By Anne-Marie de la Cruz for the Gazette'), ['Anne-Marie de la Cruz']);
+  t.same(authors('By Jane Doe, Staff Writer'), ['Jane Doe'], 'a role after the name is not a person');
+  t.same(authors('By Jane Doe, Reuters'), ['Jane Doe']);
+});
+
+t.test('bylines with dates', async (t) => {
+  const posted = parseByline('Posted on April 21, 2016 by Jane Doe');
+  t.same(posted?.authors, ['Jane Doe']);
+  t.same(posted?.date, { iso: '2016-04-21T00:00:00.000Z', matched: 'April 21, 2016' });
+  t.same(authors('Jane Doe | April 21, 2016'), ['Jane Doe']);
+  t.same(authors('By Jane Doe | Apr 21, 2016 10:30 AM EDT'), ['Jane Doe']);
+  t.same(parseByline('Published 21 April 2016'), {
+    authors: [],
+    date: { iso: '2016-04-21T00:00:00.000Z', matched: '21 April 2016' },
+  });
+});
+
+t.test('sentences are not bylines', async (t) => {
+  t.equal(parseByline('By the way, this is not a byline'), null);
+  t.equal(parseByline('The minister said on April 1, 2005 that the plan would go ahead.'), null);
+  t.equal(parseByline('Iraq'), null);
+  t.equal(parseByline('Stand by Me'), null);
+});
+
+t.test('closing bios name the author', async (t) => {
+  t.same(
+    parseBio(
+      'Thea Norrbom is a Senior Fellow at the Baltic Policy Forum and editor of its Sea Lanes journal.',
+    )?.names,
+    ['Thea Norrbom'],
+  );
+  t.same(parseBio('Jane Doe and John Roe are reporters at the Daily Planet.')?.names, [
+    'Jane Doe',
+    'John Roe',
+  ]);
+  t.same(parseBio('Maria Lopez, a former diplomat, writes about energy policy for the Gazette.')?.names, [
+    'Maria Lopez',
+  ]);
+  t.equal(parseBio('The Council is a body of the state.'), null, 'a sentence starting with The');
+  t.equal(parseBio('Mr Brown is a director at the bank.'), null, 'an honorific means a subject, not a bio');
+  t.equal(parseBio('Jane Doe is happy.'), null, 'no role at an organisation');
+});
+
+t.test('names and matching', async (t) => {
+  t.ok(isPersonName('Jane Doe'));
+  t.ok(isPersonName("Seán O'Neill"));
+  t.notOk(isPersonName('Associated Press'));
+  t.notOk(isPersonName('Staff Writer'));
+  t.notOk(isPersonName('Room 101'));
+  t.ok(sameAuthor('Jane Doe', 'jane doe'));
+  t.ok(sameAuthor('J. Doe', 'Jane Doe'));
+  t.notOk(sameAuthor('Jane Doe', 'John Roe'));
+});

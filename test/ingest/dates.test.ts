@@ -1,0 +1,67 @@
+import t from 'tap';
+import { dateFromCaptionPrefix, dateFromUrl, findDate, normalizeIsoDate } from '../../src/ingest/dates.js';
+
+const iso = (text: string) => {
+  const found = findDate(text);
+  return found && 'iso' in found ? found.iso : found;
+};
+
+t.test('the formats bylines and date lines use', async (t) => {
+  t.equal(iso('April 21, 2016'), '2016-04-21T00:00:00.000Z');
+  t.equal(iso('21 April 2016'), '2016-04-21T00:00:00.000Z');
+  t.equal(iso('2016-04-21'), '2016-04-21T00:00:00.000Z');
+  t.equal(iso('21/04/2016'), '2016-04-21T00:00:00.000Z', 'day-first when the day is over 12');
+  t.equal(iso('04/21/2016'), '2016-04-21T00:00:00.000Z', 'month-first when the day is over 12');
+  t.equal(iso('Thursday, April 21st, 2016'), '2016-04-21T00:00:00.000Z');
+  t.equal(iso('2 Sept. 2019'), '2019-09-02T00:00:00.000Z');
+  t.equal(iso('the 3rd of March 2021'), '2021-03-03T00:00:00.000Z');
+});
+
+t.test('times and zones are converted to UTC', async (t) => {
+  t.equal(iso('Apr 21, 2016 10:30 AM EDT'), '2016-04-21T14:30:00.000Z');
+  t.equal(iso('May 5, 2020, 9:00 p.m. BST'), '2020-05-05T20:00:00.000Z');
+  t.equal(iso('3 March 2021 10:30 GMT'), '2021-03-03T10:30:00.000Z');
+  t.equal(iso('2016-04-21T10:30:00+02:00'), '2016-04-21T08:30:00.000Z');
+  t.equal(iso('April 21, 2016 12:15 AM'), '2016-04-21T00:15:00.000Z');
+});
+
+t.test('an ambiguous numeric date is reported, never guessed', async (t) => {
+  t.same(findDate('03/04/2016'), {
+    ambiguous: '03/04/2016 could be 3 April or 4 March',
+    matched: '03/04/2016',
+  });
+  t.same(
+    findDate('04/04/2016'),
+    { iso: '2016-04-04T00:00:00.000Z', matched: '04/04/2016' },
+    'same both ways',
+  );
+});
+
+t.test('impossible dates are not dates', async (t) => {
+  t.equal(findDate('February 30, 2016'), null);
+  t.equal(findDate('31/31/2016'), null);
+  t.equal(findDate('no date here'), null);
+});
+
+t.test('a /YYYY/MM/DD/ source URL states the day', async (t) => {
+  t.equal(dateFromUrl('https://news.example.com/2016/04/21/derna-retreat'), '2016-04-21T00:00:00.000Z');
+  t.equal(dateFromUrl('https://news.example.com/2016-04-21-derna'), '2016-04-21T00:00:00.000Z');
+  t.equal(dateFromUrl('https://news.example.com/world/derna'), null);
+  t.equal(dateFromUrl(null), null);
+});
+
+t.test('caption prefixes are YY-MM-DD; another order is ambiguous', async (t) => {
+  t.same(dateFromCaptionPrefix('16-04-22'), { iso: '2016-04-22', matched: '16-04-22' });
+  t.same(dateFromCaptionPrefix('2016-04-22'), { iso: '2016-04-22', matched: '2016-04-22' });
+  t.same(dateFromCaptionPrefix('04-22-16'), {
+    ambiguous: 'caption prefix 04-22-16 is not YY-MM-DD; it could be MM-DD-YY',
+    matched: '04-22-16',
+  });
+  t.equal(dateFromCaptionPrefix('99-99-99'), null);
+});
+
+t.test('metadata timestamps are normalised to UTC', async (t) => {
+  t.equal(normalizeIsoDate('2022-09-14T08:15:00+01:00'), '2022-09-14T07:15:00.000Z');
+  t.equal(normalizeIsoDate('2024-02-09'), '2024-02-09T00:00:00.000Z');
+  t.equal(normalizeIsoDate('not a date'), null);
+});

@@ -133,7 +133,9 @@ export function parseBio(text: string): Bio | null {
   if (countWords(text) > 90 || text.length > 700) return null;
   const match = BIO.exec(text);
   if (!match?.[1] || !match[2]) return null;
-  if (!/\b(at|for|with|of|in|on|about)\b/i.test(match[2])) return null;
+  const role =
+    /\b(correspondent|reporter|editor|writer|columnist|journalist|fellow|analyst|professor|lecturer|researcher|author|contributor|photographer)\b/i;
+  if (!/\b(at|for|with|of|in|on|about)\b/i.test(match[2]) && !role.test(match[2])) return null;
   const names = splitNames(match[1], 2);
   if (names.length === 0) return null;
   return { names, text };

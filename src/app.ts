@@ -6,6 +6,7 @@ import { createRepositories } from './db/index.js';
 import { articleRoutes } from './http/articles.js';
 import { authorRoutes } from './http/authors.js';
 import { registerCaching } from './http/caching.js';
+import { feedRoutes } from './http/feeds/routes.js';
 import { healthRoutes } from './http/health.js';
 import { ingestRoutes } from './http/ingest.js';
 import { registerOpenApi } from './http/openapi.js';
@@ -62,6 +63,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(healthRoutes, { checkDatabase: () => checkDatabase(db) });
   await app.register(articleRoutes, { services });
   await app.register(relatedRoutes, { services });
+  await app.register(feedRoutes, { services });
   await app.register(authorRoutes, { services });
   await app.register(tagRoutes, { services });
   await app.register(ingestRoutes, { services, bodyLimitBytes: config.bodyLimitBytes });

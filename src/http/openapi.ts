@@ -21,6 +21,7 @@ export async function registerOpenApi(app: FastifyInstance) {
         { name: 'Articles', description: 'Articles, newest first' },
         { name: 'Authors', description: 'People who wrote the articles' },
         { name: 'Tags', description: 'Topics named by sources or derived by Gazette' },
+        { name: 'Feeds', description: 'Articles as Atom, RSS and JSON Feed for feed readers' },
         { name: 'Ingest', description: 'Raw articles in, structured articles out' },
         { name: 'Operations', description: 'Health and readiness' },
       ],

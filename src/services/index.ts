@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import type { Repositories } from '../db/index.js';
 import { createApiKeyService } from './api-keys.js';
 import { createCatalogService } from './catalog.js';
+import { createFeedService } from './feeds.js';
 import { createIngestService } from './ingest.js';
 import { createRelatedService } from './related.js';
 
@@ -11,6 +12,7 @@ export function createServices(repositories: Repositories, config: Pick<Config, 
     apiKeys: createApiKeyService(repositories, config.apiKeys),
     ingest: createIngestService(repositories),
     related: createRelatedService(repositories),
+    feeds: createFeedService(createCatalogService(repositories)),
   };
 }
 

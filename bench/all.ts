@@ -1,0 +1,10 @@
+import { benchHttp } from './http.js';
+import { benchIngest } from './ingest.js';
+import { benchQuery } from './query.js';
+import { benchSerializer } from './serializer.js';
+
+// Every figure is a median, with its baseline measured in the same run: the machines are shared.
+benchSerializer();
+await benchIngest();
+await benchQuery();
+await benchHttp();

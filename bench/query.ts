@@ -1,0 +1,178 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { migrateDatabase, openDatabase } from '../src/db/connection.js';
+import { createRepositories } from '../src/db/index.js';
+import type { ArticleDraft } from '../src/db/ingest-repository.js';
+import { encodeCursor } from '../src/lib/cursor.js';
+import { fullTextSearch } from '../src/search/sqlite.js';
+import { draftArticle } from '../src/services/ingest.js';
+import { loadCorpus } from './corpus.js';
+import { isMain, percentile } from './support.js';
+
+const articleCount = Number(process.env.BENCH_ARTICLES ?? 100_000);
+const samples = 400;
+
+/** Fills a database with `count` articles made from the corpus, 5,000 to a transaction. */
+async function generateDatabase(databasePath: string, count: number): Promise<string[]> {
+  const db = openDatabase(databasePath);
+  migrateDatabase(db);
+  const { ingest } = createRepositories(db);
+  const drafts: ArticleDraft[] = [];
+  for (const article of loadCorpus()) {
+    try {
+      drafts.push(draftArticle({ raw: article.bytes, contentType: 'text/plain', overrides: {} }).draft);
+    } catch {
+      // Refused articles are left out of the generated database.
+    }
+  }
+  const start = Date.UTC(2015, 0, 1);
+  db.$client.exec('BEGIN');
+  for (let index = 0; index < count; index++) {
+    const base = drafts[index % drafts.length]!;
+    const hash = createHash('sha256').update(String(index)).digest('hex');
+    const draft: ArticleDraft = {
+      ...base,
+      title: `${base.title} (${index})`,
+      slug: `${base.slug}-${index}`,
+      contentHash: hash,
+      simhash: hash.slice(0, 16),
+      // Spread over ten years, with one article in fifty undated.
+      publishedAt: index % 50 === 0 ? null : new Date(start + (index * 3_153_600_000) / count).toISOString(),
+    };
+    await ingest.storeArticle(draft, {
+      receivedAt: new Date().toISOString(),
+      contentType: 'text/plain',
+      sourceUrl: null,
+      raw: Buffer.from(draft.title),
+      rawSha256: hash,
+      overrides: null,
+      status: 'created',
+      duplicateOf: null,
+      warnings: [],
+      report: {},
+      parserVersion: 'bench',
+      idempotencyKey: null,
+    });
+    if (index % 5000 === 4999) {
+      db.$client.exec('COMMIT');
+      db.$client.exec('BEGIN');
+    }
+  }
+  db.$client.exec('COMMIT');
+  db.$client.exec('ANALYZE');
+  // Search terms: words in between 0.1% and 5% of the articles, the range people actually search.
+  const vocabulary = db.$client.prepare(
+    `CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, articles_fts, 'row')`,
+  );
+  vocabulary.run();
+  const words = db.$client
+    .prepare('SELECT term FROM temp.vocab WHERE doc BETWEEN ? AND ? AND length(term) > 3 ORDER BY term')
+    .pluck()
+    .all(count * 0.001, count * 0.05) as string[];
+  db.$client.close();
+  return words;
+}
+
+/** Latencies in ms of `run` over the inputs, after one warm-up pass. */
+async function time<T>(inputs: T[], run: (input: T) => unknown): Promise<number[]> {
+  for (const input of inputs.slice(0, 20)) await run(input);
+  const latencies: number[] = [];
+  for (const input of inputs) {
+    const start = process.hrtime.bigint();
+    await run(input);
+    latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return latencies;
+}
+
+function report(name: string, gazette: number[], bare: number[]) {
+  const format = (values: number[]) =>
+    `p50 ${percentile(values, 0.5).toFixed(2)} ms, p99 ${percentile(values, 0.99).toFixed(2)} ms`;
+  const ratio = percentile(gazette, 0.5) / percentile(bare, 0.5);
+  console.log(
+    `  ${name.padEnd(22)} Gazette ${format(gazette)} | bare SQL ${format(bare)} | p50 ratio ${ratio.toFixed(1)}×`,
+  );
+}
+
+export async function benchQuery() {
+  const directory = mkdtempSync(path.join(tmpdir(), 'gazette-bench-query-'));
+  const databasePath = path.join(directory, 'gazette.db');
+  try {
+    const started = Date.now();
+    const words = await generateDatabase(databasePath, articleCount);
+    console.log(
+      `query, ${articleCount} generated articles (built in ${((Date.now() - started) / 1000).toFixed(0)} s), ${samples} samples each:`,
+    );
+
+    const app = await buildApp(loadConfig({ DATABASE_URL: `file:${databasePath}`, LOG_LEVEL: 'silent' }), {
+      logger: false,
+    });
+    const bare = new Database(databasePath, { readonly: true });
+    const columns = `a.id, a.slug, a.title, a.subtitle, a.excerpt, a.images, a.language, a.word_count,
+      a.reading_time_minutes, a.published_at, a.source_url, a.content_hash, a.created_at, a.updated_at`;
+
+    let seed = 7;
+    const pick = () => {
+      seed = (seed * 48271) % 2147483647;
+      return words[seed % words.length]!;
+    };
+    const queries = Array.from({ length: samples }, (_, index) =>
+      index % 2 ? `${pick()} ${pick()}` : pick(),
+    );
+    const searchSql = bare.prepare(`SELECT ${columns}, ${fullTextSearch.snippet} AS snippet FROM articles a
+      ${fullTextSearch.join} WHERE ${fullTextSearch.where} ORDER BY ${fullTextSearch.rank}, a.id LIMIT 21`);
+    report(
+      'search (q, relevance)',
+      await time(queries, (q) => app.inject(`/v1/articles?q=${encodeURIComponent(q)}`)),
+      await time(queries, (q) =>
+        searchSql.all({
+          match: q
+            .split(' ')
+            .map((word) => `"${word}"`)
+            .join(' '),
+        }),
+      ),
+    );
+
+    const firstSql = bare.prepare(
+      `SELECT ${columns} FROM articles a ORDER BY a.published_sort DESC, a.id DESC LIMIT 21`,
+    );
+    const repeat = Array.from({ length: samples }, () => null);
+    report(
+      'list, first page',
+      await time(repeat, () => app.inject('/v1/articles')),
+      await time(repeat, () => firstSql.all()),
+    );
+
+    // Page 1,000 at 20 a page: the cursor after the 19,980th article.
+    const deep = bare
+      .prepare(
+        'SELECT published_sort AS sortKey, id FROM articles ORDER BY published_sort DESC, id DESC LIMIT 1 OFFSET 19979',
+      )
+      .get() as { sortKey: string; id: number };
+    const cursor = encodeCursor([deep.sortKey, deep.id]);
+    const deepSql = bare.prepare(`SELECT ${columns} FROM articles a WHERE a.published_sort <= @sortKey
+      AND (a.published_sort < @sortKey OR a.id < @id) ORDER BY a.published_sort DESC, a.id DESC LIMIT 21`);
+    report(
+      'list, page 1,000',
+      await time(repeat, () => app.inject(`/v1/articles?cursor=${cursor}`)),
+      await time(repeat, () => deepSql.all(deep)),
+    );
+    const offsetSql = bare.prepare(
+      `SELECT ${columns} FROM articles a ORDER BY a.published_sort DESC, a.id DESC LIMIT 21 OFFSET 19980`,
+    );
+    const offsetTimes = await time(repeat, () => offsetSql.all());
+    console.log(`  (for contrast, OFFSET 19980 bare: p50 ${percentile(offsetTimes, 0.5).toFixed(2)} ms)`);
+    bare.close();
+    await app.close();
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+if (isMain(import.meta.url)) await benchQuery();

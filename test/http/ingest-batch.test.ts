@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { Readable } from 'node:stream';
 import t from 'tap';
 import { readLines } from '../../src/lib/lines.js';
@@ -92,4 +93,38 @@ t.test('readLines splits any chunking into lines and flags overlong ones', async
     'multi-byte characters split across chunks survive',
   );
   t.same(await collect([], 10), []);
+});
+
+t.test('a batch streams both ways: the first result arrives before the request body has ended', async (t) => {
+  const app = await buildTestApp(t);
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = new URL('/v1/ingest/batch', address);
+  const request = http.request(url, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/x-ndjson', 'transfer-encoding': 'chunked' },
+  });
+  const response = await new Promise<http.IncomingMessage>((resolve) => {
+    request.on('response', resolve);
+    request.write(
+      `${JSON.stringify({ raw: plainArticle({ title: 'Streaming line one about the canal' }) })}\n`,
+    );
+  });
+  t.equal(response.statusCode, 200);
+  const firstChunk = await new Promise<string>((resolve) =>
+    response.once('data', (chunk) => resolve(String(chunk))),
+  );
+  t.match(
+    JSON.parse(firstChunk.split('\n')[0]!),
+    { line: 1, status: 'created' },
+    'answered while the body is still open',
+  );
+
+  let rest = '';
+  response.on('data', (chunk) => {
+    rest += chunk;
+  });
+  const ended = new Promise((resolve) => response.on('end', resolve));
+  request.end(`${JSON.stringify({ raw: plainArticle({ title: 'Streaming line two about the canal' }) })}\n`);
+  await ended;
+  t.match(JSON.parse(rest.trim()), { line: 2, status: 'created' });
 });

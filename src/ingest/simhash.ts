@@ -66,15 +66,21 @@ export function simhash(text: string): string {
       (c < 0 ? 0x27d4eb2d : Math.imul(los[c] ?? 0, 0x9e3779b1));
     const hi = mix32(hiIn ^ mix32(loIn));
     const lo = mix32(loIn ^ hi);
-    for (let bit = 0; bit < 32; bit++) {
-      counts[bit] = (counts[bit] ?? 0) + (((hi >>> (31 - bit)) & 1) << 1) - 1;
-      counts[bit + 32] = (counts[bit + 32] ?? 0) + (((lo >>> (31 - bit)) & 1) << 1) - 1;
+    // Count set bits only (about half of them); the sign test below compares against half.
+    for (let bits = hi; bits !== 0; bits &= bits - 1) {
+      const bit = 31 - Math.clz32(bits & -bits);
+      counts[31 - bit] = (counts[31 - bit] ?? 0) + 1;
+    }
+    for (let bits = lo; bits !== 0; bits &= bits - 1) {
+      const bit = 31 - Math.clz32(bits & -bits);
+      counts[63 - bit] = (counts[63 - bit] ?? 0) + 1;
     }
   }
   let hex = '';
   for (let nibble = 0; nibble < 16; nibble++) {
     let value = 0;
-    for (let bit = 0; bit < 4; bit++) value = (value << 1) | ((counts[nibble * 4 + bit] ?? 0) > 0 ? 1 : 0);
+    for (let bit = 0; bit < 4; bit++)
+      value = (value << 1) | ((counts[nibble * 4 + bit] ?? 0) * 2 > shingles ? 1 : 0);
     hex += value.toString(16);
   }
   return hex;

@@ -54,7 +54,12 @@ function score(text: string, patterns: RegExp[], weight: number): number {
   return total;
 }
 
+/** Every appeal pattern contains one of these stems; most paragraphs are ruled out by this alone. */
+const APPEAL_STEMS =
+  /donat|subscri|sign up|newsletter|inbox|support|thank|patreon|paypal|paywall|trial|member|reader|contribut|gift|deductible|briefing/i;
+
 function appealKind(text: string, words: number): BoilerplateKind | null {
+  if (!APPEAL_STEMS.test(text)) return null;
   const appeal = score(text, STRONG_APPEAL, 2);
   const newsletter = score(text, STRONG_NEWSLETTER, 2);
   let total = appeal + newsletter + score(text, WEAK_SIGNALS, 1);
@@ -83,6 +88,7 @@ function isShareWidget(text: string, words: number): boolean {
 
 /** A menu written on one line: three or more short items between pipes, bullets or slashes. */
 export function isInlineMenu(text: string): boolean {
+  if (text.length > 400 || !/[|·•»›/]/.test(text)) return false;
   const items = text.split(/\s+[|·•»›/]\s+/);
   return items.length >= 3 && items.every((item) => item.length <= 30 && countWords(item) <= 4);
 }

@@ -314,6 +314,15 @@ function choosePublishedAt(
   return null;
 }
 
+/** Moves "[See … report, …]" notes out of a paragraph into `references`. */
+function cutReferences(text: string, references: string[]): string {
+  const cut = text.replace(REFERENCE, (_, inner: string) => {
+    references.push(inner.trim());
+    return '';
+  });
+  return cut === text ? text : cut.replace(/\s+([.,;:!?])/g, '$1').trim();
+}
+
 function collectBody(items: Item[], hints: StructureHints) {
   const body: BodyItem[] = [];
   const images: ParsedImage[] = [...(hints.images ?? [])];
@@ -333,13 +342,7 @@ function collectBody(items: Item[], hints: StructureHints) {
       continue;
     }
     if (item.role.kind !== 'body') continue;
-    const text = item.block.text
-      .replace(REFERENCE, (_, inner: string) => {
-        references.push(inner.trim());
-        return '';
-      })
-      .replace(/\s+([.,;:!?])/g, '$1')
-      .trim();
+    const text = item.block.text.includes('[') ? cutReferences(item.block.text, references) : item.block.text;
     if (text === '') continue;
     body.push({ kind: item.block.kind === 'heading' ? 'heading' : 'paragraph', text });
   }

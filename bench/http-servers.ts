@@ -2,12 +2,14 @@ import Database from 'better-sqlite3';
 import Fastify from 'fastify';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
+import { articleSummaryColumns } from '../src/db/article-summary.js';
+import { fullTextSearch } from '../src/search/sqlite.js';
 import { loadCorpus } from './corpus.js';
 
 /**
  * Runs in a child process so the load generator does not share its event loop: Gazette on one port
  * and, on another, the bare baseline — plain Fastify routes running the same SQL through
- * better-sqlite3 and JSON.stringify. Prints both addresses as one JSON line.
+ * better-sqlite3 with no validation, schemas, ETags or hooks. Prints both addresses as one JSON line.
  */
 const databasePath = process.argv[2]!;
 const gazette = await buildApp(loadConfig({ DATABASE_URL: `file:${databasePath}`, LOG_LEVEL: 'silent' }), {
@@ -25,17 +27,26 @@ for (const article of loadCorpus(2000)) {
   }
 }
 
+// The baseline runs the same SQL Gazette runs for each request, and sends the rows as they come.
 const db = new Database(databasePath, { readonly: true });
-const oneArticle = db.prepare('SELECT * FROM articles WHERE id = ?');
-const firstPage = db.prepare(`SELECT id, slug, title, subtitle, excerpt, images, language, word_count,
-  reading_time_minutes, published_at, source_url, content_hash, created_at, updated_at
-  FROM articles ORDER BY published_sort DESC, id DESC LIMIT 21`);
-const search = db.prepare(`SELECT a.id, a.slug, a.title, a.excerpt FROM articles a
-  JOIN articles_fts ON articles_fts.rowid = a.id WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts) LIMIT 21`);
+const oneArticle = db.prepare(
+  `SELECT ${articleSummaryColumns}, a.body_text, a.body_html FROM articles a WHERE a.id = ?`,
+);
+const firstPage =
+  db.prepare(`WITH page AS MATERIALIZED (SELECT a.id AS id, a.published_sort AS sortKey FROM articles a
+  ORDER BY sortKey DESC, id DESC LIMIT 21)
+  SELECT ${articleSummaryColumns} FROM page JOIN articles a ON a.id = page.id ORDER BY page.sortKey DESC, page.id DESC`);
+const search =
+  db.prepare(`WITH page AS MATERIALIZED (SELECT a.id AS id, ${fullTextSearch.rank} AS sortKey FROM articles a
+  ${fullTextSearch.join} WHERE ${fullTextSearch.where} ORDER BY sortKey, id LIMIT 21)
+  SELECT ${articleSummaryColumns}, ${fullTextSearch.snippet} AS snippet FROM page JOIN articles a ON a.id = page.id
+  ${fullTextSearch.join} WHERE ${fullTextSearch.where} ORDER BY page.sortKey, page.id`);
 const bare = Fastify();
 bare.get('/articles/:id', async (request) => oneArticle.get(Number((request.params as { id: string }).id)));
 bare.get('/articles', async () => ({ data: firstPage.all() }));
-bare.get('/search', async (request) => ({ data: search.all(`"${(request.query as { q: string }).q}"`) }));
+bare.get('/search', async (request) => ({
+  data: search.all({ match: `"${(request.query as { q: string }).q}"` }),
+}));
 
 const gazetteAddress = await gazette.listen({ port: 0, host: '127.0.0.1' });
 const bareAddress = await bare.listen({ port: 0, host: '127.0.0.1' });

@@ -53,7 +53,7 @@ t.test('the OpenAPI document', async (t) => {
     const schemas = document.components.schemas;
     for (const name of [
       'Article',
-      'ArticleSummary',
+      'ArticleListItem',
       'ArticlePage',
       'Author',
       'AuthorPage',
@@ -63,7 +63,7 @@ t.test('the OpenAPI document', async (t) => {
     ]) {
       t.ok(schemas[name], name);
     }
-    for (const name of ['Article', 'ArticleSummary', 'Author', 'Tag', 'Problem']) {
+    for (const name of ['Article', 'ArticleListItem', 'Author', 'Tag', 'Problem']) {
       t.ok(schemas[name].examples?.length, `${name} has an example`);
     }
     const referenced = JSON.stringify(document.paths);

@@ -1,24 +1,9 @@
 import { decodeCursor, encodeCursor } from '../lib/cursor.js';
 import { fullTextSearch, snippetHtml } from '../search/sqlite.js';
-import type {
-  Article,
-  ArticleListQuery,
-  ArticlePage,
-  ArticleSummary,
-  AuthorSummary,
-  FacetCount,
-  FacetName,
-  Image,
-  TagSummary,
-} from '../services/model.js';
+import type { Article, ArticleListQuery, ArticlePage, FacetCount, FacetName } from '../services/model.js';
+import { type ArticleSummaryRow, articleSummaryColumns, toArticleSummary } from './article-summary.js';
 import type { Db } from './connection.js';
 import { isNumericId, type PrepareCached, statementCache } from './statements.js';
-
-const summaryColumns = `a.id, a.slug, a.title, a.subtitle, a.excerpt, a.images, a.language,
-  a.word_count, a.reading_time_minutes, a.published_at, a.source_url, a.content_hash,
-  a.created_at, a.updated_at`;
-
-type ArticleRow = Omit<ArticleSummary, 'images' | 'authors' | 'tags'> & { images: string };
 
 type DateCursor = [string, number];
 const isDateCursor = (values: unknown[]): values is DateCursor =>
@@ -80,48 +65,13 @@ export function createArticlesRepository(db: Db) {
   const sqlite = db.$client;
   const prepare: PrepareCached = statementCache(sqlite);
 
-  const authorsOf = sqlite.prepare(`SELECT aa.article_id AS articleId, au.id, au.slug, au.name
-    FROM article_authors aa JOIN authors au ON au.id = aa.author_id
-    WHERE aa.article_id IN (SELECT value FROM json_each(?)) ORDER BY aa.article_id, aa.position`);
-  const tagsOf = sqlite.prepare(`SELECT at.article_id AS articleId, t.id, t.slug, t.name, at.derived
-    FROM article_tags at JOIN tags t ON t.id = at.tag_id
-    WHERE at.article_id IN (SELECT value FROM json_each(?)) ORDER BY at.article_id, at.position`);
   const byId = sqlite.prepare(
-    `SELECT ${summaryColumns}, a.body_text, a.body_html FROM articles a WHERE a.id = ?`,
+    `SELECT ${articleSummaryColumns}, a.body_text, a.body_html FROM articles a WHERE a.id = ?`,
   );
   const bySlug = sqlite.prepare(
-    `SELECT ${summaryColumns}, a.body_text, a.body_html FROM articles a WHERE a.slug = ?`,
+    `SELECT ${articleSummaryColumns}, a.body_text, a.body_html FROM articles a WHERE a.slug = ?`,
   );
   const newestArticleId = sqlite.prepare('SELECT max(id) FROM articles').pluck();
-
-  /** Adds authors and tags to a page of rows with two queries, whatever the page size. */
-  function hydrate<T extends ArticleRow>(
-    rows: T[],
-  ): (Omit<T, 'images'> & { images: Image[]; authors: AuthorSummary[]; tags: TagSummary[] })[] {
-    if (rows.length === 0) return [];
-    const ids = JSON.stringify(rows.map((row) => row.id));
-    const authorsByArticle = new Map<number, AuthorSummary[]>();
-    for (const { articleId, ...author } of authorsOf.all(ids) as (AuthorSummary & { articleId: number })[]) {
-      const list = authorsByArticle.get(articleId) ?? [];
-      list.push(author);
-      authorsByArticle.set(articleId, list);
-    }
-    const tagsByArticle = new Map<number, TagSummary[]>();
-    for (const { articleId, derived, ...tag } of tagsOf.all(ids) as (Omit<TagSummary, 'derived'> & {
-      articleId: number;
-      derived: number;
-    })[]) {
-      const list = tagsByArticle.get(articleId) ?? [];
-      list.push({ ...tag, derived: derived === 1 });
-      tagsByArticle.set(articleId, list);
-    }
-    return rows.map((row) => ({
-      ...row,
-      images: JSON.parse(row.images) as Image[],
-      authors: authorsByArticle.get(row.id) ?? [],
-      tags: tagsByArticle.get(row.id) ?? [],
-    }));
-  }
 
   return {
     async listArticles(query: ArticleListQuery): Promise<ArticlePage> {
@@ -129,12 +79,13 @@ export function createArticlesRepository(db: Db) {
       const from = `articles a ${query.match ? fullTextSearch.join : ''}`;
       const pageClauses = [...clauses];
       const pageParams: Record<string, unknown> = { ...params, take: query.limit + 1 };
-      let order: string;
+      /** The ORDER BY, for the page query (`prefix` '') and the enrichment around it (`prefix` 'page.'). */
+      let order: (prefix: string) => string;
       let sortColumn: string;
       let snapshot = 0;
       if (query.sort === 'relevance') {
         sortColumn = `${fullTextSearch.rank}`;
-        order = 'sortKey ASC, a.id ASC';
+        order = (prefix) => `${prefix}sortKey ASC, ${prefix}id ASC`;
         if (query.cursor) {
           const [rank, id, newestId] = decodeCursor<RelevanceCursor>(query.cursor, isRelevanceCursor);
           pageClauses.push(
@@ -150,7 +101,7 @@ export function createArticlesRepository(db: Db) {
         const descending = query.sort === '-published_at';
         const direction = descending ? 'DESC' : 'ASC';
         sortColumn = 'a.published_sort';
-        order = `a.published_sort ${direction}, a.id ${direction}`;
+        order = (prefix) => `${prefix}sortKey ${direction}, ${prefix}id ${direction}`;
         if (query.cursor) {
           const [sortKey, id] = decodeCursor<DateCursor>(query.cursor, isDateCursor);
           // A bound plus a tie-break lets SQLite scan the (published_sort, id) index from the cursor
@@ -168,10 +119,16 @@ export function createArticlesRepository(db: Db) {
         query.withBodies ? ', a.body_text, a.body_html' : '',
         query.match ? `, ${fullTextSearch.snippet} AS snippet` : '',
       ].join('');
+      // The page is chosen first (MATERIALIZED keeps SQLite from merging the two), so authors, tags
+      // and snippets are built for the rows returned, not for every match the sort had to rank.
       const rows = prepare(
-        `SELECT ${summaryColumns}${extraColumns}, ${sortColumn} AS sortKey FROM ${from} ${where}
-         ORDER BY ${order} LIMIT @take`,
-      ).all(pageParams) as (ArticleRow & { sortKey: string | number; snippet?: string })[];
+        `WITH page AS MATERIALIZED (SELECT a.id AS id, ${sortColumn} AS sortKey FROM ${from} ${where}
+           ORDER BY ${order('')} LIMIT @take)
+         SELECT ${articleSummaryColumns}${extraColumns}, page.sortKey AS sortKey
+         FROM page JOIN articles a ON a.id = page.id
+         ${query.match ? `${fullTextSearch.join} WHERE ${fullTextSearch.where}` : ''}
+         ORDER BY ${order('page.')}`,
+      ).all(pageParams) as (ArticleSummaryRow & { sortKey: string | number; snippet?: string })[];
 
       const hasMore = rows.length > query.limit;
       const pageRows = hasMore ? rows.slice(0, query.limit) : rows;
@@ -189,10 +146,8 @@ export function createArticlesRepository(db: Db) {
           prepare(`SELECT count(*) AS total FROM ${from} ${countWhere}`).get(params) as { total: number }
         ).total;
       }
-      const data = hydrate(
-        pageRows.map(({ sortKey: _sortKey, snippet, ...row }) =>
-          snippet === undefined ? row : { ...row, snippet: snippetHtml(snippet) },
-        ),
+      const data = pageRows.map(({ sortKey: _sortKey, snippet, ...row }) =>
+        toArticleSummary(snippet === undefined ? row : { ...row, snippet: snippetHtml(snippet) }),
       );
       const result: ArticlePage = { data, page };
       if (query.facets?.length) {
@@ -209,9 +164,9 @@ export function createArticlesRepository(db: Db) {
 
     async findArticle(idOrSlug: string): Promise<Article | undefined> {
       const row = (isNumericId(idOrSlug) ? byId.get(Number(idOrSlug)) : bySlug.get(idOrSlug)) as
-        | (ArticleRow & { body_text: string; body_html: string })
+        | (ArticleSummaryRow & { body_text: string; body_html: string })
         | undefined;
-      return row ? hydrate([row])[0] : undefined;
+      return row && toArticleSummary(row);
     },
 
     async countArticles(): Promise<number> {

@@ -9,7 +9,20 @@ export function createRelatedService(repositories: Repositories) {
     async listRelatedArticles(idOrSlug: string, limit: number): Promise<RelatedArticle[]> {
       const article = await articles.findArticle(idOrSlug);
       if (!article) throw new NotFound(`No article has the id or slug "${idOrSlug}".`);
-      return related.listRelatedArticles(article.id, limit);
+      const tagSlugs = new Set(article.tags.map((tag) => tag.slug));
+      const authorSlugs = new Set(article.authors.map((author) => author.slug));
+      const ranked = await related.listRelatedArticles(article.id, limit);
+      // Why each matched: the links it shares with the article asked about.
+      return ranked.map(({ score, ...summary }) => ({
+        ...summary,
+        related: {
+          score,
+          shared_tags: summary.tags.filter((tag) => tagSlugs.has(tag.slug)).map((tag) => tag.slug),
+          shared_authors: summary.authors
+            .filter((author) => authorSlugs.has(author.slug))
+            .map((author) => author.slug),
+        },
+      }));
     },
   };
 }

@@ -117,11 +117,13 @@ export function parseByline(text: string): Byline | null {
   return null;
 }
 
+const BIO_ROLE =
+  /\b(correspondent|reporter|editor|writer|columnist|journalist|fellow|analyst|professor|lecturer|researcher|author|contributor|photographer|economist|historian|scientist|novelist|critic|commentator|producer|presenter|broadcaster|founder|director)s?\b/i;
 const NAME_TOKEN = "(?:\\p{Lu}[\\p{L}'’-]*\\.?|\\p{Lu}\\.)";
 const PARTICLE = `(?:${[...PARTICLES].join('|')})`;
 const NAME = `${NAME_TOKEN}(?:\\s+(?:${PARTICLE}\\s+)?${NAME_TOKEN}){1,3}`;
 const BIO = new RegExp(
-  `^(?:about the authors?:?\\s*|[—–*-]+\\s*)?(${NAME}(?:(?:,\\s*|\\s+(?:and|&)\\s+)${NAME})*)(?:,\\s[^,]{1,60},)?\\s+(?:is|was|are|were|has been|serves as|covers|writes|reports)\\s+(.+)$`,
+  `^(?:about the authors?:?\\s*|[—–*-]+\\s*)?(${NAME}(?:(?:,\\s*|\\s+(?:and|&)\\s+)${NAME})*)(?:,\\s[^,]{1,60},)?\\s+(is|was|are|were|has been|serves as|covers|writes|reports)\\s+(.+)$`,
   'u',
 );
 
@@ -132,10 +134,16 @@ const BIO = new RegExp(
 export function parseBio(text: string): Bio | null {
   if (countWords(text) > 90 || text.length > 700) return null;
   const match = BIO.exec(text);
-  if (!match?.[1] || !match[2]) return null;
-  const role =
-    /\b(correspondent|reporter|editor|writer|columnist|journalist|fellow|analyst|professor|lecturer|researcher|author|contributor|photographer)\b/i;
-  if (!/\b(at|for|with|of|in|on|about)\b/i.test(match[2]) && !role.test(match[2])) return null;
+  if (!match?.[1] || !match[2] || !match[3]) return null;
+  // A bio is one or two sentences describing a job: "a Senior Fellow at X", "technology
+  // correspondent for Y". A story's closing line about a person ("is another player on the
+  // sidelines") names no such role.
+  if ((text.match(/[.!?](\s|$)/g) ?? []).length > 2) return null;
+  const predicate = match[3];
+  const reportingVerb = /^(covers|writes|reports)$/.test(match[2]);
+  const roleAtOrganisation =
+    /^(?:also |currently |now |formerly )?(?:a|an|the)\b[^.]{0,80}?\b(?:at|for|with|of)\s+(?:the\s+)?\p{Lu}/u;
+  if (!reportingVerb && !BIO_ROLE.test(predicate) && !roleAtOrganisation.test(predicate)) return null;
   const names = splitNames(match[1], 2);
   if (names.length === 0) return null;
   return { names, text };

@@ -71,7 +71,10 @@ function tagNames(list: string): string[] {
 }
 
 function isTitleShaped(text: string): boolean {
-  return text.length <= 200 && countWords(text) <= 25 && !/[.,;:]$/.test(text) && !/^[a-z]/.test(text);
+  // "iTunes …" and "eBay …" may open a title; a trailing ".." or "..." is a cut headline, not a sentence.
+  return (
+    text.length <= 200 && countWords(text) <= 25 && !/(?<!\.)[.,;:]$/.test(text) && !/^[a-z]{2}/.test(text)
+  );
 }
 
 function classify(block: Block, inRelatedList: boolean): Role {
@@ -182,15 +185,19 @@ function findLeadingLines(items: Item[], hints: StructureHints, fields: Record<s
     }
     if (seenProse) continue;
     const text = item.block.text;
-    const next = items.slice(i + 1).find((other) => other.role.kind === 'body');
+    const next = items.slice(i + 1).find((other) => other.role.kind !== 'removed');
+    // Some sources leave the lead paragraph unpunctuated too, so "no closing period" alone is not
+    // enough: a standfirst is only taken when a byline, dateline or caption follows it.
+    const followedByMeta =
+      next !== undefined && (next.role.kind === 'caption' || parseByline(next.block.text) !== null);
     if (
       !hints.subtitle &&
       checked === 1 &&
+      followedByMeta &&
       countWords(text) >= 4 &&
       countWords(text) <= 40 &&
-      !/[.:]$/.test(text) &&
-      item.block.kind !== 'item' &&
-      (next === undefined || !isShortUnpunctuated(next.block.text) || parseByline(next.block.text) !== null)
+      !/[.:?!]$/.test(text) &&
+      item.block.kind !== 'item'
     ) {
       item.role = { kind: 'subtitle' };
       fields.subtitle = 'plain:second-block';
@@ -200,13 +207,21 @@ function findLeadingLines(items: Item[], hints: StructureHints, fields: Record<s
   }
 }
 
+/**
+ * A topic or menu link: a few words, no sentence punctuation, no figures, no "A v B" (tables and
+ * sports fixture lists end articles with short lines too).
+ */
+function isNavigationLine(text: string): boolean {
+  return isShortUnpunctuated(text, 5) && !/[\d()]/.test(text) && !/\sv(s\.?)?\s/.test(text);
+}
+
 /** Three or more short unpunctuated lines closing the text are site navigation or topic links. */
 function markTrailingNavigation(items: Item[]): void {
   const run: Item[] = [];
   for (let i = items.length - 1; i >= 0; i--) {
     const item = items[i] as Item;
     if (item.role.kind === 'removed' || item.role.kind === 'tags') continue;
-    if (item.role.kind !== 'body' || !isShortUnpunctuated(item.block.text, 5)) break;
+    if (item.role.kind !== 'body' || !isNavigationLine(item.block.text)) break;
     run.push(item);
   }
   if (run.length >= 3) for (const item of run) item.role = { kind: 'removed', removed: 'navigation' };

@@ -61,3 +61,19 @@ t.test('names and matching', async (t) => {
   t.ok(sameAuthor('J. Doe', 'Jane Doe'));
   t.notOk(sameAuthor('Jane Doe', 'John Roe'));
 });
+
+t.test('a story that ends on a person is not a bio', async (t) => {
+  t.equal(
+    parseBio(
+      'Ada Kessler is another player on the sidelines after she limped off against Falbrook on Friday.',
+    ),
+    null,
+  );
+  t.equal(parseBio('Ada Kessler and Rui Santos were among the performers on the night.'), null);
+  t.equal(
+    parseBio('Ada Kessler is out with a knee injury. She will miss the final. The coach said so on Monday.'),
+    null,
+    'three sentences are a paragraph, not a bio',
+  );
+  t.same(parseBio('Rui Santos is technology correspondent for The Evening Wire.')?.names, ['Rui Santos']);
+});

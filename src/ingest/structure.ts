@@ -149,7 +149,6 @@ export function structureBlocks(blocks: Block[], sourceUrl: string | null, hints
 }
 
 function findTitle(items: Item[], hints: StructureHints, fields: Record<string, string>): string | null {
-  const first = items.find((item) => item.role.kind !== 'removed');
   if (hints.title) {
     fields.title = hints.title.rule;
     const normal = hints.title.value.toLowerCase().replace(/\W+/g, '');
@@ -161,10 +160,14 @@ function findTitle(items: Item[], hints: StructureHints, fields: Record<string, 
     }
     return hints.title.value;
   }
-  if (first?.role.kind === 'body' && isTitleShaped(first.block.text) && first.block.kind !== 'item') {
-    first.role = { kind: 'title' };
+  // The title is the first block, though a caption or byline line may come before it.
+  for (const item of items.slice(0, 4)) {
+    if (item.role.kind === 'removed' || item.role.kind === 'caption') continue;
+    if (item.role.kind !== 'body' || parseByline(item.block.text) !== null) continue;
+    if (!isTitleShaped(item.block.text) || item.block.kind === 'item') return null;
+    item.role = { kind: 'title' };
     fields.title = 'plain:first-block';
-    return first.block.text;
+    return item.block.text;
   }
   return null;
 }
@@ -172,6 +175,11 @@ function findTitle(items: Item[], hints: StructureHints, fields: Record<string, 
 /** Bylines, datelines and the standfirst sit between the title and the first paragraph. */
 function findLeadingLines(items: Item[], hints: StructureHints, fields: Record<string, string>): void {
   const start = items.findIndex((item) => item.role.kind === 'title') + 1;
+  // A byline printed above the headline.
+  for (const item of items.slice(0, start)) {
+    const byline = item.role.kind === 'body' ? parseByline(item.block.text) : null;
+    if (byline) item.role = { kind: 'byline', byline };
+  }
   let seenProse = false;
   let checked = 0;
   for (let i = start; i < items.length && checked < LEADING_ZONE; i++) {
@@ -329,6 +337,34 @@ function choosePublishedAt(
   return null;
 }
 
+/** A short capitalised line with no closing punctuation between two paragraphs of prose. */
+function isPlainSubheading(items: Item[], index: number): boolean {
+  const item = items[index] as Item;
+  if (
+    item.block.kind !== 'text' ||
+    !/^\p{Lu}/u.test(item.block.text) ||
+    !isShortUnpunctuated(item.block.text, 10)
+  ) {
+    return false;
+  }
+  const neighbour = (step: number) => {
+    for (let i = index + step; i >= 0 && i < items.length; i += step) {
+      const other = items[i] as Item;
+      if (other.role.kind === 'body') return other;
+      if (other.role.kind !== 'caption') return undefined;
+    }
+    return undefined;
+  };
+  const before = neighbour(-1);
+  const after = neighbour(1);
+  return (
+    before !== undefined &&
+    after !== undefined &&
+    isSentenceLike(before.block.text) &&
+    isSentenceLike(after.block.text)
+  );
+}
+
 /** Moves "[See … report, …]" notes out of a paragraph into `references`. */
 function cutReferences(text: string, references: string[]): string {
   const cut = text.replace(REFERENCE, (_, inner: string) => {
@@ -342,7 +378,7 @@ function collectBody(items: Item[], hints: StructureHints) {
   const body: BodyItem[] = [];
   const images: ParsedImage[] = [...(hints.images ?? [])];
   const references: string[] = [];
-  for (const item of items) {
+  for (const [index, item] of items.entries()) {
     if (item.role.kind === 'caption') {
       const { caption, credit, date } = item.role.caption;
       const previous = images.at(-1);
@@ -359,7 +395,10 @@ function collectBody(items: Item[], hints: StructureHints) {
     if (item.role.kind !== 'body') continue;
     const text = item.block.text.includes('[') ? cutReferences(item.block.text, references) : item.block.text;
     if (text === '') continue;
-    body.push({ kind: item.block.kind === 'heading' ? 'heading' : 'paragraph', text });
+    body.push({
+      kind: item.block.kind === 'heading' || isPlainSubheading(items, index) ? 'heading' : 'paragraph',
+      text,
+    });
   }
   return { body, images, references };
 }

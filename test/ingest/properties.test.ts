@@ -91,3 +91,19 @@ t.test('a title plus two or more real paragraphs is an article with a body', asy
   );
   t.pass('always ok with a non-empty body');
 });
+
+t.test('an HTML page built from a title and real paragraphs keeps every paragraph', async (t) => {
+  fc.assert(
+    fc.property(title, fc.array(paragraph, { minLength: 2, maxLength: 6 }), (heading, paragraphs) => {
+      const html = `<html><head><title>${heading}</title></head><body><nav><a href="/">Home</a></nav><article><h1>${heading}</h1>${paragraphs.map((text) => `<p>${text}</p>`).join('')}</article></body></html>`;
+      const outcome = parseArticle({ body: html, contentType: 'text/html' });
+      return (
+        outcome.ok &&
+        outcome.article.title === heading &&
+        outcome.article.paragraphs.join('\n\n') === paragraphs.join('\n\n')
+      );
+    }),
+    { numRuns: 100 },
+  );
+  t.pass('always ok, body intact');
+});

@@ -1,0 +1,64 @@
+import t from 'tap';
+import { parseArticle } from '../../src/ingest/parse.js';
+
+const prose =
+  'The harbour authority said on Tuesday that the new cranes would arrive in the spring and be working by the summer.';
+
+function parse(text: string, sourceUrl: string | null = null) {
+  const outcome = parseArticle({ body: text, contentType: 'text/plain', sourceUrl });
+  if (!outcome.ok) throw new Error(outcome.detail);
+  return outcome;
+}
+
+t.test('a byline or caption before the title does not hide it', async (t) => {
+  const outcome = parse(`By Ines Brackley\n\nCranes due in spring\n\n${prose}\n\n${prose}`);
+  t.equal(outcome.article.title, 'Cranes due in spring');
+  t.same(outcome.article.authors, [{ name: 'Ines Brackley', bio: null }]);
+});
+
+t.test('without a title line the first sentence stands in, with a warning', async (t) => {
+  const outcome = parse(`${prose} ${prose}\n\n${prose}`);
+  t.equal(outcome.article.title, prose.replace(/\.$/, ''));
+  t.equal(outcome.fields.title, 'plain:first-sentence');
+  t.ok(outcome.warnings.includes('no title line found; the first sentence was used as the title'));
+});
+
+t.test('a short line between paragraphs is a sub-heading in the HTML', async (t) => {
+  const outcome = parse(`Cranes due in spring\n\n${prose}\n\nWhat happens to the drivers\n\n${prose}`);
+  t.same(outcome.article.paragraphs, [prose, 'What happens to the drivers', prose]);
+  t.match(outcome.article.bodyHtml, /<h2>What happens to the drivers<\/h2>/);
+});
+
+t.test('the byline date outranks the URL date, which outranks a caption date', async (t) => {
+  const url = 'https://news.example.com/2024/05/06/cranes';
+  t.equal(
+    parse(`Cranes\n\nPublished 7 May 2024\n\n${prose}\n\n${prose}`, url).fields.publishedAt,
+    'plain:date-line',
+  );
+  const fromUrl = parse(`Cranes\n\n24-05-01 The quay at dawn\n\n${prose}\n\n${prose}`, url);
+  t.equal(fromUrl.article.publishedAt, '2024-05-06T00:00:00.000Z');
+  t.equal(fromUrl.fields.publishedAt, 'source-url');
+  t.equal(fromUrl.article.images[0]?.date, '2024-05-01', 'the caption keeps its own date');
+});
+
+t.test('explicit tags come first, deduplicated by slug, never empty', async (t) => {
+  const outcome = parse(
+    `Port Alder cranes arrive\n\n${prose} Port Alder is busy.\n\n${prose} Port Alder again.\n\nTags: Cranes, , cranes, Port Alder,`,
+  );
+  const tags = outcome.article.tags;
+  t.same(
+    tags.filter((tag) => !tag.derived).map((tag) => tag.name),
+    ['Cranes', 'Port Alder'],
+  );
+  t.notOk(
+    tags.some((tag) => tag.derived && tag.name === 'Port Alder'),
+    'a derived duplicate is dropped',
+  );
+  t.ok(tags.every((tag) => tag.name.trim().length > 0));
+});
+
+t.test('excerpt is cut at a word boundary with an ellipsis', async (t) => {
+  const outcome = parse(`Cranes\n\n${prose} ${prose} ${prose}\n\n${prose}`);
+  t.ok(outcome.article.excerpt.length <= 301);
+  t.match(outcome.article.excerpt, /\w…$/);
+});

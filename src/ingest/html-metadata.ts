@@ -3,7 +3,7 @@ import { splitNames } from './byline.js';
 import { splitCredit } from './captions.js';
 import { normalizeIsoDate } from './dates.js';
 import type { DomDocument as HtmlDocument, DomElement as HtmlElement } from './dom.js';
-import type { Hint, StructureHints } from './structure.js';
+import type { Hint, StructureHints } from './items.js';
 import type { ParsedAuthor, ParsedImage } from './types.js';
 
 const ARTICLE_TYPES =

@@ -4,7 +4,7 @@ import { splitNames } from './byline.js';
 import type { DomDocument, DomElement, DomNode } from './dom.js';
 import { parseDocument } from './dom.js';
 import { readHtmlMetadata } from './html-metadata.js';
-import type { StructureHints } from './structure.js';
+import type { StructureHints } from './items.js';
 import type { RemovedBlock } from './types.js';
 
 type HtmlNode = DomNode;

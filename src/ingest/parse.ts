@@ -12,10 +12,11 @@ import {
 } from './decode.js';
 import { deriveTags, detectLanguage } from './derive.js';
 import { extractHtml, type HtmlExtraction } from './html.js';
+import type { Structure } from './items.js';
 import { makeExcerpt, renderBodyHtml } from './render.js';
 import { simhash } from './simhash.js';
 import { slugify } from './slug.js';
-import { type Structure, structureBlocks } from './structure.js';
+import { structureBlocks } from './structure.js';
 import type { ParsedTag, ParseOutcome, RawArticle, RemovedBlock } from './types.js';
 
 /** Bumped whenever a rule change can change the output for the same input. */

@@ -1,5 +1,5 @@
 import sanitizeHtml from 'sanitize-html';
-import type { BodyItem } from './structure.js';
+import type { BodyItem } from './items.js';
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',

@@ -6,7 +6,7 @@ import { parseBio, parseByline, sameAuthor } from './byline.js';
 import { parseCaptionLine } from './captions.js';
 import type { Item, Role, Structure, StructureHints } from './items.js';
 
-/** Role assignment over a text's blocks: title, standfirst, bylines, captions, tags, bios, chrome. */
+/** "Tags: a, b" and its variants; an all-empty list is residue of a scrape that lost the names. */
 const TAGS_LINE = /^(?:tags|tagged|tagged with|topics|filed under|filed in|keywords)\s*:\s*(.*)$/i;
 /** How many blocks after the title may hold the byline, dateline or standfirst. */
 const LEADING_ZONE = 6;
@@ -44,6 +44,10 @@ function classify(block: Block, inRelatedList: boolean): Role {
   return { kind: 'body' };
 }
 
+/**
+ * Gives every block a role (title, standfirst, byline, caption, tags, bio, boilerplate or body)
+ * and assembles the article's structure from those roles. Shared by plain text and HTML.
+ */
 export function structureBlocks(blocks: Block[], sourceUrl: string | null, hints: StructureHints): Structure {
   const warnings: string[] = [];
   const fields: Record<string, string> = {};

@@ -1,3 +1,4 @@
+import { hammingDistance } from '../ingest/simhash.js';
 import type { Db } from './connection.js';
 import type { IngestStatus } from './schema.js';
 
@@ -54,6 +55,22 @@ export interface StoredIngestWithRaw extends StoredIngest {
   raw: Buffer;
   overrides: Record<string, unknown> | null;
 }
+
+/** What storing one ingest did. */
+export type StoreOutcome =
+  | {
+      kind: 'stored';
+      status: 'created' | 'duplicate';
+      articleId: number;
+      ingestId: number;
+      warnings: string[];
+    }
+  /** The idempotency key was seen before: the earlier ingest stands, nothing new is written. */
+  | { kind: 'replay'; ingestId: number }
+  | { kind: 'failed'; error: unknown };
+
+/** Hashes within this many bits of each other are near-duplicates (about 95% of 64 bits agree). */
+const nearDuplicateBits = 3;
 
 const ingestColumns = `id, received_at, content_type, source_url, raw_sha256, status, article_id,
   duplicate_of, warnings, report, parser_version`;
@@ -118,6 +135,7 @@ export function createIngestRepository(db: Db) {
   );
   const ingestById = sqlite.prepare(`SELECT ${ingestColumns} FROM ingests WHERE id = ?`);
   const ingestByKey = sqlite.prepare(`SELECT ${ingestColumns} FROM ingests WHERE idempotency_key = ?`);
+  const ingestIdByKey = sqlite.prepare('SELECT id FROM ingests WHERE idempotency_key = ?').pluck();
   const articleBySourceUrl = sqlite.prepare('SELECT id FROM articles WHERE source_url = ?').pluck();
   const articleByContentHash = sqlite.prepare('SELECT id FROM articles WHERE content_hash = ?').pluck();
   const simhashCandidates = sqlite.prepare(`SELECT DISTINCT a.id, a.simhash FROM article_simhash_bands b
@@ -175,14 +193,59 @@ export function createIngestRepository(db: Db) {
     };
   }
 
-  const storeTransaction = sqlite.transaction((draft: ArticleDraft, record: IngestRecord) => {
+  function nearDuplicateOf(simhash: string): number | null {
+    const candidates = simhashCandidates.all(...simhashBands(simhash)) as { id: number; simhash: string }[];
+    return (
+      candidates.find((candidate) => hammingDistance(candidate.simhash, simhash) <= nearDuplicateBits)?.id ??
+      null
+    );
+  }
+
+  /**
+   * One ingest, inside its own savepoint: the duplicate checks and the writes see the same state, so
+   * two copies arriving together cannot both become articles, and a failure undoes only this one.
+   */
+  const storeOne = sqlite.transaction((draft: ArticleDraft, record: IngestRecord): StoreOutcome => {
+    if (record.idempotencyKey) {
+      const earlier = ingestIdByKey.get(record.idempotencyKey) as number | undefined;
+      if (earlier !== undefined) return { kind: 'replay', ingestId: earlier };
+    }
     const now = record.receivedAt;
+    const existing =
+      ((draft.sourceUrl ? articleBySourceUrl.get(draft.sourceUrl) : undefined) as number | undefined) ??
+      (articleByContentHash.get(draft.contentHash) as number | undefined);
+    if (existing !== undefined) {
+      const duplicate = { ...record, status: 'duplicate' as const, duplicateOf: existing };
+      const ingestId = Number(insertIngest.run(ingestParams(duplicate, existing)).lastInsertRowid);
+      return {
+        kind: 'stored',
+        status: 'duplicate',
+        articleId: existing,
+        ingestId,
+        warnings: record.warnings,
+      };
+    }
+    const similar = nearDuplicateOf(draft.simhash);
+    const warnings =
+      similar === null ? record.warnings : [...record.warnings, `near-duplicate of article ${similar}`];
     const slug = uniqueSlug(draft.slug, (candidate) => slugTaken.get(candidate));
     const articleId = Number(insertArticle.run(articleParams({ ...draft, slug }, now)).lastInsertRowid);
     linkRelations(articleId, draft, now);
-    const ingestId = Number(insertIngest.run(ingestParams(record, articleId)).lastInsertRowid);
-    return { articleId, ingestId };
+    const stored = { ...record, duplicateOf: similar, warnings };
+    const ingestId = Number(insertIngest.run(ingestParams(stored, articleId)).lastInsertRowid);
+    return { kind: 'stored', status: 'created', articleId, ingestId, warnings };
   });
+
+  /** Many ingests in one transaction (one commit, one full-text flush), each in its own savepoint. */
+  const storeAll = sqlite.transaction((items: { draft: ArticleDraft; record: IngestRecord }[]) =>
+    items.map(({ draft, record }): StoreOutcome => {
+      try {
+        return storeOne(draft, record);
+      } catch (error) {
+        return { kind: 'failed', error };
+      }
+    }),
+  );
 
   const reparseTransaction = sqlite.transaction(
     (
@@ -210,17 +273,12 @@ export function createIngestRepository(db: Db) {
   );
 
   return {
-    /** Stores a new article and its ingest record; returns both ids. */
-    async storeArticle(
-      draft: ArticleDraft,
-      record: IngestRecord,
-    ): Promise<{ articleId: number; ingestId: number }> {
-      return storeTransaction(draft, record);
-    },
-
-    /** Records an ingest that stored no new article (a duplicate of `articleId`). */
-    async recordIngest(record: IngestRecord, articleId: number): Promise<number> {
-      return Number(insertIngest.run(ingestParams(record, articleId)).lastInsertRowid);
+    /**
+     * Stores ingests in order, in one transaction: each becomes a new article, or a duplicate of an
+     * existing one (same source URL or content), or a replay of an earlier idempotency key.
+     */
+    async storeArticles(items: { draft: ArticleDraft; record: IngestRecord }[]): Promise<StoreOutcome[]> {
+      return storeAll(items);
     },
 
     /** Rewrites an article from a newer parse of its stored payload; the slug stays as it was. */
@@ -252,19 +310,6 @@ export function createIngestRepository(db: Db) {
     async findIngestByIdempotencyKey(key: string): Promise<StoredIngest | undefined> {
       const row = ingestByKey.get(key) as IngestRow | undefined;
       return row && toStoredIngest(row);
-    },
-
-    async findArticleIdBySourceUrl(sourceUrl: string): Promise<number | undefined> {
-      return articleBySourceUrl.get(sourceUrl) as number | undefined;
-    },
-
-    async findArticleIdByContentHash(contentHash: string): Promise<number | undefined> {
-      return articleByContentHash.get(contentHash) as number | undefined;
-    },
-
-    /** Articles sharing at least one simhash band: the only ones that can be within 3 bits. */
-    async findSimhashCandidates(simhash: string): Promise<{ id: number; simhash: string }[]> {
-      return simhashCandidates.all(...simhashBands(simhash)) as { id: number; simhash: string }[];
     },
 
     /** Stored payloads of live articles, in ingest order, a batch at a time. */

@@ -1,10 +1,11 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { BadRequest, DomainError, Unprocessable } from '../lib/errors.js';
-import { readLines } from '../lib/lines.js';
+import { BadRequest, ContentTooLarge, DomainError, Unprocessable } from '../lib/errors.js';
+import { inGroups } from '../lib/groups.js';
+import { type Line, readLines } from '../lib/lines.js';
 import type { Services } from '../services/index.js';
-import type { IngestRequest } from '../services/ingest.js';
+import type { BatchOutcome, IngestRequest } from '../services/ingest.js';
 import { IngestObject, overridesOf } from '../services/ingest-object.js';
 import { bearerSecurity, requireScope } from './auth.js';
 import { BatchLineResult, IngestPreview, IngestResult, StoredIngest } from './ingest-schemas.js';
@@ -156,54 +157,75 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimit
     },
     async (request, reply) => {
       const lines = readLines(request.body as AsyncIterable<Uint8Array>, bodyLimitBytes);
+      // Lines that arrive together are stored together, in one transaction per group.
+      const groups = inGroups(lines, 100, 10);
+      let lineNumber = 0;
       async function* results() {
-        let number = 0;
-        for await (const line of lines) {
-          number++;
-          if ('text' in line && line.text.trim() === '') continue;
-          yield `${JSON.stringify(await ingestLine(line, number))}\n`;
+        for await (const group of groups) {
+          const entries = group.map((line) => ({ number: ++lineNumber, ...readLine(line) }));
+          const accepted = entries.filter((entry) => entry.request !== undefined);
+          const outcomes = await services.ingest.ingestMany(accepted.map((entry) => entry.request!));
+          accepted.forEach((entry, index) => {
+            entry.outcome = outcomes[index];
+          });
+          let output = '';
+          for (const entry of entries) {
+            if (entry.skip) continue;
+            output += `${JSON.stringify(lineResult(entry.number, entry.outcome ?? { error: entry.problem }))}\n`;
+          }
+          if (output) yield output;
         }
       }
-      async function ingestLine(line: { text: string } | { tooLong: true }, number: number) {
-        const rejected = (status: number, title: string, detail: string) => ({
-          line: number,
+      /** Validates one line; blank lines are skipped (and still counted). */
+      function readLine(line: Line): {
+        request?: IngestRequest;
+        problem?: DomainError;
+        skip?: boolean;
+        outcome?: BatchOutcome;
+      } {
+        if (!('text' in line))
+          return { problem: new ContentTooLarge(`The line is longer than ${bodyLimitBytes} bytes.`) };
+        if (line.text.trim() === '') return { skip: true };
+        let value: unknown;
+        try {
+          value = JSON.parse(line.text);
+        } catch (error) {
+          return { problem: new BadRequest(`Not valid JSON: ${describeJsonError(error)}.`) };
+        }
+        const parsed = IngestObject.safeParse(value);
+        if (!parsed.success) {
+          const issues = parsed.error.issues.map(
+            (issue) => `${issue.path.join('.') || 'line'}: ${issue.message}`,
+          );
+          return { problem: new BadRequest(`Invalid ingest object: ${issues.join('; ')}.`) };
+        }
+        return { request: fromObject(parsed.data) };
+      }
+      function lineResult(line: number, outcome: BatchOutcome) {
+        if ('status' in outcome) {
+          const { status, articleId, ingestId, warnings } = outcome;
+          return { line, status, article_id: articleId, ingest_id: ingestId, warnings, problem: null };
+        }
+        const error = outcome.error;
+        if (!(error instanceof DomainError)) request.log.error({ err: error, line }, 'batch line failed');
+        const problem =
+          error instanceof DomainError
+            ? { status: error.status, title: error.title, detail: error.message }
+            : {
+                status: 500,
+                title: 'Internal Server Error',
+                detail: 'This line could not be stored; the request id is in the logs.',
+              };
+        return {
+          line,
           status: 'rejected' as const,
           article_id: null,
           ingest_id: null,
           warnings: [],
-          problem: { status, title, detail },
-        });
-        if (!('text' in line))
-          return rejected(413, 'Content Too Large', `The line is longer than ${bodyLimitBytes} bytes.`);
-        let object: IngestObject;
-        try {
-          const parsed = IngestObject.safeParse(JSON.parse(line.text));
-          if (!parsed.success) {
-            const issues = parsed.error.issues.map(
-              (issue) => `${issue.path.join('.') || 'line'}: ${issue.message}`,
-            );
-            return rejected(400, 'Bad Request', `Invalid ingest object: ${issues.join('; ')}.`);
-          }
-          object = parsed.data;
-        } catch (error) {
-          return rejected(400, 'Bad Request', `Not valid JSON: ${describeJsonError(error)}.`);
-        }
-        try {
-          const { article, ingest } = await services.ingest.ingestArticle(fromObject(object));
-          return {
-            line: number,
-            status: ingest.status,
-            article_id: article.id,
-            ingest_id: ingest.id,
-            warnings: ingest.warnings,
-            problem: null,
-          };
-        } catch (error) {
-          if (error instanceof DomainError) return rejected(error.status, error.title, error.message);
-          throw error;
-        }
+          problem,
+        };
       }
-      // Results stream out as lines finish; the schema documents each line, it does not serialize a stream.
+      // Results stream out as groups finish; the schema documents each line, it does not serialize a stream.
       return reply.type('application/x-ndjson').send(Readable.from(results()) as never);
     },
   );

@@ -49,6 +49,12 @@ export class Conflict extends DomainError {
   }
 }
 
+export class ContentTooLarge extends DomainError {
+  constructor(detail: string) {
+    super(413, 'Content Too Large', detail);
+  }
+}
+
 export class UnsupportedMediaType extends DomainError {
   constructor(detail: string) {
     super(415, 'Unsupported Media Type', detail);

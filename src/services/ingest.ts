@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import type { Repositories } from '../db/index.js';
 import type { ArticleDraft, IngestRecord, StoredIngest } from '../db/ingest-repository.js';
 import { PARSER_VERSION, parseArticle } from '../ingest/parse.js';
-import { hammingDistance } from '../ingest/simhash.js';
 import { slugify } from '../ingest/slug.js';
 import type { ParsedArticle, RemovedBlock } from '../ingest/types.js';
 import { Conflict, NotFound, Unprocessable, UnsupportedMediaType } from '../lib/errors.js';
@@ -41,15 +40,17 @@ export interface IngestResult {
   ingest: IngestReport;
 }
 
+/** One article of a batch: what was stored, or why it was refused. */
+export type BatchOutcome =
+  | { status: 'created' | 'duplicate'; articleId: number; ingestId: number; warnings: string[] }
+  | { error: unknown };
+
 export interface IngestPreview {
   draft: ArticleDraft;
   warnings: string[];
   /** What the ingest record keeps: the rule behind each field, removed boilerplate, references. */
   report: { fields: Record<string, string>; removed: RemovedBlock[]; references: string[] };
 }
-
-/** Hashes within this many bits of each other are near-duplicates (about 95% of 64 bits agree). */
-const NEAR_DUPLICATE_BITS = 3;
 
 const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
 
@@ -145,19 +146,34 @@ export function createIngestService(repositories: Repositories) {
     };
   }
 
-  async function existingDuplicate(draft: ArticleDraft): Promise<number | undefined> {
-    return (
-      (draft.sourceUrl ? await store.findArticleIdBySourceUrl(draft.sourceUrl) : undefined) ??
-      (await store.findArticleIdByContentHash(draft.contentHash))
-    );
+  /** Parses a request and builds what the repository stores: the draft and its provenance record. */
+  function prepare(request: IngestRequest): { draft: ArticleDraft; record: IngestRecord } {
+    const raw = typeof request.raw === 'string' ? Buffer.from(request.raw, 'utf8') : Buffer.from(request.raw);
+    const { draft, warnings, report: parseReport } = draftArticle(request);
+    const record: IngestRecord = {
+      receivedAt: new Date().toISOString(),
+      contentType: request.contentType,
+      sourceUrl: draft.sourceUrl,
+      raw,
+      rawSha256: sha256(raw),
+      overrides: Object.keys(request.overrides).length ? { ...request.overrides } : null,
+      status: 'created',
+      duplicateOf: null,
+      warnings,
+      report: parseReport,
+      parserVersion: PARSER_VERSION,
+      idempotencyKey: request.idempotencyKey ?? null,
+    };
+    return { draft, record };
   }
 
-  async function nearDuplicate(simhash: string): Promise<number | null> {
-    const candidates = await store.findSimhashCandidates(simhash);
-    const close = candidates.find(
-      (candidate) => hammingDistance(candidate.simhash, simhash) <= NEAR_DUPLICATE_BITS,
-    );
-    return close?.id ?? null;
+  /** An earlier ingest with the same Idempotency-Key answers again, unless the payload differs. */
+  async function replay(ingestId: number, rawSha256: string): Promise<IngestResult> {
+    const earlier = (await store.findIngest(ingestId))!;
+    if (earlier.raw_sha256 !== rawSha256) {
+      throw new Conflict('This Idempotency-Key was already used with a different payload; use a new key.');
+    }
+    return report(ingestId);
   }
 
   return {
@@ -204,50 +220,54 @@ export function createIngestService(repositories: Repositories) {
      * not a new article: the existing one comes back with status `duplicate`.
      */
     async ingestArticle(request: IngestRequest): Promise<IngestResult> {
-      const rawBytes =
-        typeof request.raw === 'string' ? Buffer.from(request.raw, 'utf8') : Buffer.from(request.raw);
-      const rawSha256 = sha256(rawBytes);
       if (request.idempotencyKey) {
-        const previous = await store.findIngestByIdempotencyKey(request.idempotencyKey);
-        if (previous) {
-          if (previous.raw_sha256 !== rawSha256) {
-            throw new Conflict(
-              'This Idempotency-Key was already used with a different payload; use a new key.',
-            );
-          }
-          return report(previous.id);
+        const earlier = await store.findIngestByIdempotencyKey(request.idempotencyKey);
+        if (earlier)
+          return replay(
+            earlier.id,
+            sha256(typeof request.raw === 'string' ? Buffer.from(request.raw) : request.raw),
+          );
+      }
+      const prepared = prepare(request);
+      const [outcome] = await store.storeArticles([prepared]);
+      if (outcome?.kind === 'replay') return replay(outcome.ingestId, prepared.record.rawSha256);
+      if (outcome?.kind !== 'stored') throw outcome?.error;
+      return report(outcome.ingestId);
+    },
+
+    /**
+     * Ingests many raw articles in one transaction (one commit for all, which is what makes batches
+     * fast); each article is still all-or-nothing on its own. Results come back in order: what was
+     * stored, or the error that refused that article.
+     */
+    async ingestMany(requests: IngestRequest[]): Promise<BatchOutcome[]> {
+      const outcomes: BatchOutcome[] = new Array(requests.length);
+      const parsed: { index: number; item: ReturnType<typeof prepare> }[] = [];
+      requests.forEach((request, index) => {
+        try {
+          parsed.push({ index, item: prepare(request) });
+        } catch (error) {
+          outcomes[index] = { error };
         }
-      }
-
-      const { draft, warnings, report: parseReport } = draftArticle(request);
-      const record: IngestRecord = {
-        receivedAt: new Date().toISOString(),
-        contentType: request.contentType,
-        sourceUrl: draft.sourceUrl,
-        raw: rawBytes,
-        rawSha256,
-        overrides: Object.keys(request.overrides).length ? { ...request.overrides } : null,
-        status: 'created',
-        duplicateOf: null,
-        warnings,
-        report: parseReport,
-        parserVersion: PARSER_VERSION,
-        idempotencyKey: request.idempotencyKey ?? null,
-      };
-
-      const existing = await existingDuplicate(draft);
-      if (existing !== undefined) {
-        return report(
-          await store.recordIngest({ ...record, status: 'duplicate', duplicateOf: existing }, existing),
-        );
-      }
-      const similar = await nearDuplicate(draft.simhash);
-      if (similar !== null) {
-        record.duplicateOf = similar;
-        record.warnings = [...warnings, `near-duplicate of article ${similar}`];
-      }
-      const { ingestId } = await store.storeArticle(draft, record);
-      return report(ingestId);
+      });
+      const stored = await store.storeArticles(parsed.map(({ item }) => item));
+      parsed.forEach(({ index }, position) => {
+        const outcome = stored[position]!;
+        if (outcome.kind === 'stored') {
+          outcomes[index] = {
+            status: outcome.status,
+            articleId: outcome.articleId,
+            ingestId: outcome.ingestId,
+            warnings: outcome.warnings,
+          };
+        } else {
+          // Batch lines carry no idempotency key, so a replay here would be a bug, not a client's mistake.
+          outcomes[index] = {
+            error: outcome.kind === 'failed' ? outcome.error : new Error('unexpected replay in a batch'),
+          };
+        }
+      });
+      return outcomes;
     },
 
     /**

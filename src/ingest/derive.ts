@@ -165,7 +165,8 @@ function capitalisedPhrases(text: string): Phrase[] {
     const token = match[0];
     if (match.index > previousEnd) {
       const gap = text.slice(previousEnd, match.index).trim();
-      if (gap !== '') {
+      // Quote marks and dashes in the gap neither break a run nor end a sentence start.
+      if (/[\p{L}\p{N}]/u.test(gap)) {
         // One lower-case particle may join two capitalised words ("Bank of England").
         if (run.length > 0 && !/\s/.test(gap) && isConnector(gap, run.at(-1))) run.push(gap);
         else close();
@@ -198,8 +199,10 @@ function isJunk(words: string[]): boolean {
   if (phrase.length < 2 || /^\p{N}+$/u.test(phrase) || /\d{3,}/.test(phrase)) return true;
   if (words.length === 1) {
     const tags = lexiconTags(phrase);
-    if (tags.some((tag) => JUNK_TAGS.has(tag))) return true;
+    if (tags.some((tag) => JUNK_TAGS.has(tag) || tag === 'Adjective')) return true;
     if (phrase.length < 3 && !/^\p{Lu}{2}$/u.test(phrase)) return true;
+    // Demonyms and language names the lexicon lacks ("British", "Chinese") describe, not name.
+    if (tags.length === 0 && /^\p{Lu}\p{Ll}+(ish|ese)$/u.test(phrase)) return true;
   }
   return false;
 }
@@ -231,15 +234,21 @@ export function deriveTags(title: string, paragraphs: string[], exclude: Set<str
       }
     }
   }
-  // A surname used alone ("Parsons said") or a name's head word ("the Brigades") counts towards
-  // the full name it abbreviates, unless the word is an entity of its own (Libya in Fajr Libya).
+  // A surname used alone ("Parsons said"), a first name ("Ken") or a name's head word ("the
+  // Brigades") counts towards the full name it abbreviates, unless that word is an entity of its
+  // own (Libya in Fajr Libya).
   for (const candidate of candidates.values()) {
     if (candidate.words.length < 2) continue;
-    const short = candidates.get((candidate.words.at(-1) ?? '').toLowerCase());
-    if (!short || short === candidate || short.count === 0 || classifyPhrase(short.words) !== 'other')
-      continue;
-    candidate.count += short.count;
-    short.count = 0;
+    const person = classifyPhrase(candidate.words) === 'person';
+    const parts = person ? [candidate.words.at(-1), candidate.words[0]] : [candidate.words.at(-1)];
+    for (const part of parts) {
+      const short = candidates.get((part ?? '').toLowerCase());
+      if (!short || short === candidate || short.count === 0) continue;
+      const shortKind = classifyPhrase(short.words);
+      if (shortKind !== 'other' && shortKind !== 'person') continue;
+      candidate.count += short.count;
+      short.count = 0;
+    }
   }
   const scored = [...candidates.values()]
     .map((candidate) => {

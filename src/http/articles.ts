@@ -22,40 +22,52 @@ const listQuery = z.strictObject({
   q: z
     .string()
     .optional()
-    .describe(
-      'Full-text search over title, subtitle, body, author and tag names. Words must all match; ' +
+    .meta({
+      description:
+        'Full-text search over title, subtitle, body, author and tag names. Words must all match; ' +
         '"quoted phrases", prefix*, OR and NOT work. Each item then carries a highlighted `snippet`.',
-    ),
+      examples: ['ferry fares', '"harbour authority" OR port*'],
+    }),
   sort: z
     .enum(['-published_at', 'published_at', 'relevance'])
     .optional()
-    .describe(
-      'Newest first (the default without `q`), oldest first, or `relevance` (the default with `q`). ' +
+    .meta({
+      description:
+        'Newest first (the default without `q`), oldest first, or `relevance` (the default with `q`). ' +
         'Articles without a date sort last when newest first.',
-    ),
+      examples: ['-published_at'],
+    }),
   fields: fieldsParam(
     listItemFields,
-    'Only these fields, e.g. `id,title,published_at`; `body_text`/`body_html` must be asked for.',
+    'Only these fields; `body_text`/`body_html` must be asked for.',
+    'id,title,published_at',
   ),
-  facets: repeatableParam('Counts over the whole result: any of `tag`, `author`, `month`.').pipe(
+  facets: repeatableParam('Counts over the whole result: any of `tag`, `author`, `month`.', 'tag,month').pipe(
     z.array(z.enum(['tag', 'author', 'month'])).optional(),
   ),
-  tag: repeatableParam('Tag slugs; an article matches when it has any of them.'),
-  author: repeatableParam('Author slugs; an article matches when any of them wrote it.'),
+  tag: repeatableParam('Tag slugs; an article matches when it has any of them.', 'energy,transport'),
+  author: repeatableParam('Author slugs; an article matches when any of them wrote it.', 'amara-okafor'),
   language: z
     .string()
     .regex(/^[a-z]{2}$/, 'must be an ISO 639-1 code such as en')
-    .optional(),
+    .optional()
+    .meta({ description: 'ISO 639-1 language code.', examples: ['en'] }),
   published_after: z.iso
     .datetime({ offset: true })
     .or(z.iso.date())
     .optional()
-    .describe('Inclusive lower bound on published_at (ISO 8601 date or date-time).'),
+    .meta({
+      description: 'Inclusive lower bound on published_at (ISO 8601 date or date-time).',
+      examples: ['2026-01-01'],
+    }),
   published_before: z.iso
     .datetime({ offset: true })
     .or(z.iso.date())
     .optional()
-    .describe('Exclusive upper bound on published_at (ISO 8601 date or date-time).'),
+    .meta({
+      description: 'Exclusive upper bound on published_at (ISO 8601 date or date-time).',
+      examples: ['2026-04-01T00:00:00Z'],
+    }),
   include_total: includeTotalParam,
 });
 
@@ -111,7 +123,7 @@ export const articleRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
         tags: ['Articles'],
         params: idOrSlugParams,
         querystring: z.strictObject({
-          fields: fieldsParam(articleFields, 'Only these fields, e.g. `id,title,body_html`.'),
+          fields: fieldsParam(articleFields, 'Only these fields.', 'id,title,body_html'),
         }),
         response: { 200: Article, ...problemResponses(400, 404) },
       },

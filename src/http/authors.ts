@@ -26,7 +26,10 @@ export const authorRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
             .max(200)
             .refine((value) => nameKey(value).length > 0, 'must contain a letter or a digit')
             .optional()
-            .describe('Name prefix, case- and accent-insensitive: `jos` finds "José Martí", `mar` too.'),
+            .meta({
+              description: 'Name prefix, case- and accent-insensitive: `jos` finds "José Martí", `mar` too.',
+              examples: ['ama'],
+            }),
         }),
         response: { 200: AuthorPage, ...problemResponses(400) },
       },

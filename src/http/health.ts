@@ -1,13 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
-const Health = z.object({ status: z.enum(['ok', 'unavailable']) }).meta({ id: 'Health' });
+const Health = z
+  .object({ status: z.enum(['ok', 'unavailable']) })
+  .meta({ id: 'Health', examples: [{ status: 'ok' }] });
 const Readiness = z
   .object({
     status: z.enum(['ok', 'unavailable']),
     checks: z.object({ database: z.boolean(), migrations: z.boolean() }),
   })
-  .meta({ id: 'Readiness' });
+  .meta({ id: 'Readiness', examples: [{ status: 'ok', checks: { database: true, migrations: true } }] });
 
 export const healthRoutes: FastifyPluginAsyncZod<{
   checkDatabase: () => { reachable: boolean; migrationsCurrent: boolean };

@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { ingestStatuses } from '../db/schema.js';
-import { Article } from './schemas.js';
+import { Article, articleExample } from './schemas.js';
+
+const reportExample = {
+  id: 41,
+  status: 'created',
+  warnings: ['no publication date found'],
+  fields: { title: 'plain:first-block', authors: 'plain:closing-bio', tags: 'plain:tags-line' },
+  duplicate_of: null,
+  parser_version: '1.0.0',
+};
+const { id: _id, created_at: _created, updated_at: _updated, ...draftExample } = articleExample;
 
 const warnings = z.array(z.string()).describe('Things a human may want to check, e.g. "no author found".');
 // An object with string values (not z.record, whose propertyNames keyword the serializer cannot compile).
@@ -22,11 +32,13 @@ export const IngestReport = z
       .describe('The article this one duplicates or nearly duplicates.'),
     parser_version: z.string(),
   })
-  .meta({ id: 'IngestReport' });
+  .meta({ id: 'IngestReport', examples: [reportExample] });
 
-export const IngestResult = z
-  .object({ article: Article, ingest: IngestReport })
-  .meta({ id: 'IngestResult', description: 'The stored article and what the ingest did.' });
+export const IngestResult = z.object({ article: Article, ingest: IngestReport }).meta({
+  id: 'IngestResult',
+  description: 'The stored article and what the ingest did.',
+  examples: [{ article: articleExample, ingest: reportExample }],
+});
 
 const draftPerson = z.object({ slug: z.string(), name: z.string(), bio: z.string().nullable() });
 const draftTag = z.object({ slug: z.string(), name: z.string(), derived: z.boolean() });
@@ -53,6 +65,23 @@ export const IngestPreview = z
   .meta({
     id: 'IngestPreview',
     description: 'What ingest would store, from `?dry_run=true`; nothing is stored.',
+    examples: [
+      {
+        article: {
+          ...draftExample,
+          authors: [{ slug: 'amara-okafor', name: 'Amara Okafor', bio: 'Amara Okafor covers transport.' }],
+          tags: [{ slug: 'energy', name: 'Energy', derived: false }],
+        },
+        ingest: {
+          status: 'dry_run',
+          warnings: [],
+          fields: reportExample.fields,
+          removed: [{ kind: 'appeal', text: 'Support our reporting with a donation today.' }],
+          references: ['See our earlier report, Council weighs ferry options.'],
+          parser_version: '1.0.0',
+        },
+      },
+    ],
   });
 
 export const StoredIngest = z
@@ -71,7 +100,22 @@ export const StoredIngest = z
     references: z.array(z.string()),
     parser_version: z.string(),
   })
-  .meta({ id: 'Ingest', description: 'Provenance of one ingest; the raw payload is kept for re-parsing.' });
+  .meta({
+    id: 'Ingest',
+    description: 'Provenance of one ingest; the raw payload is kept for re-parsing.',
+    examples: [
+      {
+        ...reportExample,
+        received_at: '2026-03-14T10:02:11.512Z',
+        content_type: 'text/plain; charset=utf-8',
+        source_url: 'https://news.example.com/2026/03/14/ferries',
+        raw_sha256: 'cd'.repeat(32),
+        article_id: 12,
+        removed: [{ kind: 'appeal', text: 'Support our reporting with a donation today.' }],
+        references: [],
+      },
+    ],
+  });
 
 export const BatchLineResult = z
   .object({
@@ -85,4 +129,21 @@ export const BatchLineResult = z
       .nullable()
       .describe('Why the line was rejected.'),
   })
-  .meta({ id: 'BatchLineResult' });
+  .meta({
+    id: 'BatchLineResult',
+    examples: [
+      { line: 1, status: 'created', article_id: 12, ingest_id: 41, warnings: [], problem: null },
+      {
+        line: 2,
+        status: 'rejected',
+        article_id: null,
+        ingest_id: null,
+        warnings: [],
+        problem: {
+          status: 400,
+          title: 'Bad Request',
+          detail: 'Not valid JSON: Unexpected end of JSON input.',
+        },
+      },
+    ],
+  });

@@ -16,14 +16,18 @@ const rawText = (description: string) => z.unknown().meta({ type: 'string', desc
 const ingestQuery = z.strictObject({
   dry_run: z
     .enum(['true', 'false'])
+    .meta({ examples: ['true'] })
     .default('false')
     .transform((value) => value === 'true')
-    .describe('Parse and report without storing anything.'),
+    .meta({ description: 'Parse and report without storing anything.', examples: ['true'] }),
   source_url: z
     .url({ protocol: /^https?$/ })
     .max(2048)
     .optional()
-    .describe('Where a text/plain or text/html body was scraped from (JSON bodies carry `source_url`).'),
+    .meta({
+      description: 'Where a text/plain or text/html body was scraped from (JSON bodies carry `source_url`).',
+      examples: ['https://news.example.com/2026/03/14/ferries'],
+    }),
 });
 
 const ingestHeaders = z.object({
@@ -32,7 +36,10 @@ const ingestHeaders = z.object({
     .min(1)
     .max(255)
     .optional()
-    .describe('Retrying with the same key returns the first result instead of ingesting again.'),
+    .meta({
+      description: 'Retrying with the same key returns the first result instead of ingesting again.',
+      examples: ['scrape-2026-03-14-0042'],
+    }),
 });
 
 function describeJsonError(error: unknown): string {
@@ -239,7 +246,13 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimit
         summary: 'Get the provenance of one ingest',
         tags: ['Ingest'],
         security: bearerSecurity,
-        params: z.strictObject({ id: z.coerce.number().int().positive().describe('The ingest id.') }),
+        params: z.strictObject({
+          id: z.coerce
+            .number()
+            .int()
+            .positive()
+            .meta({ description: 'The ingest id.', examples: [1] }),
+        }),
         querystring: z.strictObject({}),
         response: { 200: StoredIngest, ...problemResponses(400, 401, 403, 404) },
       },

@@ -67,12 +67,13 @@ export function renderOpenApi(app: FastifyInstance): string {
   return `${JSON.stringify(app.swagger(), null, 2)}\n`;
 }
 
-/**
- * The zod transform emits an input and an output variant of every registered schema; keep only the
- * ones some operation refers to, so generated clients get no unused `…Input` types.
- */
 type OpenApiDocument = { components?: { schemas?: Record<string, unknown> } };
 
+/**
+ * The zod transform emits an input and an output variant of every registered schema. Keep only the
+ * ones some operation refers to, and give an `…Input` variant its plain name when that name is free,
+ * so generated clients get `IngestObject`, not `IngestObjectInput`, and no unused types.
+ */
 function withoutUnusedSchemas(document: OpenApiDocument): OpenApiDocument {
   const schemas = document.components?.schemas;
   if (!schemas) return document;
@@ -87,6 +88,20 @@ function withoutUnusedSchemas(document: OpenApiDocument): OpenApiDocument {
       }
     }
   }
-  const kept = Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name)));
-  return { ...document, components: { ...components, schemas: kept } };
+  const renames = [...used]
+    .filter((name) => name.endsWith('Input') && !used.has(name.slice(0, -'Input'.length)))
+    .map((name) => [name, name.slice(0, -'Input'.length)] as const);
+  let text = JSON.stringify({
+    ...document,
+    components: {
+      ...components,
+      schemas: Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name))),
+    },
+  });
+  for (const [from, to] of renames) {
+    text = text
+      .replaceAll(`"#/components/schemas/${from}"`, `"#/components/schemas/${to}"`)
+      .replace(`"${from}":`, `"${to}":`);
+  }
+  return JSON.parse(text);
 }

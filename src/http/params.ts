@@ -8,25 +8,33 @@ export const limitParam = z.coerce
   .min(1)
   .max(100)
   .default(20)
-  .describe('Items per page, 1–100.');
+  .meta({ description: 'Items per page, 1–100.', examples: [20] });
 
 export const cursorParam = z
   .string()
   .min(1)
   .max(512)
   .optional()
-  .describe('The `page.next_cursor` of the previous page.');
+  .meta({
+    description: 'The `page.next_cursor` of the previous page.',
+    examples: ['WyIyMDI2LTAzLTE0VDA5OjMwOjAwLjAwMFoiLDEyXQ'],
+  });
 
 export const includeTotalParam = z
   .enum(['true', 'false'])
+  .meta({ examples: ['true'] })
   .default('false')
   .transform((value) => value === 'true')
-  .describe('Add `page.total`, the number of matching items (costs one count query).');
+  .meta({
+    description: 'Add `page.total`, the number of matching items (costs one count query).',
+    examples: ['true'],
+  });
 
 /** A parameter that may be repeated (`tag=a&tag=b`) or comma-separated (`tag=a,b`); any-of. */
-export function repeatableParam(description: string) {
+export function repeatableParam(description: string, example: string) {
   return z
     .union([z.string(), z.array(z.string())])
+    .meta({ examples: [example] })
     .transform((value) =>
       [value]
         .flat()
@@ -35,11 +43,18 @@ export function repeatableParam(description: string) {
         .filter((item) => item.length > 0),
     )
     .optional()
-    .describe(description);
+    .meta({ description, examples: [example] });
 }
 
 export const idOrSlugParams = z.strictObject({
-  idOrSlug: z.string().min(1).max(200).describe('The numeric id or the slug.'),
+  idOrSlug: z
+    .string()
+    .min(1)
+    .max(200)
+    .meta({
+      description: 'The numeric id or the slug.',
+      examples: ['harbour-city-votes-to-electrify-its-ferry-fleet'],
+    }),
 });
 
 /** Response entries for errors, each an application/problem+json Problem. */

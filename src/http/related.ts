@@ -61,7 +61,13 @@ export const relatedRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
         tags: ['Articles'],
         params: idOrSlugParams,
         querystring: z.strictObject({
-          limit: z.coerce.number().int().min(1).max(50).default(10).describe('How many articles, 1–50.'),
+          limit: z.coerce
+            .number()
+            .int()
+            .min(1)
+            .max(50)
+            .default(10)
+            .meta({ description: 'How many articles, 1–50.', examples: [10] }),
         }),
         response: { 200: RelatedPage, ...problemResponses(400, 404) },
       },

@@ -57,9 +57,12 @@ export const Image = z
     credit: z.string().nullable(),
     date: z.iso.date().nullable().describe('The date the caption carried, when it was unambiguous.'),
   })
-  .meta({ id: 'Image' });
+  .meta({
+    id: 'Image',
+    examples: [{ caption: 'A ferry leaves the north terminal', credit: null, date: '2026-03-14' }],
+  });
 
-const articleSummaryExample = {
+export const articleSummaryExample = {
   id: 12,
   slug: 'harbour-city-votes-to-electrify-its-ferry-fleet',
   title: 'Harbour city votes to electrify its ferry fleet',
@@ -103,6 +106,12 @@ export const ArticleSummary = z.object(articleSummaryShape).meta({
   examples: [articleSummaryExample],
 });
 
+export const articleExample = {
+  ...articleSummaryExample,
+  body_text: 'The council approved the purchase…\n\nThe first ferry enters service in 2027.',
+  body_html: '<p>The council approved the purchase…</p>\n<p>The first ferry enters service in 2027.</p>',
+};
+
 export const Article = z
   .object({
     ...articleSummaryShape,
@@ -111,15 +120,18 @@ export const Article = z
   })
   .meta({
     id: 'Article',
-    examples: [
-      {
-        ...articleSummaryExample,
-        body_text: 'The council approved the purchase…\n\nThe first ferry enters service in 2027.',
-        body_html:
-          '<p>The council approved the purchase…</p>\n<p>The first ferry enters service in 2027.</p>',
-      },
-    ],
+    examples: [articleExample],
   });
+
+const authorExample = {
+  id: 3,
+  slug: 'amara-okafor',
+  name: 'Amara Okafor',
+  bio: 'Amara Okafor is the transport correspondent at the Harbour Herald.',
+  article_count: 4,
+};
+const tagExample = { id: 7, slug: 'energy', name: 'Energy', article_count: 12 };
+const pageInfoExample = { next_cursor: 'WyIyMDI2LTAzLTE0VDA5OjMwOjAwLjAwMFoiLDEyXQ', limit: 20 };
 
 export const Author = z
   .object({
@@ -129,22 +141,11 @@ export const Author = z
     bio: z.string().nullable(),
     article_count: z.number().int(),
   })
-  .meta({
-    id: 'Author',
-    examples: [
-      {
-        id: 3,
-        slug: 'amara-okafor',
-        name: 'Amara Okafor',
-        bio: 'Amara Okafor is the transport correspondent at the Harbour Herald.',
-        article_count: 4,
-      },
-    ],
-  });
+  .meta({ id: 'Author', examples: [authorExample] });
 
 export const Tag = z
   .object({ id: z.number().int(), slug: z.string(), name: z.string(), article_count: z.number().int() })
-  .meta({ id: 'Tag', examples: [{ id: 7, slug: 'energy', name: 'Energy', article_count: 12 }] });
+  .meta({ id: 'Tag', examples: [tagExample] });
 
 export const PageInfo = z
   .object({
@@ -152,13 +153,12 @@ export const PageInfo = z
     limit: z.number().int(),
     total: z.number().int().optional().describe('Present when `include_total=true`.'),
   })
-  .meta({
-    id: 'PageInfo',
-    examples: [{ next_cursor: 'WyIyMDI2LTAzLTE0VDA5OjMwOjAwLjAwMFoiLDEyXQ', limit: 20 }],
-  });
+  .meta({ id: 'PageInfo', examples: [pageInfoExample] });
 
-function pageOf<T extends z.ZodType>(item: T, id: string) {
-  return z.object({ data: z.array(item), page: PageInfo }).meta({ id });
+function pageOf<T extends z.ZodType>(item: T, id: string, example: unknown) {
+  return z
+    .object({ data: z.array(item), page: PageInfo })
+    .meta({ id, examples: [{ data: [example], page: pageInfoExample }] });
 }
 
 export const ArticleListItem = z
@@ -188,7 +188,7 @@ const FacetCount = z
     name: z.string(),
     count: z.number().int(),
   })
-  .meta({ id: 'FacetCount' });
+  .meta({ id: 'FacetCount', examples: [{ value: 'energy', name: 'Energy', count: 12 }] });
 
 export const ArticlePage = z
   .object({
@@ -203,6 +203,20 @@ export const ArticlePage = z
       .optional()
       .describe('With `facets`: counts over every matching article, not just this page.'),
   })
-  .meta({ id: 'ArticlePage' });
-export const AuthorPage = pageOf(Author, 'AuthorPage');
-export const TagPage = pageOf(Tag, 'TagPage');
+  .meta({
+    id: 'ArticlePage',
+    examples: [
+      {
+        data: [
+          {
+            ...articleSummaryExample,
+            snippet: 'The council approved six battery <mark>ferries</mark> on Tuesday…',
+          },
+        ],
+        page: pageInfoExample,
+        facets: { month: [{ value: '2026-03', name: '2026-03', count: 1 }] },
+      },
+    ],
+  });
+export const AuthorPage = pageOf(Author, 'AuthorPage', authorExample);
+export const TagPage = pageOf(Tag, 'TagPage', tagExample);

@@ -2,10 +2,11 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 
 /** `fields=a,b,c`: a comma-separated subset of `allowed`; anything else is a 400 naming it. */
-export function fieldsParam(allowed: readonly string[], description: string) {
+export function fieldsParam(allowed: readonly string[], description: string, example: string) {
   const known = new Set(allowed);
   return z
     .string()
+    .meta({ examples: [example] })
     .transform((value, context) => {
       const fields = value
         .split(',')
@@ -24,7 +25,7 @@ export function fieldsParam(allowed: readonly string[], description: string) {
       return fields;
     })
     .optional()
-    .describe(description);
+    .meta({ description, examples: [example] });
 }
 
 export function pickFields<T extends object>(item: T, fields: readonly string[]): Partial<T> {

@@ -23,7 +23,10 @@ export const tagRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
           sort: z
             .enum(['name', '-article_count'])
             .default('name')
-            .describe('`name` A–Z, or `-article_count`: most articles first, ties by name.'),
+            .meta({
+              description: '`name` A–Z, or `-article_count`: most articles first, ties by name.',
+              examples: ['-article_count'],
+            }),
         }),
         response: { 200: TagPage, ...problemResponses(400) },
       },

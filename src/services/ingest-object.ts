@@ -23,9 +23,9 @@ export const IngestObject = z
       .optional(),
     published_at: z.iso
       .datetime({ offset: true })
-      .transform((value) => new Date(value).toISOString())
       .nullable()
-      .optional(),
+      .optional()
+      .describe('ISO 8601 with an offset; stored in UTC.'),
     tags: z
       .array(z.string().trim().min(1).max(100))
       .max(50)

@@ -119,7 +119,10 @@ export function draftArticle(request: Omit<IngestRequest, 'idempotencyKey'>): In
   } = parsed;
   const draft: ArticleDraft = {
     ...columns,
-    publishedAt: overrides.published_at !== undefined ? overrides.published_at : parsed.publishedAt,
+    publishedAt:
+      overrides.published_at === undefined
+        ? parsed.publishedAt
+        : overrides.published_at && new Date(overrides.published_at).toISOString(),
     sourceUrl: overrides.source_url ?? null,
     authors: authorsFrom(parsed, overrides),
     tags: tagsFrom(parsed, overrides),

@@ -9,8 +9,11 @@ import { buildFeed, type Feed } from './model.js';
 import { renderRss, rssContentType } from './rss.js';
 
 const feedQuery = z.strictObject({
-  tag: repeatableParam('Tag slugs; an article is in the feed when it has any of them.'),
-  author: repeatableParam('Author slugs; an article is in the feed when any of them wrote it.'),
+  tag: repeatableParam('Tag slugs; an article is in the feed when it has any of them.', 'energy'),
+  author: repeatableParam(
+    'Author slugs; an article is in the feed when any of them wrote it.',
+    'amara-okafor',
+  ),
 });
 
 const xmlBody = (description: string) => z.string().describe(description);

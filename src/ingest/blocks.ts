@@ -7,7 +7,8 @@ export interface Block {
 const TERMINAL = /[.!?:;…"”’')\]]$/;
 
 export function collapseSpaces(text: string): string {
-  return text.replace(/[ \t\f\v]+/g, ' ').trim();
+  // Most lines have nothing to collapse; the test is much cheaper than the replace.
+  return /[\t\f\v]| {2}/.test(text) ? text.replace(/[ \t\f\v]+/g, ' ').trim() : text.trim();
 }
 
 /**

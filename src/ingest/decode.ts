@@ -28,7 +28,8 @@ export function binaryReason(bytes: Uint8Array): string | null {
   // UTF-16 text is full of NUL bytes; it is text, so the caller decodes it before this check.
   const sample = bytes.subarray(0, 8192);
   let controls = 0;
-  for (const b of sample) {
+  for (let i = 0; i < sample.length; i++) {
+    const b = sample[i] as number;
     if (b === 0) return 'The body contains NUL bytes, so it is binary data, not text.';
     if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c) controls++;
   }

@@ -100,6 +100,12 @@ interface Candidate {
   inTitle: boolean;
   /** Seen somewhere other than a sentence's first word, where capitals prove nothing. */
   midSentence: boolean;
+  kind?: EntityKind;
+}
+
+function kindOf(candidate: Candidate): EntityKind {
+  candidate.kind ??= classifyPhrase(candidate.words);
+  return candidate.kind;
 }
 
 interface Phrase {
@@ -239,12 +245,12 @@ export function deriveTags(title: string, paragraphs: string[], exclude: Set<str
   // own (Libya in Fajr Libya).
   for (const candidate of candidates.values()) {
     if (candidate.words.length < 2) continue;
-    const person = classifyPhrase(candidate.words) === 'person';
+    const person = kindOf(candidate) === 'person';
     const parts = person ? [candidate.words.at(-1), candidate.words[0]] : [candidate.words.at(-1)];
     for (const part of parts) {
       const short = candidates.get((part ?? '').toLowerCase());
       if (!short || short === candidate || short.count === 0) continue;
-      const shortKind = classifyPhrase(short.words);
+      const shortKind = kindOf(short);
       if (shortKind !== 'other' && shortKind !== 'person') continue;
       candidate.count += short.count;
       short.count = 0;
@@ -252,7 +258,7 @@ export function deriveTags(title: string, paragraphs: string[], exclude: Set<str
   }
   const scored = [...candidates.values()]
     .map((candidate) => {
-      const kind = classifyPhrase(candidate.words);
+      const kind = kindOf(candidate);
       const score = candidate.count + (candidate.inTitle ? 3 : 0) + (kind === 'other' ? 0 : 1);
       return { candidate, kind, score };
     })

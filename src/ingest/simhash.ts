@@ -22,6 +22,64 @@ export function fnv1a64(text: string, out: Uint32Array = new Uint32Array(2)): Ui
   return out;
 }
 
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/**
+ * FNV-1a 64 of every lower-cased word, computed in one pass over the text without building the
+ * word strings (the regex-and-lowercase version spent most of its time allocating them).
+ */
+function wordHashes(text: string): { his: Uint32Array; los: Uint32Array; count: number } {
+  const capacity = (text.length >> 1) + 1;
+  const his = new Uint32Array(capacity);
+  const los = new Uint32Array(capacity);
+  let count = 0;
+  let hi = OFFSET_HI;
+  let lo = OFFSET_LO;
+  let inWord = false;
+  for (let i = 0; i <= text.length; i++) {
+    let code = i < text.length ? text.charCodeAt(i) : 32;
+    let wordChar: boolean;
+    if (code < 128) {
+      wordChar = (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90);
+      if (code >= 65 && code <= 90) code += 32;
+    } else {
+      const char = text.charAt(i);
+      wordChar = WORD_CHAR.test(char);
+      if (wordChar) code = char.toLowerCase().charCodeAt(0);
+    }
+    if (wordChar) {
+      if (!inWord) {
+        hi = OFFSET_HI;
+        lo = OFFSET_LO;
+        inWord = true;
+      }
+      lo = (lo ^ code) >>> 0;
+      const low16 = (lo & 0xffff) * PRIME_LOW_PART;
+      const high16 = (lo >>> 16) * PRIME_LOW_PART + (low16 >>> 16);
+      hi = (Math.imul(hi, PRIME_LOW_PART) + (high16 >>> 16) + (lo << 8)) >>> 0;
+      lo = (((high16 & 0xffff) << 16) | (low16 & 0xffff)) >>> 0;
+    } else if (inWord) {
+      his[count] = hi;
+      los[count] = lo;
+      count++;
+      inWord = false;
+    }
+  }
+  return { his, los, count };
+}
+
+/** Adds lane counters into per-bit counts (index 0 = most significant bit of the high word). */
+function flushLanes(lanes: Int32Array, counts: Int32Array): void {
+  for (let k = 0; k < 8; k++) {
+    for (let lane = 0; lane < 4; lane++) {
+      const bit = lane * 8 + k;
+      counts[31 - bit] = (counts[31 - bit] ?? 0) + (((lanes[k] ?? 0) >>> (lane * 8)) & 0xff);
+      counts[63 - bit] = (counts[63 - bit] ?? 0) + (((lanes[k + 8] ?? 0) >>> (lane * 8)) & 0xff);
+    }
+  }
+  lanes.fill(0);
+}
+
 /** murmur3's 32-bit finaliser: spreads every input bit over the whole word. */
 function mix32(value: number): number {
   let h = value;
@@ -40,17 +98,10 @@ function mix32(value: number): number {
  * position, which is several times faster than re-hashing the joined shingle text.
  */
 export function simhash(text: string): string {
-  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  const count = words.length;
-  const his = new Uint32Array(count);
-  const los = new Uint32Array(count);
-  const hash = new Uint32Array(2);
-  for (let i = 0; i < count; i++) {
-    fnv1a64(words[i] as string, hash);
-    his[i] = hash[0] ?? 0;
-    los[i] = hash[1] ?? 0;
-  }
+  const { his, los, count } = wordHashes(text);
   const counts = new Int32Array(64);
+  const lanes = new Int32Array(16);
+  let pending = 0;
   const shingles = Math.max(1, count - 2);
   for (let i = 0; i < shingles; i++) {
     const a = i < count ? i : -1;
@@ -66,16 +117,18 @@ export function simhash(text: string): string {
       (c < 0 ? 0x27d4eb2d : Math.imul(los[c] ?? 0, 0x9e3779b1));
     const hi = mix32(hiIn ^ mix32(loIn));
     const lo = mix32(loIn ^ hi);
-    // Count set bits only (about half of them); the sign test below compares against half.
-    for (let bits = hi; bits !== 0; bits &= bits - 1) {
-      const bit = 31 - Math.clz32(bits & -bits);
-      counts[31 - bit] = (counts[31 - bit] ?? 0) + 1;
+    // SWAR counting: lanes[k] holds four 8-bit counters, for bits k, k+8, k+16 and k+24.
+    for (let k = 0; k < 8; k++) {
+      lanes[k] = (lanes[k] ?? 0) + ((hi >>> k) & 0x01010101);
+      lanes[k + 8] = (lanes[k + 8] ?? 0) + ((lo >>> k) & 0x01010101);
     }
-    for (let bits = lo; bits !== 0; bits &= bits - 1) {
-      const bit = 31 - Math.clz32(bits & -bits);
-      counts[63 - bit] = (counts[63 - bit] ?? 0) + 1;
+    // Flush before an 8-bit lane can overflow.
+    if (++pending === 255) {
+      flushLanes(lanes, counts);
+      pending = 0;
     }
   }
+  flushLanes(lanes, counts);
   let hex = '';
   for (let nibble = 0; nibble < 16; nibble++) {
     let value = 0;

@@ -10,7 +10,7 @@ import { feedRoutes } from './http/feeds/routes.js';
 import { healthRoutes } from './http/health.js';
 import { ingestRoutes } from './http/ingest.js';
 import { registerOpenApi } from './http/openapi.js';
-import { registerProblemHandlers } from './http/problems.js';
+import { frameworkProblem, registerProblemHandlers } from './http/problems.js';
 import { registerRateLimit } from './http/rate-limit.js';
 import { relatedRoutes } from './http/related.js';
 import { compiledSerializerCompiler } from './http/serializer.js';
@@ -45,6 +45,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     genReqId: () => crypto.randomUUID(),
     // Ids and slugs never need these, and strict routing would make `/v1/articles/` a surprise 404.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    frameworkErrors: frameworkProblem,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(compiledSerializerCompiler);

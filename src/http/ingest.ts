@@ -85,7 +85,7 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimit
   app.post(
     '/v1/ingest',
     {
-      preHandler: ingestScope,
+      onRequest: ingestScope,
       schema: {
         operationId: 'ingestArticle',
         summary: 'Ingest one raw article',
@@ -142,7 +142,7 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimit
   app.post(
     '/v1/ingest/batch',
     {
-      preHandler: ingestScope,
+      onRequest: ingestScope,
       schema: {
         operationId: 'ingestBatch',
         summary: 'Ingest many raw articles from NDJSON',
@@ -240,7 +240,7 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimit
   app.get(
     '/v1/ingests/:id',
     {
-      preHandler: ingestScope,
+      onRequest: ingestScope,
       schema: {
         operationId: 'getIngest',
         summary: 'Get the provenance of one ingest',

@@ -15,6 +15,7 @@ const statusTitles: Record<number, string> = {
   409: 'Conflict',
   412: 'Precondition Failed',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
@@ -82,6 +83,15 @@ function validationProblem(
  * validation errors name each bad input, Fastify's own 4xx keep theirs, and anything else is a 500
  * whose details go to the log, never to the client.
  */
+/**
+ * Errors the router raises before any route runs (a URL that does not decode, a path segment over
+ * the length limit): given to Fastify as `frameworkErrors` so they are problems too.
+ */
+export function frameworkProblem(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+  return sendProblem(request, reply, status, error.message);
+}
+
 export function registerProblemHandlers(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof DomainError) {
@@ -90,6 +100,15 @@ export function registerProblemHandlers(app: FastifyInstance) {
     if (hasZodFastifySchemaValidationErrors(error)) {
       const { detail, errors } = validationProblem(error);
       return sendProblem(request, reply, 400, detail, errors);
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      const type = request.headers['content-type'] ?? 'no Content-Type';
+      return sendProblem(
+        request,
+        reply,
+        415,
+        `${type} is not accepted here; see /openapi.json for the media types.`,
+      );
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {

@@ -230,3 +230,14 @@ t.test('ingest needs an API key with the ingest scope', async (t) => {
   const keys = await app.services.apiKeys.listKeys();
   t.notMatch(JSON.stringify(keys), ingester.key, 'keys are never listed in full');
 });
+
+t.test('the key is checked before the body is read', async (t) => {
+  const app = await buildTestApp(t, { BODY_LIMIT_BYTES: '4096' });
+  const response = await app.inject({
+    method: 'POST',
+    url: '/v1/ingest',
+    headers: { 'content-type': 'application/pdf' },
+    payload: 'x'.repeat(10_000),
+  });
+  t.equal(response.statusCode, 401, 'neither the size nor the media type is looked at first');
+});

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import t from 'tap';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { buildTestApp } from '../support/app.js';
+import { auth, buildTestApp } from '../support/app.js';
 
 t.test('errors are problem+json everywhere', async (t) => {
   const app = await buildTestApp(t);
@@ -96,3 +96,19 @@ t.test(
     t.equal(withKey.statusCode, 200, 'another client has its own budget');
   },
 );
+
+t.test('requests the router itself refuses are problems too', async (t) => {
+  const app = await buildTestApp(t);
+  for (const [url, status] of [
+    ['/v1/articles/%E0%A4%A', 400],
+    [`/v1/articles/${'a'.repeat(300)}`, 414],
+  ] as const) {
+    const response = await app.inject(url);
+    t.equal(response.statusCode, status, url.slice(0, 30));
+    t.match(response.headers['content-type'], /^application\/problem\+json/);
+    t.equal(response.json().status, status);
+  }
+  const noType = await app.inject({ method: 'POST', url: '/v1/ingest', headers: auth, payload: 'hello' });
+  t.equal(noType.statusCode, 415);
+  t.match(noType.json().detail, /is not accepted here/);
+});

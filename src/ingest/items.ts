@@ -19,6 +19,8 @@ export interface StructureHints {
   images?: ParsedImage[];
   /** Byline or dateline text found outside the main content, read with the same byline rules. */
   bylineLines?: string[];
+  /** Normalised lines that recur across the source's articles (`normalizeLine`). */
+  recurringLines?: ReadonlySet<string>;
 }
 
 export interface BodyItem {

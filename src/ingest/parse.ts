@@ -13,6 +13,7 @@ import {
 import { deriveTags, detectLanguage } from './derive.js';
 import { extractHtml, type HtmlExtraction } from './html.js';
 import type { Structure } from './items.js';
+import { normalizeLine } from './recurring.js';
 import { makeExcerpt, renderBodyHtml } from './render.js';
 import { simhash } from './simhash.js';
 import { slugify } from './slug.js';
@@ -63,15 +64,18 @@ export function parseArticle(raw: RawArticle): ParseOutcome {
   const removed: RemovedBlock[] = [];
   let structure: Structure;
   const extraction = html ? tryExtractHtml(text, warnings) : null;
+  const recurringLines = raw.recurringLines?.length
+    ? new Set(raw.recurringLines.map(normalizeLine))
+    : undefined;
   if (extraction) {
     warnings.push(...extraction.warnings);
     removed.push(...extraction.removed);
     const blocks = extraction.blocks.map((block) => ({ ...block, text: decodePercentEscapes(block.text) }));
-    structure = structureBlocks(blocks, raw.sourceUrl ?? null, extraction.hints);
+    structure = structureBlocks(blocks, raw.sourceUrl ?? null, { ...extraction.hints, recurringLines });
   } else {
     const plain = html ? text.replace(/<[^>]*>/g, '\n') : text;
     const blocks = splitPlainBlocks(decodePercentEscapes(decodeTextEntities(plain)));
-    structure = structureBlocks(blocks, raw.sourceUrl ?? null, {});
+    structure = structureBlocks(blocks, raw.sourceUrl ?? null, { recurringLines });
   }
 
   const paragraphs = structure.body.filter((item) => item.kind !== 'image').map((item) => item.text);

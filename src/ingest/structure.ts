@@ -5,6 +5,7 @@ import { boilerplateKind } from './boilerplate.js';
 import { parseBio, parseByline, sameAuthor } from './byline.js';
 import { parseCaptionLine } from './captions.js';
 import type { Item, Role, Structure, StructureHints } from './items.js';
+import { normalizeLine } from './recurring.js';
 
 /** "Tags: a, b" and its variants; an all-empty list is residue of a scrape that lost the names. */
 const TAGS_LINE = /^(?:tags|tagged|tagged with|topics|filed under|filed in|keywords)\s*:\s*(.*)$/i;
@@ -25,8 +26,11 @@ function isTitleShaped(text: string): boolean {
   );
 }
 
-function classify(block: Block, inRelatedList: boolean): Role {
+function classify(block: Block, inRelatedList: boolean, recurring: ReadonlySet<string> | undefined): Role {
   const text = block.text;
+  if (recurring && recurring.size > 0 && recurring.has(normalizeLine(text))) {
+    return { kind: 'removed', removed: 'recurring' };
+  }
   const tags = TAGS_LINE.exec(text);
   if (tags) {
     const names = tagNames(tags[1] ?? '');
@@ -55,7 +59,7 @@ export function structureBlocks(blocks: Block[], sourceUrl: string | null, hints
   let inRelatedList = false;
   const bylineBlocks: Block[] = (hints.bylineLines ?? []).map((text) => ({ text, kind: 'text' }));
   for (const block of [...bylineBlocks, ...blocks]) {
-    const role = classify(block, inRelatedList);
+    const role = classify(block, inRelatedList, hints.recurringLines);
     if (role.kind === 'removed' && role.removed === 'related') inRelatedList = true;
     else if (role.kind === 'body' && isSentenceLike(block.text)) inRelatedList = false;
     items.push({ block, role });

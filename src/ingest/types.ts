@@ -4,6 +4,11 @@ export interface RawArticle {
   /** `text/plain` or `text/html`; a `charset=` parameter, when present, is honoured. */
   contentType: string;
   sourceUrl?: string | null;
+  /**
+   * Lines seen in many articles of the same source (see `findRecurringLines` in recurring.ts);
+   * blocks equal to one of them, ignoring case and punctuation, are dropped as `recurring`.
+   */
+  recurringLines?: readonly string[];
 }
 
 export interface ParsedAuthor {
@@ -36,6 +41,7 @@ export interface RemovedBlock {
     | 'advert'
     | 'comments'
     | 'copyright'
+    | 'recurring'
     | 'other';
   text: string;
 }

@@ -29,7 +29,9 @@ const WORDS_PER_MINUTE = 230;
 function isHtml(contentType: string, text: string): boolean {
   if (/html|xml/i.test(contentType)) return true;
   // A JSON request may label a scraped page text/plain; a doctype or <html> root says otherwise.
-  return /^\s*(<!doctype html|<html[\s>])/i.test(text.slice(0, 200));
+  return /^\s*(<!doctype html|<(html|head|body|article|main|section|div|p|h1)[\s>])/i.test(
+    text.slice(0, 200),
+  );
 }
 
 function refuse(reason: 'empty' | 'binary' | 'not-an-article', detail: string): ParseOutcome {

@@ -2,8 +2,7 @@ import Database from 'better-sqlite3';
 import Fastify from 'fastify';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { articleSummaryColumns } from '../src/db/article-summary.js';
-import { fullTextSearch } from '../src/search/sqlite.js';
+import { bareSql } from './bare-sql.js';
 import { loadCorpus } from './corpus.js';
 
 /**
@@ -29,18 +28,9 @@ for (const article of loadCorpus(2000)) {
 
 // The baseline runs the same SQL Gazette runs for each request, and sends the rows as they come.
 const db = new Database(databasePath, { readonly: true });
-const oneArticle = db.prepare(
-  `SELECT ${articleSummaryColumns}, a.body_text, a.body_html FROM articles a WHERE a.id = ?`,
-);
-const firstPage =
-  db.prepare(`WITH page AS MATERIALIZED (SELECT a.id AS id, a.published_sort AS sortKey FROM articles a
-  ORDER BY sortKey DESC, id DESC LIMIT 21)
-  SELECT ${articleSummaryColumns} FROM page JOIN articles a ON a.id = page.id ORDER BY page.sortKey DESC, page.id DESC`);
-const search =
-  db.prepare(`WITH page AS MATERIALIZED (SELECT a.id AS id, ${fullTextSearch.rank} AS sortKey FROM articles a
-  ${fullTextSearch.join} WHERE ${fullTextSearch.where} ORDER BY sortKey, id LIMIT 21)
-  SELECT ${articleSummaryColumns}, ${fullTextSearch.snippet} AS snippet FROM page JOIN articles a ON a.id = page.id
-  ${fullTextSearch.join} WHERE ${fullTextSearch.where} ORDER BY page.sortKey, page.id`);
+const oneArticle = db.prepare(bareSql.oneArticle);
+const firstPage = db.prepare(bareSql.firstPage);
+const search = db.prepare(bareSql.search);
 const bare = Fastify();
 bare.get('/articles/:id', async (request) => oneArticle.get(Number((request.params as { id: string }).id)));
 bare.get('/articles', async () => ({ data: firstPage.all() }));

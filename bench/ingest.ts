@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { IngestRequest } from '../src/services/ingest.js';
+import type { IngestRequest } from '../src/services/draft.js';
 import { type CorpusArticle, loadCorpus } from './corpus.js';
 import { benchParse } from './parse.js';
 import { benchApp, isMain, median } from './support.js';

@@ -9,8 +9,8 @@ import { migrateDatabase, openDatabase } from '../src/db/connection.js';
 import { createRepositories } from '../src/db/index.js';
 import type { ArticleDraft } from '../src/db/ingest-repository.js';
 import { encodeCursor } from '../src/lib/cursor.js';
-import { fullTextSearch } from '../src/search/sqlite.js';
-import { draftArticle } from '../src/services/ingest.js';
+import { draftArticle } from '../src/services/draft.js';
+import { bareSql } from './bare-sql.js';
 import { loadCorpus } from './corpus.js';
 import { isMain, percentile } from './support.js';
 
@@ -18,7 +18,7 @@ const articleCount = Number(process.env.BENCH_ARTICLES ?? 100_000);
 const samples = 400;
 
 /** Fills a database with `count` articles made from the corpus, 5,000 to a transaction. */
-async function generateDatabase(databasePath: string, count: number): Promise<string[]> {
+export async function generateDatabase(databasePath: string, count: number): Promise<string[]> {
   const db = openDatabase(databasePath);
   migrateDatabase(db);
   const { ingest } = createRepositories(db);
@@ -80,19 +80,34 @@ async function generateDatabase(databasePath: string, count: number): Promise<st
   return words;
 }
 
-/** Latencies in ms of `run` over the inputs, after one warm-up pass. */
-async function time<T>(inputs: T[], run: (input: T) => unknown): Promise<number[]> {
-  for (const input of inputs.slice(0, 20)) await run(input);
-  const latencies: number[] = [];
-  for (const input of inputs) {
+/**
+ * Latencies in ms of Gazette and of the bare statement over the same inputs, taken alternately
+ * (Gazette, bare, Gazette, …) so that neither gets the warmer cache or the quieter moment.
+ */
+async function timePair<T>(
+  inputs: T[],
+  gazette: (input: T) => unknown,
+  bare: (input: T) => unknown,
+): Promise<[number[], number[]]> {
+  const measure = async (run: (input: T) => unknown, input: T) => {
     const start = process.hrtime.bigint();
     await run(input);
-    latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  };
+  for (const input of inputs.slice(0, 20)) {
+    await gazette(input);
+    await bare(input);
   }
-  return latencies;
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  for (const input of inputs) {
+    ours.push(await measure(gazette, input));
+    theirs.push(await measure(bare, input));
+  }
+  return [ours, theirs];
 }
 
-function report(name: string, gazette: number[], bare: number[]) {
+function report(name: string, [gazette, bare]: [number[], number[]]) {
   const format = (values: number[]) =>
     `p50 ${percentile(values, 0.5).toFixed(2)} ms, p99 ${percentile(values, 0.99).toFixed(2)} ms`;
   const ratio = percentile(gazette, 0.5) / percentile(bare, 0.5);
@@ -115,8 +130,6 @@ export async function benchQuery() {
       logger: false,
     });
     const bare = new Database(databasePath, { readonly: true });
-    const columns = `a.id, a.slug, a.title, a.subtitle, a.excerpt, a.images, a.language, a.word_count,
-      a.reading_time_minutes, a.published_at, a.source_url, a.content_hash, a.created_at, a.updated_at`;
 
     let seed = 7;
     const pick = () => {
@@ -126,29 +139,31 @@ export async function benchQuery() {
     const queries = Array.from({ length: samples }, (_, index) =>
       index % 2 ? `${pick()} ${pick()}` : pick(),
     );
-    const searchSql = bare.prepare(`SELECT ${columns}, ${fullTextSearch.snippet} AS snippet FROM articles a
-      ${fullTextSearch.join} WHERE ${fullTextSearch.where} ORDER BY ${fullTextSearch.rank}, a.id LIMIT 21`);
+    const searchSql = bare.prepare(bareSql.search);
     report(
       'search (q, relevance)',
-      await time(queries, (q) => app.inject(`/v1/articles?q=${encodeURIComponent(q)}`)),
-      await time(queries, (q) =>
-        searchSql.all({
-          match: q
-            .split(' ')
-            .map((word) => `"${word}"`)
-            .join(' '),
-        }),
+      await timePair(
+        queries,
+        (q) => app.inject(`/v1/articles?q=${encodeURIComponent(q)}`),
+        (q) =>
+          searchSql.all({
+            match: q
+              .split(' ')
+              .map((word) => `"${word}"`)
+              .join(' '),
+          }),
       ),
     );
 
-    const firstSql = bare.prepare(
-      `SELECT ${columns} FROM articles a ORDER BY a.published_sort DESC, a.id DESC LIMIT 21`,
-    );
+    const firstSql = bare.prepare(bareSql.firstPage);
     const repeat = Array.from({ length: samples }, () => null);
     report(
       'list, first page',
-      await time(repeat, () => app.inject('/v1/articles')),
-      await time(repeat, () => firstSql.all()),
+      await timePair(
+        repeat,
+        () => app.inject('/v1/articles'),
+        () => firstSql.all(),
+      ),
     );
 
     // Page 1,000 at 20 a page: the cursor after the 19,980th article.
@@ -158,18 +173,26 @@ export async function benchQuery() {
       )
       .get() as { sortKey: string; id: number };
     const cursor = encodeCursor([deep.sortKey, deep.id]);
-    const deepSql = bare.prepare(`SELECT ${columns} FROM articles a WHERE a.published_sort <= @sortKey
-      AND (a.published_sort < @sortKey OR a.id < @id) ORDER BY a.published_sort DESC, a.id DESC LIMIT 21`);
+    const deepSql = bare.prepare(bareSql.deepPage);
     report(
       'list, page 1,000',
-      await time(repeat, () => app.inject(`/v1/articles?cursor=${cursor}`)),
-      await time(repeat, () => deepSql.all(deep)),
+      await timePair(
+        repeat,
+        () => app.inject(`/v1/articles?cursor=${cursor}`),
+        () => deepSql.all(deep),
+      ),
     );
     const offsetSql = bare.prepare(
-      `SELECT ${columns} FROM articles a ORDER BY a.published_sort DESC, a.id DESC LIMIT 21 OFFSET 19980`,
+      'SELECT a.id FROM articles a ORDER BY a.published_sort DESC, a.id DESC LIMIT 21 OFFSET 19980',
     );
-    const offsetTimes = await time(repeat, () => offsetSql.all());
-    console.log(`  (for contrast, OFFSET 19980 bare: p50 ${percentile(offsetTimes, 0.5).toFixed(2)} ms)`);
+    const [offsetTimes] = await timePair(
+      repeat,
+      () => offsetSql.all(),
+      () => undefined,
+    );
+    console.log(
+      `  (for contrast, page 1,000 by OFFSET, ids only, bare: p50 ${percentile(offsetTimes, 0.5).toFixed(2)} ms)`,
+    );
     bare.close();
     await app.close();
   } finally {

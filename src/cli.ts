@@ -78,8 +78,8 @@ program
     const files = await listIngestibleFiles(paths);
     const bar = new SingleBar({ format: 'ingesting [{bar}] {value}/{total} {file}', stream: process.stderr });
     bar.start(files.length, 0, { file: '' });
-    const summary = await ingestFiles(app.services.ingest, files, (file) =>
-      bar.increment({ file: path.basename(file) }),
+    const summary = await ingestFiles(app.services.ingest, files, (done, file) =>
+      bar.update(done, { file: path.basename(file) }),
     );
     bar.stop();
     await app.close();

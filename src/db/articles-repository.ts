@@ -77,6 +77,11 @@ export function createArticlesRepository(db: Db) {
     async listArticles(query: ArticleListQuery): Promise<ArticlePage> {
       const { clauses, params } = filterClauses(query);
       const from = `articles a ${query.match ? fullTextSearch.join : ''}`;
+      // A relevance page with no filter but the query reads the index alone, which lets FTS5 rank and
+      // sort internally; any other filter needs the articles joined in.
+      const indexAlone = query.sort === 'relevance' && clauses.length === 1;
+      const pageFrom = indexAlone ? fullTextSearch.alone : from;
+      const idColumn = indexAlone ? fullTextSearch.id : 'a.id';
       const pageClauses = [...clauses];
       const pageParams: Record<string, unknown> = { ...params, take: query.limit + 1 };
       /** The ORDER BY, for the page query (`prefix` '') and the enrichment around it (`prefix` 'page.'). */
@@ -84,13 +89,13 @@ export function createArticlesRepository(db: Db) {
       let sortColumn: string;
       let snapshot = 0;
       if (query.sort === 'relevance') {
-        sortColumn = `${fullTextSearch.rank}`;
+        sortColumn = fullTextSearch.rank;
         order = (prefix) => `${prefix}sortKey ASC, ${prefix}id ASC`;
         if (query.cursor) {
           const [rank, id, newestId] = decodeCursor<RelevanceCursor>(query.cursor, isRelevanceCursor);
           pageClauses.push(
-            `(${sortColumn} > @rank OR (${sortColumn} = @rank AND a.id > @afterId))`,
-            'a.id <= @snapshot',
+            `(${sortColumn} > @rank OR (${sortColumn} = @rank AND ${idColumn} > @afterId))`,
+            `${idColumn} <= @snapshot`,
           );
           Object.assign(pageParams, { rank, afterId: id, snapshot: newestId });
           snapshot = newestId;
@@ -122,7 +127,7 @@ export function createArticlesRepository(db: Db) {
       // The page is chosen first (MATERIALIZED keeps SQLite from merging the two), so authors, tags
       // and snippets are built for the rows returned, not for every match the sort had to rank.
       const rows = prepare(
-        `WITH page AS MATERIALIZED (SELECT a.id AS id, ${sortColumn} AS sortKey FROM ${from} ${where}
+        `WITH page AS MATERIALIZED (SELECT ${idColumn} AS id, ${sortColumn} AS sortKey FROM ${pageFrom} ${where}
            ORDER BY ${order('')} LIMIT @take)
          SELECT ${articleSummaryColumns}${extraColumns}, page.sortKey AS sortKey
          FROM page JOIN articles a ON a.id = page.id

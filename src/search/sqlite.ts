@@ -1,6 +1,6 @@
 /**
  * Full-text search on SQLite FTS5: the SQL that the articles repository splices into its list
- * query. A PostgreSQL version would provide the same four pieces over a tsvector column.
+ * query. A PostgreSQL version would provide the same pieces over a tsvector column.
  */
 
 // Highlight markers that cannot occur in stored text; the snippet is HTML-escaped and they become <mark>.
@@ -11,8 +11,11 @@ export const fullTextSearch = {
   /** Joins the index to `articles a`; `@match` is the output of toFullTextQuery. */
   join: 'JOIN articles_fts ON articles_fts.rowid = a.id',
   where: 'articles_fts MATCH @match',
-  /** bm25 with the title weighted far above the body; lower is better. */
-  rank: 'bm25(articles_fts, 10.0, 4.0, 1.0, 3.0, 3.0)',
+  /** The index alone, for a relevance page with no other filter: FTS5 then ranks and sorts itself. */
+  alone: 'articles_fts',
+  id: 'articles_fts.rowid',
+  /** bm25 with the title weighted far above the body (set in migration 0003); lower is better. */
+  rank: 'articles_fts.rank',
   /** About 24 words around the best match, from whichever column matched best. */
   snippet: `snippet(articles_fts, -1, '${markStart}', '${markEnd}', '…', 24)`,
 };

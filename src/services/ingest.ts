@@ -1,30 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Repositories } from '../db/index.js';
 import type { ArticleDraft, IngestRecord, StoredIngest } from '../db/ingest-repository.js';
-import { PARSER_VERSION, parseArticle } from '../ingest/parse.js';
-import { slugify } from '../ingest/slug.js';
-import type { ParsedArticle, RemovedBlock } from '../ingest/types.js';
-import { Conflict, NotFound, Unprocessable, UnsupportedMediaType } from '../lib/errors.js';
-import { nameKey } from '../lib/names.js';
+import { PARSER_VERSION } from '../ingest/parse.js';
+import type { RemovedBlock } from '../ingest/types.js';
+import { Conflict, NotFound } from '../lib/errors.js';
+import { draftArticle, type IngestOverrides, type IngestRequest, recurringLinesBySource } from './draft.js';
 import type { Article } from './model.js';
-
-export type AuthorInput = string | { name: string; bio?: string | null | undefined };
-
-/** What a client may state about an article; each field given overrides what the parser finds. */
-export interface IngestOverrides {
-  source_url?: string | null | undefined;
-  published_at?: string | null | undefined;
-  tags?: string[] | undefined;
-  authors?: AuthorInput[] | undefined;
-}
-
-export interface IngestRequest {
-  raw: Uint8Array | string;
-  /** `text/plain` or `text/html`, with an optional charset parameter. */
-  contentType: string;
-  overrides: IngestOverrides;
-  idempotencyKey?: string | null | undefined;
-}
 
 export interface IngestReport {
   id: number;
@@ -45,90 +26,7 @@ export type BatchOutcome =
   | { status: 'created' | 'duplicate'; articleId: number; ingestId: number; warnings: string[] }
   | { error: unknown };
 
-export interface IngestPreview {
-  draft: ArticleDraft;
-  warnings: string[];
-  /** What the ingest record keeps: the rule behind each field, removed boilerplate, references. */
-  report: { fields: Record<string, string>; removed: RemovedBlock[]; references: string[] };
-}
-
 const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
-
-function authorsFrom(parsed: ParsedArticle, overrides: IngestOverrides): ArticleDraft['authors'] {
-  const given = overrides.authors?.map((author) =>
-    typeof author === 'string' ? { name: author, bio: null } : author,
-  );
-  const authors = given ?? parsed.authors;
-  const seen = new Set<string>();
-  const result: ArticleDraft['authors'] = [];
-  for (const author of authors) {
-    const name = author.name.trim();
-    const key = nameKey(name);
-    if (!key || seen.has(key)) continue;
-    seen.add(key);
-    result.push({ name, key, slug: slugify(name, 'author'), bio: author.bio?.trim() || null });
-  }
-  return result;
-}
-
-function tagsFrom(parsed: ParsedArticle, overrides: IngestOverrides): ArticleDraft['tags'] {
-  const explicit = overrides.tags
-    ? overrides.tags.map((name) => ({ name, derived: false }))
-    : parsed.tags.filter((tag) => !tag.derived);
-  const derived = parsed.tags.filter((tag) => tag.derived);
-  const seen = new Set<string>();
-  const result: ArticleDraft['tags'] = [];
-  for (const tag of [...explicit, ...derived]) {
-    const name = tag.name.trim();
-    const slug = slugify(name, 'tag');
-    if (!name || seen.has(slug)) continue;
-    seen.add(slug);
-    result.push({ name, slug, derived: tag.derived });
-  }
-  return result;
-}
-
-/** Parses a raw article and applies the client's explicit fields; refuses what is not an article. */
-export function draftArticle(request: Omit<IngestRequest, 'idempotencyKey'>): IngestPreview {
-  const { overrides } = request;
-  const outcome = parseArticle({
-    body: request.raw,
-    contentType: request.contentType,
-    sourceUrl: overrides.source_url ?? null,
-  });
-  if (!outcome.ok) {
-    if (outcome.reason === 'binary') throw new UnsupportedMediaType(outcome.detail);
-    throw new Unprocessable(outcome.detail);
-  }
-  const parsed = outcome.article;
-  const fields = { ...outcome.fields };
-  const warnings = [...outcome.warnings];
-  for (const field of ['authors', 'tags', 'published_at', 'source_url'] as const) {
-    if (overrides[field] !== undefined) fields[field] = 'request';
-  }
-  if (overrides.authors !== undefined) {
-    const index = warnings.indexOf('no author found');
-    if (index >= 0 && overrides.authors.length > 0) warnings.splice(index, 1);
-  }
-  const {
-    paragraphs: _paragraphs,
-    references: _references,
-    authors: _authors,
-    tags: _tags,
-    ...columns
-  } = parsed;
-  const draft: ArticleDraft = {
-    ...columns,
-    publishedAt:
-      overrides.published_at === undefined
-        ? parsed.publishedAt
-        : overrides.published_at && new Date(overrides.published_at).toISOString(),
-    sourceUrl: overrides.source_url ?? null,
-    authors: authorsFrom(parsed, overrides),
-    tags: tagsFrom(parsed, overrides),
-  };
-  return { draft, warnings, report: { fields, removed: outcome.removed, references: parsed.references } };
-}
 
 export function createIngestService(repositories: Repositories) {
   const { ingest: store, articles } = repositories;
@@ -150,9 +48,12 @@ export function createIngestService(repositories: Repositories) {
   }
 
   /** Parses a request and builds what the repository stores: the draft and its provenance record. */
-  function prepare(request: IngestRequest): { draft: ArticleDraft; record: IngestRecord } {
+  function prepare(
+    request: IngestRequest,
+    recurringLines?: readonly string[],
+  ): { draft: ArticleDraft; record: IngestRecord } {
     const raw = typeof request.raw === 'string' ? Buffer.from(request.raw, 'utf8') : Buffer.from(request.raw);
-    const { draft, warnings, report: parseReport } = draftArticle(request);
+    const { draft, warnings, report: parseReport } = draftArticle(request, recurringLines);
     const record: IngestRecord = {
       receivedAt: new Date().toISOString(),
       contentType: request.contentType,
@@ -246,9 +147,10 @@ export function createIngestService(repositories: Repositories) {
     async ingestMany(requests: IngestRequest[]): Promise<BatchOutcome[]> {
       const outcomes: BatchOutcome[] = new Array(requests.length);
       const parsed: { index: number; item: ReturnType<typeof prepare> }[] = [];
+      const recurring = recurringLinesBySource(requests);
       requests.forEach((request, index) => {
         try {
-          parsed.push({ index, item: prepare(request) });
+          parsed.push({ index, item: prepare(request, recurring[index]) });
         } catch (error) {
           outcomes[index] = { error };
         }

@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import t from 'tap';
+import { listIngestibleFiles } from '../src/services/ingest-files.js';
+import { seedsFolder } from '../src/services/seed.js';
+
+const gazette = path.resolve(import.meta.dirname, '../bin/gazette.js');
+const seedCount = (await listIngestibleFiles([seedsFolder])).length;
+
+t.test(
+  'gazette serve: seeds an empty database, serves over HTTP, and shuts down cleanly on SIGTERM',
+  async (t) => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'gazette-serve-'));
+    t.teardown(() => rmSync(directory, { recursive: true, force: true }));
+    const server = spawn(process.execPath, [gazette, 'serve'], {
+      env: { PATH: process.env.PATH, PORT: '0', DATABASE_URL: `file:${path.join(directory, 'gazette.db')}` },
+    });
+    let output = '';
+    server.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => server.on('exit', (code) => resolve(code)));
+    const address = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
+      server.stdout.on('data', () => {
+        const match = output.match(/Server listening at (http:\/\/127\.0\.0\.1:\d+)/);
+        if (match?.[1]) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      });
+    });
+
+    const list = await fetch(`${address}/v1/articles?include_total=true`);
+    t.equal(list.status, 200);
+    const body = (await list.json()) as { page: { total: number } };
+    t.ok(seedCount >= 6, 'there are at least six seeds');
+    t.equal(body.page.total, seedCount, 'every seed was ingested');
+    const missing = await fetch(`${address}/v1/articles/nope`);
+    t.equal(missing.status, 404);
+    t.match(missing.headers.get('content-type'), /^application\/problem\+json/);
+
+    // A request the server has accepted when SIGTERM arrives still gets its answer.
+    const inFlight = fetch(`${address}/v1/articles?limit=100`);
+    await new Promise<void>((resolve) => {
+      const check = () => (output.includes('limit=100') ? resolve() : setTimeout(check, 5));
+      check();
+    });
+    server.kill('SIGTERM');
+    t.equal((await inFlight).status, 200);
+    t.equal(await exited, 0);
+    t.match(output, /shutting down/);
+    t.match(output, /"reqId"/, 'logs are structured JSON with request ids');
+  },
+);

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { articleSummaryColumns } from '../src/db/article-summary.js';
 import { fullTextSearch } from '../src/search/sqlite.js';
 
@@ -14,8 +15,17 @@ export const bareSql = {
     WHERE a.published_sort <= @sortKey AND (a.published_sort < @sortKey OR a.id < @id)
     ORDER BY sortKey DESC, id DESC LIMIT 21)
     SELECT ${articleSummaryColumns} FROM page JOIN articles a ON a.id = page.id ORDER BY page.sortKey DESC, page.id DESC`,
-  search: `WITH page AS MATERIALIZED (SELECT ${fullTextSearch.id} AS id, ${fullTextSearch.rank} AS sortKey
-    FROM ${fullTextSearch.alone} WHERE ${fullTextSearch.where} ORDER BY sortKey, id LIMIT 21)
-    SELECT ${articleSummaryColumns}, ${fullTextSearch.snippet} AS snippet FROM page JOIN articles a ON a.id = page.id
-    ${fullTextSearch.join} WHERE ${fullTextSearch.where} ORDER BY page.sortKey, page.id`,
+  /** A relevance search is two statements: rank the top ids, then build the first page's rows. */
+  searchRanked: `SELECT ${fullTextSearch.id} AS id FROM ${fullTextSearch.alone} WHERE ${fullTextSearch.where}
+    ORDER BY ${fullTextSearch.rank}, id LIMIT 200`,
+  searchPage: `SELECT ${articleSummaryColumns}, ${fullTextSearch.snippet} AS snippet FROM json_each(@ids) page
+    JOIN articles a ON a.id = page.value ${fullTextSearch.join} WHERE ${fullTextSearch.where} ORDER BY page.key`,
 };
+
+/** Runs the two search statements bare, for one full-text query. */
+export function bareSearch(db: Database.Database): (match: string) => unknown[] {
+  const ranked = db.prepare(bareSql.searchRanked).pluck();
+  const page = db.prepare(bareSql.searchPage);
+  return (match) =>
+    page.all({ ids: JSON.stringify((ranked.all({ match }) as number[]).slice(0, 20)), match });
+}

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import Fastify from 'fastify';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { bareSql } from './bare-sql.js';
+import { bareSearch, bareSql } from './bare-sql.js';
 import { loadCorpus } from './corpus.js';
 
 /**
@@ -30,12 +30,12 @@ for (const article of loadCorpus(2000)) {
 const db = new Database(databasePath, { readonly: true });
 const oneArticle = db.prepare(bareSql.oneArticle);
 const firstPage = db.prepare(bareSql.firstPage);
-const search = db.prepare(bareSql.search);
+const search = bareSearch(db);
 const bare = Fastify();
 bare.get('/articles/:id', async (request) => oneArticle.get(Number((request.params as { id: string }).id)));
 bare.get('/articles', async () => ({ data: firstPage.all() }));
 bare.get('/search', async (request) => ({
-  data: search.all({ match: `"${(request.query as { q: string }).q}"` }),
+  data: search(`"${(request.query as { q: string }).q}"`),
 }));
 
 const gazetteAddress = await gazette.listen({ port: 0, host: '127.0.0.1' });

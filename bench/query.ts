@@ -10,7 +10,7 @@ import { createRepositories } from '../src/db/index.js';
 import type { ArticleDraft } from '../src/db/ingest-repository.js';
 import { encodeCursor } from '../src/lib/cursor.js';
 import { draftArticle } from '../src/services/draft.js';
-import { bareSql } from './bare-sql.js';
+import { bareSearch, bareSql } from './bare-sql.js';
 import { loadCorpus } from './corpus.js';
 import { isMain, percentile } from './support.js';
 
@@ -139,19 +139,19 @@ export async function benchQuery() {
     const queries = Array.from({ length: samples }, (_, index) =>
       index % 2 ? `${pick()} ${pick()}` : pick(),
     );
-    const searchSql = bare.prepare(bareSql.search);
+    const search = bareSearch(bare);
     report(
       'search (q, relevance)',
       await timePair(
         queries,
         (q) => app.inject(`/v1/articles?q=${encodeURIComponent(q)}`),
         (q) =>
-          searchSql.all({
-            match: q
+          search(
+            q
               .split(' ')
               .map((word) => `"${word}"`)
               .join(' '),
-          }),
+          ),
       ),
     );
 

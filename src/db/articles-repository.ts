@@ -9,13 +9,18 @@ type DateCursor = [string, number];
 const isDateCursor = (values: unknown[]): values is DateCursor =>
   values.length === 2 && typeof values[0] === 'string' && Number.isInteger(values[1]);
 
-/** Relevance cursors also pin the newest id at the first page, so later arrivals stay out of the walk. */
-type RelevanceCursor = [number, number, number];
+/**
+ * A relevance walk is the ranking as it stood at the first page: the cursor carries the ids still to
+ * come, so articles that arrive, and ranks that shift with them, cannot reorder it mid-walk.
+ */
+type RelevanceCursor = ['relevance', ...number[]];
 const isRelevanceCursor = (values: unknown[]): values is RelevanceCursor =>
-  values.length === 3 &&
-  typeof values[0] === 'number' &&
-  Number.isInteger(values[1]) &&
-  Number.isInteger(values[2]);
+  values[0] === 'relevance' &&
+  values.length <= relevanceWalkLimit + 1 &&
+  values.slice(1).every((id) => Number.isInteger(id) && (id as number) > 0);
+
+/** How many results a relevance-sorted walk covers, as search engines cap deep relevance paging. */
+export const relevanceWalkLimit = 200;
 
 const facetQueries: Record<FacetName, string> = {
   tag: `SELECT t.slug AS value, t.name AS name, count(*) AS count FROM matched m
@@ -29,7 +34,12 @@ const facetQueries: Record<FacetName, string> = {
 };
 
 /** Filters shared by the page query and the total count. */
-function filterClauses(query: ArticleListQuery): { clauses: string[]; params: Record<string, unknown> } {
+function filterClauses(query: ArticleListQuery): {
+  clauses: string[];
+  params: Record<string, unknown>;
+  /** Which filters are present: with the sort, it names the statement's shape for the cache. */
+  shape: string;
+} {
   const clauses: string[] = [];
   const params: Record<string, unknown> = {};
   if (query.tags?.length) {
@@ -58,7 +68,7 @@ function filterClauses(query: ArticleListQuery): { clauses: string[]; params: Re
     clauses.push(fullTextSearch.where);
     params.match = query.match;
   }
-  return { clauses, params };
+  return { clauses, params, shape: Object.keys(params).join(',') };
 }
 
 export function createArticlesRepository(db: Db) {
@@ -71,96 +81,126 @@ export function createArticlesRepository(db: Db) {
   const bySlug = sqlite.prepare(
     `SELECT ${articleSummaryColumns}, a.body_text, a.body_html FROM articles a WHERE a.slug = ?`,
   );
-  const newestArticleId = sqlite.prepare('SELECT max(id) FROM articles').pluck();
+
+  type PageRow = ArticleSummaryRow & { snippet?: string };
+  type Filter = ReturnType<typeof filterClauses>;
+
+  /** The columns a list page returns: the summary, bodies when asked for, a snippet when searching. */
+  function pageColumns(query: ArticleListQuery): string {
+    return [
+      articleSummaryColumns,
+      query.withBodies ? 'a.body_text, a.body_html' : '',
+      query.match ? `${fullTextSearch.snippet} AS snippet` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+  }
+
+  /**
+   * Newest (or oldest) first, by keyset on (published_sort, id). The page's ids are chosen first
+   * (MATERIALIZED keeps SQLite from merging the two steps), so authors, tags and snippets are built
+   * for the rows returned, not for every match the sort had to consider.
+   */
+  function pageByDate(
+    query: ArticleListQuery,
+    filter: Filter,
+  ): { rows: PageRow[]; nextCursor: string | null } {
+    const descending = query.sort === '-published_at';
+    const direction = descending ? 'DESC' : 'ASC';
+    const params: Record<string, unknown> = { ...filter.params, take: query.limit + 1 };
+    if (query.cursor) {
+      const [sortKey, afterId] = decodeCursor<DateCursor>(query.cursor, isDateCursor);
+      Object.assign(params, { sortKey, afterId });
+    }
+    const key = `date:${direction}:${filter.shape}:${Boolean(query.cursor)}:${query.withBodies}`;
+    const rows = prepare(key, () => {
+      const clauses = [...filter.clauses];
+      // A bound plus a tie-break lets SQLite scan the (published_sort, id) index from the cursor on,
+      // instead of filtering from the first row: deep pages cost what the first does.
+      if (query.cursor) {
+        clauses.push(
+          descending
+            ? 'a.published_sort <= @sortKey AND (a.published_sort < @sortKey OR a.id < @afterId)'
+            : 'a.published_sort >= @sortKey AND (a.published_sort > @sortKey OR a.id > @afterId)',
+        );
+      }
+      const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+      return `WITH page AS MATERIALIZED (SELECT a.id AS id, a.published_sort AS sortKey
+          FROM articles a ${query.match ? fullTextSearch.join : ''} ${where}
+          ORDER BY sortKey ${direction}, id ${direction} LIMIT @take)
+        SELECT ${pageColumns(query)}, page.sortKey AS sortKey FROM page JOIN articles a ON a.id = page.id
+        ${query.match ? `${fullTextSearch.join} WHERE ${fullTextSearch.where}` : ''}
+        ORDER BY page.sortKey ${direction}, page.id ${direction}`;
+    }).all(params) as (PageRow & { sortKey: string })[];
+    const hasMore = rows.length > query.limit;
+    const pageRows = hasMore ? rows.slice(0, query.limit) : rows;
+    const last = pageRows.at(-1);
+    return {
+      rows: pageRows.map(({ sortKey: _sortKey, ...row }) => row),
+      nextCursor: hasMore && last ? encodeCursor([last.sortKey, last.id]) : null,
+    };
+  }
+
+  /**
+   * Best match first. The first page ranks every match and keeps the top ids; later pages read
+   * theirs from the cursor, so a walk is exact whatever arrives meanwhile, and costs no ranking.
+   */
+  function pageByRelevance(
+    query: ArticleListQuery,
+    filter: Filter,
+  ): { rows: PageRow[]; nextCursor: string | null } {
+    let ranked: number[];
+    if (query.cursor) {
+      ranked = decodeCursor<RelevanceCursor>(query.cursor, isRelevanceCursor).slice(1) as number[];
+    } else {
+      // With no filter but the query, the index is read alone, which lets FTS5 rank and sort
+      // internally; any other filter needs the articles joined in.
+      const indexAlone = filter.clauses.length === 1;
+      ranked = prepare(`ranked:${filter.shape}`, () => {
+        const from = indexAlone ? fullTextSearch.alone : `articles a ${fullTextSearch.join}`;
+        const id = indexAlone ? fullTextSearch.id : 'a.id';
+        return `SELECT ${id} AS id FROM ${from} WHERE ${filter.clauses.join(' AND ')}
+          ORDER BY ${fullTextSearch.rank}, id LIMIT ${relevanceWalkLimit}`;
+      })
+        .pluck()
+        .all(filter.params) as number[];
+    }
+    const pageIds = ranked.slice(0, query.limit);
+    const rest = ranked.slice(query.limit);
+    const rows = prepare(
+      `ids:${query.withBodies}`,
+      () => `SELECT ${pageColumns(query)} FROM json_each(@ids) page JOIN articles a ON a.id = page.value
+        ${fullTextSearch.join} WHERE ${fullTextSearch.where} ORDER BY page.key`,
+    ).all({ ids: JSON.stringify(pageIds), match: query.match }) as PageRow[];
+    return { rows, nextCursor: rest.length ? encodeCursor(['relevance', ...rest]) : null };
+  }
 
   return {
     async listArticles(query: ArticleListQuery): Promise<ArticlePage> {
-      const { clauses, params } = filterClauses(query);
-      const from = `articles a ${query.match ? fullTextSearch.join : ''}`;
-      // A relevance page with no filter but the query reads the index alone, which lets FTS5 rank and
-      // sort internally; any other filter needs the articles joined in.
-      const indexAlone = query.sort === 'relevance' && clauses.length === 1;
-      const pageFrom = indexAlone ? fullTextSearch.alone : from;
-      const idColumn = indexAlone ? fullTextSearch.id : 'a.id';
-      const pageClauses = [...clauses];
-      const pageParams: Record<string, unknown> = { ...params, take: query.limit + 1 };
-      /** The ORDER BY, for the page query (`prefix` '') and the enrichment around it (`prefix` 'page.'). */
-      let order: (prefix: string) => string;
-      let sortColumn: string;
-      let snapshot = 0;
-      if (query.sort === 'relevance') {
-        sortColumn = fullTextSearch.rank;
-        order = (prefix) => `${prefix}sortKey ASC, ${prefix}id ASC`;
-        if (query.cursor) {
-          const [rank, id, newestId] = decodeCursor<RelevanceCursor>(query.cursor, isRelevanceCursor);
-          pageClauses.push(
-            `(${sortColumn} > @rank OR (${sortColumn} = @rank AND ${idColumn} > @afterId))`,
-            `${idColumn} <= @snapshot`,
-          );
-          Object.assign(pageParams, { rank, afterId: id, snapshot: newestId });
-          snapshot = newestId;
-        } else {
-          snapshot = (newestArticleId.get() as number | null) ?? 0;
-        }
-      } else {
-        const descending = query.sort === '-published_at';
-        const direction = descending ? 'DESC' : 'ASC';
-        sortColumn = 'a.published_sort';
-        order = (prefix) => `${prefix}sortKey ${direction}, ${prefix}id ${direction}`;
-        if (query.cursor) {
-          const [sortKey, id] = decodeCursor<DateCursor>(query.cursor, isDateCursor);
-          // A bound plus a tie-break lets SQLite scan the (published_sort, id) index from the cursor
-          // on, instead of filtering from the first row: deep pages cost what the first does.
-          pageClauses.push(
-            descending
-              ? 'a.published_sort <= @sortKey AND (a.published_sort < @sortKey OR a.id < @afterId)'
-              : 'a.published_sort >= @sortKey AND (a.published_sort > @sortKey OR a.id > @afterId)',
-          );
-          Object.assign(pageParams, { sortKey, afterId: id });
-        }
-      }
-      const where = pageClauses.length ? `WHERE ${pageClauses.join(' AND ')}` : '';
-      const extraColumns = [
-        query.withBodies ? ', a.body_text, a.body_html' : '',
-        query.match ? `, ${fullTextSearch.snippet} AS snippet` : '',
-      ].join('');
-      // The page is chosen first (MATERIALIZED keeps SQLite from merging the two), so authors, tags
-      // and snippets are built for the rows returned, not for every match the sort had to rank.
-      const rows = prepare(
-        `WITH page AS MATERIALIZED (SELECT ${idColumn} AS id, ${sortColumn} AS sortKey FROM ${pageFrom} ${where}
-           ORDER BY ${order('')} LIMIT @take)
-         SELECT ${articleSummaryColumns}${extraColumns}, page.sortKey AS sortKey
-         FROM page JOIN articles a ON a.id = page.id
-         ${query.match ? `${fullTextSearch.join} WHERE ${fullTextSearch.where}` : ''}
-         ORDER BY ${order('page.')}`,
-      ).all(pageParams) as (ArticleSummaryRow & { sortKey: string | number; snippet?: string })[];
-
-      const hasMore = rows.length > query.limit;
-      const pageRows = hasMore ? rows.slice(0, query.limit) : rows;
-      const last = pageRows.at(-1);
-      let nextCursor: string | null = null;
-      if (hasMore && last) {
-        nextCursor = encodeCursor(
-          query.sort === 'relevance' ? [last.sortKey, last.id, snapshot] : [last.sortKey, last.id],
-        );
-      }
+      const filter = filterClauses(query);
+      const { rows, nextCursor } =
+        query.sort === 'relevance' ? pageByRelevance(query, filter) : pageByDate(query, filter);
       const page: ArticlePage['page'] = { next_cursor: nextCursor, limit: query.limit };
-      const countWhere = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+      const from = `articles a ${query.match ? fullTextSearch.join : ''}`;
+      const where = filter.clauses.length ? `WHERE ${filter.clauses.join(' AND ')}` : '';
       if (query.includeTotal) {
-        page.total = (
-          prepare(`SELECT count(*) AS total FROM ${from} ${countWhere}`).get(params) as { total: number }
-        ).total;
+        page.total = prepare(`total:${filter.shape}`, () => `SELECT count(*) FROM ${from} ${where}`)
+          .pluck()
+          .get(filter.params) as number;
       }
-      const data = pageRows.map(({ sortKey: _sortKey, snippet, ...row }) =>
+      const data = rows.map(({ snippet, ...row }) =>
         toArticleSummary(snippet === undefined ? row : { ...row, snippet: snippetHtml(snippet) }),
       );
       const result: ArticlePage = { data, page };
       if (query.facets?.length) {
-        const matched = `WITH matched AS (SELECT a.id, a.published_at FROM ${from} ${countWhere}) `;
         result.facets = Object.fromEntries(
           query.facets.map((facet) => [
             facet,
-            prepare(matched + facetQueries[facet]).all(params) as FacetCount[],
+            prepare(
+              `facet:${facet}:${filter.shape}`,
+              () =>
+                `WITH matched AS (SELECT a.id, a.published_at FROM ${from} ${where}) ${facetQueries[facet]}`,
+            ).all(filter.params) as FacetCount[],
           ]),
         );
       }

@@ -7,11 +7,12 @@ import type Database from 'better-sqlite3';
  */
 export function statementCache(sqlite: Database.Database) {
   const cache = new Map<string, Database.Statement>();
-  return (sqlText: string): Database.Statement => {
-    let statement = cache.get(sqlText);
+  /** `key` names the statement's shape; `build` writes its SQL, only the first time it is needed. */
+  return (key: string, build: () => string = () => key): Database.Statement => {
+    let statement = cache.get(key);
     if (!statement) {
-      statement = sqlite.prepare(sqlText);
-      cache.set(sqlText, statement);
+      statement = sqlite.prepare(build());
+      cache.set(key, statement);
     }
     return statement;
   };

@@ -13,7 +13,8 @@ export const limitParam = z.coerce
 export const cursorParam = z
   .string()
   .min(1)
-  .max(512)
+  // A relevance cursor carries the ids still to come (at most 200 of them).
+  .max(4096)
   .optional()
   .meta({
     description: 'The `page.next_cursor` of the previous page.',

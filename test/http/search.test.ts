@@ -172,3 +172,37 @@ t.test('toFullTextQuery quotes every term', async (t) => {
   t.throws(() => toFullTextQuery('   '), { message: 'q has no words to search for.' });
   t.throws(() => toFullTextQuery('x'.repeat(1001)), { message: /limit is 1000/ });
 });
+
+t.test('a relevance walk covers the top 200 matches as ranked at its first page', async (t) => {
+  const app = await buildTestApp(t);
+  const requests = Array.from({ length: 205 }, (_, index) => ({
+    raw: story(
+      `Tidal survey number ${index} of the northern estuary`,
+      `Surveyors measured the estuary channel at station ${index} this spring.`,
+    ),
+    contentType: 'text/plain',
+    overrides: {},
+  }));
+  const stored = await app.services.ingest.ingestMany(requests);
+  t.equal(stored.filter((outcome) => 'status' in outcome && outcome.status === 'created').length, 205);
+
+  const seen: number[] = [];
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const url: string = `/v1/articles?q=estuary&limit=50&include_total=true${cursor ? `&cursor=${cursor}` : ''}`;
+    const body = (await app.inject(url)).json();
+    t.equal(body.page.total, 205, 'the total counts every match');
+    seen.push(...body.data.map((article: { id: number }) => article.id));
+    cursor = body.page.next_cursor;
+    pages++;
+  } while (cursor);
+  t.equal(pages, 4);
+  t.equal(seen.length, 200, 'the walk stops after 200');
+  t.equal(new Set(seen).size, 200);
+  t.equal(
+    (await app.inject('/v1/articles?cursor=WyJyZWxldmFuY2UiLCJ4Il0&q=estuary')).statusCode,
+    400,
+    'a forged cursor is a 400',
+  );
+});

@@ -3,8 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
+import { loadConfig } from '../src/config.js';
+import { startServer } from '../src/server.js';
 import { listIngestibleFiles } from '../src/services/ingest-files.js';
 import { seedsFolder } from '../src/services/seed.js';
+import { plainArticle } from './support/app.js';
 
 const gazette = path.resolve(import.meta.dirname, '../bin/gazette.js');
 const seedCount = (await listIngestibleFiles([seedsFolder])).length;
@@ -53,5 +56,28 @@ t.test(
     t.equal(await exited, 0);
     t.match(output, /shutting down/);
     t.match(output, /"reqId"/, 'logs are structured JSON with request ids');
+  },
+);
+
+t.test(
+  'SEED_ON_EMPTY=false starts with an empty catalogue; a non-empty database is never re-seeded',
+  async (t) => {
+    const databaseUrl = `file:${t.testdir()}/gazette.db`;
+    const empty = await startServer(
+      loadConfig({ PORT: '0', DATABASE_URL: databaseUrl, SEED_ON_EMPTY: 'false', LOG_LEVEL: 'silent' }),
+    );
+    t.equal(await empty.services.catalog.countArticles(), 0);
+    await empty.services.ingest.ingestArticle({
+      raw: plainArticle(),
+      contentType: 'text/plain',
+      overrides: {},
+    });
+    await empty.close();
+
+    const again = await startServer(
+      loadConfig({ PORT: '0', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' }),
+    );
+    t.equal(await again.services.catalog.countArticles(), 1, 'one article already there: no seeds added');
+    await again.close();
   },
 );

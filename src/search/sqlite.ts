@@ -10,6 +10,8 @@ const markEnd = '\u0003';
 export const fullTextSearch = {
   /** Joins the index to `articles a`; `@match` is the output of toFullTextQuery. */
   join: 'JOIN articles_fts ON articles_fts.rowid = a.id',
+  /** The same join with the order forced: look up the few given articles, never scan the matches. */
+  joinEach: 'CROSS JOIN articles_fts ON articles_fts.rowid = a.id',
   where: 'articles_fts MATCH @match',
   /** The index alone, for a relevance page with no other filter: FTS5 then ranks and sorts itself. */
   alone: 'articles_fts',

@@ -9,6 +9,9 @@ type DateCursor = [string, number];
 const isDateCursor = (values: unknown[]): values is DateCursor =>
   values.length === 2 && typeof values[0] === 'string' && Number.isInteger(values[1]);
 
+/** How many results a relevance-sorted walk covers, as search engines cap deep relevance paging. */
+const relevanceWalkLimit = 200;
+
 /**
  * A relevance walk is the ranking as it stood at the first page: the cursor carries the ids still to
  * come, so articles that arrive, and ranks that shift with them, cannot reorder it mid-walk.
@@ -18,9 +21,6 @@ const isRelevanceCursor = (values: unknown[]): values is RelevanceCursor =>
   values[0] === 'relevance' &&
   values.length <= relevanceWalkLimit + 1 &&
   values.slice(1).every((id) => Number.isInteger(id) && (id as number) > 0);
-
-/** How many results a relevance-sorted walk covers, as search engines cap deep relevance paging. */
-export const relevanceWalkLimit = 200;
 
 const facetQueries: Record<FacetName, string> = {
   tag: `SELECT t.slug AS value, t.name AS name, count(*) AS count FROM matched m

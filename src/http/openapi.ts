@@ -3,7 +3,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 
-export const apiVersion = '1.0.0';
+const apiVersion = '1.0.0';
 
 /** Must be registered before any route: @fastify/swagger collects routes as they are added. */
 export async function registerOpenApi(app: FastifyInstance) {

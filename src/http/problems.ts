@@ -23,7 +23,7 @@ const statusTitles: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-export function sendProblem(
+function sendProblem(
   request: FastifyRequest,
   reply: FastifyReply,
   status: number,

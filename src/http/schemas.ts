@@ -62,7 +62,7 @@ export const Image = z
     examples: [{ caption: 'A ferry leaves the north terminal', credit: null, date: '2026-03-14' }],
   });
 
-export const articleSummaryExample = {
+const articleSummaryExample = {
   id: 12,
   slug: 'harbour-city-votes-to-electrify-its-ferry-fleet',
   title: 'Harbour city votes to electrify its ferry fleet',

@@ -43,7 +43,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     trustProxy: config.trustProxy,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
-    // Ids and slugs never need these, and strict routing would make `/v1/articles/` a surprise 404.
+    // `/v1/articles/` is `/v1/articles`, not a surprise 404; no id or slug is longer than 200 characters.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     frameworkErrors: frameworkProblem,
   });

@@ -7,12 +7,13 @@ import { createIngestService } from './ingest.js';
 import { createRelatedService } from './related.js';
 
 export function createServices(repositories: Repositories, config: Pick<Config, 'apiKeys'>) {
+  const catalog = createCatalogService(repositories);
   return {
-    catalog: createCatalogService(repositories),
+    catalog,
     apiKeys: createApiKeyService(repositories, config.apiKeys),
     ingest: createIngestService(repositories),
     related: createRelatedService(repositories),
-    feeds: createFeedService(createCatalogService(repositories)),
+    feeds: createFeedService(catalog),
   };
 }
 

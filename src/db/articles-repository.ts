@@ -128,16 +128,17 @@ export function createArticlesRepository(db: Db) {
       return `WITH page AS MATERIALIZED (SELECT a.id AS id, a.published_sort AS sortKey
           FROM articles a ${query.match ? fullTextSearch.join : ''} ${where}
           ORDER BY sortKey ${direction}, id ${direction} LIMIT @take)
-        SELECT ${pageColumns(query)}, page.sortKey AS sortKey FROM page CROSS JOIN articles a ON a.id = page.id
+        SELECT ${pageColumns(query)} FROM page CROSS JOIN articles a ON a.id = page.id
         ${query.match ? `${fullTextSearch.joinEach} WHERE ${fullTextSearch.where}` : ''}
         ORDER BY page.sortKey ${direction}, page.id ${direction}`;
-    }).all(params) as (PageRow & { sortKey: string })[];
+    }).all(params) as PageRow[];
     const hasMore = rows.length > query.limit;
     const pageRows = hasMore ? rows.slice(0, query.limit) : rows;
     const last = pageRows.at(-1);
     return {
-      rows: pageRows.map(({ sortKey: _sortKey, ...row }) => row),
-      nextCursor: hasMore && last ? encodeCursor([last.sortKey, last.id]) : null,
+      rows: pageRows,
+      // The sort key is published_sort, which is published_at with unknown dates as ''.
+      nextCursor: hasMore && last ? encodeCursor([last.published_at ?? '', last.id]) : null,
     };
   }
 
@@ -189,9 +190,10 @@ export function createArticlesRepository(db: Db) {
           .pluck()
           .get(filter.params) as number;
       }
-      const data = rows.map(({ snippet, ...row }) =>
-        toArticleSummary(snippet === undefined ? row : { ...row, snippet: snippetHtml(snippet) }),
-      );
+      const data = rows.map((row) => {
+        if (row.snippet !== undefined) row.snippet = snippetHtml(row.snippet);
+        return toArticleSummary(row);
+      });
       const result: ArticlePage = { data, page };
       if (query.facets?.length) {
         result.facets = Object.fromEntries(

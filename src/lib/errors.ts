@@ -4,71 +4,65 @@ export interface FieldError {
   message: string;
 }
 
+/** The RFC 9110 reason phrase of each status Gazette answers with: a problem's `title`. */
+export const statusTitles: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  414: 'URI Too Long',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+};
+
 /**
  * A failure the client can act on. Services throw these; the HTTP layer turns each into
  * application/problem+json with the matching status, so handlers never shape errors themselves.
  */
-export class DomainError extends Error {
+export abstract class DomainError extends Error {
+  abstract readonly status: number;
+
   constructor(
-    readonly status: number,
-    readonly title: string,
     detail: string,
     readonly errors?: FieldError[],
   ) {
     super(detail);
   }
+
+  get title(): string {
+    return statusTitles[this.status] ?? 'Error';
+  }
 }
 
 export class BadRequest extends DomainError {
-  constructor(detail: string, errors?: FieldError[]) {
-    super(400, 'Bad Request', detail, errors);
-  }
+  readonly status = 400;
 }
-
 export class Unauthorized extends DomainError {
-  constructor(detail: string) {
-    super(401, 'Unauthorized', detail);
-  }
+  readonly status = 401;
 }
-
 export class Forbidden extends DomainError {
-  constructor(detail: string) {
-    super(403, 'Forbidden', detail);
-  }
+  readonly status = 403;
 }
-
 export class NotFound extends DomainError {
-  constructor(detail: string) {
-    super(404, 'Not Found', detail);
-  }
+  readonly status = 404;
 }
-
 export class Conflict extends DomainError {
-  constructor(detail: string) {
-    super(409, 'Conflict', detail);
-  }
+  readonly status = 409;
 }
-
 export class ContentTooLarge extends DomainError {
-  constructor(detail: string) {
-    super(413, 'Content Too Large', detail);
-  }
+  readonly status = 413;
 }
-
 export class UnsupportedMediaType extends DomainError {
-  constructor(detail: string) {
-    super(415, 'Unsupported Media Type', detail);
-  }
+  readonly status = 415;
 }
-
 export class Unprocessable extends DomainError {
-  constructor(detail: string) {
-    super(422, 'Unprocessable Content', detail);
-  }
+  readonly status = 422;
 }
-
 export class TooManyRequests extends DomainError {
-  constructor(detail: string) {
-    super(429, 'Too Many Requests', detail);
-  }
+  readonly status = 429;
 }

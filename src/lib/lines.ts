@@ -1,3 +1,5 @@
+import { asBuffer } from './bytes.js';
+
 /** One line of a stream, or the marker for a line longer than the limit (its bytes were dropped). */
 export type Line = { text: string } | { tooLong: true };
 
@@ -17,7 +19,7 @@ export async function* readLines(stream: AsyncIterable<Uint8Array>, maxBytes: nu
     return line;
   };
   for await (const chunk of stream) {
-    let buffer = Buffer.from(chunk);
+    let buffer = asBuffer(chunk);
     for (let newline = buffer.indexOf(10); newline !== -1; newline = buffer.indexOf(10)) {
       if (!overflowed) pending.push(buffer.subarray(0, newline));
       pendingBytes += newline;

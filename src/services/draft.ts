@@ -3,6 +3,7 @@ import { parseArticle } from '../ingest/parse.js';
 import { findRecurringLines } from '../ingest/recurring.js';
 import { slugify } from '../ingest/slug.js';
 import type { ParsedArticle, RemovedBlock } from '../ingest/types.js';
+import { asBuffer } from '../lib/bytes.js';
 import { Unprocessable, UnsupportedMediaType } from '../lib/errors.js';
 import { nameKey } from '../lib/names.js';
 
@@ -147,5 +148,5 @@ function hostOf(url: string | null | undefined): string | null {
 
 /** Good enough to compare lines across articles; the parser does the careful decoding. */
 function textOf(raw: Uint8Array | string): string {
-  return typeof raw === 'string' ? raw : Buffer.from(raw).toString('utf8');
+  return typeof raw === 'string' ? raw : asBuffer(raw).toString('utf8');
 }

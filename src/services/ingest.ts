@@ -3,6 +3,7 @@ import type { Repositories } from '../db/index.js';
 import type { ArticleDraft, IngestRecord, StoredIngest } from '../db/ingest-repository.js';
 import { PARSER_VERSION } from '../ingest/parse.js';
 import type { RemovedBlock } from '../ingest/types.js';
+import { asBuffer } from '../lib/bytes.js';
 import { Conflict, NotFound } from '../lib/errors.js';
 import { draftArticle, type IngestOverrides, type IngestRequest, recurringLinesBySource } from './draft.js';
 import type { Article } from './model.js';
@@ -52,7 +53,7 @@ export function createIngestService(repositories: Repositories) {
     request: IngestRequest,
     recurringLines?: readonly string[],
   ): { draft: ArticleDraft; record: IngestRecord } {
-    const raw = typeof request.raw === 'string' ? Buffer.from(request.raw, 'utf8') : Buffer.from(request.raw);
+    const raw = asBuffer(request.raw);
     const { draft, warnings, report: parseReport } = draftArticle(request, recurringLines);
     const record: IngestRecord = {
       receivedAt: new Date().toISOString(),
@@ -126,11 +127,7 @@ export function createIngestService(repositories: Repositories) {
     async ingestArticle(request: IngestRequest): Promise<IngestResult> {
       if (request.idempotencyKey) {
         const earlier = await store.findIngestByIdempotencyKey(request.idempotencyKey);
-        if (earlier)
-          return replay(
-            earlier.id,
-            sha256(typeof request.raw === 'string' ? Buffer.from(request.raw) : request.raw),
-          );
+        if (earlier) return replay(earlier.id, sha256(request.raw));
       }
       const prepared = prepare(request);
       const [outcome] = await store.storeArticles([prepared]);

@@ -66,7 +66,8 @@ export function createNamedRepository<T extends NamedRow>(db: Db, spec: NamedTab
       params.afterId = id;
     }
     const rows = prepare(
-      `SELECT ${columns} FROM ${spec.table} x ${whereOf(clauses)} ORDER BY x.name, x.id LIMIT @take`,
+      `name:${clauses.length}:${query.cursor !== undefined}`,
+      () => `SELECT ${columns} FROM ${spec.table} x ${whereOf(clauses)} ORDER BY x.name, x.id LIMIT @take`,
     ).all(params) as T[];
     return { rows, cursorOf: (row: T) => encodeCursor([row.name, row.id]) };
   }
@@ -82,8 +83,9 @@ export function createNamedRepository<T extends NamedRow>(db: Db, spec: NamedTab
       Object.assign(params, { count, name, afterId: id });
     }
     const rows = prepare(
-      `SELECT * FROM (SELECT ${columns} FROM ${spec.table} x ${whereOf(filter.clauses)}) c ${after}
-       ORDER BY c.article_count DESC, c.name, c.id LIMIT @take`,
+      `count:${filter.clauses.length}:${after !== ''}`,
+      () => `SELECT * FROM (SELECT ${columns} FROM ${spec.table} x ${whereOf(filter.clauses)}) c ${after}
+        ORDER BY c.article_count DESC, c.name, c.id LIMIT @take`,
     ).all(params) as T[];
     return { rows, cursorOf: (row: T) => encodeCursor([row.article_count, row.name, row.id]) };
   }
@@ -101,13 +103,12 @@ export function createNamedRepository<T extends NamedRow>(db: Db, spec: NamedTab
         limit: query.limit,
       };
       if (query.includeTotal) {
-        page.total = (
-          prepare(`SELECT count(*) AS n FROM ${spec.table} x ${whereOf(filter.clauses)}`).get(
-            filter.params,
-          ) as {
-            n: number;
-          }
-        ).n;
+        page.total = prepare(
+          `total:${filter.clauses.length}`,
+          () => `SELECT count(*) FROM ${spec.table} x ${whereOf(filter.clauses)}`,
+        )
+          .pluck()
+          .get(filter.params) as number;
       }
       return { data, page };
     },

@@ -120,21 +120,6 @@ t.test('reparse rewrites articles from their stored payloads, keeping ids and sl
   );
 });
 
-t.test('the same article sent twice at once becomes one article', async (t) => {
-  const app = await buildTestApp(t);
-  const request = {
-    raw: longStory('Twin sends of the harbour report'),
-    contentType: 'text/plain',
-    overrides: {},
-  };
-  const results = await Promise.all([
-    app.services.ingest.ingestArticle(request),
-    app.services.ingest.ingestArticle(request),
-  ]);
-  t.same(results.map((result) => result.ingest.status).sort(), ['created', 'duplicate']);
-  t.equal(results[0]!.article.id, results[1]!.article.id);
-});
-
 t.test('ingestMany stores a group in order, refusing bad articles one by one', async (t) => {
   const app = await buildTestApp(t);
   const outcomes = await app.services.ingest.ingestMany([

@@ -2,6 +2,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import FindMyWay from 'find-my-way';
 import { DomainError, type FieldError, statusTitles } from '../lib/errors.js';
+import { drainBody } from './drain.js';
+import { problemType } from './problem-types.js';
 
 export const problemContentType = 'application/problem+json';
 
@@ -12,17 +14,28 @@ function sendProblem(
   detail: string,
   errors?: FieldError[],
 ) {
+  if (status === 401 || status === 403) reply.header('www-authenticate', bearerChallenge(request, status));
   return reply
     .code(status)
     .type(problemContentType)
     .send({
-      type: 'about:blank',
+      type: problemType(request, status),
       title: statusTitles[status] ?? 'Error',
       status,
       detail,
       instance: request.url.split('?')[0],
       ...(errors ? { errors } : {}),
     });
+}
+
+/**
+ * RFC 6750 §3: a 401 names the scheme and realm, plus `error="invalid_token"` when a key was sent
+ * but is not accepted; a 403 says the key lacks the scope.
+ */
+function bearerChallenge(request: FastifyRequest, status: number): string {
+  const realm = 'Bearer realm="gazette"';
+  if (status === 403) return `${realm}, error="insufficient_scope"`;
+  return request.headers.authorization ? `${realm}, error="invalid_token"` : realm;
 }
 
 const contextNames: Record<string, string> = {
@@ -76,6 +89,20 @@ export function frameworkProblem(error: FastifyError, request: FastifyRequest, r
 
 export function registerProblemHandlers(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (reply.getHeader('connection') === 'close' && !request.raw.complete) {
+      // The body was refused before it was read (too large, wrong media type). Closing now would
+      // reset the connection under a client still sending, which then sees EPIPE instead of this
+      // answer; so read the rest first, within a bound, and keep the connection when it all came.
+      const limit = request.routeOptions.bodyLimit ?? 0;
+      return drainBody(request.raw, Math.max(4 * limit, 1024 * 1024)).then((complete) => {
+        if (complete) reply.removeHeader('connection');
+        return answerError(error, request, reply);
+      });
+    }
+    return answerError(error, request, reply);
+  });
+
+  function answerError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
     if (error instanceof DomainError) {
       return sendProblem(request, reply, error.status, error.message, error.errors);
     }
@@ -103,12 +130,14 @@ export function registerProblemHandlers(app: FastifyInstance) {
       500,
       'Something went wrong on our side; the request id is in the logs.',
     );
-  });
+  }
 
   // Every route is known once the app is ready; a 404 whose path exists under another method is a 405.
   const routes = FindMyWay();
   const methodsByRoute = new Map<string, Set<string>>();
   app.addHook('onRoute', (route) => {
+    // The catch-all `OPTIONS *` route answers CORS preflights; it says nothing about other methods.
+    if (route.url === '*') return;
     for (const method of [route.method].flat()) {
       const methods = methodsByRoute.get(route.url) ?? new Set<string>();
       if (methods.size === 0) methodsByRoute.set(route.url, methods);

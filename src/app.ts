@@ -8,6 +8,7 @@ import { authorRoutes } from './http/authors.js';
 import { registerCaching } from './http/caching.js';
 import { registerCompression } from './http/compression.js';
 import { registerCors } from './http/cors.js';
+import { registerBodyDrain } from './http/drain.js';
 import { feedRoutes } from './http/feeds/routes.js';
 import { healthRoutes } from './http/health.js';
 import { ingestRoutes } from './http/ingest.js';
@@ -69,6 +70,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // Browsers, proxies and operators. Before the rate limiter: CORS headers reach 429s too, and the
   // exemption must mark operational routes before the limiter sees them.
   await registerCors(app, config.corsOrigins);
+  registerBodyDrain(app);
   await registerCompression(app);
   exemptOperationalRoutes(app);
   registerRequestMetrics(app, metrics);

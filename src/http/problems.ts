@@ -2,7 +2,6 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import FindMyWay from 'find-my-way';
 import { DomainError, type FieldError, statusTitles } from '../lib/errors.js';
-import { drainBody } from './drain.js';
 import { problemType } from './problem-types.js';
 
 export const problemContentType = 'application/problem+json';
@@ -89,20 +88,6 @@ export function frameworkProblem(error: FastifyError, request: FastifyRequest, r
 
 export function registerProblemHandlers(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (reply.getHeader('connection') === 'close' && !request.raw.complete) {
-      // The body was refused before it was read (too large, wrong media type). Closing now would
-      // reset the connection under a client still sending, which then sees EPIPE instead of this
-      // answer; so read the rest first, within a bound, and keep the connection when it all came.
-      const limit = request.routeOptions.bodyLimit ?? 0;
-      return drainBody(request.raw, Math.max(4 * limit, 1024 * 1024)).then((complete) => {
-        if (complete) reply.removeHeader('connection');
-        return answerError(error, request, reply);
-      });
-    }
-    return answerError(error, request, reply);
-  });
-
-  function answerError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
     if (error instanceof DomainError) {
       return sendProblem(request, reply, error.status, error.message, error.errors);
     }
@@ -130,7 +115,7 @@ export function registerProblemHandlers(app: FastifyInstance) {
       500,
       'Something went wrong on our side; the request id is in the logs.',
     );
-  }
+  });
 
   // Every route is known once the app is ready; a 404 whose path exists under another method is a 405.
   const routes = FindMyWay();

@@ -140,6 +140,20 @@ t.test('restore checks the backup first; backup never overwrites', async (t) => 
   ahead.close();
   await t.rejects(restoreDatabase(future, target), { message: /newer Gazette/ });
 
+  // Over an existing database that has moved on since the backup: the backup's state comes back.
+  const earlier = path.join(directory, 'earlier.db');
+  const live = await appOn(livePath);
+  await live.services.ingest.ingestArticle({ raw: plainArticle(), contentType: 'text/plain', overrides: {} });
+  await backupDatabase(livePath, earlier);
+  await live.services.ingest.ingestArticle({ raw: plainArticle(), contentType: 'text/plain', overrides: {} });
+  t.equal(await live.services.catalog.countArticles(), 2);
+  await live.close();
+  t.match(await restoreDatabase(earlier, livePath), { articles: 1, pendingMigrations: false });
+  const back = await appOn(livePath);
+  t.equal(await back.services.catalog.countArticles(), 1, 'the later article is gone with the restore');
+  await back.close();
+  t.equal(integrity(livePath), 'ok');
+
   writeFileSync(path.join(directory, 'taken.db'), '');
   await t.rejects(backupDatabase(livePath, path.join(directory, 'taken.db')), { message: /already exists/ });
 });

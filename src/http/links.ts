@@ -11,8 +11,9 @@ export function requestOrigin(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}`;
 }
 
-/** An absolute URL for a path on this server, as the client addressed it. */
+/** An absolute URL for a path on this server, as the client addressed it (the path alone without a Host). */
 export function absoluteUrl(request: FastifyRequest, pathAndQuery: string): string {
+  if (!request.host) return pathAndQuery;
   return new URL(pathAndQuery, `${requestOrigin(request)}/`).href;
 }
 

@@ -6,14 +6,21 @@ import { createRepositories } from './db/index.js';
 import { articleRoutes } from './http/articles.js';
 import { authorRoutes } from './http/authors.js';
 import { registerCaching } from './http/caching.js';
+import { registerCompression } from './http/compression.js';
+import { registerCors } from './http/cors.js';
+import { registerBodyDrain } from './http/drain.js';
 import { feedRoutes } from './http/feeds/routes.js';
 import { healthRoutes } from './http/health.js';
 import { ingestRoutes } from './http/ingest.js';
+import { createMetrics, metricsRoutes, registerRequestMetrics } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
+import { exemptOperationalRoutes } from './http/operational.js';
+import { problemPages } from './http/problem-types.js';
 import { frameworkProblem, registerProblemHandlers } from './http/problems.js';
 import { registerRateLimit } from './http/rate-limit.js';
 import { relatedRoutes } from './http/related.js';
 import { compiledSerializerCompiler } from './http/serializer.js';
+import { serviceIndexRoutes } from './http/service-index.js';
 import { tagRoutes } from './http/tags.js';
 import { createServices, type Services } from './services/index.js';
 
@@ -35,7 +42,8 @@ export interface BuildOptions {
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const db: Db = openDatabase(config.databasePath);
   migrateDatabase(db);
-  const services = createServices(createRepositories(db), config);
+  const metrics = createMetrics(config.databasePath);
+  const services = createServices(createRepositories(db), config, metrics.ingestObserver);
 
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
@@ -58,9 +66,22 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
 
   registerProblemHandlers(app);
+
+  // Browsers, proxies and operators. Before the rate limiter: CORS headers reach 429s too, and the
+  // exemption must mark operational routes before the limiter sees them.
+  await registerCors(app, config.corsOrigins);
+  registerBodyDrain(app);
+  await registerCompression(app);
+  exemptOperationalRoutes(app);
+  registerRequestMetrics(app, metrics);
+  // End of browsers, proxies and operators.
+
   await registerRateLimit(app, config.rateLimitPerMinute);
   registerCaching(app);
   await registerOpenApi(app);
+  await app.register(serviceIndexRoutes);
+  await app.register(problemPages);
+  await app.register(metricsRoutes, { metrics });
   await app.register(healthRoutes, { checkDatabase: () => checkDatabase(db) });
   await app.register(articleRoutes, { services });
   await app.register(relatedRoutes, { services });

@@ -33,6 +33,19 @@ const environmentSchema = z.object({
     .default(5 * 1024 * 1024),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(0),
   TRUST_PROXY: booleanFlag.default(false),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim().replace(/\/+$/, ''))
+        .filter((origin) => origin.length > 0),
+    )
+    .refine(
+      (origins) => origins.every((origin) => origin === '*' || /^https?:\/\/[^/?#\s]+$/.test(origin)),
+      'each origin must look like https://app.example.com (scheme and host, no path), or be *',
+    ),
 });
 
 export interface Config {
@@ -47,6 +60,11 @@ export interface Config {
   /** Requests per minute per client; 0 turns rate limiting off. */
   rateLimitPerMinute: number;
   trustProxy: boolean;
+  /**
+   * Browser origins that may call every operation, writes included (`*` for any). Public reads are
+   * open to every origin whatever this holds.
+   */
+  corsOrigins: string[];
 }
 
 export class ConfigError extends Error {}
@@ -70,5 +88,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     trustProxy: env.TRUST_PROXY,
+    corsOrigins: env.CORS_ORIGINS,
   };
 }

@@ -30,7 +30,17 @@ t.test('gazette CLI', async (t) => {
   t.test('--help lists the commands', async (t) => {
     const { code, stdout } = await cli(['--help'], env);
     t.equal(code, 0);
-    for (const command of ['serve', 'migrate', 'seed', 'ingest', 'reparse', 'keys', 'openapi'])
+    for (const command of [
+      'serve',
+      'migrate',
+      'seed',
+      'ingest',
+      'reparse',
+      'keys',
+      'backup',
+      'restore',
+      'openapi',
+    ])
       t.match(stdout, command);
   });
 

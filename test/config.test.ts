@@ -11,6 +11,19 @@ t.test('defaults follow the spec', async (t) => {
   t.same(config.apiKeys, []);
   t.equal(config.bodyLimitBytes, 5 * 1024 * 1024);
   t.equal(config.trustProxy, false);
+  t.same(config.corsOrigins, []);
+});
+
+t.test('CORS_ORIGINS: a comma-separated list of origins, or *', async (t) => {
+  t.same(loadConfig({ CORS_ORIGINS: 'https://app.example.com, http://localhost:5173/' }).corsOrigins, [
+    'https://app.example.com',
+    'http://localhost:5173',
+  ]);
+  t.same(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins, ['*']);
+  t.throws(() => loadConfig({ CORS_ORIGINS: 'app.example.com/path' }), {
+    constructor: ConfigError,
+    message: /^invalid CORS_ORIGINS=.*scheme and host/,
+  });
 });
 
 t.test('values are read and converted', async (t) => {

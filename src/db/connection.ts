@@ -39,18 +39,23 @@ export function checkDatabase(db: Db): { reachable: boolean; migrationsCurrent: 
     return { reachable: false, migrationsCurrent: false };
   }
   try {
-    const latest = readJournal().entries.at(-1);
+    const latest = latestMigration();
     const applied = db.$client.prepare('SELECT max(created_at) FROM __drizzle_migrations').pluck().get() as
       | number
       | null;
     return {
       reachable: true,
-      migrationsCurrent: !latest || (applied !== null && Number(applied) >= latest.when),
+      migrationsCurrent: latest === undefined || (applied !== null && Number(applied) >= latest),
     };
   } catch {
     // No migrations table yet: nothing has been applied.
     return { reachable: true, migrationsCurrent: false };
   }
+}
+
+/** When the newest migration in the folder was made: the last one a current database has applied. */
+export function latestMigration(): number | undefined {
+  return readJournal().entries.at(-1)?.when;
 }
 
 function readJournal(): { entries: { when: number }[] } {

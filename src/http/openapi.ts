@@ -5,6 +5,21 @@ import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-pro
 
 const apiVersion = '1.0.0';
 
+/** Gazette's mark for /docs: the topbar logo and the favicon, in place of the framework's. */
+const gazetteMark = Buffer.from(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 160 40" width="160" height="40">' +
+    '<rect width="40" height="40" rx="6" fill="#1d3557"/>' +
+    '<text x="20" y="29" font-family="Georgia,serif" font-size="26" font-weight="700" fill="#fff" text-anchor="middle">G</text>' +
+    '<text x="50" y="28" font-family="Georgia,serif" font-size="22" font-weight="700" fill="#fff">Gazette</text>' +
+    '</svg>',
+);
+const gazetteIcon = Buffer.from(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40">' +
+    '<rect width="40" height="40" rx="6" fill="#1d3557"/>' +
+    '<text x="20" y="29" font-family="Georgia,serif" font-size="26" font-weight="700" fill="#fff" text-anchor="middle">G</text>' +
+    '</svg>',
+);
+
 /** Must be registered before any route: @fastify/swagger collects routes as they are added. */
 export async function registerOpenApi(app: FastifyInstance) {
   await app.register(fastifySwagger, {
@@ -23,7 +38,7 @@ export async function registerOpenApi(app: FastifyInstance) {
         { name: 'Tags', description: 'Topics named by sources or derived by Gazette' },
         { name: 'Feeds', description: 'Articles as Atom, RSS and JSON Feed for feed readers' },
         { name: 'Ingest', description: 'Raw articles in, structured articles out' },
-        { name: 'Operations', description: 'Health and readiness' },
+        { name: 'Operations', description: 'The service index, health and readiness' },
       ],
       components: {
         securitySchemes: {
@@ -37,7 +52,17 @@ export async function registerOpenApi(app: FastifyInstance) {
         typeof jsonSchemaTransformObject
       >,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs', logLevel: 'warn' });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/docs',
+    logLevel: 'warn',
+    logo: { type: 'image/svg+xml', content: gazetteMark, href: '/', target: '_self' },
+    theme: {
+      title: 'Gazette API',
+      favicon: [
+        { filename: 'gazette.svg', rel: 'icon', sizes: 'any', type: 'image/svg+xml', content: gazetteIcon },
+      ],
+    },
+  });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }

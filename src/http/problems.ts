@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import FindMyWay from 'find-my-way';
 import { DomainError, type FieldError, statusTitles } from '../lib/errors.js';
+import { problemType } from './problem-types.js';
 
 export const problemContentType = 'application/problem+json';
 
@@ -12,17 +13,28 @@ function sendProblem(
   detail: string,
   errors?: FieldError[],
 ) {
+  if (status === 401 || status === 403) reply.header('www-authenticate', bearerChallenge(request, status));
   return reply
     .code(status)
     .type(problemContentType)
     .send({
-      type: 'about:blank',
+      type: problemType(request, status),
       title: statusTitles[status] ?? 'Error',
       status,
       detail,
       instance: request.url.split('?')[0],
       ...(errors ? { errors } : {}),
     });
+}
+
+/**
+ * RFC 6750 §3: a 401 names the scheme and realm, plus `error="invalid_token"` when a key was sent
+ * but is not accepted; a 403 says the key lacks the scope.
+ */
+function bearerChallenge(request: FastifyRequest, status: number): string {
+  const realm = 'Bearer realm="gazette"';
+  if (status === 403) return `${realm}, error="insufficient_scope"`;
+  return request.headers.authorization ? `${realm}, error="invalid_token"` : realm;
 }
 
 const contextNames: Record<string, string> = {
@@ -109,6 +121,8 @@ export function registerProblemHandlers(app: FastifyInstance) {
   const routes = FindMyWay();
   const methodsByRoute = new Map<string, Set<string>>();
   app.addHook('onRoute', (route) => {
+    // The catch-all `OPTIONS *` route answers CORS preflights; it says nothing about other methods.
+    if (route.url === '*') return;
     for (const method of [route.method].flat()) {
       const methods = methodsByRoute.get(route.url) ?? new Set<string>();
       if (methods.size === 0) methodsByRoute.set(route.url, methods);

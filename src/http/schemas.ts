@@ -11,7 +11,7 @@ export const Problem = z
   .object({
     type: z
       .string()
-      .describe('A URI identifying the kind of problem; `about:blank` when the status says it all.'),
+      .describe('A URL identifying the kind of problem; it resolves to a page that explains it.'),
     title: z.string().describe('Short summary of the problem kind.'),
     status: z.number().int().describe('The HTTP status code.'),
     detail: z.string().describe('What went wrong with this request, and how to fix it.'),
@@ -26,7 +26,7 @@ export const Problem = z
     description: 'An RFC 9457 problem detail, served as application/problem+json.',
     examples: [
       {
-        type: 'about:blank',
+        type: 'http://127.0.0.1:3000/problems/bad-request',
         title: 'Bad Request',
         status: 400,
         detail: 'Invalid query: limit must be between 1 and 100.',

@@ -66,6 +66,19 @@ function tagsFrom(parsed: ParsedArticle, overrides: IngestOverrides): ArticleDra
   return result;
 }
 
+/**
+ * The report's field → rule map with the API's snake_case names (`published_at`, not the parser's
+ * `publishedAt`). Later entries win, so a client's explicit field overrides what the parser found;
+ * also applied when reading reports stored before the names were normalised.
+ */
+export function snakeCaseFields(fields: object): Record<string, string> {
+  const normalised: Record<string, string> = {};
+  for (const [name, rule] of Object.entries(fields)) {
+    normalised[name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)] = String(rule);
+  }
+  return normalised;
+}
+
 /** Parses a raw article and applies the client's explicit fields; refuses what is not an article. */
 export function draftArticle(
   request: Omit<IngestRequest, 'idempotencyKey'>,
@@ -83,7 +96,7 @@ export function draftArticle(
     throw new Unprocessable(outcome.detail);
   }
   const parsed = outcome.article;
-  const fields = { ...outcome.fields };
+  const fields = snakeCaseFields(outcome.fields);
   const warnings = [...outcome.warnings];
   for (const field of ['authors', 'tags', 'published_at', 'source_url'] as const) {
     if (overrides[field] !== undefined) fields[field] = 'request';

@@ -3,15 +3,19 @@ import type { Repositories } from '../db/index.js';
 import { createApiKeyService } from './api-keys.js';
 import { createCatalogService } from './catalog.js';
 import { createFeedService } from './feeds.js';
-import { createIngestService } from './ingest.js';
+import { createIngestService, type IngestObserver } from './ingest.js';
 import { createRelatedService } from './related.js';
 
-export function createServices(repositories: Repositories, config: Pick<Config, 'apiKeys'>) {
+export function createServices(
+  repositories: Repositories,
+  config: Pick<Config, 'apiKeys'>,
+  ingestObserver?: IngestObserver,
+) {
   const catalog = createCatalogService(repositories);
   return {
     catalog,
     apiKeys: createApiKeyService(repositories, config.apiKeys),
-    ingest: createIngestService(repositories),
+    ingest: createIngestService(repositories, ingestObserver),
     related: createRelatedService(repositories),
     feeds: createFeedService(catalog),
   };

@@ -5,7 +5,13 @@ import { PARSER_VERSION } from '../ingest/parse.js';
 import type { RemovedBlock } from '../ingest/types.js';
 import { asBuffer } from '../lib/bytes.js';
 import { Conflict, NotFound } from '../lib/errors.js';
-import { draftArticle, type IngestOverrides, type IngestRequest, recurringLinesBySource } from './draft.js';
+import {
+  draftArticle,
+  type IngestOverrides,
+  type IngestRequest,
+  recurringLinesBySource,
+  snakeCaseFields,
+} from './draft.js';
 import type { Article } from './model.js';
 
 export interface IngestReport {
@@ -29,7 +35,15 @@ export type BatchOutcome =
 
 const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
 
-export function createIngestService(repositories: Repositories) {
+/** Told how long each parse took and how each article ended, for metrics. */
+export interface IngestObserver {
+  parsed(seconds: number): void;
+  finished(outcome: 'created' | 'duplicate' | 'rejected'): void;
+}
+
+const unobserved: IngestObserver = { parsed: () => {}, finished: () => {} };
+
+export function createIngestService(repositories: Repositories, observer: IngestObserver = unobserved) {
   const { ingest: store, articles } = repositories;
 
   async function report(ingestId: number): Promise<IngestResult> {
@@ -41,7 +55,7 @@ export function createIngestService(repositories: Repositories) {
         id: ingest.id,
         status: ingest.status,
         warnings: ingest.warnings,
-        fields: (ingest.report.fields ?? {}) as Record<string, string>,
+        fields: snakeCaseFields(ingest.report.fields ?? {}),
         duplicate_of: ingest.duplicate_of,
         parser_version: ingest.parser_version,
       },
@@ -54,7 +68,14 @@ export function createIngestService(repositories: Repositories) {
     recurringLines?: readonly string[],
   ): { draft: ArticleDraft; record: IngestRecord } {
     const raw = asBuffer(request.raw);
-    const { draft, warnings, report: parseReport } = draftArticle(request, recurringLines);
+    const started = performance.now();
+    let drafted: ReturnType<typeof draftArticle>;
+    try {
+      drafted = draftArticle(request, recurringLines);
+    } finally {
+      observer.parsed((performance.now() - started) / 1000);
+    }
+    const { draft, warnings, report: parseReport } = drafted;
     const record: IngestRecord = {
       receivedAt: new Date().toISOString(),
       contentType: request.contentType,
@@ -114,7 +135,7 @@ export function createIngestService(repositories: Repositories) {
       const { report: parseReport, ...rest } = ingest;
       return {
         ...rest,
-        fields: (parseReport.fields ?? {}) as Record<string, string>,
+        fields: snakeCaseFields(parseReport.fields ?? {}),
         removed: (parseReport.removed ?? []) as RemovedBlock[],
         references: (parseReport.references ?? []) as string[],
       };
@@ -129,10 +150,20 @@ export function createIngestService(repositories: Repositories) {
         const earlier = await store.findIngestByIdempotencyKey(request.idempotencyKey);
         if (earlier) return replay(earlier.id, sha256(request.raw));
       }
-      const prepared = prepare(request);
+      let prepared: ReturnType<typeof prepare>;
+      try {
+        prepared = prepare(request);
+      } catch (error) {
+        observer.finished('rejected');
+        throw error;
+      }
       const [outcome] = await store.storeArticles([prepared]);
       if (outcome?.kind === 'replay') return replay(outcome.ingestId, prepared.record.rawSha256);
-      if (outcome?.kind !== 'stored') throw outcome?.error;
+      if (outcome?.kind !== 'stored') {
+        observer.finished('rejected');
+        throw outcome?.error;
+      }
+      observer.finished(outcome.status);
       return report(outcome.ingestId);
     },
 
@@ -169,6 +200,7 @@ export function createIngestService(repositories: Repositories) {
           };
         }
       });
+      for (const outcome of outcomes) observer.finished('error' in outcome ? 'rejected' : outcome.status);
       return outcomes;
     },
 

@@ -80,7 +80,10 @@ t.test('GET /v1/articles', async (t) => {
     const first = await app.inject('/v1/articles?limit=2&tag=rivers,bridges');
     const cursor = first.json().page.next_cursor;
     t.type(cursor, 'string');
-    t.equal(first.headers.link, `</v1/articles?limit=2&tag=rivers%2Cbridges&cursor=${cursor}>; rel="next"`);
+    t.equal(
+      first.headers.link,
+      `<http://localhost/v1/articles?limit=2&tag=rivers%2Cbridges&cursor=${cursor}>; rel="next"`,
+    );
     const second = await app.inject(`/v1/articles?limit=2&tag=rivers,bridges&cursor=${cursor}`);
     t.same(
       second.json().data.map((article: { id: number }) => article.id),
@@ -105,7 +108,12 @@ t.test('GET /v1/articles', async (t) => {
       t.equal(response.statusCode, 400);
       t.match(response.headers['content-type'], /^application\/problem\+json/);
       const problem = response.json();
-      t.match(problem, { type: 'about:blank', title: 'Bad Request', status: 400, instance: '/v1/articles' });
+      t.match(problem, {
+        type: 'http://localhost/problems/bad-request',
+        title: 'Bad Request',
+        status: 400,
+        instance: '/v1/articles',
+      });
       t.ok(
         problem.errors.some((error: { path: string }) => error.path === path),
         JSON.stringify(problem.errors),

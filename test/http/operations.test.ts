@@ -15,7 +15,7 @@ t.test('errors are problem+json everywhere', async (t) => {
     t.equal(response.statusCode, 404);
     t.match(response.headers['content-type'], /^application\/problem\+json/);
     t.match(response.json(), {
-      type: 'about:blank',
+      type: 'http://localhost/problems/not-found',
       title: 'Not Found',
       status: 404,
       instance: '/v2/everything',

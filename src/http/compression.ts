@@ -1,0 +1,74 @@
+import fastifyCompress from '@fastify/compress';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
+
+/** Bodies under this many bytes go out as they are: compressing them saves less than it costs. */
+export const compressionThreshold = 1024;
+
+const codings = ['br', 'gzip'] as const;
+/** `"tag-gzip"` → tag `"tag"`, coding `gzip`. */
+const codedTag = /^(W\/)?"(.*)-(br|gzip)"$/;
+
+/** The tags a client sent in If-None-Match with a content-coding suffix, keyed by the bare tag. */
+const heldCodedTags = new WeakMap<FastifyRequest, Map<string, string>>();
+
+/**
+ * Brotli or gzip for JSON, problem, feed, HTML and text responses of at least 1 KB, as the client's
+ * Accept-Encoding prefers (with `Vary: Accept-Encoding`). NDJSON batch results are left alone so
+ * each line still reaches the client as soon as it is written.
+ *
+ * ETags: the caching hook tags the uncompressed bytes. A compressed body is another representation,
+ * so it gets its own strong tag, the same one with the coding appended (`"x-br"`, RFC 9110 §8.8.3.3).
+ * When such a tag comes back in If-None-Match it is matched on its uncompressed part, and a 304 hands
+ * back exactly the tag the client holds.
+ */
+export async function registerCompression(app: FastifyInstance) {
+  await app.register(fastifyCompress, {
+    encodings: [...codings],
+    threshold: compressionThreshold,
+    // Only responses: request bodies are taken as sent, so BODY_LIMIT_BYTES means what it says.
+    globalDecompression: false,
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const header = request.headers['if-none-match'];
+    if (!header?.includes('-')) return;
+    const held = new Map<string, string>();
+    const bare = header.split(',').map((candidate) => {
+      const match = candidate.trim().match(codedTag);
+      if (!match) return candidate.trim();
+      const tag = `${match[1] ?? ''}"${match[2]}"`;
+      held.set(`"${match[2]}"`, candidate.trim().replace(/^W\//, ''));
+      return tag;
+    });
+    if (held.size === 0) return;
+    heldCodedTags.set(request, held);
+    request.headers['if-none-match'] = bare.join(', ');
+  });
+
+  // Added after the compression plugin's own onRoute hook, so this runs after it compressed.
+  app.addHook('onRoute', (route) => {
+    route.onSend = [route.onSend ?? []].flat().concat(tagCodedRepresentation as onSendHookHandler);
+  });
+}
+
+function tagCodedRepresentation(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+  done: (error: null, payload: unknown) => void,
+) {
+  const etag = reply.getHeader('etag');
+  if (typeof etag === 'string') {
+    const coding = reply.getHeader('content-encoding');
+    if (reply.statusCode === 200 && typeof coding === 'string' && coding !== 'identity') {
+      reply.header('etag', etag.replace(/"$/, `-${coding}"`));
+    } else if (reply.statusCode === 304) {
+      const held = heldCodedTags.get(request)?.get(etag.replace(/^W\//, ''));
+      if (held) {
+        const vary = reply.getHeader('vary');
+        reply.header('etag', held).header('vary', vary ? `${vary}, accept-encoding` : 'accept-encoding');
+      }
+    }
+  }
+  done(null, payload);
+}

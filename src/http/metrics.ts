@@ -1,0 +1,111 @@
+import { statSync } from 'node:fs';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { IngestObserver } from '../services/ingest.js';
+
+export interface Metrics {
+  registry: Registry;
+  /** Counts parse time and outcomes as ingest reports them. */
+  ingestObserver: IngestObserver;
+  /** For webhook delivery, once Gazette delivers webhooks: one increment per attempt, by outcome. */
+  webhookDeliveries: Counter<'outcome'>;
+}
+
+/** Bytes on disk of a SQLite database: the main file and its write-ahead log. */
+function databaseBytes(databasePath: string): number {
+  let total = 0;
+  for (const file of [databasePath, `${databasePath}-wal`]) {
+    try {
+      total += statSync(file).size;
+    } catch {
+      // No WAL between checkpoints, or a database that is not a file.
+    }
+  }
+  return total;
+}
+
+/**
+ * The Prometheus metrics of one app, on a registry of its own (so several apps in one process, as
+ * in the tests, never share counters). Process metrics include event-loop lag
+ * (`nodejs_eventloop_lag_seconds` and its percentiles).
+ */
+export function createMetrics(databasePath: string): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  const parseSeconds = new Histogram({
+    name: 'gazette_ingest_parse_seconds',
+    help: 'Time to parse one raw article into a structured one.',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [registry],
+  });
+  const ingestOutcomes = new Counter({
+    name: 'gazette_ingest_articles_total',
+    help: 'Articles ingested, by outcome: created, duplicate, or rejected (by the parser or the store).',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  // Present from the start so a dashboard sees zeros, not gaps.
+  for (const outcome of ['created', 'duplicate', 'rejected']) ingestOutcomes.inc({ outcome }, 0);
+
+  new Gauge({
+    name: 'gazette_database_size_bytes',
+    help: 'Size of the SQLite database file plus its write-ahead log.',
+    registers: [registry],
+    collect() {
+      this.set(databasePath === ':memory:' ? 0 : databaseBytes(databasePath));
+    },
+  });
+
+  const webhookDeliveries = new Counter({
+    name: 'gazette_webhook_deliveries_total',
+    help: 'Webhook delivery attempts, by outcome.',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+
+  return {
+    registry,
+    webhookDeliveries,
+    ingestObserver: {
+      parsed: (seconds) => parseSeconds.observe(seconds),
+      finished: (outcome) => ingestOutcomes.inc({ outcome }),
+    },
+  };
+}
+
+/**
+ * Times every request by route pattern (`/v1/articles/:idOrSlug`, never the raw URL, so the series
+ * stay few) and status.
+ */
+export function registerRequestMetrics(app: FastifyInstance, metrics: Metrics) {
+  const requestSeconds = new Histogram({
+    name: 'gazette_http_request_duration_seconds',
+    help: 'Time from receiving a request to finishing its response, by route pattern and status.',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [metrics.registry],
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    requestSeconds.observe(
+      {
+        method: request.method,
+        // Requests no route matched (404s) share one series, whatever their URL.
+        route: request.routeOptions.url ?? 'unmatched',
+        status_code: String(reply.statusCode),
+      },
+      reply.elapsedTime / 1000,
+    );
+  });
+}
+
+/**
+ * `GET /metrics` in the Prometheus text format. It is for operators, not API clients: left out of the
+ * OpenAPI document and, like every route outside `/v1/`, out of rate limiting.
+ */
+export const metricsRoutes: FastifyPluginAsync<{ metrics: Metrics }> = async (app, { metrics }) => {
+  app.get('/metrics', { schema: { hide: true }, logLevel: 'warn' }, async (_request, reply) =>
+    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
+};

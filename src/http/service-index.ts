@@ -1,0 +1,113 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { absoluteUrl } from './links.js';
+
+const openApiMediaType = 'application/vnd.oai.openapi+json';
+
+const ServiceIndex = z
+  .object({
+    name: z.string(),
+    description: z.string(),
+    links: z
+      .object({
+        articles: z.string(),
+        authors: z.string(),
+        tags: z.string(),
+        feeds: z.object({ atom: z.string(), rss: z.string(), json: z.string() }),
+        openapi: z.string(),
+        docs: z.string(),
+        problems: z.string(),
+        health: z.string(),
+        readiness: z.string(),
+      })
+      .describe('Absolute URLs of the collections, feeds, documentation and probes.'),
+  })
+  .meta({
+    id: 'ServiceIndex',
+    examples: [
+      {
+        name: 'Gazette',
+        description: 'News and analysis articles with their authors and tags.',
+        links: {
+          articles: 'http://127.0.0.1:3000/v1/articles',
+          authors: 'http://127.0.0.1:3000/v1/authors',
+          tags: 'http://127.0.0.1:3000/v1/tags',
+          feeds: {
+            atom: 'http://127.0.0.1:3000/v1/feeds/articles.atom',
+            rss: 'http://127.0.0.1:3000/v1/feeds/articles.rss',
+            json: 'http://127.0.0.1:3000/v1/feeds/articles.json',
+          },
+          openapi: 'http://127.0.0.1:3000/openapi.json',
+          docs: 'http://127.0.0.1:3000/docs',
+          problems: 'http://127.0.0.1:3000/problems',
+          health: 'http://127.0.0.1:3000/healthz',
+          readiness: 'http://127.0.0.1:3000/readyz',
+        },
+      },
+    ],
+  });
+
+/**
+ * Where a newcomer (or a crawler) finds everything: `GET /` lists the API's entry points and points
+ * to the OpenAPI document with `Link: rel="service-desc"` (RFC 8631); `/.well-known/api-catalog`
+ * says the same as an RFC 9727 linkset.
+ */
+export const serviceIndexRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/',
+    {
+      schema: {
+        operationId: 'getServiceIndex',
+        summary: 'Entry points: collections, feeds, the OpenAPI document',
+        description: 'Also answers with `Link` headers to the OpenAPI document and the interactive docs.',
+        tags: ['Operations'],
+        querystring: z.strictObject({}),
+        response: { 200: ServiceIndex },
+      },
+    },
+    async (request, reply) => {
+      const url = (path: string) => absoluteUrl(request, path);
+      reply.header(
+        'link',
+        `<${url('/openapi.json')}>; rel="service-desc"; type="${openApiMediaType}", ` +
+          `<${url('/docs')}>; rel="service-doc"; type="text/html", ` +
+          `<${url('/.well-known/api-catalog')}>; rel="api-catalog"`,
+      );
+      return {
+        name: 'Gazette',
+        description: 'News and analysis articles with their authors and tags.',
+        links: {
+          articles: url('/v1/articles'),
+          authors: url('/v1/authors'),
+          tags: url('/v1/tags'),
+          feeds: {
+            atom: url('/v1/feeds/articles.atom'),
+            rss: url('/v1/feeds/articles.rss'),
+            json: url('/v1/feeds/articles.json'),
+          },
+          openapi: url('/openapi.json'),
+          docs: url('/docs'),
+          problems: url('/problems'),
+          health: url('/healthz'),
+          readiness: url('/readyz'),
+        },
+      };
+    },
+  );
+
+  app.get('/.well-known/api-catalog', { schema: { hide: true } }, async (request, reply) => {
+    const url = (path: string) => absoluteUrl(request, path);
+    return reply.type('application/linkset+json; profile="https://www.rfc-editor.org/info/rfc9727"').send(
+      JSON.stringify({
+        linkset: [
+          {
+            anchor: url('/'),
+            'service-desc': [{ href: url('/openapi.json'), type: openApiMediaType }],
+            'service-doc': [{ href: url('/docs'), type: 'text/html' }],
+            status: [{ href: url('/readyz'), type: 'application/json' }],
+          },
+        ],
+      }),
+    );
+  });
+};

@@ -6,6 +6,7 @@ import type { ParsedArticle, RemovedBlock } from '../ingest/types.js';
 import { asBuffer } from '../lib/bytes.js';
 import { Unprocessable, UnsupportedMediaType } from '../lib/errors.js';
 import { nameKey } from '../lib/names.js';
+import { storableDraft } from './storable.js';
 
 export type AuthorInput = string | { name: string; bio?: string | null | undefined };
 
@@ -109,7 +110,12 @@ export function draftArticle(
     authors: authorsFrom(parsed, overrides),
     tags: tagsFrom(parsed, overrides),
   };
-  return { draft, warnings, report: { fields, removed: outcome.removed, references: parsed.references } };
+  const checked = storableDraft(draft, warnings, { statedPublishedAt: Boolean(overrides.published_at) });
+  return {
+    draft: checked.draft,
+    warnings: checked.warnings,
+    report: { fields, removed: outcome.removed, references: parsed.references },
+  };
 }
 
 /**

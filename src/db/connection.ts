@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema.js';
+import { writeGateOf } from './writes.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -31,13 +32,24 @@ export function migrateDatabase(db: Db): void {
   migrate(db, { migrationsFolder });
 }
 
-/** Whether the database answers, and whether every migration in the folder has been applied to it. */
-export function checkDatabase(db: Db): { reachable: boolean; migrationsCurrent: boolean } {
+export interface DatabaseCheck {
+  reachable: boolean;
+  migrationsCurrent: boolean;
+  /** False while writes fail for want of storage (a full disk, SQLITE_FULL or a write I/O error). */
+  storage: boolean;
+}
+
+/**
+ * Whether the database answers, whether every migration in the folder has been applied to it, and
+ * whether it can still be written to.
+ */
+export function checkDatabase(db: Db): DatabaseCheck {
   try {
     db.$client.prepare('SELECT 1').get();
   } catch {
-    return { reachable: false, migrationsCurrent: false };
+    return { reachable: false, migrationsCurrent: false, storage: false };
   }
+  const storage = writeGateOf(db.$client).storageReady();
   try {
     const latest = readJournal().entries.at(-1);
     const applied = db.$client.prepare('SELECT max(created_at) FROM __drizzle_migrations').pluck().get() as
@@ -46,10 +58,11 @@ export function checkDatabase(db: Db): { reachable: boolean; migrationsCurrent: 
     return {
       reachable: true,
       migrationsCurrent: !latest || (applied !== null && Number(applied) >= latest.when),
+      storage,
     };
   } catch {
     // No migrations table yet: nothing has been applied.
-    return { reachable: true, migrationsCurrent: false };
+    return { reachable: true, migrationsCurrent: false, storage };
   }
 }
 

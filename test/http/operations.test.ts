@@ -63,7 +63,7 @@ t.test('/healthz and /readyz', async (t) => {
   t.same((await app.inject('/healthz')).json(), { status: 'ok' });
   const ready = await app.inject('/readyz');
   t.equal(ready.statusCode, 200);
-  t.same(ready.json(), { status: 'ok', checks: { database: true, migrations: true } });
+  t.same(ready.json(), { status: 'ok', checks: { database: true, migrations: true, storage: true } });
 
   // Another process rolls the schema back: the service must stop claiming readiness.
   const other = new Database(databasePath);
@@ -71,7 +71,7 @@ t.test('/healthz and /readyz', async (t) => {
   other.close();
   const stale = await app.inject('/readyz');
   t.equal(stale.statusCode, 503);
-  t.same(stale.json(), { status: 'unavailable', checks: { database: true, migrations: false } });
+  t.same(stale.json(), { status: 'unavailable', checks: { database: true, migrations: false, storage: true } });
 });
 
 t.test(

@@ -11,8 +11,10 @@ import { healthRoutes } from './http/health.js';
 import { ingestRoutes } from './http/ingest.js';
 import { registerOpenApi } from './http/openapi.js';
 import { frameworkProblem, registerProblemHandlers } from './http/problems.js';
+import { registerPublicUrl } from './http/public-url.js';
 import { registerRateLimit } from './http/rate-limit.js';
 import { relatedRoutes } from './http/related.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import { compiledSerializerCompiler } from './http/serializer.js';
 import { tagRoutes } from './http/tags.js';
 import { createServices, type Services } from './services/index.js';
@@ -58,7 +60,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
 
   registerProblemHandlers(app);
-  await registerRateLimit(app, config.rateLimitPerMinute);
+  registerPublicUrl(app, config);
+  await registerSecurityHeaders(app);
+  await registerRateLimit(app, services, config.rateLimitPerMinute);
   registerCaching(app);
   await registerOpenApi(app);
   await app.register(healthRoutes, { checkDatabase: () => checkDatabase(db) });

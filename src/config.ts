@@ -33,6 +33,15 @@ const environmentSchema = z.object({
     .default(5 * 1024 * 1024),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(0),
   TRUST_PROXY: booleanFlag.default(false),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .refine((value) => {
+      if (!URL.canParse(value)) return false;
+      const url = new URL(value);
+      return !url.search && !url.hash && !url.username && !url.password;
+    }, 'must be an http(s) URL without query, fragment or credentials, e.g. https://news.example.com')
+    .transform((value) => value.replace(/\/+$/, ''))
+    .optional(),
 });
 
 export interface Config {
@@ -47,6 +56,8 @@ export interface Config {
   /** Requests per minute per client; 0 turns rate limiting off. */
   rateLimitPerMinute: number;
   trustProxy: boolean;
+  /** Where clients reach Gazette (`https://host[/prefix]`, no trailing slash); feed and link URLs use it. */
+  publicUrl: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -70,5 +81,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     trustProxy: env.TRUST_PROXY,
+    publicUrl: env.PUBLIC_URL,
   };
 }

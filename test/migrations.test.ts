@@ -12,10 +12,14 @@ t.test('migrations build the whole schema on an empty database, once', async (t)
     rmSync(directory, { recursive: true, force: true });
   });
 
-  t.same(checkDatabase(db), { reachable: true, migrationsCurrent: false }, 'nothing applied yet');
+  t.same(
+    checkDatabase(db),
+    { reachable: true, migrationsCurrent: false, storage: true },
+    'nothing applied yet',
+  );
   migrateDatabase(db);
   migrateDatabase(db);
-  t.same(checkDatabase(db), { reachable: true, migrationsCurrent: true });
+  t.same(checkDatabase(db), { reachable: true, migrationsCurrent: true, storage: true });
 
   const tables = db.$client
     .prepare(

@@ -6,7 +6,8 @@ export function sendPage<T>(request: FastifyRequest, reply: FastifyReply, page: 
   if (page.page.next_cursor) {
     const url = new URL(request.url, 'http://gazette.invalid');
     url.searchParams.set('cursor', page.page.next_cursor);
-    reply.header('link', `<${url.pathname}${url.search}>; rel="next"`);
+    // Relative to the request, so the client's Host never appears; a PUBLIC_URL path prefix does.
+    reply.header('link', `<${request.publicPathPrefix}${url.pathname}${url.search}>; rel="next"`);
   }
   return page;
 }

@@ -2,6 +2,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { docsContentSecurityPolicy } from './security-headers.js';
 
 const apiVersion = '1.0.0';
 
@@ -37,7 +38,11 @@ export async function registerOpenApi(app: FastifyInstance) {
         typeof jsonSchemaTransformObject
       >,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs', logLevel: 'warn' });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/docs',
+    logLevel: 'warn',
+    staticCSP: docsContentSecurityPolicy,
+  });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }

@@ -71,7 +71,10 @@ t.test('/healthz and /readyz', async (t) => {
   other.close();
   const stale = await app.inject('/readyz');
   t.equal(stale.statusCode, 503);
-  t.same(stale.json(), { status: 'unavailable', checks: { database: true, migrations: false, storage: true } });
+  t.same(stale.json(), {
+    status: 'unavailable',
+    checks: { database: true, migrations: false, storage: true },
+  });
 });
 
 t.test(
@@ -89,11 +92,8 @@ t.test(
       title: 'Too Many Requests',
       detail: /More than 2 requests a minute/,
     });
-    const withKey = await app.inject({
-      url: '/v1/tags',
-      headers: { authorization: 'Bearer some-other-client-key' },
-    });
-    t.equal(withKey.statusCode, 200, 'another client has its own budget');
+    const withKey = await app.inject({ url: '/v1/tags', headers: auth });
+    t.equal(withKey.statusCode, 200, 'a client with a valid key has its own budget');
   },
 );
 
@@ -110,5 +110,5 @@ t.test('requests the router itself refuses are problems too', async (t) => {
   }
   const noType = await app.inject({ method: 'POST', url: '/v1/ingest', headers: auth, payload: 'hello' });
   t.equal(noType.statusCode, 415);
-  t.match(noType.json().detail, /is not accepted here/);
+  t.match(noType.json().detail, /no Content-Type/);
 });

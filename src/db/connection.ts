@@ -27,9 +27,23 @@ export function openDatabase(databasePath: string): Db {
   return drizzle(sqlite, { schema });
 }
 
-/** Applies every pending migration in one transaction; all-or-nothing. */
+/**
+ * Applies every pending migration in one transaction; all-or-nothing. Processes starting together
+ * on one file may race for it: the loser finds the migrations applied by the winner and goes on.
+ */
 export function migrateDatabase(db: Db): void {
-  migrate(db, { migrationsFolder });
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      migrate(db, { migrationsFolder });
+      return;
+    } catch (error) {
+      if (checkDatabase(db).migrationsCurrent) return;
+      if (Date.now() > deadline) throw error;
+      // Start-up only: a short synchronous pause before trying again.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20 + Math.random() * 80);
+    }
+  }
 }
 
 export interface DatabaseCheck {

@@ -9,8 +9,10 @@ import { isMain, median, percentile } from './support.js';
 /**
  * Several Gazette processes on one database file: each ingests (single POSTs and NDJSON batches of
  * 10) for `BENCH_WRITERS_SECONDS` (30 by default) while one reader per process pages through
- * `/v1/articles`. Reports errors, losses, ingest rate, and the readers' latency during the ingest
- * beside the same readers before it (same processes, same database): the baseline of this run.
+ * `/v1/articles`, and one more process on the same file only serves reads. Reports errors, losses,
+ * ingest rate, and read latency during the ingest beside the same readers before it (same
+ * processes, same database): the baseline of this run. The read-only process shows what other
+ * processes' writes cost a reader; the ingesting ones add their own parsing on the event loop.
  */
 
 const seconds = Number(process.env.BENCH_WRITERS_SECONDS ?? 30);
@@ -37,9 +39,9 @@ const ms = (value: number) => value.toFixed(1);
 export async function benchWriters(counts = [2, 4]) {
   console.log(`\n## bench:writers — processes ingesting into one file for ${seconds} s\n`);
   console.log(
-    '| processes | acknowledged | articles/s | errors | missing | read p50 before → during (ms) | read p99 before → during (ms) | read max during (ms) |',
+    '| writers | acknowledged | articles/s | errors | missing | reads on | p50 before → during (ms) | p99 before → during (ms) | max during (ms) |',
   );
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const count of counts) {
     const directory = mkdtempSync(path.join(tmpdir(), 'gazette-bench-writers-'));
     const databasePath = path.join(directory, 'gazette.db');
@@ -47,22 +49,31 @@ export async function benchWriters(counts = [2, 4]) {
     try {
       servers.push(
         ...(await Promise.all(
-          Array.from({ length: count }, () => startServerProcess(databasePath, { API_KEYS: testApiKey })),
+          Array.from({ length: count + 1 }, () => startServerProcess(databasePath, { API_KEYS: testApiKey })),
         )),
       );
-      const urls = servers.map((server) => server.url);
+      const writers = servers.slice(0, count).map((server) => server.url);
+      const reader = servers[count]!.url;
       // Something to read, then the readers alone: the baseline.
-      await ingestFor(urls, { durationMs: 3000 });
-      const before = await readFor(urls, 5000);
+      await ingestFor(writers, { durationMs: 3000 });
+      const [beforeWriters, beforeReader] = await Promise.all([
+        readFor(writers, 5000),
+        readFor([reader], 5000),
+      ]);
       const controller = new AbortController();
-      const [load, during] = await Promise.all([
-        ingestFor(urls, { durationMs: seconds * 1000 }).finally(() => controller.abort()),
-        readFor(urls, seconds * 1000, controller.signal),
+      const [load, duringWriters, duringReader] = await Promise.all([
+        ingestFor(writers, { durationMs: seconds * 1000 }).finally(() => controller.abort()),
+        readFor(writers, seconds * 1000, controller.signal),
+        readFor([reader], seconds * 1000, controller.signal),
       ]);
       const missing = missingArticles(databasePath, load.acknowledged);
+      const latency = (before: number[], during: number[]) =>
+        `${ms(median(before))} → ${ms(median(during))} | ${ms(percentile(before, 0.99))} → ${ms(percentile(during, 0.99))} | ${ms(Math.max(...during))}`;
+      const totals = `${load.acknowledged.size} | ${(load.acknowledged.size / seconds).toFixed(0)} | ${load.errors.length} | ${missing.length}`;
       console.log(
-        `| ${count} | ${load.acknowledged.size} | ${(load.acknowledged.size / seconds).toFixed(0)} | ${load.errors.length} | ${missing.length} | ${ms(median(before))} → ${ms(median(during))} | ${ms(percentile(before, 0.99))} → ${ms(percentile(during, 0.99))} | ${ms(Math.max(...during))} |`,
+        `| ${count} | ${totals} | the ${count} writers | ${latency(beforeWriters, duringWriters)} |`,
       );
+      console.log(`| ${count} | | | | | a read-only process | ${latency(beforeReader, duringReader)} |`);
       if (load.errors.length) console.log(`  first errors: ${load.errors.slice(0, 3).join(' / ')}`);
     } finally {
       await Promise.all(servers.map((server) => server.stop()));

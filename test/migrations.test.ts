@@ -101,7 +101,9 @@ t.test('an upgrade repairs values stored before they were checked', async (t) =>
   set.run('0000-01-01T00:00:00.000Z', 'zz-NOT', ids[1]);
   set.run('2999-01-01T00:00:00.000Z', 'en', ids[2]);
   // Replay the newest migration, as an upgrade from the version before it would.
-  db.$client.exec('DELETE FROM __drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM __drizzle_migrations)');
+  db.$client.exec(
+    'DELETE FROM __drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM __drizzle_migrations)',
+  );
   migrateDatabase(db);
 
   const rows = db.$client.prepare('SELECT published_at, language FROM articles ORDER BY id').all();

@@ -102,10 +102,8 @@ export function draftArticle(
   } = parsed;
   const draft: ArticleDraft = {
     ...columns,
-    publishedAt:
-      overrides.published_at === undefined
-        ? parsed.publishedAt
-        : overrides.published_at && new Date(overrides.published_at).toISOString(),
+    // The storage rules below normalise a stated date to UTC, or refuse it.
+    publishedAt: overrides.published_at === undefined ? parsed.publishedAt : overrides.published_at || null,
     sourceUrl: overrides.source_url ?? null,
     authors: authorsFrom(parsed, overrides),
     tags: tagsFrom(parsed, overrides),

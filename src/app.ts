@@ -17,8 +17,10 @@ import { registerOpenApi } from './http/openapi.js';
 import { exemptOperationalRoutes } from './http/operational.js';
 import { problemPages } from './http/problem-types.js';
 import { frameworkProblem, registerProblemHandlers } from './http/problems.js';
+import { registerPublicUrl } from './http/public-url.js';
 import { registerRateLimit } from './http/rate-limit.js';
 import { relatedRoutes } from './http/related.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import { compiledSerializerCompiler } from './http/serializer.js';
 import { serviceIndexRoutes } from './http/service-index.js';
 import { tagRoutes } from './http/tags.js';
@@ -67,6 +69,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   registerProblemHandlers(app);
 
+  registerPublicUrl(app, config);
+  await registerSecurityHeaders(app);
   // Browsers, proxies and operators. Before the rate limiter: CORS headers reach 429s too, and the
   // exemption must mark operational routes before the limiter sees them.
   await registerCors(app, config.corsOrigins);
@@ -76,7 +80,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerRequestMetrics(app, metrics);
   // End of browsers, proxies and operators.
 
-  await registerRateLimit(app, config.rateLimitPerMinute);
+  await registerRateLimit(app, services, config.rateLimitPerMinute);
   registerCaching(app);
   await registerOpenApi(app);
   await app.register(serviceIndexRoutes);

@@ -46,6 +46,15 @@ const environmentSchema = z.object({
       (origins) => origins.every((origin) => origin === '*' || /^https?:\/\/[^/?#\s]+$/.test(origin)),
       'each origin must look like https://app.example.com (scheme and host, no path), or be *',
     ),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .refine((value) => {
+      if (!URL.canParse(value)) return false;
+      const url = new URL(value);
+      return !url.search && !url.hash && !url.username && !url.password;
+    }, 'must be an http(s) URL without query, fragment or credentials, e.g. https://news.example.com')
+    .transform((value) => value.replace(/\/+$/, ''))
+    .optional(),
 });
 
 export interface Config {
@@ -65,6 +74,8 @@ export interface Config {
    * open to every origin whatever this holds.
    */
   corsOrigins: string[];
+  /** Where clients reach Gazette (`https://host[/prefix]`, no trailing slash); feed and link URLs use it. */
+  publicUrl: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -89,5 +100,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     trustProxy: env.TRUST_PROXY,
     corsOrigins: env.CORS_ORIGINS,
+    publicUrl: env.PUBLIC_URL,
   };
 }

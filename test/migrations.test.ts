@@ -2,7 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
+import { loadConfig } from '../src/config.js';
 import { checkDatabase, migrateDatabase, openDatabase } from '../src/db/connection.js';
+import { createRepositories } from '../src/db/index.js';
+import { createServices } from '../src/services/index.js';
+import { plainArticle } from './support/app.js';
 
 t.test('migrations build the whole schema on an empty database, once', async (t) => {
   const directory = mkdtempSync(path.join(tmpdir(), 'gazette-migrate-'));
@@ -12,10 +16,14 @@ t.test('migrations build the whole schema on an empty database, once', async (t)
     rmSync(directory, { recursive: true, force: true });
   });
 
-  t.same(checkDatabase(db), { reachable: true, migrationsCurrent: false }, 'nothing applied yet');
+  t.same(
+    checkDatabase(db),
+    { reachable: true, migrationsCurrent: false, storage: true },
+    'nothing applied yet',
+  );
   migrateDatabase(db);
   migrateDatabase(db);
-  t.same(checkDatabase(db), { reachable: true, migrationsCurrent: true });
+  t.same(checkDatabase(db), { reachable: true, migrationsCurrent: true, storage: true });
 
   const tables = db.$client
     .prepare(
@@ -67,4 +75,43 @@ t.test('migrations build the whole schema on an empty database, once', async (t)
     'a page is a range scan of an index',
   );
   t.notMatch(plan, /TEMP B-TREE/, 'with no sort step');
+});
+
+t.test('an upgrade repairs values stored before they were checked', async (t) => {
+  const directory = mkdtempSync(path.join(tmpdir(), 'gazette-repair-'));
+  const db = openDatabase(path.join(directory, 'gazette.db'));
+  t.teardown(() => {
+    db.$client.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+  migrateDatabase(db);
+  const services = createServices(createRepositories(db), loadConfig({ DATABASE_URL: 'file::memory:' }));
+  const ids: number[] = [];
+  for (const title of ['Quay wall repaired', 'Lock gates replaced', 'Canal reopened', 'Towpath widened']) {
+    const result = await services.ingest.ingestArticle({
+      raw: plainArticle({ title }),
+      contentType: 'text/plain',
+      overrides: { published_at: '2026-03-01T10:00:00Z' },
+    });
+    ids.push(result.article.id);
+  }
+  // What earlier versions could store.
+  const set = db.$client.prepare('UPDATE articles SET published_at = ?, language = ? WHERE id = ?');
+  set.run('+010000-01-01T00:59:59.000Z', 'en', ids[0]);
+  set.run('0000-01-01T00:00:00.000Z', 'zz-NOT', ids[1]);
+  set.run('2999-01-01T00:00:00.000Z', 'en', ids[2]);
+  // Replay the newest migration, as an upgrade from the version before it would.
+  db.$client.exec(
+    'DELETE FROM __drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM __drizzle_migrations)',
+  );
+  migrateDatabase(db);
+
+  const rows = db.$client.prepare('SELECT published_at, language FROM articles ORDER BY id').all();
+  t.same(rows, [
+    { published_at: null, language: 'en' },
+    { published_at: null, language: null },
+    { published_at: null, language: 'en' },
+    { published_at: '2026-03-01T10:00:00.000Z', language: 'en' },
+  ]);
+  t.equal(checkDatabase(db).migrationsCurrent, true);
 });

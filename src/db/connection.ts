@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema.js';
+import { writeGateOf } from './writes.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -26,18 +27,43 @@ export function openDatabase(databasePath: string): Db {
   return drizzle(sqlite, { schema });
 }
 
-/** Applies every pending migration in one transaction; all-or-nothing. */
+/**
+ * Applies every pending migration in one transaction; all-or-nothing. Processes starting together
+ * on one file may race for it: the loser finds the migrations applied by the winner and goes on.
+ */
 export function migrateDatabase(db: Db): void {
-  migrate(db, { migrationsFolder });
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      migrate(db, { migrationsFolder });
+      return;
+    } catch (error) {
+      if (checkDatabase(db).migrationsCurrent) return;
+      if (Date.now() > deadline) throw error;
+      // Start-up only: a short synchronous pause before trying again.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20 + Math.random() * 80);
+    }
+  }
 }
 
-/** Whether the database answers, and whether every migration in the folder has been applied to it. */
-export function checkDatabase(db: Db): { reachable: boolean; migrationsCurrent: boolean } {
+export interface DatabaseCheck {
+  reachable: boolean;
+  migrationsCurrent: boolean;
+  /** False while writes fail for want of storage (a full disk, SQLITE_FULL or a write I/O error). */
+  storage: boolean;
+}
+
+/**
+ * Whether the database answers, whether every migration in the folder has been applied to it, and
+ * whether it can still be written to.
+ */
+export function checkDatabase(db: Db): DatabaseCheck {
   try {
     db.$client.prepare('SELECT 1').get();
   } catch {
-    return { reachable: false, migrationsCurrent: false };
+    return { reachable: false, migrationsCurrent: false, storage: false };
   }
+  const storage = writeGateOf(db.$client).storageReady();
   try {
     const latest = latestMigration();
     const applied = db.$client.prepare('SELECT max(created_at) FROM __drizzle_migrations').pluck().get() as
@@ -46,10 +72,11 @@ export function checkDatabase(db: Db): { reachable: boolean; migrationsCurrent: 
     return {
       reachable: true,
       migrationsCurrent: latest === undefined || (applied !== null && Number(applied) >= latest),
+      storage,
     };
   } catch {
     // No migrations table yet: nothing has been applied.
-    return { reachable: true, migrationsCurrent: false };
+    return { reachable: true, migrationsCurrent: false, storage };
   }
 }
 

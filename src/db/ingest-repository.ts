@@ -1,6 +1,7 @@
 import { hammingDistance } from '../ingest/simhash.js';
 import type { Db } from './connection.js';
 import type { IngestStatus } from './schema.js';
+import { isStorageError, writeGateOf } from './writes.js';
 
 export interface ArticleDraft {
   slug: string;
@@ -94,6 +95,7 @@ function simhashBands(simhash: string): number[] {
  */
 export function createIngestRepository(db: Db) {
   const sqlite = db.$client;
+  const gate = writeGateOf(sqlite);
   const slugTaken = sqlite.prepare('SELECT 1 FROM articles WHERE slug = ?').pluck();
   const insertArticle = sqlite.prepare(`INSERT INTO articles (slug, title, subtitle, excerpt, body_text,
     body_html, images, language, word_count, reading_time_minutes, published_at, source_url, content_hash,
@@ -242,6 +244,8 @@ export function createIngestRepository(db: Db) {
       try {
         return storeOne(draft, record);
       } catch (error) {
+        // A full disk fails every article and the commit too: the whole transaction gives up.
+        if (isStorageError(error)) throw error;
         return { kind: 'failed', error };
       }
     }),
@@ -278,7 +282,7 @@ export function createIngestRepository(db: Db) {
      * existing one (same source URL or content), or a replay of an earlier idempotency key.
      */
     async storeArticles(items: { draft: ArticleDraft; record: IngestRecord }[]): Promise<StoreOutcome[]> {
-      return storeAll(items);
+      return gate.write(() => storeAll.immediate(items));
     },
 
     /** Rewrites an article from a newer parse of its stored payload; the slug stays as it was. */
@@ -291,14 +295,16 @@ export function createIngestRepository(db: Db) {
       parserVersion: string;
       now: string;
     }): Promise<void> {
-      reparseTransaction(
-        input.ingestId,
-        input.articleId,
-        input.draft,
-        input.warnings,
-        input.report,
-        input.parserVersion,
-        input.now,
+      await gate.write(() =>
+        reparseTransaction.immediate(
+          input.ingestId,
+          input.articleId,
+          input.draft,
+          input.warnings,
+          input.report,
+          input.parserVersion,
+          input.now,
+        ),
       );
     },
 

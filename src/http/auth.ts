@@ -1,6 +1,27 @@
-import type { onRequestAsyncHookHandler } from 'fastify';
+import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { ApiKeyScope } from '../db/schema.js';
+import type { Caller } from '../services/api-keys.js';
 import type { Services } from '../services/index.js';
+
+/** The key of an `Authorization: Bearer <key>` header (scheme in any case), or undefined. */
+export function bearerToken(header: string | undefined): string | undefined {
+  return header?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+}
+
+const callers = new WeakMap<FastifyRequest, Promise<Caller>>();
+
+/**
+ * The caller a request's API key identifies (401 when there is none, or it is unknown), resolved once
+ * per request: the rate limiter and the scope check share it.
+ */
+export function callerOf(services: Services, request: FastifyRequest): Promise<Caller> {
+  let caller = callers.get(request);
+  if (!caller) {
+    caller = services.apiKeys.authenticate(bearerToken(request.headers.authorization));
+    callers.set(request, caller);
+  }
+  return caller;
+}
 
 /**
  * An onRequest hook that admits only callers whose API key carries `scope` (or `admin`). It runs
@@ -8,10 +29,7 @@ import type { Services } from '../services/index.js';
  */
 export function requireScope(services: Services, scope: ApiKeyScope): onRequestAsyncHookHandler {
   return async (request) => {
-    const header = request.headers.authorization;
-    const token = header?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
-    const caller = await services.apiKeys.authenticate(token);
-    services.apiKeys.authorize(caller, scope);
+    services.apiKeys.authorize(await callerOf(services, request), scope);
   };
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { DatabaseCheck } from '../db/connection.js';
 
 const Health = z
   .object({ status: z.enum(['ok', 'unavailable']) })
@@ -7,12 +8,19 @@ const Health = z
 const Readiness = z
   .object({
     status: z.enum(['ok', 'unavailable']),
-    checks: z.object({ database: z.boolean(), migrations: z.boolean() }),
+    checks: z.object({
+      database: z.boolean(),
+      migrations: z.boolean(),
+      storage: z.boolean().describe('False while writes fail because the disk is full or failing.'),
+    }),
   })
-  .meta({ id: 'Readiness', examples: [{ status: 'ok', checks: { database: true, migrations: true } }] });
+  .meta({
+    id: 'Readiness',
+    examples: [{ status: 'ok', checks: { database: true, migrations: true, storage: true } }],
+  });
 
 export const healthRoutes: FastifyPluginAsyncZod<{
-  checkDatabase: () => { reachable: boolean; migrationsCurrent: boolean };
+  checkDatabase: () => DatabaseCheck;
 }> = async (app, { checkDatabase }) => {
   app.get(
     '/healthz',
@@ -34,18 +42,18 @@ export const healthRoutes: FastifyPluginAsyncZod<{
       logLevel: 'warn',
       schema: {
         operationId: 'getReadiness',
-        summary: 'Readiness: the database answers and its migrations are current',
+        summary: 'Readiness: the database answers, its migrations are current and it can be written',
         tags: ['Operations'],
         response: { 200: Readiness, 503: Readiness },
       },
     },
     async (_request, reply) => {
-      const { reachable, migrationsCurrent } = checkDatabase();
-      const ready = reachable && migrationsCurrent;
+      const { reachable, migrationsCurrent, storage } = checkDatabase();
+      const ready = reachable && migrationsCurrent && storage;
       reply.code(ready ? 200 : 503);
       return {
         status: ready ? ('ok' as const) : ('unavailable' as const),
-        checks: { database: reachable, migrations: migrationsCurrent },
+        checks: { database: reachable, migrations: migrationsCurrent, storage },
       };
     },
   );

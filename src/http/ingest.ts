@@ -10,6 +10,7 @@ import type { BatchOutcome } from '../services/ingest.js';
 import { IngestObject, overridesOf } from '../services/ingest-object.js';
 import { bearerSecurity, requireScope } from './auth.js';
 import { BatchLineResult, IngestPreview, IngestResult, StoredIngest } from './ingest-schemas.js';
+import { requireMediaType } from './media-types.js';
 import { problemResponses } from './params.js';
 
 const rawText = (description: string) => z.unknown().meta({ type: 'string', description });
@@ -82,11 +83,13 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimit
   });
 
   const ingestScope = requireScope(services, 'ingest');
+  const singleTypes = requireMediaType('application/json', 'text/plain', 'text/html');
+  const batchTypes = requireMediaType('application/x-ndjson');
 
   app.post(
     '/v1/ingest',
     {
-      onRequest: ingestScope,
+      onRequest: [ingestScope, singleTypes],
       schema: {
         operationId: 'ingestArticle',
         summary: 'Ingest one raw article',
@@ -143,7 +146,7 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimit
   app.post(
     '/v1/ingest/batch',
     {
-      onRequest: ingestScope,
+      onRequest: [ingestScope, batchTypes],
       schema: {
         operationId: 'ingestBatch',
         summary: 'Ingest many raw articles from NDJSON',

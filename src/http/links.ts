@@ -2,19 +2,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Page } from '../services/model.js';
 
 /**
- * The origin clients reach Gazette at, e.g. `https://news.example.com`: the request's scheme and
- * Host, which Fastify takes from `X-Forwarded-Proto` and `X-Forwarded-Host` when TRUST_PROXY is on.
- * Every absolute URL Gazette writes (Link headers, problem types, the index) goes through here, so
- * a configured public URL, when there is one, needs changing in this one place.
+ * An absolute URL for a path on this server, as clients reach it (see `registerPublicUrl`: the
+ * configured PUBLIC_URL, the trusted proxy's host, or the listening address; never a raw `Host`).
+ * Every absolute URL Gazette writes (Link headers, problem types, the index, feeds) goes through here.
  */
-export function requestOrigin(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}`;
-}
-
-/** An absolute URL for a path on this server, as the client addressed it (the path alone without a Host). */
 export function absoluteUrl(request: FastifyRequest, pathAndQuery: string): string {
-  if (!request.host) return pathAndQuery;
-  return new URL(pathAndQuery, `${requestOrigin(request)}/`).href;
+  return `${request.server.publicOriginOf(request)}${pathAndQuery}`;
 }
 
 /** Sends a list page, with an RFC 8288 `Link: <…>; rel="next"` header when there is a next page. */

@@ -2,6 +2,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { docsContentSecurityPolicy } from './security-headers.js';
 
 const apiVersion = '1.0.0';
 
@@ -62,6 +63,7 @@ export async function registerOpenApi(app: FastifyInstance) {
         { filename: 'gazette.svg', rel: 'icon', sizes: 'any', type: 'image/svg+xml', content: gazetteIcon },
       ],
     },
+    staticCSP: docsContentSecurityPolicy,
   });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

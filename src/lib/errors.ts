@@ -18,6 +18,8 @@ export const statusTitles: Record<number, string> = {
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
+  507: 'Insufficient Storage',
 };
 
 /**
@@ -65,4 +67,11 @@ export class Unprocessable extends DomainError {
 }
 export class TooManyRequests extends DomainError {
   readonly status = 429;
+}
+export class ServiceUnavailable extends DomainError {
+  readonly status = 503;
+}
+/** The database cannot grow: the disk (or the file's size limit) is full, or writing to it fails. */
+export class InsufficientStorage extends DomainError {
+  readonly status = 507;
 }

@@ -7,6 +7,8 @@ import { Forbidden, NotFound, Unauthorized } from '../lib/errors.js';
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
 
 export interface Caller {
+  /** Stable for the key, never the secret: `env:N` for the Nth environment key, `db:ID` for stored keys. */
+  id: string;
   name: string;
   scopes: readonly ApiKeyScope[];
 }
@@ -19,10 +21,15 @@ export function createApiKeyService(repositories: Repositories, environmentKeys:
   const { apiKeys } = repositories;
   const environmentHashes = environmentKeys.map(sha256);
 
-  /** Compares every environment key in constant time, so timing reveals neither which nor how much matched. */
-  function matchesEnvironmentKey(hash: Buffer): boolean {
-    let matched = false;
-    for (const candidate of environmentHashes) matched = timingSafeEqual(candidate, hash) || matched;
+  /**
+   * The index of the environment key with this hash, or -1. Every key is compared in constant time,
+   * so timing reveals neither which nor how much matched.
+   */
+  function environmentKeyIndex(hash: Buffer): number {
+    let matched = -1;
+    environmentHashes.forEach((candidate, index) => {
+      if (timingSafeEqual(candidate, hash)) matched = index;
+    });
     return matched;
   }
 
@@ -31,11 +38,14 @@ export function createApiKeyService(repositories: Repositories, environmentKeys:
     async authenticate(token: string | undefined): Promise<Caller> {
       if (!token) throw new Unauthorized('Send an API key as "Authorization: Bearer <key>".');
       const hash = sha256(token);
-      if (matchesEnvironmentKey(hash)) return { name: 'environment', scopes: apiKeyScopes };
+      const environmentIndex = environmentKeyIndex(hash);
+      if (environmentIndex >= 0) {
+        return { id: `env:${environmentIndex}`, name: 'environment', scopes: apiKeyScopes };
+      }
       // The lookup is by hash, so the stored secret is never compared byte by byte.
       const record = await apiKeys.findApiKeyByHash(hash.toString('hex'));
       if (!record || record.revoked_at) throw new Unauthorized('The API key is unknown or has been revoked.');
-      return { name: record.name, scopes: record.scopes };
+      return { id: `db:${record.id}`, name: record.name, scopes: record.scopes };
     },
 
     authorize(caller: Caller, scope: ApiKeyScope): void {

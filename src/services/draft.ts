@@ -6,6 +6,7 @@ import type { ParsedArticle, RemovedBlock } from '../ingest/types.js';
 import { asBuffer } from '../lib/bytes.js';
 import { Unprocessable, UnsupportedMediaType } from '../lib/errors.js';
 import { nameKey } from '../lib/names.js';
+import { storableDraft } from './storable.js';
 
 export type AuthorInput = string | { name: string; bio?: string | null | undefined };
 
@@ -114,15 +115,18 @@ export function draftArticle(
   } = parsed;
   const draft: ArticleDraft = {
     ...columns,
-    publishedAt:
-      overrides.published_at === undefined
-        ? parsed.publishedAt
-        : overrides.published_at && new Date(overrides.published_at).toISOString(),
+    // The storage rules below normalise a stated date to UTC, or refuse it.
+    publishedAt: overrides.published_at === undefined ? parsed.publishedAt : overrides.published_at || null,
     sourceUrl: overrides.source_url ?? null,
     authors: authorsFrom(parsed, overrides),
     tags: tagsFrom(parsed, overrides),
   };
-  return { draft, warnings, report: { fields, removed: outcome.removed, references: parsed.references } };
+  const checked = storableDraft(draft, warnings, { statedPublishedAt: Boolean(overrides.published_at) });
+  return {
+    draft: checked.draft,
+    warnings: checked.warnings,
+    report: { fields, removed: outcome.removed, references: parsed.references },
+  };
 }
 
 /**

@@ -183,7 +183,10 @@ export function createIngestService(repositories: Repositories, observer: Ingest
           outcomes[index] = { error };
         }
       });
-      const stored = await store.storeArticles(parsed.map(({ item }) => item));
+      // A full disk or a write lock held too long fails the whole group: each line reports it.
+      const stored = await store
+        .storeArticles(parsed.map(({ item }) => item))
+        .catch((error: unknown) => parsed.map(() => ({ kind: 'failed' as const, error })));
       parsed.forEach(({ index }, position) => {
         const outcome = stored[position]!;
         if (outcome.kind === 'stored') {

@@ -82,7 +82,7 @@ t.test('GET /v1/articles', async (t) => {
     t.type(cursor, 'string');
     t.equal(
       first.headers.link,
-      `<http://localhost/v1/articles?limit=2&tag=rivers%2Cbridges&cursor=${cursor}>; rel="next"`,
+      `<http://127.0.0.1:3000/v1/articles?limit=2&tag=rivers%2Cbridges&cursor=${cursor}>; rel="next"`,
     );
     const second = await app.inject(`/v1/articles?limit=2&tag=rivers,bridges&cursor=${cursor}`);
     t.same(
@@ -109,7 +109,7 @@ t.test('GET /v1/articles', async (t) => {
       t.match(response.headers['content-type'], /^application\/problem\+json/);
       const problem = response.json();
       t.match(problem, {
-        type: 'http://localhost/problems/bad-request',
+        type: 'http://127.0.0.1:3000/problems/bad-request',
         title: 'Bad Request',
         status: 400,
         instance: '/v1/articles',

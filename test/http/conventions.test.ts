@@ -216,7 +216,7 @@ t.test('every problem type resolves to a page on the server that explains it', a
   );
   for (const [status, type] of seen) {
     const url = new URL(type);
-    t.equal(url.origin, 'http://localhost', `${status}: an absolute URL on the server it came from`);
+    t.equal(url.origin, 'http://127.0.0.1:3000', `${status}: an absolute URL on this server`);
     const page = await app.inject(url.pathname);
     t.equal(page.statusCode, 200, `${type} resolves`);
     t.match(page.headers['content-type'], /^text\/html/);
@@ -257,9 +257,9 @@ t.test('GET / lists the entry points and links the OpenAPI document', async (t) 
   const response = await app.inject({ url: '/', headers: { host: 'gazette.test:8080' } });
   t.equal(response.statusCode, 200);
   const index = response.json();
-  t.equal(index.links.articles, 'http://gazette.test:8080/v1/articles');
-  t.match(response.headers.link, /<http:\/\/gazette\.test:8080\/openapi\.json>; rel="service-desc"/);
-  t.match(response.headers.link, /<http:\/\/gazette\.test:8080\/docs>; rel="service-doc"/);
+  t.equal(index.links.articles, 'http://127.0.0.1:3000/v1/articles', 'the listening address, not Host');
+  t.match(response.headers.link, /<http:\/\/127\.0\.0\.1:3000\/openapi\.json>; rel="service-desc"/);
+  t.match(response.headers.link, /<http:\/\/127\.0\.0\.1:3000\/docs>; rel="service-doc"/);
   for (const link of [
     index.links.openapi,
     index.links.articles,
@@ -270,7 +270,7 @@ t.test('GET / lists the entry points and links the OpenAPI document', async (t) 
   }
   const catalog = await app.inject('/.well-known/api-catalog');
   t.match(catalog.headers['content-type'], /^application\/linkset\+json/);
-  t.equal(catalog.json().linkset[0]['service-desc'][0].href, 'http://localhost/openapi.json');
+  t.equal(catalog.json().linkset[0]['service-desc'][0].href, 'http://127.0.0.1:3000/openapi.json');
   t.ok((await app.inject('/openapi.json')).json().paths['/'], 'the index is in the document');
 });
 
@@ -296,7 +296,11 @@ t.test('Link headers are absolute, from the forwarded host only behind TRUST_PRO
   const direct = await buildTestApp(t);
   await ingestSome(direct, 3);
   const spoofed = await direct.inject({ url: '/v1/articles?limit=2', headers: forwarded });
-  t.match(spoofed.headers.link, /^<http:\/\/localhost\/v1\/articles\?/, 'forwarded headers are ignored');
+  t.match(
+    spoofed.headers.link,
+    /^<http:\/\/127\.0\.0\.1:3000\/v1\/articles\?/,
+    'forwarded headers are ignored',
+  );
 });
 
 t.test('/docs is branded as Gazette', async (t) => {

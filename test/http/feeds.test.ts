@@ -10,7 +10,7 @@ const href = (path: string) => `${origin}${path}`;
 const trickyTitle = 'Fish <&> chips: "salt" & \'vinegar\' at <b>sea</b>';
 
 t.test('GET /v1/feeds/articles.{atom,rss,json}', async (t) => {
-  const app = await buildTestApp(t);
+  const app = await buildTestApp(t, { PUBLIC_URL: origin });
   const add = (title: string, overrides: Record<string, unknown>) =>
     app.services.ingest.ingestArticle({ raw: plainArticle({ title }), contentType: 'text/plain', overrides });
   const tricky = (
@@ -189,12 +189,12 @@ t.test('GET /v1/feeds/articles.{atom,rss,json}', async (t) => {
     t.same(json.items, []);
   });
 
-  t.test('URLs use the host and protocol the client used', async (t) => {
+  t.test('URLs come from PUBLIC_URL, never from the Host header', async (t) => {
     const response = await app.inject({
       url: '/v1/feeds/articles.json?tag=food',
       headers: { host: 'gazette.example.org' },
     });
-    t.equal(response.json().items[0].id, `http://gazette.example.org/v1/articles/${tricky.slug}`);
+    t.equal(response.json().items[0].id, `${origin}/v1/articles/${tricky.slug}`);
   });
 
   t.test('unknown or invalid parameters → 400 problem naming them', async (t) => {

@@ -23,14 +23,14 @@ function documentOf(mediaType: string, schema: z.ZodType, description: string) {
 }
 
 export const feedRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
-  /** The newest 50 matching articles as a format-neutral feed, with URLs on the host the client used. */
+  /** The newest 50 matching articles as a format-neutral feed, with URLs under the public origin. */
   async function feedFor(
-    request: { protocol: string; host: string; query: z.output<typeof feedQuery> },
+    request: { publicOrigin: string; query: z.output<typeof feedQuery> },
     path: string,
   ): Promise<Feed> {
     const filters = { tags: request.query.tag, authors: request.query.author };
     const articles = await services.feeds.listFeedArticles(filters);
-    return buildFeed(articles, `${request.protocol}://${request.host}`, path, filters);
+    return buildFeed(articles, request.publicOrigin, path, filters);
   }
 
   const sendXml = (reply: FastifyReply, contentType: string, xml: string) =>

@@ -1,0 +1,185 @@
+import type { ArticleDraft } from '../db/ingest-repository.js';
+import { Unprocessable } from '../lib/errors.js';
+
+/**
+ * The rules every stored value keeps, whatever the parser found or a client sent, so that no stored
+ * row can ever fail the response schemas (ISO timestamps with four-digit years, ISO 639-1 codes,
+ * bounded text). A value that breaks a rule is dropped or cut with a warning; only a value the client
+ * stated explicitly is refused (422), since dropping it silently would lose what they asked for.
+ */
+export const storageLimits = {
+  title: 500,
+  subtitle: 1000,
+  excerpt: 2000,
+  caption: 2000,
+  credit: 200,
+  authorName: 200,
+  bio: 2000,
+  tagName: 100,
+  authors: 20,
+  tags: 50,
+  sourceUrl: 2048,
+} as const;
+
+/** A publication date more than this far ahead of the ingest's clock is a scraping error, not an embargo. */
+export const futureToleranceMs = 24 * 60 * 60 * 1000;
+
+// C0 controls other than tab, newline and return, DEL, and lone UTF-16 surrogates: nothing a reader
+// can see, and the last two are not valid in XML feeds or UTF-8.
+const invisible =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Text with the invisible characters removed. */
+export function cleanText(text: string): string {
+  return text.replace(invisible, '');
+}
+
+/** One line of text: cleaned, whitespace runs (line breaks included) collapsed to one space. */
+function cleanLine(text: string): string {
+  return cleanText(text).replace(/\s+/g, ' ').trim();
+}
+
+/** `text` cut to at most `max` characters, at a word boundary when there is one near the end. */
+function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const head = text.slice(0, max - 1);
+  const boundary = head.lastIndexOf(' ');
+  return `${(boundary > max * 0.8 ? head.slice(0, boundary) : head).trimEnd()}…`;
+}
+
+/**
+ * A timestamp as stored and served (`YYYY-MM-DDTHH:MM:SS.sssZ`), or why it cannot be: outside years
+ * 0001–9999 (which JSON Schema's date-time and RFC 3339 cannot write) or too far in the future.
+ */
+export function storableTimestamp(value: string, now: number): { iso: string } | { reason: string } {
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) return { reason: 'is not a date' };
+  const year = new Date(time).getUTCFullYear();
+  if (year < 1 || year > 9999) return { reason: 'is outside the years 0001–9999' };
+  if (time > now + futureToleranceMs) return { reason: 'is more than a day in the future' };
+  return { iso: new Date(time).toISOString() };
+}
+
+/** A calendar date (`YYYY-MM-DD`) that exists, in years 0001–9999, not in the future. */
+function storableDay(value: string, now: number): string | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) return null;
+  const stamp = storableTimestamp(`${value}T00:00:00Z`, now);
+  return 'iso' in stamp && stamp.iso.startsWith(value) ? value : null;
+}
+
+function storableUrl(value: string): boolean {
+  if (value.length > storageLimits.sourceUrl) return false;
+  try {
+    return /^https?:$/.test(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Applies the storage rules to a draft. `stated` names the fields the client gave explicitly: a
+ * publication date there that breaks a rule refuses the ingest instead of being dropped.
+ */
+export function storableDraft(
+  draft: ArticleDraft,
+  warnings: string[],
+  options: { now?: number; statedPublishedAt?: boolean } = {},
+): { draft: ArticleDraft; warnings: string[] } {
+  const now = options.now ?? Date.now();
+  const notes: string[] = [];
+  const text = (field: string, value: string, max: number) => {
+    const cleaned = cleanLine(value);
+    if (cleaned.length > max) notes.push(`${field} longer than ${max} characters was cut`);
+    return cut(cleaned, max);
+  };
+
+  let publishedAt = draft.publishedAt;
+  if (publishedAt !== null) {
+    const stamp = storableTimestamp(publishedAt, now);
+    if ('reason' in stamp) {
+      if (options.statedPublishedAt) {
+        throw new Unprocessable(`published_at ${stamp.reason}.`, [
+          { path: 'body.published_at', message: stamp.reason },
+        ]);
+      }
+      notes.push(`publication date ${JSON.stringify(publishedAt)} ${stamp.reason}; dropped`);
+      publishedAt = null;
+    } else publishedAt = stamp.iso;
+  }
+
+  let language = draft.language;
+  if (language !== null && !/^[a-z]{2}$/.test(language)) {
+    notes.push(`language ${JSON.stringify(language)} is not an ISO 639-1 code; dropped`);
+    language = null;
+  }
+
+  let sourceUrl = draft.sourceUrl;
+  if (sourceUrl !== null && !storableUrl(sourceUrl)) {
+    notes.push('source URL is not an http(s) URL of at most 2048 characters; dropped');
+    sourceUrl = null;
+  }
+
+  const images = draft.images.map((image) => {
+    const date = image.date === null ? null : storableDay(image.date, now);
+    if (image.date !== null && date === null) notes.push(`image date ${JSON.stringify(image.date)} dropped`);
+    const credit = image.credit === null ? null : text('image credit', image.credit, storageLimits.credit);
+    return {
+      caption: text('image caption', image.caption, storageLimits.caption),
+      credit: credit || null,
+      date,
+    };
+  });
+
+  const authors: ArticleDraft['authors'] = [];
+  for (const author of draft.authors) {
+    const name = cleanLine(author.name);
+    if (name === '' || name.length > storageLimits.authorName) {
+      notes.push(`author name of ${name.length} characters dropped`);
+      continue;
+    }
+    if (authors.length === storageLimits.authors) {
+      notes.push(`more than ${storageLimits.authors} authors; the rest dropped`);
+      break;
+    }
+    const bio = author.bio === null ? null : cleanText(author.bio).trim();
+    authors.push({ ...author, name, bio: bio ? cut(bio, storageLimits.bio) : null });
+  }
+
+  const tags: ArticleDraft['tags'] = [];
+  for (const tag of draft.tags) {
+    const name = cleanLine(tag.name);
+    if (name === '' || name.length > storageLimits.tagName) {
+      notes.push(`tag name of ${name.length} characters dropped`);
+      continue;
+    }
+    if (tags.length === storageLimits.tags) {
+      notes.push(`more than ${storageLimits.tags} tags; the rest dropped`);
+      break;
+    }
+    tags.push({ ...tag, name });
+  }
+
+  const title = text('title', draft.title, storageLimits.title);
+  if (title === '')
+    throw new Unprocessable('The article has no title once invisible characters are removed.');
+  const subtitle = draft.subtitle === null ? null : text('subtitle', draft.subtitle, storageLimits.subtitle);
+  return {
+    draft: {
+      ...draft,
+      title,
+      subtitle: subtitle || null,
+      excerpt: text('excerpt', draft.excerpt, storageLimits.excerpt),
+      bodyText: cleanText(draft.bodyText),
+      bodyHtml: cleanText(draft.bodyHtml),
+      images,
+      language,
+      publishedAt,
+      sourceUrl,
+      authors,
+      tags,
+    },
+    warnings: [...warnings, ...notes],
+  };
+}

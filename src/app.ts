@@ -16,6 +16,7 @@ import { relatedRoutes } from './http/related.js';
 import { compiledSerializerCompiler } from './http/serializer.js';
 import { tagRoutes } from './http/tags.js';
 import { createServices, type Services } from './services/index.js';
+import { createParserPool, type ParserPool } from './services/parser-pool.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -26,6 +27,8 @@ declare module 'fastify' {
 export interface BuildOptions {
   /** Pino options, or false for silence (tests). */
   logger?: boolean | object;
+  /** A parser pool shared by several apps (tests); the app then leaves closing it to its owner. */
+  parser?: ParserPool;
 }
 
 /**
@@ -35,7 +38,15 @@ export interface BuildOptions {
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const db: Db = openDatabase(config.databasePath);
   migrateDatabase(db);
-  const services = createServices(createRepositories(db), config);
+  const ownsParser = options.parser === undefined;
+  const parser =
+    options.parser ??
+    createParserPool({
+      threads: config.parseThreads,
+      timeoutMs: config.parseTimeoutMs,
+      memoryMb: config.parseMemoryMb,
+    });
+  const services = createServices(createRepositories(db), config, parser);
 
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
@@ -54,6 +65,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     reply.header('x-request-id', request.id);
   });
   app.addHook('onClose', async () => {
+    if (ownsParser) await parser.close();
     db.$client.close();
   });
 

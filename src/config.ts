@@ -32,6 +32,9 @@ const environmentSchema = z.object({
     .min(1024)
     .default(5 * 1024 * 1024),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(0),
+  PARSE_THREADS: z.coerce.number().int().min(1).max(256).optional(),
+  PARSE_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
+  PARSE_MEMORY_MB: z.coerce.number().int().min(32).default(512),
   TRUST_PROXY: booleanFlag.default(false),
 });
 
@@ -47,6 +50,12 @@ export interface Config {
   /** Requests per minute per client; 0 turns rate limiting off. */
   rateLimitPerMinute: number;
   trustProxy: boolean;
+  /** Parser worker threads; undefined means one per CPU. */
+  parseThreads: number | undefined;
+  /** Longest one document may take to parse before it is refused with 422. */
+  parseTimeoutMs: number;
+  /** Heap each parser worker may use; a document needing more is refused with 422. */
+  parseMemoryMb: number;
 }
 
 export class ConfigError extends Error {}
@@ -70,5 +79,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     trustProxy: env.TRUST_PROXY,
+    parseThreads: env.PARSE_THREADS,
+    parseTimeoutMs: env.PARSE_TIMEOUT_MS,
+    parseMemoryMb: env.PARSE_MEMORY_MB,
   };
 }

@@ -4,14 +4,19 @@ import { createApiKeyService } from './api-keys.js';
 import { createCatalogService } from './catalog.js';
 import { createFeedService } from './feeds.js';
 import { createIngestService } from './ingest.js';
+import type { ParserPool } from './parser-pool.js';
 import { createRelatedService } from './related.js';
 
-export function createServices(repositories: Repositories, config: Pick<Config, 'apiKeys'>) {
+export function createServices(
+  repositories: Repositories,
+  config: Pick<Config, 'apiKeys'>,
+  parser: ParserPool,
+) {
   const catalog = createCatalogService(repositories);
   return {
     catalog,
     apiKeys: createApiKeyService(repositories, config.apiKeys),
-    ingest: createIngestService(repositories),
+    ingest: createIngestService(repositories, parser),
     related: createRelatedService(repositories),
     feeds: createFeedService(catalog),
   };

@@ -12,6 +12,7 @@ export interface DomNode {
 
 export interface DomElement extends DomNode {
   tagName: string;
+  firstElementChild: DomElement | null;
   children: Iterable<DomElement>;
   isConnected: boolean;
   getAttribute(name: string): string | null;
@@ -33,4 +34,30 @@ export function parseDocument(html: string): DomDocument {
     ? html
     : `<!DOCTYPE html><html><head></head><body>${html}</body></html>`;
   return parseHTML(page).document as DomDocument;
+}
+
+/** Real pages nest a few dozen elements deep; past this, structure carries no meaning, only cost. */
+export const MAX_NESTING = 64;
+
+/**
+ * Replaces each subtree that starts deeper than `maxDepth` with its text, so extraction (which
+ * walks ancestors for every candidate) stays fast on pathologically nested pages. Returns how
+ * many subtrees were flattened.
+ */
+export function flattenDeepNesting(document: DomDocument, maxDepth = MAX_NESTING): number {
+  if (!document.body) return 0;
+  let flattened = 0;
+  const stack: [DomElement, number][] = [[document.body, 0]];
+  while (stack.length > 0) {
+    const [element, depth] = stack.pop()!;
+    if (depth >= maxDepth) {
+      if (element.firstElementChild) {
+        element.textContent = element.textContent;
+        flattened++;
+      }
+      continue;
+    }
+    for (const child of element.children) stack.push([child, depth + 1]);
+  }
+  return flattened;
 }

@@ -41,7 +41,8 @@ export function createIngestService(repositories: Repositories, parser: ParserPo
 
   /** Parses off the event loop and applies the request's explicit fields. */
   async function draft(request: Omit<IngestRequest, 'idempotencyKey'>, recurringLines?: readonly string[]) {
-    return draftFromOutcome(request, await parser.parse(rawArticleOf(request, recurringLines)));
+    const { outcome, rawSha256 } = await parser.parse(rawArticleOf(request, recurringLines));
+    return { ...draftFromOutcome(request, outcome), rawSha256 };
   }
 
   async function report(ingestId: number): Promise<IngestResult> {
@@ -66,13 +67,13 @@ export function createIngestService(repositories: Repositories, parser: ParserPo
     recurringLines?: readonly string[],
   ): Promise<{ draft: ArticleDraft; record: IngestRecord }> {
     const raw = asBuffer(request.raw);
-    const { draft: parsed, warnings, report: parseReport } = await draft(request, recurringLines);
+    const { draft: parsed, warnings, report: parseReport, rawSha256 } = await draft(request, recurringLines);
     const record: IngestRecord = {
       receivedAt: new Date().toISOString(),
       contentType: request.contentType,
       sourceUrl: parsed.sourceUrl,
       raw,
-      rawSha256: sha256(raw),
+      rawSha256,
       overrides: Object.keys(request.overrides).length ? { ...request.overrides } : null,
       status: 'created',
       duplicateOf: null,

@@ -1,8 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { ParseOutcome, RawArticle } from '../ingest/types.js';
+import type { RawArticle } from '../ingest/types.js';
 import { Unprocessable } from '../lib/errors.js';
+import type { ParseResult, ParseTask } from './parse-worker.js';
 
 export interface ParserPoolOptions {
   /** Worker threads; defaults to the CPU count. */
@@ -15,7 +17,7 @@ export interface ParserPoolOptions {
 
 export interface ParserPool {
   /** Parses in a worker thread; the event loop stays free for other requests meanwhile. */
-  parse(raw: RawArticle): Promise<ParseOutcome>;
+  parse(raw: RawArticle): Promise<ParseResult>;
   readonly threads: number;
   close(): Promise<void>;
 }
@@ -25,33 +27,9 @@ const workerFile = fileURLToPath(
   new URL(import.meta.url.endsWith('.ts') ? './parse-worker-tsx.mjs' : './parse-worker.js', import.meta.url),
 );
 
-/** Counts tasks in flight so that a document's time limit runs from when a worker takes it, not while it queues. */
-class Slots {
-  private free: number;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(size: number) {
-    this.free = size;
-  }
-
-  async take(): Promise<void> {
-    if (this.free > 0) {
-      this.free--;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-
-  give(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.free++;
-  }
-}
-
 export function createParserPool(options: ParserPoolOptions): ParserPool {
   const threads = Math.max(1, options.threads ?? availableParallelism());
-  const piscina = new Piscina<RawArticle, ParseOutcome>({
+  const piscina = new Piscina<ParseTask, ParseResult>({
     filename: workerFile,
     minThreads: 0,
     maxThreads: threads,
@@ -64,20 +42,30 @@ export function createParserPool(options: ParserPoolOptions): ParserPool {
   // A worker that fails to start is reported by the task that needed it; without a listener the
   // event would end the process.
   piscina.on('error', () => {});
-  const slots = new Slots(threads);
   const seconds = `${Math.round(options.timeoutMs / 100) / 10} s`;
 
   return {
     threads,
     async parse(raw) {
-      await slots.take();
+      // The clock starts when a worker takes the document, not while it waits in the queue or
+      // while a fresh worker loads the parser.
+      const { port1: started, port2: startedInWorker } = new MessageChannel();
+      const deadline = new AbortController();
+      let timer: NodeJS.Timeout | undefined;
+      started.once('message', () => {
+        timer = setTimeout(() => deadline.abort(), options.timeoutMs);
+      });
       try {
         // Aborting a running task terminates its worker; Piscina starts a fresh one in its place.
-        return await piscina.run(raw, { signal: AbortSignal.timeout(options.timeoutMs) });
+        return await piscina.run(
+          { raw, started: startedInWorker },
+          { signal: deadline.signal, transferList: [startedInWorker] },
+        );
       } catch (error) {
-        throw refusal(error, seconds, options.memoryMb) ?? error;
+        throw (deadline.signal.aborted && timedOut(seconds)) || outOfMemory(error, options.memoryMb) || error;
       } finally {
-        slots.give();
+        clearTimeout(timer);
+        started.close();
       }
     },
     async close() {
@@ -86,19 +74,16 @@ export function createParserPool(options: ParserPoolOptions): ParserPool {
   };
 }
 
-/** A document that exhausted its time or memory is the client's problem (422), not the server's. */
-function refusal(error: unknown, seconds: string, memoryMb: number): Unprocessable | null {
-  const name = (error as { name?: string } | null)?.name;
-  const code = (error as { code?: string } | null)?.code;
-  if (name === 'AbortError' || name === 'TimeoutError') {
-    return new Unprocessable(
-      `Parsing took longer than ${seconds}, so the document was refused; it is too large or too deeply nested to be an article.`,
-    );
-  }
-  if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
-    return new Unprocessable(
-      `Parsing needed more than ${memoryMb} MB of memory, so the document was refused; it is too large to be an article.`,
-    );
-  }
-  return null;
+function timedOut(seconds: string): Unprocessable {
+  return new Unprocessable(
+    `Parsing took longer than ${seconds}, so the document was refused; it is too large or too deeply nested to be an article.`,
+  );
+}
+
+/** A document that exhausted its worker's memory is the client's problem (422), not the server's. */
+function outOfMemory(error: unknown, memoryMb: number): Unprocessable | null {
+  if ((error as { code?: string } | null)?.code !== 'ERR_WORKER_OUT_OF_MEMORY') return null;
+  return new Unprocessable(
+    `Parsing needed more than ${memoryMb} MB of memory, so the document was refused; it is too large to be an article.`,
+  );
 }

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import t from 'tap';
-import { checkDatabase, migrateDatabase, openDatabase } from '../src/db/connection.js';
+import { checkDatabase, migrateDatabase, migrationsFolder, openDatabase } from '../src/db/connection.js';
 
 t.test('migrations build the whole schema on an empty database, once', async (t) => {
   const directory = mkdtempSync(path.join(tmpdir(), 'gazette-migrate-'));
@@ -34,6 +35,7 @@ t.test('migrations build the whole schema on an empty database, once', async (t)
       'articles_fts',
       'authors',
       'ingests',
+      'raw_payloads',
       'tags',
     ],
     'the tables, and the full-text index (its shadow tables left out)',
@@ -67,4 +69,45 @@ t.test('migrations build the whole schema on an empty database, once', async (t)
     'a page is a range scan of an index',
   );
   t.notMatch(plan, /TEMP B-TREE/, 'with no sort step');
+});
+
+t.test('stored payloads move to raw_payloads once each, and ingests keep their hashes', async (t) => {
+  const directory = mkdtempSync(path.join(tmpdir(), 'gazette-migrate-'));
+  // The migrations as they were before payloads were stored once.
+  const before = path.join(directory, 'migrations');
+  cpSync(migrationsFolder, before, { recursive: true });
+  const journalPath = path.join(before, 'meta', '_journal.json');
+  const journal = JSON.parse(readFileSync(journalPath, 'utf8'));
+  const index = journal.entries.findIndex((entry: { tag: string }) =>
+    entry.tag.endsWith('raw_payloads_stored_once'),
+  );
+  journal.entries = journal.entries.slice(0, index);
+  writeFileSync(journalPath, JSON.stringify(journal));
+  const db = openDatabase(path.join(directory, 'gazette.db'));
+  t.teardown(() => {
+    db.$client.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+  migrate(db, { migrationsFolder: before });
+  const insert = db.$client.prepare(`INSERT INTO ingests (received_at, content_type, raw, raw_sha256, status,
+    warnings, report, parser_version) VALUES ('2026-01-01', 'text/plain', ?, ?, 'created', '[]', '{}', '1')`);
+  insert.run(Buffer.from('first payload'), 'a'.repeat(64));
+  insert.run(Buffer.from('first payload'), 'a'.repeat(64));
+  insert.run(Buffer.from('second payload'), 'b'.repeat(64));
+
+  migrateDatabase(db);
+  t.same(
+    db.$client.prepare('SELECT sha256, CAST(raw AS TEXT) AS raw FROM raw_payloads ORDER BY sha256').all(),
+    [
+      { sha256: 'a'.repeat(64), raw: 'first payload' },
+      { sha256: 'b'.repeat(64), raw: 'second payload' },
+    ],
+  );
+  t.same(db.$client.prepare('SELECT raw_sha256 FROM ingests ORDER BY id').pluck().all(), [
+    'a'.repeat(64),
+    'a'.repeat(64),
+    'b'.repeat(64),
+  ]);
+  const columns = db.$client.prepare("SELECT name FROM pragma_table_info('ingests')").pluck().all();
+  t.notOk(columns.includes('raw'), 'ingests no longer hold a copy');
 });

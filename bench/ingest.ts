@@ -7,8 +7,9 @@ import { benchParse } from './parse.js';
 import { benchApp, isMain, median } from './support.js';
 
 /**
- * Ingest throughput on one core: parse alone; parse + store one article per transaction (as
- * POST /v1/ingest); and parse + store in groups (as POST /v1/ingest/batch). Medians of several runs.
+ * Parse throughput per core for plain text and for HTML, and through the parser pool (one worker
+ * per CPU); then ingest throughput: parse + store one article per transaction (as POST /v1/ingest),
+ * and in groups (as POST /v1/ingest/batch). Medians of several runs.
  */
 export async function benchIngest(runs = 5) {
   const articles = loadCorpus();

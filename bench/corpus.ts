@@ -159,10 +159,10 @@ export function loadHtmlCorpus(): CorpusArticle[] {
       .decode(article.bytes)
       .split(/\n\n/)
       .filter((block) => block.trim() !== '');
-    const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-    const page = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${escape(title)}</title></head><body>
+    const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+    const page = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body>
 <header><nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav></header>
-<main><article><h1>${escape(title)}</h1>${paragraphs.map((text) => `<p>${escape(text)}</p>`).join('\n')}</article></main>
+<main><article><h1>${escapeHtml(title)}</h1>${paragraphs.map((text) => `<p>${escapeHtml(text)}</p>`).join('\n')}</article></main>
 <aside class="related"><ul><li><a href="/a">Another story</a></li><li><a href="/b">And another</a></li></ul></aside>
 <footer>© News Example</footer></body></html>`;
     return { name: article.name.replace(/\.txt$/, '.html'), bytes: new TextEncoder().encode(page) };

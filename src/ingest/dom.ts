@@ -56,7 +56,9 @@ export function flattenDeepNesting(document: DomDocument, maxDepth = MAX_NESTING
     const [element, depth] = stack.pop()!;
     if (depth >= maxDepth) {
       if (element.firstElementChild) {
-        element.textContent = element.textContent;
+        // Setting textContent replaces every descendant with one text node of the same text.
+        const text = element.textContent;
+        element.textContent = text;
         flattened++;
       }
       continue;

@@ -34,7 +34,8 @@ const environmentSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(0),
   PARSE_THREADS: z.coerce.number().int().min(1).max(256).optional(),
   PARSE_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
-  PARSE_MEMORY_MB: z.coerce.number().int().min(32).default(512),
+  // Below about 128 MB a worker cannot hold the parser's language models at all.
+  PARSE_MEMORY_MB: z.coerce.number().int().min(128).default(512),
   TRUST_PROXY: booleanFlag.default(false),
 });
 

@@ -137,3 +137,34 @@ export function generateCorpus(count: number, seed = 20160422): CorpusArticle[] 
   }
   return articles;
 }
+
+const HTML_DIR = path.resolve(repoRoot, '../shared/corpora/readability-pages');
+
+/**
+ * Real web pages (the readability-pages corpus) when the shared folder is beside the repo;
+ * otherwise the text corpus rendered as pages with a header, navigation and footer around the story.
+ */
+export function loadHtmlCorpus(): CorpusArticle[] {
+  if (existsSync(HTML_DIR)) {
+    return readdirSync(HTML_DIR)
+      .sort()
+      .filter((name) => existsSync(path.join(HTML_DIR, name, 'source.html')))
+      .map((name) => ({
+        name,
+        bytes: new Uint8Array(readFileSync(path.join(HTML_DIR, name, 'source.html'))),
+      }));
+  }
+  return generateCorpus(300).map((article) => {
+    const [title = '', ...paragraphs] = new TextDecoder()
+      .decode(article.bytes)
+      .split(/\n\n/)
+      .filter((block) => block.trim() !== '');
+    const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+    const page = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body>
+<header><nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav></header>
+<main><article><h1>${escapeHtml(title)}</h1>${paragraphs.map((text) => `<p>${escapeHtml(text)}</p>`).join('\n')}</article></main>
+<aside class="related"><ul><li><a href="/a">Another story</a></li><li><a href="/b">And another</a></li></ul></aside>
+<footer>© News Example</footer></body></html>`;
+    return { name: article.name.replace(/\.txt$/, '.html'), bytes: new TextEncoder().encode(page) };
+  });
+}

@@ -1,16 +1,24 @@
+import { availableParallelism } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { IngestRequest } from '../src/services/draft.js';
-import { type CorpusArticle, loadCorpus } from './corpus.js';
+import { createParserPool } from '../src/services/parser-pool.js';
+import { type CorpusArticle, loadCorpus, loadHtmlCorpus } from './corpus.js';
 import { benchParse } from './parse.js';
 import { benchApp, isMain, median } from './support.js';
 
 /**
- * Ingest throughput on one core: parse alone; parse + store one article per transaction (as
- * POST /v1/ingest); and parse + store in groups (as POST /v1/ingest/batch). Medians of several runs.
+ * Parse throughput per core for plain text and for HTML, and through the parser pool (one worker
+ * per CPU); then ingest throughput: parse + store one article per transaction (as POST /v1/ingest),
+ * and in groups (as POST /v1/ingest/batch). Medians of several runs.
  */
 export async function benchIngest(runs = 5) {
   const articles = loadCorpus();
+  const pages = loadHtmlCorpus();
   const parseRate = benchParse(articles, runs);
+  const htmlParseRate = benchParse(pages, runs, 'text/html');
+  const threads = availableParallelism();
+  const poolText = await poolRate(articles, 'text/plain', threads, runs);
+  const poolHtml = await poolRate(pages, 'text/html', threads, runs);
 
   const oneByOne = await storeRate(articles, runs, async (app, requests) => {
     for (const request of requests) {
@@ -27,15 +35,40 @@ export async function benchIngest(runs = 5) {
       await app.services.ingest.ingestMany(requests.slice(start, start + 100));
     }
   });
-  console.log(`ingest, ${articles.length} plain-text articles, median of ${runs} runs, one core:`);
-  console.log(`  parse alone:                   ${Math.round(parseRate)} articles/s`);
+  console.log(`parse, median of ${runs} runs (CPU time of one core; the pool in wall time):`);
+  console.log(`  text/plain, ${articles.length} articles:  ${Math.round(parseRate)} articles/s per core`);
+  console.log(`  text/html, ${pages.length} pages:        ${Math.round(htmlParseRate)} pages/s per core`);
+  console.log(
+    `  pool of ${threads} workers, text/plain: ${Math.round(poolText)} articles/s (${(poolText / parseRate).toFixed(2)}× one core)`,
+  );
+  console.log(
+    `  pool of ${threads} workers, text/html:  ${Math.round(poolHtml)} pages/s (${(poolHtml / htmlParseRate).toFixed(2)}× one core)`,
+  );
+  console.log(`ingest, ${articles.length} plain-text articles, median of ${runs} runs, through the pool:`);
+  console.log(`  parse alone, one core:         ${Math.round(parseRate)} articles/s`);
   console.log(
     `  parse + store, one at a time:  ${Math.round(oneByOne)} articles/s (${(oneByOne / parseRate).toFixed(2)}× parse alone)`,
   );
   console.log(
     `  parse + store, batches of 100: ${Math.round(batched)} articles/s (${(batched / parseRate).toFixed(2)}× parse alone; target ≥ 1000)`,
   );
-  return { parseRate, oneByOne, batched };
+  return { parseRate, htmlParseRate, poolText, poolHtml, oneByOne, batched };
+}
+
+/** Median documents/s through a parser pool (all in flight at once), wall time, after a warm-up pass. */
+async function poolRate(documents: CorpusArticle[], contentType: string, threads: number, runs: number) {
+  const pool = createParserPool({ threads, timeoutMs: 60_000, memoryMb: 512 });
+  const parseAll = () =>
+    Promise.all(documents.map((document) => pool.parse({ body: document.bytes, contentType })));
+  await parseAll();
+  const rates: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const start = process.hrtime.bigint();
+    await parseAll();
+    rates.push(documents.length / (Number(process.hrtime.bigint() - start) / 1e9));
+  }
+  await pool.close();
+  return median(rates);
 }
 
 /** Median articles/s of `ingest` over the corpus, each run on a new database. */

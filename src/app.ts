@@ -25,6 +25,7 @@ import { compiledSerializerCompiler } from './http/serializer.js';
 import { serviceIndexRoutes } from './http/service-index.js';
 import { tagRoutes } from './http/tags.js';
 import { createServices, type Services } from './services/index.js';
+import { createParserPool, type ParserPool } from './services/parser-pool.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -35,6 +36,8 @@ declare module 'fastify' {
 export interface BuildOptions {
   /** Pino options, or false for silence (tests). */
   logger?: boolean | object;
+  /** A parser pool shared by several apps (tests); the app then leaves closing it to its owner. */
+  parser?: ParserPool;
 }
 
 /**
@@ -45,7 +48,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const db: Db = openDatabase(config.databasePath);
   migrateDatabase(db);
   const metrics = createMetrics(config.databasePath);
-  const services = createServices(createRepositories(db), config, metrics.ingestObserver);
+  const ownsParser = options.parser === undefined;
+  const parser =
+    options.parser ??
+    createParserPool({
+      threads: config.parseThreads,
+      timeoutMs: config.parseTimeoutMs,
+      memoryMb: config.parseMemoryMb,
+    });
+  const services = createServices(createRepositories(db), config, parser, metrics.ingestObserver);
 
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
@@ -64,6 +75,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     reply.header('x-request-id', request.id);
   });
   app.addHook('onClose', async () => {
+    if (ownsParser) await parser.close();
     db.$client.close();
   });
 

@@ -32,6 +32,10 @@ const environmentSchema = z.object({
     .min(1024)
     .default(5 * 1024 * 1024),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(0),
+  PARSE_THREADS: z.coerce.number().int().min(1).max(256).optional(),
+  PARSE_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
+  // Below about 128 MB a worker cannot hold the parser's language models at all.
+  PARSE_MEMORY_MB: z.coerce.number().int().min(128).default(512),
   TRUST_PROXY: booleanFlag.default(false),
   CORS_ORIGINS: z
     .string()
@@ -76,6 +80,12 @@ export interface Config {
   corsOrigins: string[];
   /** Where clients reach Gazette (`https://host[/prefix]`, no trailing slash); feed and link URLs use it. */
   publicUrl: string | undefined;
+  /** Parser worker threads; undefined means one per CPU. */
+  parseThreads: number | undefined;
+  /** Longest one document may take to parse before it is refused with 422. */
+  parseTimeoutMs: number;
+  /** Heap each parser worker may use; a document needing more is refused with 422. */
+  parseMemoryMb: number;
 }
 
 export class ConfigError extends Error {}
@@ -101,5 +111,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     trustProxy: env.TRUST_PROXY,
     corsOrigins: env.CORS_ORIGINS,
     publicUrl: env.PUBLIC_URL,
+    parseThreads: env.PARSE_THREADS,
+    parseTimeoutMs: env.PARSE_TIMEOUT_MS,
+    parseMemoryMb: env.PARSE_MEMORY_MB,
   };
 }

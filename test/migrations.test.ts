@@ -1,12 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import t from 'tap';
 import { loadConfig } from '../src/config.js';
-import { checkDatabase, migrateDatabase, openDatabase } from '../src/db/connection.js';
+import { checkDatabase, migrateDatabase, migrationsFolder, openDatabase } from '../src/db/connection.js';
 import { createRepositories } from '../src/db/index.js';
 import { createServices } from '../src/services/index.js';
-import { plainArticle } from './support/app.js';
+import { plainArticle, testParser } from './support/app.js';
 
 t.test('migrations build the whole schema on an empty database, once', async (t) => {
   const directory = mkdtempSync(path.join(tmpdir(), 'gazette-migrate-'));
@@ -42,6 +43,7 @@ t.test('migrations build the whole schema on an empty database, once', async (t)
       'articles_fts',
       'authors',
       'ingests',
+      'raw_payloads',
       'tags',
     ],
     'the tables, and the full-text index (its shadow tables left out)',
@@ -85,7 +87,11 @@ t.test('an upgrade repairs values stored before they were checked', async (t) =>
     rmSync(directory, { recursive: true, force: true });
   });
   migrateDatabase(db);
-  const services = createServices(createRepositories(db), loadConfig({ DATABASE_URL: 'file::memory:' }));
+  const services = createServices(
+    createRepositories(db),
+    loadConfig({ DATABASE_URL: 'file::memory:' }),
+    testParser(),
+  );
   const ids: number[] = [];
   for (const title of ['Quay wall repaired', 'Lock gates replaced', 'Canal reopened', 'Towpath widened']) {
     const result = await services.ingest.ingestArticle({
@@ -100,11 +106,9 @@ t.test('an upgrade repairs values stored before they were checked', async (t) =>
   set.run('+010000-01-01T00:59:59.000Z', 'en', ids[0]);
   set.run('0000-01-01T00:00:00.000Z', 'zz-NOT', ids[1]);
   set.run('2999-01-01T00:00:00.000Z', 'en', ids[2]);
-  // Replay the newest migration, as an upgrade from the version before it would.
-  db.$client.exec(
-    'DELETE FROM __drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM __drizzle_migrations)',
-  );
-  migrateDatabase(db);
+  // Run the repair again, as an upgrade from the version before it would.
+  const repair = readFileSync(path.join(migrationsFolder, '0004_repair_unservable_values.sql'), 'utf8');
+  for (const statement of repair.split('--> statement-breakpoint')) db.$client.exec(statement);
 
   const rows = db.$client.prepare('SELECT published_at, language FROM articles ORDER BY id').all();
   t.same(rows, [
@@ -114,4 +118,45 @@ t.test('an upgrade repairs values stored before they were checked', async (t) =>
     { published_at: '2026-03-01T10:00:00.000Z', language: 'en' },
   ]);
   t.equal(checkDatabase(db).migrationsCurrent, true);
+});
+
+t.test('stored payloads move to raw_payloads once each, and ingests keep their hashes', async (t) => {
+  const directory = mkdtempSync(path.join(tmpdir(), 'gazette-migrate-'));
+  // The migrations as they were before payloads were stored once.
+  const before = path.join(directory, 'migrations');
+  cpSync(migrationsFolder, before, { recursive: true });
+  const journalPath = path.join(before, 'meta', '_journal.json');
+  const journal = JSON.parse(readFileSync(journalPath, 'utf8'));
+  const index = journal.entries.findIndex((entry: { tag: string }) =>
+    entry.tag.endsWith('raw_payloads_stored_once'),
+  );
+  journal.entries = journal.entries.slice(0, index);
+  writeFileSync(journalPath, JSON.stringify(journal));
+  const db = openDatabase(path.join(directory, 'gazette.db'));
+  t.teardown(() => {
+    db.$client.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+  migrate(db, { migrationsFolder: before });
+  const insert = db.$client.prepare(`INSERT INTO ingests (received_at, content_type, raw, raw_sha256, status,
+    warnings, report, parser_version) VALUES ('2026-01-01', 'text/plain', ?, ?, 'created', '[]', '{}', '1')`);
+  insert.run(Buffer.from('first payload'), 'a'.repeat(64));
+  insert.run(Buffer.from('first payload'), 'a'.repeat(64));
+  insert.run(Buffer.from('second payload'), 'b'.repeat(64));
+
+  migrateDatabase(db);
+  t.same(
+    db.$client.prepare('SELECT sha256, CAST(raw AS TEXT) AS raw FROM raw_payloads ORDER BY sha256').all(),
+    [
+      { sha256: 'a'.repeat(64), raw: 'first payload' },
+      { sha256: 'b'.repeat(64), raw: 'second payload' },
+    ],
+  );
+  t.same(db.$client.prepare('SELECT raw_sha256 FROM ingests ORDER BY id').pluck().all(), [
+    'a'.repeat(64),
+    'a'.repeat(64),
+    'b'.repeat(64),
+  ]);
+  const columns = db.$client.prepare("SELECT name FROM pragma_table_info('ingests')").pluck().all();
+  t.notOk(columns.includes('raw'), 'ingests no longer hold a copy');
 });

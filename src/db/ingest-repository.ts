@@ -128,9 +128,11 @@ export function createIngestRepository(db: Db) {
     'INSERT OR IGNORE INTO article_simhash_bands (band, article_id) VALUES (?, ?)',
   );
   const deleteBands = sqlite.prepare('DELETE FROM article_simhash_bands WHERE article_id = ?');
-  const insertIngest = sqlite.prepare(`INSERT INTO ingests (received_at, content_type, source_url, raw,
+  // A payload seen before is already stored: the new ingest refers to it by its hash.
+  const insertPayload = sqlite.prepare('INSERT OR IGNORE INTO raw_payloads (sha256, raw) VALUES (?, ?)');
+  const insertIngestRow = sqlite.prepare(`INSERT INTO ingests (received_at, content_type, source_url,
     raw_sha256, overrides, status, article_id, duplicate_of, warnings, report, parser_version, idempotency_key)
-    VALUES (@receivedAt, @contentType, @sourceUrl, @raw, @rawSha256, @overrides, @status, @articleId,
+    VALUES (@receivedAt, @contentType, @sourceUrl, @rawSha256, @overrides, @status, @articleId,
     @duplicateOf, @warnings, @report, @parserVersion, @idempotencyKey)`);
   const updateIngestReport = sqlite.prepare(
     'UPDATE ingests SET warnings = ?, report = ?, parser_version = ?, status = ? WHERE id = ?',
@@ -142,7 +144,8 @@ export function createIngestRepository(db: Db) {
   const articleByContentHash = sqlite.prepare('SELECT id FROM articles WHERE content_hash = ?').pluck();
   const simhashCandidates = sqlite.prepare(`SELECT DISTINCT a.id, a.simhash FROM article_simhash_bands b
     JOIN articles a ON a.id = b.article_id WHERE b.band IN (?, ?, ?, ?)`);
-  const storedPayloads = sqlite.prepare(`SELECT ${ingestColumns}, raw, overrides FROM ingests
+  const storedPayloads = sqlite.prepare(`SELECT ${ingestColumns}, p.raw, overrides FROM ingests
+    JOIN raw_payloads p ON p.sha256 = ingests.raw_sha256
     WHERE status IN ('created', 'updated') AND article_id IS NOT NULL AND id > ? ORDER BY id LIMIT ?`);
 
   function uniqueSlug(base: string, taken: (slug: string) => unknown): string {
@@ -185,7 +188,13 @@ export function createIngestRepository(db: Db) {
     return { ...columns, images: JSON.stringify(draft.images), authorNames, tagNames, now };
   }
 
-  function ingestParams(record: IngestRecord, articleId: number | null) {
+  function insertIngest(record: IngestRecord, articleId: number | null): number {
+    insertPayload.run(record.rawSha256, record.raw);
+    const { raw: _raw, ...row } = record;
+    return Number(insertIngestRow.run(ingestParams(row, articleId)).lastInsertRowid);
+  }
+
+  function ingestParams(record: Omit<IngestRecord, 'raw'>, articleId: number | null) {
     return {
       ...record,
       articleId,
@@ -218,7 +227,7 @@ export function createIngestRepository(db: Db) {
       (articleByContentHash.get(draft.contentHash) as number | undefined);
     if (existing !== undefined) {
       const duplicate = { ...record, status: 'duplicate' as const, duplicateOf: existing };
-      const ingestId = Number(insertIngest.run(ingestParams(duplicate, existing)).lastInsertRowid);
+      const ingestId = insertIngest(duplicate, existing);
       return {
         kind: 'stored',
         status: 'duplicate',
@@ -234,7 +243,7 @@ export function createIngestRepository(db: Db) {
     const articleId = Number(insertArticle.run(articleParams({ ...draft, slug }, now)).lastInsertRowid);
     linkRelations(articleId, draft, now);
     const stored = { ...record, duplicateOf: similar, warnings };
-    const ingestId = Number(insertIngest.run(ingestParams(stored, articleId)).lastInsertRowid);
+    const ingestId = insertIngest(stored, articleId);
     return { kind: 'stored', status: 'created', articleId, ingestId, warnings };
   });
 

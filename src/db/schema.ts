@@ -137,6 +137,15 @@ export const articleSimhashBands = sqliteTable(
   ],
 );
 
+/**
+ * Each distinct raw payload once, by its sha256, so articles can be re-parsed when the parser
+ * improves; ingests refer to it, and a payload sent again adds an ingest, not another copy.
+ */
+export const rawPayloads = sqliteTable('raw_payloads', {
+  sha256: text('sha256').primaryKey(),
+  raw: blob('raw', { mode: 'buffer' }).notNull(),
+});
+
 export const ingestStatuses = ['created', 'duplicate', 'updated', 'rejected'] as const;
 export type IngestStatus = (typeof ingestStatuses)[number];
 
@@ -147,8 +156,7 @@ export const ingests = sqliteTable(
     receivedAt: text('received_at').notNull(),
     contentType: text('content_type').notNull(),
     sourceUrl: text('source_url'),
-    /** The payload exactly as received, so articles can be re-parsed when the parser improves. */
-    raw: blob('raw', { mode: 'buffer' }).notNull(),
+    /** The payload as received, in `raw_payloads`: the same bytes sent again are stored once. */
     rawSha256: text('raw_sha256').notNull(),
     /** The JSON ingest request without `raw` (explicit tags, authors, dates), kept for re-parsing. */
     overrides: text('overrides', { mode: 'json' }).$type<Record<string, unknown>>(),

@@ -137,7 +137,7 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimit
         ingestRequest = fromObject(body as IngestObject, idempotencyKey);
       }
 
-      if (request.query.dry_run) return reply.code(200).send(services.ingest.preview(ingestRequest));
+      if (request.query.dry_run) return reply.code(200).send(await services.ingest.preview(ingestRequest));
       const result = await services.ingest.ingestArticle(ingestRequest);
       return reply.code(result.ingest.status === 'created' ? 201 : 200).send(result);
     },

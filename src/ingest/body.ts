@@ -3,7 +3,7 @@ import type { BodyItem, Item, StructureHints } from './items.js';
 import type { ParsedImage } from './types.js';
 
 const REFERENCE =
-  /\s*\[((?:see|read|related|also see|see also|more|background|listen|watch|editor['’]s note)\b[^[\]]{2,400})\]/gi;
+  /(?<!\s)\s*\[((?:see|read|related|also see|see also|more|background|listen|watch|editor['’]s note)\b[^[\]]{2,400})\]/gi;
 
 /** A short capitalised line with no closing punctuation between two paragraphs of prose. */
 function isPlainSubheading(items: Item[], index: number): boolean {
@@ -39,7 +39,7 @@ function cutReferences(text: string, references: string[]): string {
     references.push(inner.trim());
     return '';
   });
-  return cut === text ? text : cut.replace(/\s+([.,;:!?])/g, '$1').trim();
+  return cut === text ? text : cut.replace(/(?<!\s)\s+([.,;:!?])/g, '$1').trim();
 }
 
 /** Body paragraphs, headings and images in order, with references cut out. */

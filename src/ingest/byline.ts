@@ -56,7 +56,7 @@ export function isPersonName(text: string, minTokens = 1): boolean {
 }
 
 function tidyName(name: string): string {
-  const trimmed = name.replace(/^[\s,;:–—-]+|[\s,;:–—-]+$/g, '');
+  const trimmed = name.replace(/^[\s,;:–—-]+|(?<![\s,;:–—-])[\s,;:–—-]+$/g, '');
   if (trimmed === trimmed.toUpperCase() && /\p{Lu}{2}/u.test(trimmed)) {
     return trimmed
       .toLowerCase()
@@ -67,9 +67,11 @@ function tidyName(name: string): string {
 
 /** "A", "A and B", "A, B and C", "A, Staff Writer": the people, stopping at the first affiliation. */
 export function splitNames(text: string, minTokens = 1): string[] {
-  const withoutFor = text.replace(/\s+(for|of|at|in)\s+.*$/i, '');
+  // One space between words first: then no pattern below has two runs of spaces to trade between.
+  const oneLine = text.replace(/\s+/g, ' ');
+  const withoutFor = oneLine.replace(/ (?:for|of|at|in) [\s\S]*$/i, '');
   const names: string[] = [];
-  for (const piece of withoutFor.split(/\s*[,;]\s*|\s+(?:and|&)\s+/)) {
+  for (const piece of withoutFor.split(/ ?[,;] ?| (?:and|&) /)) {
     const name = tidyName(piece);
     if (name === '') continue;
     if (!isPersonName(name, minTokens)) break;
@@ -89,7 +91,7 @@ export function parseByline(text: string): Byline | null {
   if (text.length > 200 || countWords(text) > 30) return null;
   const date = findDate(text);
   const rest = date ? text.replace(date.matched, ' ') : text;
-  const by = /(?:^|[\s|•·,—–-])by\s+(.+)$/i.exec(rest);
+  const by = /(?:^|[\s|•·,—–-])by\s+(\S[\s\S]*)$/i.exec(rest);
   // Only labels may precede "by" ("Posted on DATE by A", "Story by A"): "Stand by Me" is a title.
   const beforeBy = by
     ? rest
@@ -98,7 +100,8 @@ export function parseByline(text: string): Byline | null {
         .replace(/\b(story|words|text|reporting)\b/gi, '')
     : '';
   if (by?.[1] && beforeBy.trim() === '') {
-    const authors = splitNames(by[1].replace(/[|•·—–].*$/, ''));
+    const separator = by[1].search(/[|•·—–]/);
+    const authors = splitNames(separator < 0 ? by[1] : by[1].slice(0, separator));
     if (authors.length > 0) return { authors, date };
   }
   if (!date) return null;
@@ -119,11 +122,12 @@ export function parseByline(text: string): Byline | null {
 
 const BIO_ROLE =
   /\b(correspondent|reporter|editor|writer|columnist|journalist|fellow|analyst|professor|lecturer|researcher|author|contributor|photographer|economist|historian|scientist|novelist|critic|commentator|producer|presenter|broadcaster|founder|director)s?\b/i;
-const NAME_TOKEN = "(?:\\p{Lu}[\\p{L}'’-]*\\.?|\\p{Lu}\\.)";
+// One spelling per token ("A." once, not as both a name and an initial), so no input has two parses.
+const NAME_TOKEN = "\\p{Lu}[\\p{L}'’-]*\\.?";
 const PARTICLE = `(?:${[...PARTICLES].join('|')})`;
 const NAME = `${NAME_TOKEN}(?:\\s+(?:${PARTICLE}\\s+)?${NAME_TOKEN}){1,3}`;
-const BIO = new RegExp(
-  `^(?:about the authors?:?\\s*|[—–*-]+\\s*)?(${NAME}(?:(?:,\\s*|\\s+(?:and|&)\\s+)${NAME})*)(?:,\\s[^,]{1,60},)?\\s+(is|was|are|were|has been|serves as|covers|writes|reports)\\s+(.+)$`,
+export const BIO = new RegExp(
+  `^(?:about the authors?:?\\s*|[—–*-]+\\s*)?(${NAME}(?:(?:,\\s*|\\s+(?:and|&)\\s+)${NAME})*)(?:,\\s[^,]{1,60},)?\\s+(is|was|are|were|has been|serves as|covers|writes|reports)\\s+(\\S.*)$`,
   'u',
 );
 

@@ -9,17 +9,34 @@ export interface Caption {
 
 // "16-04-22 MSC fighters in Derna": some sites prefix image captions with the photo's date.
 const DATE_PREFIX = /^(\d{2}-\d{2}-\d{2}|\d{4}-\d{2}-\d{2})\s+(\S.*)$/;
-const CAPTION_LABEL = /^(?:image caption|caption|pictured|above|photo caption|top image)\s*[:–—-]?\s+(.+)$/i;
+const CAPTION_LABEL =
+  /^(?:image caption|caption|pictured|above|photo caption|top image)(?:\s*[:–—-]\s+|\s+)(\S.*)$/i;
 const CREDIT_LABEL =
-  /^\(?(?:image copyright|image source|copyright|credit|photo credit|image credit|photograph|photo|picture|image|foto)\s*(?:by|:|©)\s*(.+?)\)?$/i;
-const TRAILING_CREDIT =
-  /\s*[([]?\s*(?:photo|photograph|picture|image|credit|photo credit|image credit)\s*(?::|by)\s*([^()[\]]{2,80}?)\s*[)\]]?\s*$/i;
+  /^\(?(?:image copyright|image source|copyright|credit|photo credit|image credit|photograph|photo|picture|image|foto)\s*(?:by|:|©)\s*(\S.*?)\)?$/i;
+/** Where a trailing credit starts: "Photo:", "(Picture by", "[Credit:". */
+const CREDIT_START =
+  /(?:[([]\s*)?(?:photo|photograph|picture|image|credit|photo credit|image credit)\s*(?::|by)\s*/gi;
+const BRACKET = /[()[\]]/;
 
-/** "Caption text (Photo: Name)" → caption and credit. */
+/**
+ * "Caption text (Photo: Name)" → caption and credit: the first credit label whose rest of the text
+ * is a short credit (2–80 characters, no brackets but one closing the label's).
+ */
 export function splitCredit(text: string): { caption: string; credit: string | null } {
-  const credit = TRAILING_CREDIT.exec(text);
-  if (!credit?.[1] || credit.index === 0) return { caption: text, credit: null };
-  return { caption: text.slice(0, credit.index).trim(), credit: credit[1].trim() };
+  const trimmed = text.trimEnd();
+  for (const label of trimmed.matchAll(CREDIT_START)) {
+    const start = label.index + label[0].length;
+    if (trimmed.length - start > 81) continue;
+    const credit = trimmed
+      .slice(start)
+      .replace(/[)\]]$/, '')
+      .trimEnd();
+    if (credit.length < 2 || BRACKET.test(credit)) continue;
+    const caption = trimmed.slice(0, label.index).trim();
+    if (caption === '') break;
+    return { caption, credit };
+  }
+  return { caption: text, credit: null };
 }
 
 /** Reads a plain-text line that describes an image rather than telling the story. */

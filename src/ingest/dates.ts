@@ -58,12 +58,12 @@ const MONTH =
 const DAY = '(\\d{1,2})(?:st|nd|rd|th)?';
 const YEAR = '(\\d{4})';
 const TIME =
-  '(?:[,\\s]+(?:at\\s+)?(\\d{1,2})[:.](\\d{2})(?::(\\d{2}))?\\s*([ap]\\.?m\\.?)?(?:\\s*\\(?([a-z]{1,4}|[+-]\\d{2}:?\\d{2})\\)?)?)?';
+  '(?:[,\\s]+(?:at\\s+)?(\\d{1,2})[:.](\\d{2})(?::(\\d{2}))?(?:\\s*([ap]\\.?m\\.?))?(?:\\s*\\(?([a-z]{1,4}|[+-]\\d{2}:?\\d{2})\\)?)?)?';
 
 const ISO_DATE =
   /\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?/i;
-const MONTH_FIRST = new RegExp(`\\b${MONTH}\\s+${DAY},?\\s+${YEAR}${TIME}`, 'i');
-const DAY_FIRST = new RegExp(`\\b${DAY}\\s+(?:of\\s+)?${MONTH},?\\s+${YEAR}${TIME}`, 'i');
+export const MONTH_FIRST = new RegExp(`\\b${MONTH}\\s+${DAY},?\\s+${YEAR}${TIME}`, 'i');
+export const DAY_FIRST = new RegExp(`\\b${DAY}\\s+(?:of\\s+)?${MONTH},?\\s+${YEAR}${TIME}`, 'i');
 const NUMERIC = /\b(\d{1,2})([/.])(\d{1,2})\2(\d{4})\b/;
 
 function validDate(year: number, month: number, day: number): boolean {

@@ -5,9 +5,38 @@ export interface DecodedText {
   text: string;
   /** The charset the bytes were read as, e.g. `utf-8`, `iso-8859-1 (declared)`, `windows-1252`. */
   charset: string;
+  /** Set when some bytes could not be decoded and were replaced. */
+  warning?: string;
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const lenientUtf8 = new TextDecoder('utf-8');
+
+/**
+ * Bytes that are UTF-8 but for a few invalid sequences (a truncated character, one stray byte):
+ * the text with U+FFFD for each, or null when the invalid sequences are too many for UTF-8 to be
+ * what was meant. Text in a legacy charset has almost no valid multi-byte sequences, since those
+ * need a lead byte followed by the right continuation bytes, while its every non-ASCII byte is
+ * invalid; so UTF-8 wins only when valid non-ASCII characters outnumber invalid sequences two to one.
+ */
+function mostlyUtf8(bytes: Uint8Array): { text: string; invalid: number } | null {
+  const text = lenientUtf8.decode(bytes);
+  let replaced = 0;
+  let valid = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0xfffd) replaced++;
+    else if (code >= 0x80) valid++;
+  }
+  // A U+FFFD that was in the bytes all along (EF BF BD) is a valid character, not a replacement.
+  let genuine = 0;
+  for (let i = bytes.indexOf(0xef); i >= 0 && i + 2 < bytes.length; i = bytes.indexOf(0xef, i + 1)) {
+    if (bytes[i + 1] === 0xbf && bytes[i + 2] === 0xbd) genuine++;
+  }
+  const invalid = replaced - genuine;
+  valid += genuine;
+  return invalid * 2 <= valid ? { text, invalid } : null;
+}
 
 /** Magic numbers of formats that are never articles, checked before any decoding. */
 const MAGIC_NUMBERS: ReadonlyArray<{ name: string; bytes: number[] }> = [
@@ -64,14 +93,15 @@ export function charsetFromContentType(contentType: string): string | null {
 export function charsetFromHtmlHead(bytes: Uint8Array): string | null {
   const head = String.fromCharCode(...bytes.subarray(0, 2048));
   const match =
-    /<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)/i.exec(head) ??
-    /<meta[^>]+content\s*=\s*["'][^"']*charset=([\w.:-]+)/i.exec(head);
+    /<meta[^<>]+charset\s*=\s*(?:["']\s*)?([\w.:-]+)/i.exec(head) ??
+    /<meta[^<>]+content\s*=\s*["'][^"'<>]*charset=([\w.:-]+)/i.exec(head);
   return match?.[1]?.toLowerCase() ?? null;
 }
 
 /**
- * Bytes → text. Valid UTF-8 wins even over a declared charset, because pages mislabelled as
- * Latin-1 are far more common than Latin-1 text that happens to be valid multi-byte UTF-8.
+ * Bytes → text. Valid UTF-8 (or UTF-8 but for a few bad bytes) wins even over a declared charset,
+ * because pages mislabelled as Latin-1 are far more common than Latin-1 text that happens to be
+ * valid multi-byte UTF-8.
  * Otherwise the declared charset, otherwise Windows-1252: real corpora hold raw 0xA3 (£) bytes,
  * and 1252 is a superset of Latin-1's printable range that also maps 0x80–0x9F (€, curly quotes).
  */
@@ -83,7 +113,16 @@ export function decodeBytes(bytes: Uint8Array, declared: string | null): Decoded
   try {
     return { text: strictUtf8.decode(bytes), charset: 'utf-8' };
   } catch {
-    // not UTF-8: fall through to the declared charset
+    // not strictly UTF-8: mostly UTF-8, or else the declared charset
+  }
+  const nearly = mostlyUtf8(bytes);
+  if (nearly) {
+    const sequences = nearly.invalid === 1 ? 'sequence' : 'sequences';
+    return {
+      text: nearly.text,
+      charset: 'utf-8',
+      warning: `the body is UTF-8 but for ${nearly.invalid} invalid byte ${sequences}, each replaced with U+FFFD`,
+    };
   }
   if (declared && !/^utf-?8$/.test(declared) && iconv.encodingExists(declared)) {
     return { text: iconv.decode(Buffer.from(bytes), declared), charset: `${declared} (declared)` };

@@ -130,7 +130,7 @@ const PUNCTUATION = new Set(['.', '!', '?', ':', ';', ',', '"', '“', '”', '(
 /** "AOL's" → "AOL", "Libya." → "Libya", but "U.S." keeps its periods. */
 function cleanCapitalised(token: string): string {
   const word = token.replace(/['’]s$/, '');
-  return /^\p{Lu}(\.\p{Lu})+\.?$/u.test(word) ? word : word.replace(/[.'’-]+$/, '');
+  return /^\p{Lu}(\.\p{Lu})+\.?$/u.test(word) ? word : word.replace(/(?<![.'’-])[.'’-]+$/, '');
 }
 
 /** Capitalised phrases of a text, with the first word of a sentence kept only when it is a name. */

@@ -89,7 +89,7 @@ function authorsFrom(values: unknown[]): ParsedAuthor[] {
 
 function tagList(values: unknown[]): string[] {
   return values
-    .flatMap((value) => (typeof value === 'string' ? value.split(/\s*,\s*/) : [text(value)]))
+    .flatMap((value) => (typeof value === 'string' ? value.split(',') : [text(value)]))
     .map((value) => (value ? collapseSpaces(value) : ''))
     .filter((value) => value !== '' && value.length <= 60);
 }
@@ -174,7 +174,7 @@ function dateOf(value: unknown): string | null {
 /** "Headline | Site" or "Headline - Site": drop the site name, keep the headline. */
 function titleWithoutSiteName(title: string | null): string | null {
   if (!title) return null;
-  const parts = title.split(/\s+[|–—-]\s+/);
+  const parts = title.split(/(?<!\s)\s+[|–—-]\s+/);
   return parts.length > 1 && (parts[0] ?? '').length >= 15 ? (parts[0] as string) : title;
 }
 

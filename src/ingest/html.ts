@@ -2,7 +2,7 @@ import { Readability } from '@mozilla/readability';
 import { type Block, collapseSpaces, splitPlainBlocks } from './blocks.js';
 import { splitNames } from './byline.js';
 import type { DomDocument, DomElement, DomNode } from './dom.js';
-import { parseDocument } from './dom.js';
+import { flattenDeepNesting, MAX_NESTING, parseDocument } from './dom.js';
 import { readHtmlMetadata } from './html-metadata.js';
 import type { StructureHints } from './items.js';
 import type { RemovedBlock } from './types.js';
@@ -137,7 +137,7 @@ export function htmlToBlocks(root: HtmlElement): Block[] {
     if (LEAF_BLOCKS.has(tag) && !hasBlockChild(element)) {
       flush();
       const kind = /^H[1-6]$/.test(tag) ? 'heading' : tag === 'LI' ? 'item' : 'text';
-      for (const block of splitPlainBlocks(textWithBreaks(element).replace(/[ \t]*\n[ \t]*/g, '\n\n'))) {
+      for (const block of splitPlainBlocks(textWithBreaks(element).replaceAll('\n', '\n\n'))) {
         blocks.push({ text: block.text, kind });
       }
       return;
@@ -167,6 +167,10 @@ export function htmlToBlocks(root: HtmlElement): Block[] {
 export function extractHtml(html: string): HtmlExtraction {
   const document = parseDocument(html);
   const warnings: string[] = [];
+  if (flattenDeepNesting(document) > 0)
+    warnings.push(
+      `the page nests elements more than ${MAX_NESTING} deep; deeper content was read as plain text`,
+    );
   const hints = readHtmlMetadata(document);
   const removed = stripNonContent(document);
   let root: HtmlElement | null = null;

@@ -43,6 +43,7 @@ export function parseArticle(raw: RawArticle): ParseOutcome {
   const contentType = raw.contentType ?? '';
   let text: string;
   let charset = 'utf-16 (given as text)';
+  const decodeWarnings: string[] = [];
   if (typeof raw.body === 'string') {
     const reason = binaryReasonOfText(raw.body);
     if (reason) return refuse('binary', reason);
@@ -57,12 +58,13 @@ export function parseArticle(raw: RawArticle): ParseOutcome {
     const decoded = decodeBytes(bytes, declared);
     text = decoded.text;
     charset = decoded.charset;
+    if (decoded.warning) decodeWarnings.push(decoded.warning);
   }
   text = normalizeText(text);
   if (text.trim() === '') return refuse('empty', 'The body is empty or only whitespace.');
 
   const html = isHtml(contentType, text);
-  const warnings: string[] = [];
+  const warnings: string[] = [...decodeWarnings];
   const removed: RemovedBlock[] = [];
   let structure: Structure;
   const extraction = html ? tryExtractHtml(text, warnings) : null;
@@ -75,7 +77,7 @@ export function parseArticle(raw: RawArticle): ParseOutcome {
     const blocks = extraction.blocks.map((block) => ({ ...block, text: decodePercentEscapes(block.text) }));
     structure = structureBlocks(blocks, raw.sourceUrl ?? null, { ...extraction.hints, recurringLines });
   } else {
-    const plain = html ? text.replace(/<[^>]*>/g, '\n') : text;
+    const plain = html ? text.replace(/<[^<>]*>/g, '\n') : text;
     const blocks = splitPlainBlocks(decodePercentEscapes(decodeTextEntities(plain)));
     structure = structureBlocks(blocks, raw.sourceUrl ?? null, { recurringLines });
   }

@@ -45,5 +45,5 @@ export function makeExcerpt(paragraphs: string[]): string {
   if (text.length <= EXCERPT_LENGTH) return text;
   const cut = text.slice(0, EXCERPT_LENGTH);
   const boundary = cut.lastIndexOf(' ');
-  return `${(boundary > EXCERPT_LENGTH / 2 ? cut.slice(0, boundary) : cut).replace(/[\s,;:.–—-]+$/, '')}…`;
+  return `${(boundary > EXCERPT_LENGTH / 2 ? cut.slice(0, boundary) : cut).replace(/(?<![\s,;:.–—-])[\s,;:.–—-]+$/, '')}…`;
 }

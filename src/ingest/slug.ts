@@ -27,7 +27,7 @@ export function slugify(text: string, prefix = 'article'): string {
     .replace(/[\u0300-\u036f]/g, '')
     // Apostrophes join rather than split: "Baghdadi's" → "baghdadis", not "baghdadi-s".
     .replace(/['’‘`]/g, '');
-  let slug = folded.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  let slug = folded.replace(/[^a-z0-9]+/g, '-').replace(/^-+|(?<!-)-+$/g, '');
   if (slug.length > MAX_LENGTH) {
     const cut = slug.slice(0, MAX_LENGTH + 1);
     const boundary = cut.lastIndexOf('-');

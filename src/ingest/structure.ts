@@ -8,14 +8,14 @@ import type { Item, Role, Structure, StructureHints } from './items.js';
 import { normalizeLine } from './recurring.js';
 
 /** "Tags: a, b" and its variants; an all-empty list is residue of a scrape that lost the names. */
-const TAGS_LINE = /^(?:tags|tagged|tagged with|topics|filed under|filed in|keywords)\s*:\s*(.*)$/i;
+const TAGS_LINE = /^(?:tags|tagged|tagged with|topics|filed under|filed in|keywords)\s*:(.*)$/i;
 /** How many blocks after the title may hold the byline, dateline or standfirst. */
 const LEADING_ZONE = 6;
 
 function tagNames(list: string): string[] {
   return list
-    .split(/\s*[,;|]\s*/)
-    .map((name) => name.replace(/^#/, '').trim())
+    .split(/[,;|]/)
+    .map((name) => name.trim().replace(/^#/, '').trim())
     .filter((name) => name !== '' && name.length <= 60);
 }
 

@@ -2,7 +2,7 @@ import type { ArticleDraft } from '../db/ingest-repository.js';
 import { parseArticle } from '../ingest/parse.js';
 import { findRecurringLines } from '../ingest/recurring.js';
 import { slugify } from '../ingest/slug.js';
-import type { ParsedArticle, RemovedBlock } from '../ingest/types.js';
+import type { ParsedArticle, ParseOutcome, RawArticle, RemovedBlock } from '../ingest/types.js';
 import { asBuffer } from '../lib/bytes.js';
 import { Unprocessable, UnsupportedMediaType } from '../lib/errors.js';
 import { nameKey } from '../lib/names.js';
@@ -80,18 +80,33 @@ export function snakeCaseFields(fields: object): Record<string, string> {
   return normalised;
 }
 
-/** Parses a raw article and applies the client's explicit fields; refuses what is not an article. */
+/** What the parser is given for one request. */
+export function rawArticleOf(
+  request: Omit<IngestRequest, 'idempotencyKey'>,
+  recurringLines?: readonly string[],
+): RawArticle {
+  return {
+    body: request.raw,
+    contentType: request.contentType,
+    sourceUrl: request.overrides.source_url ?? null,
+    recurringLines,
+  };
+}
+
+/** Parses a raw article on this thread and applies the client's explicit fields (benchmarks, tools). */
 export function draftArticle(
   request: Omit<IngestRequest, 'idempotencyKey'>,
   recurringLines?: readonly string[],
 ): IngestPreview {
+  return draftFromOutcome(request, parseArticle(rawArticleOf(request, recurringLines)));
+}
+
+/** Applies the client's explicit fields to a parse outcome; refuses what is not an article. */
+export function draftFromOutcome(
+  request: Omit<IngestRequest, 'idempotencyKey'>,
+  outcome: ParseOutcome,
+): IngestPreview {
   const { overrides } = request;
-  const outcome = parseArticle({
-    body: request.raw,
-    contentType: request.contentType,
-    sourceUrl: overrides.source_url ?? null,
-    recurringLines,
-  });
   if (!outcome.ok) {
     if (outcome.reason === 'binary') throw new UnsupportedMediaType(outcome.detail);
     throw new Unprocessable(outcome.detail);

@@ -4,18 +4,20 @@ import { createApiKeyService } from './api-keys.js';
 import { createCatalogService } from './catalog.js';
 import { createFeedService } from './feeds.js';
 import { createIngestService, type IngestObserver } from './ingest.js';
+import type { ParserPool } from './parser-pool.js';
 import { createRelatedService } from './related.js';
 
 export function createServices(
   repositories: Repositories,
   config: Pick<Config, 'apiKeys'>,
+  parser: ParserPool,
   ingestObserver?: IngestObserver,
 ) {
   const catalog = createCatalogService(repositories);
   return {
     catalog,
     apiKeys: createApiKeyService(repositories, config.apiKeys),
-    ingest: createIngestService(repositories, ingestObserver),
+    ingest: createIngestService(repositories, parser, ingestObserver),
     related: createRelatedService(repositories),
     feeds: createFeedService(catalog),
   };

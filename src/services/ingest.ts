@@ -6,13 +6,15 @@ import type { RemovedBlock } from '../ingest/types.js';
 import { asBuffer } from '../lib/bytes.js';
 import { Conflict, NotFound } from '../lib/errors.js';
 import {
-  draftArticle,
+  draftFromOutcome,
   type IngestOverrides,
   type IngestRequest,
+  rawArticleOf,
   recurringLinesBySource,
   snakeCaseFields,
 } from './draft.js';
 import type { Article } from './model.js';
+import type { ParserPool } from './parser-pool.js';
 
 export interface IngestReport {
   id: number;
@@ -43,8 +45,18 @@ export interface IngestObserver {
 
 const unobserved: IngestObserver = { parsed: () => {}, finished: () => {} };
 
-export function createIngestService(repositories: Repositories, observer: IngestObserver = unobserved) {
+export function createIngestService(
+  repositories: Repositories,
+  parser: ParserPool,
+  observer: IngestObserver = unobserved,
+) {
   const { ingest: store, articles } = repositories;
+
+  /** Parses off the event loop and applies the request's explicit fields. */
+  async function draft(request: Omit<IngestRequest, 'idempotencyKey'>, recurringLines?: readonly string[]) {
+    const { outcome, rawSha256 } = await parser.parse(rawArticleOf(request, recurringLines));
+    return { ...draftFromOutcome(request, outcome), rawSha256 };
+  }
 
   async function report(ingestId: number): Promise<IngestResult> {
     const ingest = (await store.findIngest(ingestId))!;
@@ -63,25 +75,25 @@ export function createIngestService(repositories: Repositories, observer: Ingest
   }
 
   /** Parses a request and builds what the repository stores: the draft and its provenance record. */
-  function prepare(
+  async function prepare(
     request: IngestRequest,
     recurringLines?: readonly string[],
-  ): { draft: ArticleDraft; record: IngestRecord } {
+  ): Promise<{ draft: ArticleDraft; record: IngestRecord }> {
     const raw = asBuffer(request.raw);
     const started = performance.now();
-    let drafted: ReturnType<typeof draftArticle>;
+    let drafted: Awaited<ReturnType<typeof draft>>;
     try {
-      drafted = draftArticle(request, recurringLines);
+      drafted = await draft(request, recurringLines);
     } finally {
       observer.parsed((performance.now() - started) / 1000);
     }
-    const { draft, warnings, report: parseReport } = drafted;
+    const { draft: parsed, warnings, report: parseReport, rawSha256 } = drafted;
     const record: IngestRecord = {
       receivedAt: new Date().toISOString(),
       contentType: request.contentType,
-      sourceUrl: draft.sourceUrl,
+      sourceUrl: parsed.sourceUrl,
       raw,
-      rawSha256: sha256(raw),
+      rawSha256,
       overrides: Object.keys(request.overrides).length ? { ...request.overrides } : null,
       status: 'created',
       duplicateOf: null,
@@ -90,7 +102,7 @@ export function createIngestService(repositories: Repositories, observer: Ingest
       parserVersion: PARSER_VERSION,
       idempotencyKey: request.idempotencyKey ?? null,
     };
-    return { draft, record };
+    return { draft: parsed, record };
   }
 
   /** An earlier ingest with the same Idempotency-Key answers again, unless the payload differs. */
@@ -104,25 +116,25 @@ export function createIngestService(repositories: Repositories, observer: Ingest
 
   return {
     /** What ingest would store, in the API's shape; nothing is written. */
-    preview(request: Omit<IngestRequest, 'idempotencyKey'>) {
-      const { draft, warnings, report } = draftArticle(request);
+    async preview(request: Omit<IngestRequest, 'idempotencyKey'>) {
+      const { draft: parsed, warnings, report } = await draft(request);
       return {
         article: {
-          slug: draft.slug,
-          title: draft.title,
-          subtitle: draft.subtitle,
-          excerpt: draft.excerpt,
-          body_text: draft.bodyText,
-          body_html: draft.bodyHtml,
-          images: draft.images,
-          authors: draft.authors.map(({ slug, name, bio }) => ({ slug, name, bio })),
-          tags: draft.tags,
-          language: draft.language,
-          word_count: draft.wordCount,
-          reading_time_minutes: draft.readingTimeMinutes,
-          published_at: draft.publishedAt,
-          source_url: draft.sourceUrl,
-          content_hash: draft.contentHash,
+          slug: parsed.slug,
+          title: parsed.title,
+          subtitle: parsed.subtitle,
+          excerpt: parsed.excerpt,
+          body_text: parsed.bodyText,
+          body_html: parsed.bodyHtml,
+          images: parsed.images,
+          authors: parsed.authors.map(({ slug, name, bio }) => ({ slug, name, bio })),
+          tags: parsed.tags,
+          language: parsed.language,
+          word_count: parsed.wordCount,
+          reading_time_minutes: parsed.readingTimeMinutes,
+          published_at: parsed.publishedAt,
+          source_url: parsed.sourceUrl,
+          content_hash: parsed.contentHash,
         },
         ingest: { status: 'dry_run' as const, warnings, ...report, parser_version: PARSER_VERSION },
       };
@@ -150,9 +162,9 @@ export function createIngestService(repositories: Repositories, observer: Ingest
         const earlier = await store.findIngestByIdempotencyKey(request.idempotencyKey);
         if (earlier) return replay(earlier.id, sha256(request.raw));
       }
-      let prepared: ReturnType<typeof prepare>;
+      let prepared: Awaited<ReturnType<typeof prepare>>;
       try {
-        prepared = prepare(request);
+        prepared = await prepare(request);
       } catch (error) {
         observer.finished('rejected');
         throw error;
@@ -174,14 +186,15 @@ export function createIngestService(repositories: Repositories, observer: Ingest
      */
     async ingestMany(requests: IngestRequest[]): Promise<BatchOutcome[]> {
       const outcomes: BatchOutcome[] = new Array(requests.length);
-      const parsed: { index: number; item: ReturnType<typeof prepare> }[] = [];
+      const parsed: { index: number; item: Awaited<ReturnType<typeof prepare>> }[] = [];
       const recurring = recurringLinesBySource(requests);
-      requests.forEach((request, index) => {
-        try {
-          parsed.push({ index, item: prepare(request, recurring[index]) });
-        } catch (error) {
-          outcomes[index] = { error };
-        }
+      // All of a batch parses at once, as many at a time as the pool has threads.
+      const prepared = await Promise.allSettled(
+        requests.map((request, index) => prepare(request, recurring[index])),
+      );
+      prepared.forEach((result, index) => {
+        if (result.status === 'fulfilled') parsed.push({ index, item: result.value });
+        else outcomes[index] = { error: result.reason };
       });
       // A full disk or a write lock held too long fails the whole group: each line reports it.
       const stored = await store
@@ -220,22 +233,26 @@ export function createIngestService(repositories: Repositories, observer: Ingest
       for (;;) {
         const batch = await store.listStoredPayloads(after, 200);
         if (batch.length === 0) break;
-        for (const stored of batch) {
-          after = stored.id;
-          try {
-            const {
-              draft,
-              warnings,
-              report: parseReport,
-            } = draftArticle({
+        after = batch.at(-1)!.id;
+        // The batch parses in parallel on the pool; the rewrites then go in ingest order.
+        const drafts = await Promise.allSettled(
+          batch.map((stored) =>
+            draft({
               raw: stored.raw,
               contentType: stored.content_type,
               overrides: (stored.overrides ?? {}) as IngestOverrides,
-            });
+            }),
+          ),
+        );
+        for (const [index, stored] of batch.entries()) {
+          const result = drafts[index]!;
+          try {
+            if (result.status === 'rejected') throw result.reason;
+            const { draft: parsed, warnings, report: parseReport } = result.value;
             await store.reparseArticle({
               ingestId: stored.id,
               articleId: stored.article_id!,
-              draft,
+              draft: parsed,
               warnings,
               report: parseReport,
               parserVersion: PARSER_VERSION,

@@ -85,3 +85,41 @@ t.test('percent escapes are decoded only where they decode cleanly', async (t) =
     'URLs keep their escapes',
   );
 });
+
+t.test('UTF-8 but for a few bad bytes stays UTF-8, the bad bytes replaced and reported', async (t) => {
+  const utf8 = Buffer.from('Café owners said £5 was too much for a coffee in “Zürich” this year', 'utf8');
+  const decoded = decodeBytes(Buffer.concat([utf8, bytes(0xff), Buffer.from(' again.')]), null);
+  t.equal(decoded.text, 'Café owners said £5 was too much for a coffee in “Zürich” this year\ufffd again.');
+  t.equal(decoded.charset, 'utf-8');
+  t.match(decoded.warning, /1 invalid byte sequence/);
+  // A truncated character at the end is one bad sequence too.
+  const truncated = decodeBytes(Buffer.concat([utf8, bytes(0xe2, 0x80)]), 'iso-8859-1');
+  t.equal(truncated.charset, 'utf-8');
+  t.ok(truncated.text.endsWith('year\ufffd'));
+});
+
+t.test('Windows-1252 text stays Windows-1252 even with a byte pair that happens to be UTF-8', async (t) => {
+  // Raw 0xA3 pound signs, curly quotes from 0x93/0x94, and "Ã©" (C3 A9), which is valid UTF-8 for "é".
+  const windows1252 = Buffer.concat([
+    Buffer.from('Fares rise to ', 'latin1'),
+    bytes(0xa3),
+    Buffer.from('5 from ', 'latin1'),
+    bytes(0xa3),
+    Buffer.from('4, and the council called it ', 'latin1'),
+    bytes(0x93),
+    Buffer.from('fair', 'latin1'),
+    bytes(0x94),
+    Buffer.from(' at the Caf', 'latin1'),
+    bytes(0xc3, 0xa9),
+    Buffer.from(' meeting.', 'latin1'),
+  ]);
+  const decoded = decodeBytes(windows1252, null);
+  t.equal(decoded.charset, 'windows-1252');
+  t.equal(decoded.text, 'Fares rise to £5 from £4, and the council called it “fair” at the CafÃ© meeting.');
+  t.equal(decoded.warning, undefined);
+});
+
+t.test('a genuine U+FFFD in valid UTF-8 does not count as a bad byte', async (t) => {
+  const text = 'One \ufffd two \ufffd three \ufffd four';
+  t.same(decodeBytes(Buffer.concat([Buffer.from(text), bytes(0xa3)]), null).text, `${text}\ufffd`);
+});

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { createParserPool, type ParserPool } from '../../src/services/parser-pool.js';
 
 export const testApiKey = 'test-key-with-full-scope-0123456789';
 
@@ -11,7 +12,21 @@ interface Teardown {
   teardown(fn: () => unknown): void;
 }
 
-/** A fresh app on its own temporary database file, closed and deleted when the test ends. */
+let sharedParser: ParserPool | undefined;
+
+/**
+ * One parser pool for every app of a test file: its workers start once, not once per app. Idle
+ * workers do not keep the process alive.
+ */
+export function testParser(): ParserPool {
+  sharedParser ??= createParserPool({ timeoutMs: 30_000, memoryMb: 512 });
+  return sharedParser;
+}
+
+/**
+ * A fresh app on its own temporary database file, closed and deleted when the test ends. Apps share
+ * one parser pool unless the environment sets a PARSE_ variable.
+ */
 export async function buildTestApp(
   t: Teardown,
   environment: Record<string, string> = {},
@@ -22,7 +37,8 @@ export async function buildTestApp(
     API_KEYS: testApiKey,
     ...environment,
   });
-  const app = await buildApp(config, { logger: false });
+  const ownParser = Object.keys(environment).some((name) => name.startsWith('PARSE_'));
+  const app = await buildApp(config, { logger: false, ...(ownParser ? {} : { parser: testParser() }) });
   t.teardown(async () => {
     await app.close();
     rmSync(directory, { recursive: true, force: true });

@@ -1,0 +1,27 @@
+import t from 'tap';
+import { Unprocessable } from '../../src/lib/errors.js';
+import { createParserPool } from '../../src/services/parser-pool.js';
+import { plainArticle } from '../support/app.js';
+
+const article = () => ({ body: plainArticle(), contentType: 'text/plain' });
+
+t.test('a document past the time limit is refused with a reason, and the pool goes on', async (t) => {
+  const pool = createParserPool({ threads: 1, timeoutMs: 300, memoryMb: 512 });
+  t.teardown(() => pool.close());
+  // Warm: the limit counts parsing only, never the worker's start-up.
+  t.equal((await pool.parse(article())).outcome.ok, true);
+  const slow = { body: '<'.repeat(2_000_000), contentType: 'text/html' };
+  const started = performance.now();
+  const error = await pool.parse(slow).catch((caught: unknown) => caught);
+  t.ok(error instanceof Unprocessable, 'refused as unprocessable');
+  t.match((error as Error).message, /^Parsing took longer than 0\.3 s/);
+  t.ok(performance.now() - started < 10_000, 'refused soon after the limit, not when parsing would end');
+  t.equal((await pool.parse(article())).outcome.ok, true, 'a fresh worker parses the next document');
+});
+
+t.test('documents queue for the threads; each is timed from when a worker takes it', async (t) => {
+  const pool = createParserPool({ threads: 1, timeoutMs: 5_000, memoryMb: 512 });
+  t.teardown(() => pool.close());
+  const results = await Promise.all(Array.from({ length: 30 }, () => pool.parse(article())));
+  t.ok(results.every((result) => result.outcome.ok && /^[0-9a-f]{64}$/.test(result.rawSha256)));
+});

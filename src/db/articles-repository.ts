@@ -1,6 +1,13 @@
 import { decodeCursor, encodeCursor } from '../lib/cursor.js';
 import { fullTextSearch, snippetHtml } from '../search/sqlite.js';
-import type { Article, ArticleListQuery, ArticlePage, FacetCount, FacetName } from '../services/model.js';
+import type {
+  Article,
+  ArticleListQuery,
+  ArticlePage,
+  ArticleView,
+  FacetCount,
+  FacetName,
+} from '../services/model.js';
 import { type ArticleSummaryRow, articleSummaryColumns, toArticleSummary } from './article-summary.js';
 import type { Db } from './connection.js';
 import { isNumericId, type PrepareCached, statementCache } from './statements.js';
@@ -75,12 +82,15 @@ export function createArticlesRepository(db: Db) {
   const sqlite = db.$client;
   const prepare: PrepareCached = statementCache(sqlite);
 
-  const byId = sqlite.prepare(
-    `SELECT ${articleSummaryColumns}, a.body_text, a.body_html FROM articles a WHERE a.id = ?`,
-  );
-  const bySlug = sqlite.prepare(
-    `SELECT ${articleSummaryColumns}, a.body_text, a.body_html FROM articles a WHERE a.slug = ?`,
-  );
+  /** One article by id or by slug, with both bodies or (as served by default) the HTML alone. */
+  const findStatements = (bodies: string) => ({
+    byId: sqlite.prepare(`SELECT ${articleSummaryColumns}, ${bodies} FROM articles a WHERE a.id = ?`),
+    bySlug: sqlite.prepare(`SELECT ${articleSummaryColumns}, ${bodies} FROM articles a WHERE a.slug = ?`),
+  });
+  const withBothBodies = findStatements('a.body_text, a.body_html');
+  const withHtmlBody = findStatements('a.body_html');
+  const findRow = (statements: typeof withBothBodies, idOrSlug: string) =>
+    isNumericId(idOrSlug) ? statements.byId.get(Number(idOrSlug)) : statements.bySlug.get(idOrSlug);
 
   type PageRow = ArticleSummaryRow & { snippet?: string };
   type Filter = ReturnType<typeof filterClauses>;
@@ -211,8 +221,16 @@ export function createArticlesRepository(db: Db) {
     },
 
     async findArticle(idOrSlug: string): Promise<Article | undefined> {
-      const row = (isNumericId(idOrSlug) ? byId.get(Number(idOrSlug)) : bySlug.get(idOrSlug)) as
+      const row = findRow(withBothBodies, idOrSlug) as
         | (ArticleSummaryRow & { body_text: string; body_html: string })
+        | undefined;
+      return row && toArticleSummary(row);
+    },
+
+    /** The article as served: `body_html` always, `body_text` only when asked for. */
+    async findArticleView(idOrSlug: string, withText: boolean): Promise<ArticleView | undefined> {
+      const row = findRow(withText ? withBothBodies : withHtmlBody, idOrSlug) as
+        | (ArticleSummaryRow & { body_text?: string; body_html: string })
         | undefined;
       return row && toArticleSummary(row);
     },

@@ -116,7 +116,6 @@ async function startGazette(databasePath: string) {
       DATABASE_URL: `file:${databasePath}`,
       PORT: String(port),
       HOST: '127.0.0.1',
-      SEED_ON_EMPTY: 'false',
     },
     // Request logs go where a service's stdout usually goes: away from this process.
     stdio: ['ignore', 'ignore', 'inherit'],

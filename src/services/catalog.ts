@@ -33,6 +33,9 @@ export function createCatalogService(repositories: Repositories) {
       }
       return articles.listArticles({ ...rest, match, sort });
     },
+    hasArticles(): Promise<boolean> {
+      return articles.hasArticles();
+    },
     countArticles(): Promise<number> {
       return articles.countArticles();
     },

@@ -21,13 +21,26 @@ interface Load {
   failures: number;
 }
 
+/** Waits until the server answers /healthz, past a reset or two while it sheds the last run. */
+async function drained(url: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await fetch(new URL('/healthz', url));
+      return;
+    } catch (error) {
+      if (attempt === 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
 /**
  * req/s and p99 of one target; identity encoding (no Accept-Encoding), as a plain client sends.
  * It then waits for the server to answer /healthz, so no backlog spills into the next measurement.
  */
 async function load(url: string, duration = seconds, retried = false): Promise<Load> {
   const result = await autocannon({ url, connections, duration });
-  await fetch(new URL('/healthz', url));
+  await drained(url);
   // On a saturated machine a run can see no response at all; one more try, then it counts as 0.
   if (result.requests.total === 0 && !retried) return load(url, duration, true);
   return {

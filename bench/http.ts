@@ -1,82 +1,368 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
+import Database from 'better-sqlite3';
+import { benchDatabase } from './http-database.js';
 import { isMain, median } from './support.js';
 
+const sizes = (process.env.BENCH_SIZES ?? '10000,100000').split(',').map(Number);
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
-const rounds = 3;
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const startupTrials = 3;
+const root = path.resolve(import.meta.dirname, '..');
 
-async function requestsPerSecond(url: string): Promise<number> {
-  const result = await autocannon({ url, connections: 10, duration: seconds });
-  if (result.non2xx > 0 || result.errors > 0)
-    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return result.requests.average;
+interface Load {
+  rps: number;
+  p99: number;
+  failures: number;
+}
+
+/** Waits until the server answers /healthz, past a reset or two while it sheds the last run. */
+async function drained(url: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await fetch(new URL('/healthz', url));
+      return;
+    } catch (error) {
+      if (attempt === 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }
 
 /**
- * Requests/s of Gazette against a bare Fastify + better-sqlite3 route serving the same data, both
- * measured in the same run, alternating, median of three rounds each (SPEC §7 targets: one article
- * ≥ 80% of bare, list and search ≥ 60%).
+ * req/s and p99 of one target; identity encoding (no Accept-Encoding), as a plain client sends.
+ * It then waits for the server to answer /healthz, so no backlog spills into the next measurement.
  */
-export async function benchHttp() {
-  const directory = mkdtempSync(path.join(tmpdir(), 'gazette-bench-http-'));
-  const servers = spawn(
+async function load(url: string, duration = seconds, retried = false): Promise<Load> {
+  const result = await autocannon({ url, connections, duration });
+  await drained(url);
+  // On a saturated machine a run can see no response at all; one more try, then it counts as 0.
+  if (result.requests.total === 0 && !retried) return load(url, duration, true);
+  return {
+    rps: result.requests.total / duration,
+    p99: result.latency.p99,
+    failures: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The serving command `npm start` runs (after its `prestart`, if any), without npm around it. */
+function startCommand(): { command: string; args: string[]; prestart?: string } {
+  const scripts = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).scripts as Record<
+    string,
+    string
+  >;
+  const [program, ...args] = scripts.start!.split(/\s+/);
+  const resolved =
+    program === 'node'
+      ? args
+      : program === 'tsx'
+        ? [createRequire(import.meta.url).resolve('tsx/cli'), ...args]
+        : undefined;
+  if (!resolved) throw new Error(`bench:http cannot run the start script "${scripts.start}" directly`);
+  return {
+    command: process.execPath,
+    args: resolved,
+    ...(scripts.prestart && { prestart: scripts.prestart }),
+  };
+}
+
+/** Resident memory of a process and its children (tsx runs the app in a child), in MB. */
+function rssMegabytes(pid: number): number {
+  let kilobytes = 0;
+  const visit = (id: number) => {
+    try {
+      const status = readFileSync(`/proc/${id}/status`, 'utf8');
+      kilobytes += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      for (const child of readFileSync(`/proc/${id}/task/${id}/children`, 'utf8').split(' '))
+        if (child.trim()) visit(Number(child));
+    } catch {
+      // The process ended meanwhile.
+    }
+  };
+  visit(pid);
+  return kilobytes / 1024;
+}
+
+async function waitForHealth(base: string, child: ChildProcess): Promise<void> {
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${base} exited with ${child.exitCode} before answering`);
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** Starts Gazette as `npm start` would, on an already-migrated database; times start to /healthz. */
+async function startGazette(databasePath: string) {
+  const { command, args } = startCommand();
+  const port = await freePort();
+  const started = process.hrtime.bigint();
+  const child = spawn(command, args, {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: `file:${databasePath}`,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    },
+    // Request logs go where a service's stdout usually goes: away from this process.
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  await waitForHealth(base, child);
+  return { child, base, startupMs: Number(process.hrtime.bigint() - started) / 1e6 };
+}
+
+async function startBare(databasePath: string, bodies: string[]) {
+  const port = await freePort();
+  const child = spawn(
     process.execPath,
     [
       '--import',
       'tsx',
-      path.join(import.meta.dirname, 'http-servers.ts'),
-      path.join(directory, 'gazette.db'),
+      path.join(import.meta.dirname, 'http-bare.ts'),
+      databasePath,
+      String(port),
+      bodies.join(','),
     ],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
+    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
   );
-  try {
-    const line = await new Promise<string>((resolve) =>
-      createInterface({ input: servers.stdout }).once('line', resolve),
-    );
-    const { gazette, bare } = JSON.parse(line) as { gazette: string; bare: string };
-    const cases = [
-      {
-        name: 'GET one article',
-        gazette: `${gazette}/v1/articles/1000`,
-        bare: `${bare}/articles/1000`,
-        target: 0.8,
-      },
-      {
-        name: 'GET list (first page)',
-        gazette: `${gazette}/v1/articles`,
-        bare: `${bare}/articles`,
-        target: 0.6,
-      },
-      {
-        name: 'GET search',
-        gazette: `${gazette}/v1/articles?q=economy`,
-        bare: `${bare}/search?q=economy`,
-        target: 0.6,
-      },
-    ];
-    console.log(`http, autocannon 10 connections × ${seconds} s, median of ${rounds} rounds:`);
-    for (const entry of cases) {
-      const ours: number[] = [];
-      const baseline: number[] = [];
-      for (let round = 0; round < rounds; round++) {
-        baseline.push(await requestsPerSecond(entry.bare));
-        ours.push(await requestsPerSecond(entry.gazette));
-      }
-      const ratio = median(ours) / median(baseline);
-      console.log(
-        `  ${entry.name.padEnd(22)} Gazette ${Math.round(median(ours))} req/s | bare ${Math.round(median(baseline))} req/s | ${(ratio * 100).toFixed(0)}% (target ≥ ${entry.target * 100}%)`,
-      );
-    }
-  } finally {
-    servers.kill('SIGTERM');
-    rmSync(directory, { recursive: true, force: true });
+  const base = `http://127.0.0.1:${port}`;
+  await waitForHealth(base, child);
+  return { child, base };
+}
+
+/** What the requests ask for: a mid article, the most and least used tag that fill a page, a busy author. */
+function pickTargets(databasePath: string) {
+  const db = new Database(databasePath, { readonly: true });
+  const count = db.prepare('SELECT count(*) FROM articles').pluck().get() as number;
+  const slug = db
+    .prepare('SELECT slug FROM articles ORDER BY id LIMIT 1 OFFSET ?')
+    .pluck()
+    .get(Math.floor(count / 2)) as string;
+  const tagsByUse = db
+    .prepare(
+      `SELECT t.slug FROM tags t JOIN article_tags at ON at.tag_id = t.id GROUP BY t.id HAVING count(*) > 20
+       ORDER BY count(*) DESC, t.slug`,
+    )
+    .pluck()
+    .all() as string[];
+  const tagCount = db.prepare(
+    'SELECT count(*) FROM article_tags WHERE tag_id = (SELECT id FROM tags WHERE slug = ?)',
+  );
+  const author = db
+    .prepare(
+      `SELECT au.slug FROM authors au JOIN article_authors aa ON aa.author_id = au.id GROUP BY au.id
+       ORDER BY count(*) DESC, au.slug LIMIT 1`,
+    )
+    .pluck()
+    .get() as string;
+  const commonTag = tagsByUse[0]!;
+  const rareTag = tagsByUse.at(-1)!;
+  const result = {
+    count,
+    slug,
+    commonTag: { slug: commonTag, articles: tagCount.pluck().get(commonTag) as number },
+    rareTag: { slug: rareTag, articles: tagCount.pluck().get(rareTag) as number },
+    author,
+    bodyBytes: db.prepare('SELECT avg(length(body_text)) FROM articles').pluck().get() as number,
+  };
+  db.close();
+  return result;
+}
+
+interface Case {
+  name: string;
+  gazette: string;
+  /** Absent for search, whose ratio is to the bare one-article route of the same round. */
+  bare?: string;
+}
+
+async function sameDocument(gazette: string, bare: string): Promise<void> {
+  const [ours, theirs] = await Promise.all([
+    fetch(gazette).then((r) => r.text()),
+    fetch(bare).then((r) => r.text()),
+  ]);
+  if (ours === theirs) return;
+  let at = 0;
+  while (ours[at] === theirs[at]) at++;
+  throw new Error(
+    `the bare route does not serve Gazette's document for ${gazette}; first difference at ${at}:\n` +
+      `  Gazette: …${ours.slice(Math.max(0, at - 60), at + 60)}\n  bare:    …${theirs.slice(Math.max(0, at - 60), at + 60)}`,
+  );
+}
+
+const format = (value: number, digits = 0) => value.toFixed(digits).padStart(7);
+
+async function benchSize(size: number) {
+  const databasePath = await benchDatabase(size);
+  const targets = pickTargets(databasePath);
+
+  // Start-up on the migrated database (a first, uncounted start applies any pending migration),
+  // process start to /healthz answering, then idle memory.
+  const startups: number[] = [];
+  let gazette = await startGazette(databasePath);
+  for (let trial = 0; trial < startupTrials; trial++) {
+    await stop(gazette.child);
+    gazette = await startGazette(databasePath);
+    startups.push(gazette.startupMs);
   }
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const rssIdle = rssMegabytes(gazette.child.pid!);
+
+  const article = (await fetch(`${gazette.base}/v1/articles/${targets.slug}`).then((r) =>
+    r.json(),
+  )) as object;
+  const bodies = Object.keys(article).filter((key) => key === 'body_text' || key === 'body_html');
+  const bare = await startBare(databasePath, bodies);
+  const searchWord = process.env.BENCH_SEARCH ?? 'year';
+  const cases: Case[] = [
+    { name: 'one article', gazette: `/v1/articles/${targets.slug}`, bare: `/articles/${targets.slug}` },
+    { name: 'page of 20', gazette: '/v1/articles', bare: '/articles' },
+    {
+      name: `tag page (${targets.commonTag.articles})`,
+      gazette: `/v1/articles?tag=${targets.commonTag.slug}`,
+      bare: `/articles?tag=${targets.commonTag.slug}`,
+    },
+    {
+      name: `tag page (${targets.rareTag.articles})`,
+      gazette: `/v1/articles?tag=${targets.rareTag.slug}`,
+      bare: `/articles?tag=${targets.rareTag.slug}`,
+    },
+    {
+      name: 'author page',
+      gazette: `/v1/articles?author=${targets.author}`,
+      bare: `/articles?author=${targets.author}`,
+    },
+    { name: `search q=${searchWord}`, gazette: `/v1/articles?q=${searchWord}` },
+  ];
+  for (const entry of cases)
+    if (entry.bare) await sameDocument(gazette.base + entry.gazette, bare.base + entry.bare);
+
+  // Warm both (JIT, page cache, statement caches) before anything is counted.
+  for (const entry of cases) {
+    await load(gazette.base + entry.gazette, 1);
+    if (entry.bare) await load(bare.base + entry.bare, 1);
+  }
+
+  let rssPeak = rssIdle;
+  const sampler = setInterval(() => {
+    rssPeak = Math.max(rssPeak, rssMegabytes(gazette.child.pid!));
+  }, 250);
+  const results = new Map<string, { ours: Load[]; theirs: Load[]; ratios: number[] }>();
+  for (const entry of cases) results.set(entry.name, { ours: [], theirs: [], ratios: [] });
+  for (let round = 0; round < rounds; round++) {
+    const bareOne: Load[] = [];
+    for (const entry of cases) {
+      const result = results.get(entry.name)!;
+      if (!entry.bare) {
+        const ours = await load(gazette.base + entry.gazette);
+        result.ours.push(ours);
+        result.ratios.push(ours.rps / bareOne[0]!.rps);
+        continue;
+      }
+      // Alternate who goes first, so neither always gets the quieter moment.
+      const runBare = () => load(bare.base + entry.bare!);
+      const runOurs = () => load(gazette.base + entry.gazette);
+      let ours: Load;
+      let theirs: Load;
+      if (round % 2 === 0) {
+        ours = await runOurs();
+        theirs = await runBare();
+      } else {
+        theirs = await runBare();
+        ours = await runOurs();
+      }
+      if (ours.failures || theirs.failures)
+        console.error(`  ${entry.name}: ${ours.failures} Gazette and ${theirs.failures} bare failures`);
+      result.ours.push(ours);
+      result.theirs.push(theirs);
+      result.ratios.push(ours.rps / theirs.rps);
+      if (entry.name === 'one article') bareOne.push(theirs);
+    }
+  }
+  clearInterval(sampler);
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const rssAfter = rssMegabytes(gazette.child.pid!);
+
+  console.log(
+    `\n${size.toLocaleString('en')} articles (body ~${Math.round(targets.bodyBytes)} B of text); ` +
+      `autocannon ${connections} connections, ${rounds} interleaved rounds × ${seconds} s; ` +
+      'ratio = Gazette req/s ÷ bare req/s in the same round (median, worst)',
+  );
+  console.log(
+    '  request                    Gazette req/s  bare req/s   ratio  worst   Gazette p99 ms  bare p99 ms',
+  );
+  const pageRps = median(results.get('page of 20')!.ours.map((load) => load.rps));
+  for (const entry of cases) {
+    const { ours, theirs, ratios } = results.get(entry.name)!;
+    const medianOf = (loads: Load[], key: 'rps' | 'p99') => median(loads.map((load) => load[key]));
+    const failures = ours.reduce((sum, load) => sum + load.failures, 0);
+    console.log(
+      `  ${entry.name.padEnd(26)} ${format(medianOf(ours, 'rps'))}       ${entry.bare ? format(medianOf(theirs, 'rps')) : '      –'}  ` +
+        `${format(median(ratios), 2)} ${format(Math.min(...ratios), 2)}   ${format(medianOf(ours, 'p99'))}        ` +
+        `${entry.bare ? format(medianOf(theirs, 'p99')) : '      –'}` +
+        (entry.bare ? '' : '   (ratio to the bare one-article route)') +
+        (failures ? `   ${failures} failed requests` : ''),
+    );
+  }
+  for (const entry of cases.filter(
+    (entry) => entry.name.startsWith('tag') || entry.name.startsWith('author'),
+  )) {
+    const ours = median(results.get(entry.name)!.ours.map((load) => load.rps));
+    console.log(`  ${entry.name} ÷ Gazette page of 20: ${(ours / pageRps).toFixed(2)}`);
+  }
+  console.log(
+    `  start-up (process start to /healthz, median of ${startupTrials}): ${median(startups).toFixed(0)} ms ` +
+      `(${startups.map((ms) => ms.toFixed(0)).join(', ')})`,
+  );
+  console.log(
+    `  RSS: idle after start ${rssIdle.toFixed(0)} MB, peak under load ${rssPeak.toFixed(0)} MB, ` +
+      `idle after load ${rssAfter.toFixed(0)} MB`,
+  );
+  await Promise.all([stop(gazette.child), stop(bare.child)]);
+}
+
+/**
+ * Gazette as `npm start` runs it against a bare Fastify + better-sqlite3 server that serves the
+ * same bytes, at each database size: requests/s ratios, p99, start-up time and memory.
+ */
+export async function benchHttp() {
+  const { prestart } = startCommand();
+  if (prestart) execFileSync('npm', ['run', '--silent', 'prestart'], { cwd: root, stdio: 'inherit' });
+  console.log(
+    `http: Gazette started as \`${startCommand()
+      .args.map((arg) => path.relative(root, arg) || arg)
+      .join(' ')}\``,
+  );
+  for (const size of sizes) await benchSize(size);
 }
 
 if (isMain(import.meta.url)) await benchHttp();

@@ -52,7 +52,14 @@ t.test('migrations build the whole schema on an empty database, once', async (t)
     .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
     .pluck()
     .all();
-  t.same(triggers, ['articles_fts_after_delete', 'articles_fts_after_insert', 'articles_fts_after_update']);
+  t.same(triggers, [
+    'article_authors_published_sort_after_insert',
+    'article_tags_published_sort_after_insert',
+    'articles_fts_after_delete',
+    'articles_fts_after_insert',
+    'articles_fts_after_update',
+    'articles_links_published_sort_after_update',
+  ]);
 
   t.equal(db.$client.pragma('journal_mode', { simple: true }), 'wal');
   t.equal(db.$client.pragma('foreign_keys', { simple: true }), 1);

@@ -1,6 +1,13 @@
 import { decodeCursor, encodeCursor } from '../lib/cursor.js';
 import { fullTextSearch, snippetHtml } from '../search/sqlite.js';
-import type { Article, ArticleListQuery, ArticlePage, FacetCount, FacetName } from '../services/model.js';
+import type {
+  Article,
+  ArticleListQuery,
+  ArticlePage,
+  ArticleView,
+  FacetCount,
+  FacetName,
+} from '../services/model.js';
 import { type ArticleSummaryRow, articleSummaryColumns, toArticleSummary } from './article-summary.js';
 import type { Db } from './connection.js';
 import { isNumericId, type PrepareCached, statementCache } from './statements.js';
@@ -71,16 +78,45 @@ function filterClauses(query: ArticleListQuery): {
   return { clauses, params, shape: Object.keys(params).join(',') };
 }
 
+/**
+ * A filter on exactly one tag or one author and nothing else: such a page is read from the links,
+ * which carry each article's sort key (kept by triggers), instead of from every article.
+ */
+function singleLinkFilter(
+  query: ArticleListQuery,
+): { table: string; column: string; lookup: string; slug: string } | undefined {
+  const { tags, authors } = query;
+  if (query.match || query.language || query.publishedAfter || query.publishedBefore) return undefined;
+  if (tags?.length === 1 && !authors?.length)
+    return {
+      table: 'article_tags',
+      column: 'tag_id',
+      lookup: 'SELECT id FROM tags WHERE slug = @slug',
+      slug: tags[0]!,
+    };
+  if (authors?.length === 1 && !tags?.length)
+    return {
+      table: 'article_authors',
+      column: 'author_id',
+      lookup: 'SELECT id FROM authors WHERE slug = @slug',
+      slug: authors[0]!,
+    };
+  return undefined;
+}
+
 export function createArticlesRepository(db: Db) {
   const sqlite = db.$client;
   const prepare: PrepareCached = statementCache(sqlite);
 
-  const byId = sqlite.prepare(
-    `SELECT ${articleSummaryColumns}, a.body_text, a.body_html FROM articles a WHERE a.id = ?`,
-  );
-  const bySlug = sqlite.prepare(
-    `SELECT ${articleSummaryColumns}, a.body_text, a.body_html FROM articles a WHERE a.slug = ?`,
-  );
+  /** One article by id or by slug, with both bodies or (as served by default) the HTML alone. */
+  const findStatements = (bodies: string) => ({
+    byId: sqlite.prepare(`SELECT ${articleSummaryColumns}, ${bodies} FROM articles a WHERE a.id = ?`),
+    bySlug: sqlite.prepare(`SELECT ${articleSummaryColumns}, ${bodies} FROM articles a WHERE a.slug = ?`),
+  });
+  const withBothBodies = findStatements('a.body_text, a.body_html');
+  const withHtmlBody = findStatements('a.body_html');
+  const findRow = (statements: typeof withBothBodies, idOrSlug: string) =>
+    isNumericId(idOrSlug) ? statements.byId.get(Number(idOrSlug)) : statements.bySlug.get(idOrSlug);
 
   type PageRow = ArticleSummaryRow & { snippet?: string };
   type Filter = ReturnType<typeof filterClauses>;
@@ -107,26 +143,35 @@ export function createArticlesRepository(db: Db) {
   ): { rows: PageRow[]; nextCursor: string | null } {
     const descending = query.sort === '-published_at';
     const direction = descending ? 'DESC' : 'ASC';
-    const params: Record<string, unknown> = { ...filter.params, take: query.limit + 1 };
+    const link = singleLinkFilter(query);
+    const params: Record<string, unknown> = {
+      ...(link ? { slug: link.slug } : filter.params),
+      take: query.limit + 1,
+    };
     if (query.cursor) {
       const [sortKey, afterId] = decodeCursor<DateCursor>(query.cursor, isDateCursor);
       Object.assign(params, { sortKey, afterId });
     }
-    const key = `date:${direction}:${filter.shape}:${Boolean(query.cursor)}:${query.withBodies}`;
+    const key = `date:${direction}:${link ? link.table : filter.shape}:${Boolean(query.cursor)}:${query.withBodies}`;
     const rows = prepare(key, () => {
-      const clauses = [...filter.clauses];
-      // A bound plus a tie-break lets SQLite scan the (published_sort, id) index from the cursor on,
-      // instead of filtering from the first row: deep pages cost what the first does.
-      if (query.cursor) {
-        clauses.push(
-          descending
-            ? 'a.published_sort <= @sortKey AND (a.published_sort < @sortKey OR a.id < @afterId)'
-            : 'a.published_sort >= @sortKey AND (a.published_sort > @sortKey OR a.id > @afterId)',
-        );
-      }
-      const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
-      return `WITH page AS MATERIALIZED (SELECT a.id AS id, a.published_sort AS sortKey
-          FROM articles a ${query.match ? fullTextSearch.join : ''} ${where}
+      // One tag or one author alone: its links carry the article's sort key, so the page is one
+      // range of their (id, published_sort, article_id) index, however many articles it has.
+      const source = link
+        ? `SELECT l.article_id AS id, l.published_sort AS sortKey FROM ${link.table} l
+            WHERE l.${link.column} = (${link.lookup})`
+        : `SELECT a.id AS id, a.published_sort AS sortKey FROM articles a
+            ${query.match ? fullTextSearch.join : ''} ${filter.clauses.length ? `WHERE ${filter.clauses.join(' AND ')}` : ''}`;
+      const [sort, id] = link ? ['l.published_sort', 'l.article_id'] : ['a.published_sort', 'a.id'];
+      // A bound plus a tie-break lets SQLite scan the index from the cursor on, instead of
+      // filtering from the first row: deep pages cost what the first does.
+      const keyset = !query.cursor
+        ? ''
+        : `${link || filter.clauses.length ? 'AND' : 'WHERE'} ${
+            descending
+              ? `${sort} <= @sortKey AND (${sort} < @sortKey OR ${id} < @afterId)`
+              : `${sort} >= @sortKey AND (${sort} > @sortKey OR ${id} > @afterId)`
+          }`;
+      return `WITH page AS MATERIALIZED (${source} ${keyset}
           ORDER BY sortKey ${direction}, id ${direction} LIMIT @take)
         SELECT ${pageColumns(query)} FROM page CROSS JOIN articles a ON a.id = page.id
         ${query.match ? `${fullTextSearch.joinEach} WHERE ${fullTextSearch.where}` : ''}
@@ -211,10 +256,23 @@ export function createArticlesRepository(db: Db) {
     },
 
     async findArticle(idOrSlug: string): Promise<Article | undefined> {
-      const row = (isNumericId(idOrSlug) ? byId.get(Number(idOrSlug)) : bySlug.get(idOrSlug)) as
+      const row = findRow(withBothBodies, idOrSlug) as
         | (ArticleSummaryRow & { body_text: string; body_html: string })
         | undefined;
       return row && toArticleSummary(row);
+    },
+
+    /** The article as served: `body_html` always, `body_text` only when asked for. */
+    async findArticleView(idOrSlug: string, withText: boolean): Promise<ArticleView | undefined> {
+      const row = findRow(withText ? withBothBodies : withHtmlBody, idOrSlug) as
+        | (ArticleSummaryRow & { body_text?: string; body_html: string })
+        | undefined;
+      return row && toArticleSummary(row);
+    },
+
+    /** Whether any article exists: an index probe, where counting 100,000 articles takes ~70 ms. */
+    async hasArticles(): Promise<boolean> {
+      return sqlite.prepare('SELECT EXISTS (SELECT 1 FROM articles)').pluck().get() === 1;
     },
 
     async countArticles(): Promise<number> {

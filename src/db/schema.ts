@@ -92,10 +92,13 @@ export const articleAuthors = sqliteTable(
       .references(() => authors.id, { onDelete: 'restrict' }),
     /** Byline order, from 0. */
     position: integer('position').notNull(),
+    /** The article's published_sort, kept by triggers, so an author's page is one index range. */
+    publishedSort: text('published_sort').notNull().default(''),
   },
   (table) => [
     primaryKey({ columns: [table.articleId, table.authorId] }),
     index('article_authors_author_article').on(table.authorId, table.articleId),
+    index('article_authors_author_published_sort').on(table.authorId, table.publishedSort, table.articleId),
   ],
 );
 
@@ -111,10 +114,16 @@ export const articleTags = sqliteTable(
     position: integer('position').notNull(),
     /** True when Gazette derived the tag instead of the source naming it. */
     derived: integer('derived', { mode: 'boolean' }).notNull().default(false),
+    /**
+     * The article's published_sort, kept by triggers, so a tag's page is one index range: newest
+     * first, whether the tag has 40 articles or 40,000.
+     */
+    publishedSort: text('published_sort').notNull().default(''),
   },
   (table) => [
     primaryKey({ columns: [table.articleId, table.tagId] }),
     index('article_tags_tag_article').on(table.tagId, table.articleId),
+    index('article_tags_tag_published_sort').on(table.tagId, table.publishedSort, table.articleId),
   ],
 );
 

@@ -122,15 +122,24 @@ export const articleRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
         summary: 'Get one article',
         tags: ['Articles'],
         params: idOrSlugParams,
+        description:
+          'The article with its body once, as sanitized HTML (`body_html`). The plain-text body ' +
+          '(`body_text`) is sent only when `fields` names it, e.g. `fields=id,title,body_text`.',
         querystring: z.strictObject({
-          fields: fieldsParam(articleFields, 'Only these fields.', 'id,title,body_html'),
+          fields: fieldsParam(
+            articleFields,
+            'Only these fields; `body_text` is sent only when named here.',
+            'id,title,body_text',
+          ),
         }),
         response: { 200: Article, ...problemResponses(400, 404) },
       },
     },
     async (request, reply) => {
-      const article = await services.catalog.getArticle(request.params.idOrSlug);
       const { fields } = request.query;
+      const article = await services.catalog.getArticle(request.params.idOrSlug, {
+        withText: fields?.includes('body_text') ?? false,
+      });
       return fields ? sendSparse(reply, pickFields(article, fields)) : article;
     },
   );

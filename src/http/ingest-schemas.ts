@@ -10,7 +10,12 @@ const reportExample = {
   duplicate_of: null,
   parser_version: '1.0.0',
 };
-const { id: _id, created_at: _created, updated_at: _updated, ...draftExample } = articleExample;
+/** Ingest results carry both bodies, so a client sees what the parser made of the text. */
+const ingestedExample = {
+  ...articleExample,
+  body_text: 'The council approved the purchase…\n\nThe first ferry enters service in 2027.',
+};
+const { id: _id, created_at: _created, updated_at: _updated, ...draftExample } = ingestedExample;
 
 const warnings = z.array(z.string()).describe('Things a human may want to check, e.g. "no author found".');
 // An object with string values (not z.record, whose propertyNames keyword the serializer cannot compile).
@@ -37,7 +42,7 @@ export const IngestReport = z
 export const IngestResult = z.object({ article: Article, ingest: IngestReport }).meta({
   id: 'IngestResult',
   description: 'The stored article and what the ingest did.',
-  examples: [{ article: articleExample, ingest: reportExample }],
+  examples: [{ article: ingestedExample, ingest: reportExample }],
 });
 
 const draftPerson = z.object({ slug: z.string(), name: z.string(), bio: z.string().nullable() });

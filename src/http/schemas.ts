@@ -108,18 +108,24 @@ export const ArticleSummary = z.object(articleSummaryShape).meta({
 
 export const articleExample = {
   ...articleSummaryExample,
-  body_text: 'The council approved the purchase…\n\nThe first ferry enters service in 2027.',
   body_html: '<p>The council approved the purchase…</p>\n<p>The first ferry enters service in 2027.</p>',
 };
 
 export const Article = z
   .object({
     ...articleSummaryShape,
-    body_text: z.string().describe('Paragraphs separated by a blank line.'),
+    body_text: z
+      .string()
+      .optional()
+      .describe(
+        'Paragraphs separated by a blank line. Only when asked for in `fields` (and in ingest results).',
+      ),
     body_html: z.string().describe('Sanitized HTML generated from the parsed structure.'),
   })
   .meta({
     id: 'Article',
+    description:
+      'An article with its body once, as `body_html`; `body_text` is sent only when `fields` asks for it.',
     examples: [articleExample],
   });
 

@@ -1,6 +1,23 @@
-import nlp from 'compromise';
-import { eld } from 'eld/small';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type Nlp from 'compromise';
+import type { eld as Eld } from 'eld/small';
 import { slugify } from './slug.js';
+
+/**
+ * compromise (~35 MB) and eld (~100 MB, most of start-up time) load on the first article derived,
+ * not at import: a server that only reads never holds them. They are required synchronously so the
+ * parser stays a set of plain functions (eld is ES-only; Node ≥ 20.19 requires ES modules).
+ */
+const require = createRequire(import.meta.url);
+let lexiconModel:
+  | {
+      lexicon: Record<string, string | string[]>;
+      orgWords: Record<string, unknown>;
+      placeWords: Record<string, unknown>;
+    }
+  | undefined;
+let languageDetector: typeof Eld | undefined;
 
 /**
  * Entity tags come from compromise's lexicon (its names, places, organisations and org/place
@@ -8,15 +25,21 @@ import { slugify } from './slug.js';
  * tagger over the text: measured here, the tagger costs ~5 ms per 1,000 characters (~1 ms even for
  * a 200-character lead), which alone would cap ingest below 1,000 articles/s.
  */
-const world = nlp.world() as unknown as {
-  model: {
-    one: { lexicon: Record<string, string | string[]> };
-    two: { orgWords: Record<string, unknown>; placeWords: Record<string, unknown> };
-  };
-};
-const LEXICON = world.model.one.lexicon;
-const ORG_WORDS = world.model.two.orgWords;
-const PLACE_WORDS = world.model.two.placeWords;
+function model() {
+  if (!lexiconModel) {
+    const nlp = require('compromise') as typeof Nlp;
+    const { one, two } = (
+      nlp.world() as unknown as {
+        model: {
+          one: { lexicon: Record<string, string | string[]> };
+          two: { orgWords: Record<string, unknown>; placeWords: Record<string, unknown> };
+        };
+      }
+    ).model;
+    lexiconModel = { lexicon: one.lexicon, orgWords: two.orgWords, placeWords: two.placeWords };
+  }
+  return lexiconModel;
+}
 
 const MAX_DERIVED_TAGS = 8;
 /** Entities that matter are named early; scanning the lead keeps the cost flat for long texts. */
@@ -65,7 +88,7 @@ const MODIFIER_TAGS = new Set([
 const NO_TAGS: string[] = [];
 
 function lexiconTags(word: string): string[] {
-  const tags = LEXICON[word.toLowerCase()];
+  const tags = model().lexicon[word.toLowerCase()];
   if (tags === undefined) return NO_TAGS;
   return Array.isArray(tags) ? tags : [tags];
 }
@@ -78,8 +101,9 @@ function classifyPhrase(words: string[]): EntityKind {
   if (whole.some((tag) => ORG_TAGS.has(tag))) return 'organization';
   if (whole.some((tag) => PLACE_TAGS.has(tag))) return 'place';
   const last = (words.at(-1) ?? '').toLowerCase();
-  if (words.length > 1 && last in ORG_WORDS) return 'organization';
-  if (words.length > 1 && last in PLACE_WORDS) return 'place';
+  const { orgWords, placeWords } = model();
+  if (words.length > 1 && last in orgWords) return 'organization';
+  if (words.length > 1 && last in placeWords) return 'place';
   const lastTags = lexiconTags(last);
   if (
     words.length >= 2 &&
@@ -117,7 +141,8 @@ function isConnector(word: string, previous: string | undefined): boolean {
   if (PARTICLES.has(word)) return true;
   if (!INSTITUTION_CONNECTORS.has(word) || previous === undefined) return false;
   const head = previous.toLowerCase();
-  return head in ORG_WORDS || head in PLACE_WORDS || INSTITUTION_CONNECTORS.has(head);
+  const { orgWords, placeWords } = model();
+  return head in orgWords || head in placeWords || INSTITUTION_CONNECTORS.has(head);
 }
 
 // Only capitalised words and punctuation are matched; the lower-case text between two matches
@@ -280,6 +305,7 @@ const LANGUAGE_SAMPLE = 250;
 export function detectLanguage(text: string): string | null {
   const sample = text.slice(0, LANGUAGE_SAMPLE);
   if (sample.trim().length < 20) return null;
-  const language = eld.detect(sample).language;
+  languageDetector ??= (require(fileURLToPath(import.meta.resolve('eld/small'))) as { eld: typeof Eld }).eld;
+  const language = languageDetector.detect(sample).language;
   return language === '' ? null : language;
 }

@@ -2,10 +2,10 @@ import type { Repositories } from '../db/index.js';
 import { BadRequest, NotFound } from '../lib/errors.js';
 import { toFullTextQuery } from '../search/query.js';
 import type {
-  Article,
   ArticleListQuery,
   ArticlePage,
   ArticleSort,
+  ArticleView,
   Author,
   CollectionQuery,
   Page,
@@ -33,11 +33,15 @@ export function createCatalogService(repositories: Repositories) {
       }
       return articles.listArticles({ ...rest, match, sort });
     },
+    hasArticles(): Promise<boolean> {
+      return articles.hasArticles();
+    },
     countArticles(): Promise<number> {
       return articles.countArticles();
     },
-    async getArticle(idOrSlug: string): Promise<Article> {
-      const article = await articles.findArticle(idOrSlug);
+    /** One article with its body as HTML, and as text too when `withText`. */
+    async getArticle(idOrSlug: string, options: { withText: boolean }): Promise<ArticleView> {
+      const article = await articles.findArticleView(idOrSlug, options.withText);
       if (!article) throw new NotFound(`No article has the id or slug "${idOrSlug}".`);
       return article;
     },

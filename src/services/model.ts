@@ -43,6 +43,9 @@ export interface Article extends ArticleSummary {
   body_html: string;
 }
 
+/** An article as the API serves it by default: the body once, as HTML; `body_text` when asked for. */
+export type ArticleView = Omit<Article, 'body_text'> & { body_text?: string };
+
 export interface Author {
   id: number;
   slug: string;

@@ -16,6 +16,6 @@ export async function seedIfEmpty(
   catalog: CatalogService,
   ingest: IngestService,
 ): Promise<IngestFilesSummary | null> {
-  if ((await catalog.countArticles()) > 0) return null;
+  if (await catalog.hasArticles()) return null;
   return seed(ingest);
 }

@@ -138,13 +138,13 @@ t.test('GET /v1/articles/{idOrSlug}', async (t) => {
     },
   });
 
-  t.test('by id and by slug, with body, authors and tags', async (t) => {
+  t.test('by id and by slug, with the body once (as HTML), authors and tags', async (t) => {
     const byId = await app.inject(`/v1/articles/${article.id}`);
     t.equal(byId.statusCode, 200);
     const body = byId.json();
     t.equal(body.slug, 'tram-line-extension-opens-to-the-public');
-    t.match(body.body_text, /^The council of district \d+ approved/);
     t.match(body.body_html, /^<p>The council/);
+    t.notOk('body_text' in body, 'the plain-text body is not sent unless asked for');
     t.same(body.authors, [{ id: body.authors[0].id, slug: 'lena-ortiz', name: 'Lena Ortiz' }]);
     t.same(body.tags[0], { id: body.tags[0].id, slug: 'transport', name: 'Transport', derived: false });
     for (const field of [
@@ -160,6 +160,16 @@ t.test('GET /v1/articles/{idOrSlug}', async (t) => {
     }
     const bySlug = await app.inject(`/v1/articles/${body.slug}`);
     t.same(bySlug.json(), body);
+  });
+
+  t.test('?fields asks for the plain-text body', async (t) => {
+    const text = (await app.inject(`/v1/articles/${article.id}?fields=id,body_text`)).json();
+    t.same(Object.keys(text), ['id', 'body_text']);
+    t.match(text.body_text, /^The council of district \d+ approved/);
+    t.notMatch(text.body_text, /<p>/);
+    const both = (await app.inject(`/v1/articles/${article.slug}?fields=body_text,body_html`)).json();
+    t.equal(both.body_text, text.body_text);
+    t.match(both.body_html, /^<p>The council/);
   });
 
   t.test('an unknown id or slug → 404 problem', async (t) => {

@@ -6,11 +6,13 @@ import {
   cursorParam,
   idOrSlugParams,
   includeTotalParam,
+  jsonResponse,
   limitParam,
   problemResponses,
   repeatableParam,
 } from './params.js';
-import { Article, ArticlePage } from './schemas.js';
+import { Article, ArticleFields, ArticleFieldsPage, ArticlePage } from './schemas.js';
+import { documentedAs } from './serializer.js';
 import { fieldsParam, pickFields, sendSparse } from './sparse-fields.js';
 
 const articleFields = Object.keys(Article.shape);
@@ -84,7 +86,13 @@ export const articleRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
         description: 'Newest first, a page at a time; follow `page.next_cursor` or the `Link` header.',
         tags: ['Articles'],
         querystring: listQuery,
-        response: { 200: ArticlePage, ...problemResponses(400) },
+        response: {
+          200: jsonResponse(
+            'A page of articles; with `fields`, each item has only the fields asked for.',
+            documentedAs(ArticlePage, z.union([ArticlePage, ArticleFieldsPage])),
+          ),
+          ...problemResponses(400),
+        },
       },
     },
     async (request, reply) => {
@@ -125,7 +133,13 @@ export const articleRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
         querystring: z.strictObject({
           fields: fieldsParam(articleFields, 'Only these fields.', 'id,title,body_html'),
         }),
-        response: { 200: Article, ...problemResponses(400, 404) },
+        response: {
+          200: jsonResponse(
+            'The article; with `fields`, only the fields asked for.',
+            documentedAs(Article, z.union([Article, ArticleFields])),
+          ),
+          ...problemResponses(400, 404, 414),
+        },
       },
     },
     async (request, reply) => {

@@ -3,7 +3,14 @@ import { z } from 'zod';
 import { nameKey } from '../lib/names.js';
 import type { Services } from '../services/index.js';
 import { sendPage } from './links.js';
-import { cursorParam, idOrSlugParams, includeTotalParam, limitParam, problemResponses } from './params.js';
+import {
+  cursorParam,
+  idOrSlugParams,
+  includeTotalParam,
+  jsonResponse,
+  limitParam,
+  problemResponses,
+} from './params.js';
 import { Author, AuthorPage } from './schemas.js';
 
 export const authorRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
@@ -31,7 +38,7 @@ export const authorRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
               examples: ['ama'],
             }),
         }),
-        response: { 200: AuthorPage, ...problemResponses(400) },
+        response: { 200: jsonResponse('A page of authors.', AuthorPage), ...problemResponses(400) },
       },
     },
     async (request, reply) => {
@@ -53,7 +60,7 @@ export const authorRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
         tags: ['Authors'],
         params: idOrSlugParams,
         querystring: z.strictObject({}),
-        response: { 200: Author, ...problemResponses(400, 404) },
+        response: { 200: jsonResponse('The author.', Author), ...problemResponses(400, 404, 414) },
       },
     },
     async (request) => services.catalog.getAuthor(request.params.idOrSlug),

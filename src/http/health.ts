@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { jsonResponse } from './params.js';
 
 const Health = z
   .object({ status: z.enum(['ok', 'unavailable']) })
@@ -22,7 +23,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{
         operationId: 'getHealth',
         summary: 'Liveness',
         tags: ['Operations'],
-        response: { 200: Health },
+        response: { 200: jsonResponse('The process is up.', Health) },
       },
     },
     async () => ({ status: 'ok' as const }),
@@ -36,7 +37,10 @@ export const healthRoutes: FastifyPluginAsyncZod<{
         operationId: 'getReadiness',
         summary: 'Readiness: the database answers and its migrations are current',
         tags: ['Operations'],
-        response: { 200: Readiness, 503: Readiness },
+        response: {
+          200: jsonResponse('The database answers and its migrations are current.', Readiness),
+          503: jsonResponse('A check failed; `checks` says which.', Readiness),
+        },
       },
     },
     async (_request, reply) => {

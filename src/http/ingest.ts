@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import type { FastifyBaseLogger, FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { BadRequest, ContentTooLarge, DomainError, Unprocessable } from '../lib/errors.js';
@@ -9,18 +10,28 @@ import type { Services } from '../services/index.js';
 import type { BatchOutcome } from '../services/ingest.js';
 import { IngestObject, overridesOf } from '../services/ingest-object.js';
 import { bearerSecurity, requireScope } from './auth.js';
-import { BatchLineResult, IngestPreview, IngestResult, StoredIngest } from './ingest-schemas.js';
-import { problemResponses } from './params.js';
+import {
+  type BatchLineResult,
+  BatchObject,
+  BatchResults,
+  IngestPreview,
+  IngestResult,
+  StoredIngest,
+} from './ingest-schemas.js';
+import { booleanParam, jsonResponse, problemResponses } from './params.js';
 
 const rawText = (description: string) => z.unknown().meta({ type: 'string', description });
 
+/** Newline-delimited JSON: a string whose every line is one `item` (OpenAPI 3.2 calls it itemSchema). */
+const ndjson = (description: string, itemComponent: string) =>
+  z.unknown().meta({
+    type: 'string',
+    description,
+    'x-itemSchema': { $ref: `#/components/schemas/${itemComponent}` },
+  });
+
 const ingestQuery = z.strictObject({
-  dry_run: z
-    .enum(['true', 'false'])
-    .meta({ examples: ['true'] })
-    .default('false')
-    .transform((value) => value === 'true')
-    .meta({ description: 'Parse and report without storing anything.', examples: ['true'] }),
+  dry_run: booleanParam('Parse and report without storing anything.'),
   source_url: z
     .url({ protocol: /^https?$/ })
     .max(2048)
@@ -57,6 +68,38 @@ function fromObject(object: IngestObject, idempotencyKey?: string): IngestReques
   };
 }
 
+/** Articles stored together in one transaction, each still in its own savepoint. */
+const batchGroupSize = 100;
+
+const isStream = (body: unknown): body is AsyncIterable<Uint8Array> =>
+  typeof (body as AsyncIterable<Uint8Array> | null)?.[Symbol.asyncIterator] === 'function';
+
+/** The result of one batch item or line, with the problem that rejected it. */
+function lineResult(log: FastifyBaseLogger, line: number, outcome: BatchOutcome) {
+  if ('status' in outcome) {
+    const { status, articleId, ingestId, warnings } = outcome;
+    return { line, status, article_id: articleId, ingest_id: ingestId, warnings, problem: null };
+  }
+  const error = outcome.error;
+  if (!(error instanceof DomainError)) log.error({ err: error, line }, 'batch line failed');
+  const problem =
+    error instanceof DomainError
+      ? { status: error.status, title: error.title, detail: error.message }
+      : {
+          status: 500,
+          title: 'Internal Server Error',
+          detail: 'This line could not be stored; the request id is in the logs.',
+        };
+  return {
+    line,
+    status: 'rejected' as const,
+    article_id: null,
+    ingest_id: null,
+    warnings: [],
+    problem,
+  };
+}
+
 export const ingestRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimitBytes: number }> = async (
   app,
   { services, bodyLimitBytes },
@@ -83,62 +126,97 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimit
 
   const ingestScope = requireScope(services, 'ingest');
 
+  const plainBody = { 'text/plain': { schema: rawText('The article as plain text, title first.') } };
+  const htmlBody = { 'text/html': { schema: rawText('The article page as HTML.') } };
+  const ingestResponses = {
+    201: jsonResponse('A new article was stored.', IngestResult),
+    200: jsonResponse(
+      'A duplicate (the existing article and status `duplicate`), or with `dry_run` what would be stored.',
+      z.union([IngestResult, IngestPreview]),
+    ),
+    ...problemResponses(400, 401, 403, 409, 413, 415, 422),
+  };
+  const ingestOperation = (
+    operationId: string,
+    summary: string,
+    description: string,
+    content: Record<string, { schema: z.ZodType }>,
+  ) => ({
+    onRequest: ingestScope,
+    schema: {
+      operationId,
+      summary,
+      description: `${description} The same source URL or content again returns the existing article with status \`duplicate\`.`,
+      tags: ['Ingest'],
+      security: bearerSecurity,
+      querystring: ingestQuery,
+      headers: ingestHeaders,
+      body: { content },
+      response: ingestResponses,
+    },
+  });
+
   app.post(
     '/v1/ingest',
-    {
-      onRequest: ingestScope,
-      schema: {
-        operationId: 'ingestArticle',
-        summary: 'Ingest one raw article',
-        description:
-          'Send the article as scraped: text/plain, text/html, or an application/json ingest object. ' +
-          'The same source URL or content again returns the existing article with status `duplicate`.',
-        tags: ['Ingest'],
-        security: bearerSecurity,
-        querystring: ingestQuery,
-        headers: ingestHeaders,
-        body: {
-          content: {
-            'application/json': { schema: IngestObject },
-            'text/plain': { schema: rawText('The article as plain text, title first.') },
-            'text/html': { schema: rawText('The article page as HTML.') },
-          },
-        },
-        response: {
-          201: IngestResult.describe('A new article was stored.'),
-          200: z
-            .union([IngestResult, IngestPreview])
-            .describe('A duplicate (the existing article), or a dry run.'),
-          ...problemResponses(400, 401, 403, 409, 413, 415, 422),
-        },
-      },
-    },
-    async (request, reply) => {
-      const idempotencyKey = request.headers['idempotency-key'];
-      const body = request.body as unknown;
-      let ingestRequest: IngestRequest;
-      if (Buffer.isBuffer(body)) {
-        const contentType = request.headers['content-type'] ?? 'text/plain';
-        ingestRequest = {
-          raw: body,
-          contentType,
-          overrides: { source_url: request.query.source_url },
-          idempotencyKey,
-        };
-      } else {
-        if (request.query.source_url) {
-          throw new BadRequest('Put source_url inside the JSON body, not in the query.', [
-            { path: 'query.source_url', message: 'not allowed with a JSON body' },
-          ]);
-        }
-        ingestRequest = fromObject(body as IngestObject, idempotencyKey);
-      }
-
-      if (request.query.dry_run) return reply.code(200).send(services.ingest.preview(ingestRequest));
-      const result = await services.ingest.ingestArticle(ingestRequest);
-      return reply.code(result.ingest.status === 'created' ? 201 : 200).send(result);
-    },
+    ingestOperation(
+      'ingestArticle',
+      'Ingest one raw article',
+      'Send the article as scraped: text/plain, text/html, or an application/json ingest object. ' +
+        'Generated clients that send one media type per operation can use /v1/ingest/text and /v1/ingest/html for raw bodies.',
+      { 'application/json': { schema: IngestObject }, ...plainBody, ...htmlBody },
+    ),
+    (request, reply) => ingestOne(request.query, request.headers, request.body, reply),
   );
+  app.post(
+    '/v1/ingest/text',
+    ingestOperation(
+      'ingestText',
+      'Ingest one article as plain text',
+      'The article exactly as copied off the page, title first; `source_url` goes in the query.',
+      plainBody,
+    ),
+    (request, reply) => ingestOne(request.query, request.headers, request.body, reply),
+  );
+  app.post(
+    '/v1/ingest/html',
+    ingestOperation(
+      'ingestHtml',
+      'Ingest one article page as HTML',
+      'The page as fetched; its charset, metadata and JSON-LD are read. `source_url` goes in the query.',
+      htmlBody,
+    ),
+    (request, reply) => ingestOne(request.query, request.headers, request.body, reply),
+  );
+
+  async function ingestOne(
+    query: z.output<typeof ingestQuery>,
+    headers: { 'idempotency-key'?: string; 'content-type'?: string },
+    body: unknown,
+    reply: FastifyReply,
+  ) {
+    const idempotencyKey = headers['idempotency-key'];
+    let ingestRequest: IngestRequest;
+    if (Buffer.isBuffer(body)) {
+      const contentType = headers['content-type'] ?? 'text/plain';
+      ingestRequest = {
+        raw: body,
+        contentType,
+        overrides: { source_url: query.source_url },
+        idempotencyKey,
+      };
+    } else {
+      if (query.source_url) {
+        throw new BadRequest('Put source_url inside the JSON body, not in the query.', [
+          { path: 'query.source_url', message: 'not allowed with a JSON body' },
+        ]);
+      }
+      ingestRequest = fromObject(body as IngestObject, idempotencyKey);
+    }
+
+    if (query.dry_run) return reply.code(200).send(services.ingest.preview(ingestRequest));
+    const result = await services.ingest.ingestArticle(ingestRequest);
+    return reply.code(result.ingest.status === 'created' ? 201 : 200).send(result);
+  }
 
   app.post(
     '/v1/ingest/batch',
@@ -146,27 +224,54 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimit
       onRequest: ingestScope,
       schema: {
         operationId: 'ingestBatch',
-        summary: 'Ingest many raw articles from NDJSON',
+        summary: 'Ingest many raw articles',
         description:
-          'One ingest object per line, read as a stream. The response is NDJSON too: one result per ' +
-          'input line, in order, written as each line is done. A bad line is reported and the rest go on.',
+          'NDJSON: one ingest object per line, read as a stream; the response is NDJSON too, one result ' +
+          'per input line, in order, written as each line is done, and a bad line is reported while the ' +
+          'rest go on. JSON: `{"items": [...]}` answered by `{"results": [...]}`, one per item in order ' +
+          '(an invalid item is a 400 for the whole request). Either way articles are stored in groups of ' +
+          '100, each on its own.',
         tags: ['Ingest'],
         security: bearerSecurity,
         querystring: z.strictObject({}),
-        body: { content: { 'application/x-ndjson': { schema: rawText('One ingest object per line.') } } },
+        body: {
+          content: {
+            'application/json': { schema: BatchObject },
+            'application/x-ndjson': {
+              schema: ndjson('Newline-delimited JSON: one IngestObject per line.', 'IngestObjectInput'),
+            },
+          },
+        },
         response: {
           200: {
-            description: 'One BatchLineResult per input line.',
-            content: { 'application/x-ndjson': { schema: BatchLineResult } },
+            description: 'One BatchLineResult per item or input line, in order.',
+            content: {
+              'application/json': { schema: BatchResults },
+              'application/x-ndjson': {
+                schema: ndjson('Newline-delimited JSON: one BatchLineResult per line.', 'BatchLineResult'),
+              },
+            },
           },
-          ...problemResponses(400, 401, 403, 415),
+          ...problemResponses(400, 401, 403, 413, 415),
         },
       },
     },
     async (request, reply) => {
+      if (!isStream(request.body)) {
+        const { items } = request.body as z.output<typeof BatchObject>;
+        const results: z.output<typeof BatchLineResult>[] = [];
+        for (let start = 0; start < items.length; start += batchGroupSize) {
+          const group = items.slice(start, start + batchGroupSize);
+          const outcomes = await services.ingest.ingestMany(group.map((item) => fromObject(item)));
+          outcomes.forEach((outcome, index) => {
+            results.push(lineResult(request.log, start + index + 1, outcome));
+          });
+        }
+        return reply.type('application/json; charset=utf-8').send({ results });
+      }
       const lines = readLines(request.body as AsyncIterable<Uint8Array>, bodyLimitBytes);
       // Lines that arrive together are stored together, in one transaction per group.
-      const groups = inGroups(lines, 100, 10);
+      const groups = inGroups(lines, batchGroupSize, 10);
       let lineNumber = 0;
       async function* results() {
         for await (const group of groups) {
@@ -179,7 +284,8 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimit
           let output = '';
           for (const entry of entries) {
             if (entry.skip) continue;
-            output += `${JSON.stringify(lineResult(entry.number, entry.outcome ?? { error: entry.problem }))}\n`;
+            const outcome = entry.outcome ?? { error: entry.problem };
+            output += `${JSON.stringify(lineResult(request.log, entry.number, outcome))}\n`;
           }
           if (output) yield output;
         }
@@ -208,30 +314,6 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimit
           return { problem: new BadRequest(`Invalid ingest object: ${issues.join('; ')}.`) };
         }
         return { request: fromObject(parsed.data) };
-      }
-      function lineResult(line: number, outcome: BatchOutcome) {
-        if ('status' in outcome) {
-          const { status, articleId, ingestId, warnings } = outcome;
-          return { line, status, article_id: articleId, ingest_id: ingestId, warnings, problem: null };
-        }
-        const error = outcome.error;
-        if (!(error instanceof DomainError)) request.log.error({ err: error, line }, 'batch line failed');
-        const problem =
-          error instanceof DomainError
-            ? { status: error.status, title: error.title, detail: error.message }
-            : {
-                status: 500,
-                title: 'Internal Server Error',
-                detail: 'This line could not be stored; the request id is in the logs.',
-              };
-        return {
-          line,
-          status: 'rejected' as const,
-          article_id: null,
-          ingest_id: null,
-          warnings: [],
-          problem,
-        };
       }
       // Results stream out as groups finish; the schema documents each line, it does not serialize a stream.
       return reply.type('application/x-ndjson').send(Readable.from(results()) as never);

@@ -2,6 +2,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { type OpenApiDocument, withServerConventions } from './openapi-conventions.js';
 
 const apiVersion = '1.0.0';
 
@@ -33,9 +34,9 @@ export async function registerOpenApi(app: FastifyInstance) {
     },
     transform: transformWithBodyContent,
     transformObject: (document) =>
-      withoutUnusedSchemas(jsonSchemaTransformObject(document) as OpenApiDocument) as ReturnType<
-        typeof jsonSchemaTransformObject
-      >,
+      withServerConventions(
+        withoutUnusedSchemas(jsonSchemaTransformObject(document) as OpenApiDocument),
+      ) as ReturnType<typeof jsonSchemaTransformObject>,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', logLevel: 'warn' });
 
@@ -66,8 +67,6 @@ const transformWithBodyContent: Transform = (input) => {
 export function renderOpenApi(app: FastifyInstance): string {
   return `${JSON.stringify(app.swagger(), null, 2)}\n`;
 }
-
-type OpenApiDocument = { components?: { schemas?: Record<string, unknown> } };
 
 /**
  * The zod transform emits an input and an output variant of every registered schema. Keep only the

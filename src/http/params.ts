@@ -21,15 +21,21 @@ export const cursorParam = z
     examples: ['WyIyMDI2LTAzLTE0VDA5OjMwOjAwLjAwMFoiLDEyXQ'],
   });
 
-export const includeTotalParam = z
-  .enum(['true', 'false'])
-  .meta({ examples: ['true'] })
-  .default('false')
-  .transform((value) => value === 'true')
-  .meta({
-    description: 'Add `page.total`, the number of matching items (costs one count query).',
-    examples: ['true'],
-  });
+/**
+ * A `true`/`false` query parameter, documented as a boolean so generated clients take one (they all
+ * write it as `true` or `false` in the query string).
+ */
+export function booleanParam(description: string) {
+  const strictly = (value: unknown) => (value === 'true' ? true : value === 'false' ? false : value);
+  return z
+    .preprocess(strictly, z.boolean().meta({ examples: [true] }))
+    .default(false)
+    .meta({ description: `${description} Default \`false\`.` });
+}
+
+export const includeTotalParam = booleanParam(
+  'Add `page.total`, the number of matching items (costs one count query).',
+);
 
 /** A parameter that may be repeated (`tag=a&tag=b`) or comma-separated (`tag=a,b`); any-of. */
 export function repeatableParam(description: string, example: string) {
@@ -58,25 +64,31 @@ export const idOrSlugParams = z.strictObject({
     }),
 });
 
+/** A response entry with its own description and one JSON media type. */
+export function jsonResponse(description: string, schema: z.ZodType, mediaType = 'application/json') {
+  return { description, content: { [mediaType]: { schema } } };
+}
+
+export const problemDescriptions: Record<number, string> = {
+  400: 'Invalid parameters; `errors` names each one.',
+  401: 'Missing, unknown or revoked API key.',
+  403: 'The API key lacks the needed scope.',
+  404: 'No such resource.',
+  409: 'Conflicts with the current state.',
+  413: 'The body is larger than the configured limit.',
+  414: 'The path is longer than any id or slug.',
+  415: 'The media type is not accepted here.',
+  422: 'The content could not be understood as an article.',
+  429: 'Too many requests; wait for `Retry-After` seconds.',
+  500: 'Something failed on the server; the request id is in its logs.',
+};
+
 /** Response entries for errors, each an application/problem+json Problem. */
 export function problemResponses(...statuses: number[]) {
-  const descriptions: Record<number, string> = {
-    400: 'Invalid parameters; `errors` names each one.',
-    401: 'Missing, unknown or revoked API key.',
-    403: 'The API key lacks the needed scope.',
-    404: 'No such resource.',
-    409: 'Conflicts with the current state.',
-    413: 'The body is larger than the configured limit.',
-    415: 'The media type is not accepted here.',
-    422: 'The content could not be understood as an article.',
-  };
   return Object.fromEntries(
     statuses.map((status) => [
       status,
-      {
-        description: descriptions[status] ?? 'Error',
-        content: { [problemContentType]: { schema: Problem } },
-      },
+      jsonResponse(problemDescriptions[status] ?? 'Error', Problem, problemContentType),
     ]),
   );
 }

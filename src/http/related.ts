@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { relatedWeights } from '../db/related-repository.js';
 import type { Services } from '../services/index.js';
-import { idOrSlugParams, problemResponses } from './params.js';
+import { idOrSlugParams, jsonResponse, problemResponses } from './params.js';
 import { ArticleSummary } from './schemas.js';
 
 const scoring =
@@ -69,7 +69,10 @@ export const relatedRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
             .default(10)
             .meta({ description: 'How many articles, 1–50.', examples: [10] }),
         }),
-        response: { 200: RelatedPage, ...problemResponses(400, 404) },
+        response: {
+          200: jsonResponse('The related articles, best match first.', RelatedPage),
+          ...problemResponses(400, 404, 414),
+        },
       },
     },
     async (request) => ({

@@ -220,3 +220,33 @@ export const ArticlePage = z
   });
 export const AuthorPage = pageOf(Author, 'AuthorPage', authorExample);
 export const TagPage = pageOf(Tag, 'TagPage', tagExample);
+
+export const ArticleFields = Article.partial().meta({
+  id: 'ArticleFields',
+  description: 'An article with only the fields named in `fields`.',
+  examples: [{ id: 5, title: articleSummaryExample.title, body_html: articleExample.body_html }],
+});
+
+export const ArticleFieldsPage = z
+  .object({
+    data: z.array(
+      ArticleListItem.partial().meta({
+        id: 'ArticleListItemFields',
+        examples: [{ id: 5, title: articleSummaryExample.title }],
+      }),
+    ),
+    page: PageInfo,
+    facets: ArticlePage.shape.facets,
+  })
+  .meta({
+    id: 'ArticleFieldsPage',
+    description: 'A page of articles with only the fields named in `fields`.',
+    examples: [
+      {
+        data: [
+          { id: 5, title: articleSummaryExample.title, published_at: articleSummaryExample.published_at },
+        ],
+        page: pageInfoExample,
+      },
+    ],
+  });

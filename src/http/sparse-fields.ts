@@ -41,5 +41,5 @@ export function pickFields<T extends object>(item: T, fields: readonly string[])
  * JSON.stringify instead; the objects are our own, built from typed data.
  */
 export function sendSparse(reply: FastifyReply, payload: unknown): FastifyReply {
-  return reply.serializer(JSON.stringify).send(payload);
+  return reply.type('application/json; charset=utf-8').serializer(JSON.stringify).send(payload);
 }

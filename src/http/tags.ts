@@ -2,7 +2,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../services/index.js';
 import { sendPage } from './links.js';
-import { cursorParam, idOrSlugParams, includeTotalParam, limitParam, problemResponses } from './params.js';
+import {
+  cursorParam,
+  idOrSlugParams,
+  includeTotalParam,
+  jsonResponse,
+  limitParam,
+  problemResponses,
+} from './params.js';
 import { Tag, TagPage } from './schemas.js';
 
 export const tagRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
@@ -28,7 +35,7 @@ export const tagRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
               examples: ['-article_count'],
             }),
         }),
-        response: { 200: TagPage, ...problemResponses(400) },
+        response: { 200: jsonResponse('A page of tags.', TagPage), ...problemResponses(400) },
       },
     },
     async (request, reply) => {
@@ -50,7 +57,7 @@ export const tagRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
         tags: ['Tags'],
         params: idOrSlugParams,
         querystring: z.strictObject({}),
-        response: { 200: Tag, ...problemResponses(400, 404) },
+        response: { 200: jsonResponse('The tag.', Tag), ...problemResponses(400, 404, 414) },
       },
     },
     async (request) => services.catalog.getTag(request.params.idOrSlug),

@@ -6,6 +6,7 @@ import type { ParsedArticle, RemovedBlock } from '../ingest/types.js';
 import { asBuffer } from '../lib/bytes.js';
 import { Unprocessable, UnsupportedMediaType } from '../lib/errors.js';
 import { nameKey } from '../lib/names.js';
+import { withSnakeCaseKeys } from '../lib/snake-case.js';
 
 export type AuthorInput = string | { name: string; bio?: string | null | undefined };
 
@@ -83,7 +84,8 @@ export function draftArticle(
     throw new Unprocessable(outcome.detail);
   }
   const parsed = outcome.article;
-  const fields = { ...outcome.fields };
+  // The parser names fields as the code does; reports name them as the API does.
+  const fields = withSnakeCaseKeys(outcome.fields);
   const warnings = [...outcome.warnings];
   for (const field of ['authors', 'tags', 'published_at', 'source_url'] as const) {
     if (overrides[field] !== undefined) fields[field] = 'request';

@@ -15,7 +15,11 @@ const author = z.union([
 export const IngestObject = z
   .strictObject({
     raw: z.string().describe('The article as scraped: plain text or HTML.'),
-    content_type: z.enum(['text/plain', 'text/html']).default('text/plain').describe('How to read `raw`.'),
+    // The default is described, not declared: generators turn a declared default into a required field.
+    content_type: z
+      .enum(['text/plain', 'text/html'])
+      .default('text/plain')
+      .meta({ default: undefined, description: 'How to read `raw`; `text/plain` when left out.' }),
     source_url: z
       .url({ protocol: /^https?$/ })
       .max(2048)

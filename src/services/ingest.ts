@@ -5,6 +5,7 @@ import { PARSER_VERSION } from '../ingest/parse.js';
 import type { RemovedBlock } from '../ingest/types.js';
 import { asBuffer } from '../lib/bytes.js';
 import { Conflict, NotFound } from '../lib/errors.js';
+import { withSnakeCaseKeys } from '../lib/snake-case.js';
 import { draftArticle, type IngestOverrides, type IngestRequest, recurringLinesBySource } from './draft.js';
 import type { Article } from './model.js';
 
@@ -41,7 +42,7 @@ export function createIngestService(repositories: Repositories) {
         id: ingest.id,
         status: ingest.status,
         warnings: ingest.warnings,
-        fields: (ingest.report.fields ?? {}) as Record<string, string>,
+        fields: withSnakeCaseKeys((ingest.report.fields ?? {}) as Record<string, string>),
         duplicate_of: ingest.duplicate_of,
         parser_version: ingest.parser_version,
       },
@@ -114,7 +115,7 @@ export function createIngestService(repositories: Repositories) {
       const { report: parseReport, ...rest } = ingest;
       return {
         ...rest,
-        fields: (parseReport.fields ?? {}) as Record<string, string>,
+        fields: withSnakeCaseKeys((parseReport.fields ?? {}) as Record<string, string>),
         removed: (parseReport.removed ?? []) as RemovedBlock[],
         references: (parseReport.references ?? []) as string[],
       };

@@ -125,7 +125,11 @@ function conventionsFor(document: OpenApiDocument, path: string, method: string,
   if (policy === 'list' || policy === 'item') {
     responses['304'] = {
       description: 'Not Modified: the copy named in `If-None-Match` (or `If-Modified-Since`) is current.',
-      headers: { ETag: ref('ETag'), 'Cache-Control': ref('CacheControl') },
+      headers: {
+        ETag: ref('ETag'),
+        'Cache-Control': ref('CacheControl'),
+        ...(policy === 'item' ? { 'Last-Modified': ref('LastModified') } : {}),
+      },
     };
     operation.parameters = [...(operation.parameters ?? []), ifNoneMatch];
   }

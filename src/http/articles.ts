@@ -20,7 +20,7 @@ const listItemFields = [...articleFields, 'snippet'];
 
 const listQuery = z.strictObject({
   limit: limitParam,
-  cursor: cursorParam,
+  cursor: cursorParam('WyIyMDI2LTA0LTAyVDE1OjAwOjAwLjAwMFoiLDFd'),
   q: z
     .string()
     .optional()
@@ -28,7 +28,7 @@ const listQuery = z.strictObject({
       description:
         'Full-text search over title, subtitle, body, author and tag names. Words must all match; ' +
         '"quoted phrases", prefix*, OR and NOT work. Each item then carries a highlighted `snippet`.',
-      examples: ['ferry fares', '"harbour authority" OR port*'],
+      examples: ['hybrid ferries', '"port authority" OR crane*'],
     }),
   sort: z
     .enum(['-published_at', 'published_at', 'relevance'])
@@ -47,8 +47,8 @@ const listQuery = z.strictObject({
   facets: repeatableParam('Counts over the whole result: any of `tag`, `author`, `month`.', 'tag,month').pipe(
     z.array(z.enum(['tag', 'author', 'month'])).optional(),
   ),
-  tag: repeatableParam('Tag slugs; an article matches when it has any of them.', 'energy,transport'),
-  author: repeatableParam('Author slugs; an article matches when any of them wrote it.', 'amara-okafor'),
+  tag: repeatableParam('Tag slugs; an article matches when it has any of them.', 'ferries,port-alder'),
+  author: repeatableParam('Author slugs; an article matches when any of them wrote it.', 'ines-brackley'),
   language: z
     .string()
     .regex(/^[a-z]{2}$/, 'must be an ISO 639-1 code such as en')
@@ -129,7 +129,7 @@ export const articleRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
         operationId: 'getArticle',
         summary: 'Get one article',
         tags: ['Articles'],
-        params: idOrSlugParams,
+        params: idOrSlugParams('ferry-company-orders-two-hybrid-vessels-for-the-island-routes'),
         querystring: z.strictObject({
           fields: fieldsParam(articleFields, 'Only these fields.', 'id,title,body_html'),
         }),

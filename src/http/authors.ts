@@ -26,7 +26,7 @@ export const authorRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
         tags: ['Authors'],
         querystring: z.strictObject({
           limit: limitParam,
-          cursor: cursorParam,
+          cursor: cursorParam('WyJJbmVzIEJyYWNrbGV5Iiw0XQ'),
           include_total: includeTotalParam,
           q: z
             .string()
@@ -35,7 +35,7 @@ export const authorRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
             .optional()
             .meta({
               description: 'Name prefix, case- and accent-insensitive: `jos` finds "José Martí", `mar` too.',
-              examples: ['ama'],
+              examples: ['ine'],
             }),
         }),
         response: { 200: jsonResponse('A page of authors.', AuthorPage), ...problemResponses(400) },
@@ -58,7 +58,7 @@ export const authorRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
         operationId: 'getAuthor',
         summary: 'Get one author',
         tags: ['Authors'],
-        params: idOrSlugParams,
+        params: idOrSlugParams('ines-brackley'),
         querystring: z.strictObject({}),
         response: { 200: jsonResponse('The author.', Author), ...problemResponses(400, 404, 414) },
       },

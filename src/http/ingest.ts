@@ -20,7 +20,26 @@ import {
 } from './ingest-schemas.js';
 import { booleanParam, jsonResponse, problemResponses } from './params.js';
 
-const rawText = (description: string) => z.unknown().meta({ type: 'string', description });
+const rawText = (description: string, example: string) =>
+  z.unknown().meta({ type: 'string', description, examples: [example] });
+
+const plainExample = [
+  'Harbour pilots agree a new night rota at Port Alder',
+  'By Ines Brackley',
+  'Pilots who guide ships into Port Alder agreed on Monday to a new night rota that adds a second crew on weekends.',
+  'The port authority said the change would cut waiting times for larger ships arriving after dark.',
+  'Tags: Port Alder, transport',
+].join('\n\n');
+const htmlExample =
+  '<html><head><title>Library opens a reading garden</title></head><body><article>' +
+  '<h1>Easterleigh library opens a reading garden</h1><p>By Mara Velden</p>' +
+  '<p>The library in Easterleigh opened a reading garden on Saturday, with benches, shade and a small shelf of books for children.</p>' +
+  '<p>Volunteers planted the garden over the winter on land behind the building that had been used for parking.</p>' +
+  '</article></body></html>';
+const ndjsonExample = `${JSON.stringify({
+  raw: 'Night ferry adds a winter crossing\n\nThe island ferry will add a late crossing on Fridays from November.\n\nThe company said demand had grown since the summer.',
+  source_url: 'https://news.example.com/2026/04/21/night-ferry',
+})}\n`;
 
 /** Newline-delimited JSON: a string whose every line is one `item` (OpenAPI 3.2 calls it itemSchema). */
 const ndjson = (description: string, itemComponent: string) =>
@@ -42,17 +61,19 @@ const ingestQuery = z.strictObject({
     }),
 });
 
-const ingestHeaders = z.object({
-  'idempotency-key': z
-    .string()
-    .min(1)
-    .max(255)
-    .optional()
-    .meta({
-      description: 'Retrying with the same key returns the first result instead of ingesting again.',
-      examples: ['scrape-2026-03-14-0042'],
-    }),
-});
+/** `exampleKey` differs per operation: one key sent with a different request is a 409. */
+const ingestHeaders = (exampleKey: string) =>
+  z.object({
+    'idempotency-key': z
+      .string()
+      .min(1)
+      .max(255)
+      .optional()
+      .meta({
+        description: 'Retrying with the same key returns the first result instead of ingesting again.',
+        examples: [exampleKey],
+      }),
+  });
 
 function describeJsonError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -126,8 +147,10 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimit
 
   const ingestScope = requireScope(services, 'ingest');
 
-  const plainBody = { 'text/plain': { schema: rawText('The article as plain text, title first.') } };
-  const htmlBody = { 'text/html': { schema: rawText('The article page as HTML.') } };
+  const plainBody = {
+    'text/plain': { schema: rawText('The article as plain text, title first.', plainExample) },
+  };
+  const htmlBody = { 'text/html': { schema: rawText('The article page as HTML.', htmlExample) } };
   const ingestResponses = {
     201: jsonResponse('A new article was stored.', IngestResult),
     200: jsonResponse(
@@ -150,7 +173,7 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimit
       tags: ['Ingest'],
       security: bearerSecurity,
       querystring: ingestQuery,
-      headers: ingestHeaders,
+      headers: ingestHeaders(`scrape-2026-04-20-${operationId}`),
       body: { content },
       response: ingestResponses,
     },
@@ -238,7 +261,9 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimit
           content: {
             'application/json': { schema: BatchObject },
             'application/x-ndjson': {
-              schema: ndjson('Newline-delimited JSON: one IngestObject per line.', 'IngestObjectInput'),
+              schema: ndjson('Newline-delimited JSON: one IngestObject per line.', 'IngestObjectInput').meta({
+                examples: [ndjsonExample],
+              }),
             },
           },
         },

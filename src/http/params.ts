@@ -10,16 +10,18 @@ export const limitParam = z.coerce
   .default(20)
   .meta({ description: 'Items per page, 1–100.', examples: [20] });
 
-export const cursorParam = z
-  .string()
-  .min(1)
-  // A relevance cursor carries the ids still to come (at most 200 of them).
-  .max(4096)
-  .optional()
-  .meta({
-    description: 'The `page.next_cursor` of the previous page.',
-    examples: ['WyIyMDI2LTAzLTE0VDA5OjMwOjAwLjAwMFoiLDEyXQ'],
-  });
+/** `example`: a cursor this list issues over the seed articles, so the documented example works. */
+export function cursorParam(example: string) {
+  return (
+    z
+      .string()
+      .min(1)
+      // A relevance cursor carries the ids still to come (at most 200 of them).
+      .max(4096)
+      .optional()
+      .meta({ description: 'The `page.next_cursor` of the previous page.', examples: [example] })
+  );
+}
 
 /**
  * A `true`/`false` query parameter, documented as a boolean so generated clients take one (they all
@@ -53,16 +55,16 @@ export function repeatableParam(description: string, example: string) {
     .meta({ description, examples: [example] });
 }
 
-export const idOrSlugParams = z.strictObject({
-  idOrSlug: z
-    .string()
-    .min(1)
-    .max(200)
-    .meta({
-      description: 'The numeric id or the slug.',
-      examples: ['harbour-city-votes-to-electrify-its-ferry-fleet'],
-    }),
-});
+/** `example`: a slug from the seed articles, so the documented example works. */
+export function idOrSlugParams(example: string) {
+  return z.strictObject({
+    idOrSlug: z
+      .string()
+      .min(1)
+      .max(200)
+      .meta({ description: 'The numeric id or the slug.', examples: [example] }),
+  });
+}
 
 /** A response entry with its own description and one JSON media type. */
 export function jsonResponse(description: string, schema: z.ZodType, mediaType = 'application/json') {

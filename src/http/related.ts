@@ -59,7 +59,7 @@ export const relatedRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
         summary: 'List articles related to one article',
         description: `Articles sharing tags or authors with this one, best match first, then newest. ${scoring} The article itself is never listed.`,
         tags: ['Articles'],
-        params: idOrSlugParams,
+        params: idOrSlugParams('ferry-company-orders-two-hybrid-vessels-for-the-island-routes'),
         querystring: z.strictObject({
           limit: z.coerce
             .number()

@@ -25,7 +25,7 @@ export const tagRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
         tags: ['Tags'],
         querystring: z.strictObject({
           limit: limitParam,
-          cursor: cursorParam,
+          cursor: cursorParam('WyJFYXN0ZXJsZWlnaCIsMl0'),
           include_total: includeTotalParam,
           sort: z
             .enum(['name', '-article_count'])
@@ -55,7 +55,7 @@ export const tagRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
         operationId: 'getTag',
         summary: 'Get one tag',
         tags: ['Tags'],
-        params: idOrSlugParams,
+        params: idOrSlugParams('transport'),
         querystring: z.strictObject({}),
         response: { 200: jsonResponse('The tag.', Tag), ...problemResponses(400, 404, 414) },
       },

@@ -1,8 +1,14 @@
 import { Readable } from 'node:stream';
-import type { FastifyBaseLogger, FastifyReply } from 'fastify';
+import type { FastifyBaseLogger, FastifyReply, onRequestAsyncHookHandler } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { BadRequest, ContentTooLarge, DomainError, Unprocessable } from '../lib/errors.js';
+import {
+  BadRequest,
+  ContentTooLarge,
+  DomainError,
+  Unprocessable,
+  UnsupportedMediaType,
+} from '../lib/errors.js';
 import { inGroups } from '../lib/groups.js';
 import { type Line, readLines } from '../lib/lines.js';
 import type { IngestRequest } from '../services/draft.js';
@@ -89,11 +95,22 @@ function fromObject(object: IngestObject, idempotencyKey?: string): IngestReques
   };
 }
 
+/**
+ * Fastify parses any media type it has a parser for, whatever the route documents; refuse the ones
+ * a route does not list before its body is read, so each handler sees only what it documents.
+ */
+const acceptsDocumentedMediaTypes: onRequestAsyncHookHandler = async (request) => {
+  const content = (request.routeOptions.schema?.body as { content?: object } | undefined)?.content ?? {};
+  const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (!(mediaType in content)) {
+    throw new UnsupportedMediaType(
+      `${mediaType || 'A body without Content-Type'} is not accepted here; send ${Object.keys(content).join(', ')}.`,
+    );
+  }
+};
+
 /** Articles stored together in one transaction, each still in its own savepoint. */
 const batchGroupSize = 100;
-
-const isStream = (body: unknown): body is AsyncIterable<Uint8Array> =>
-  typeof (body as AsyncIterable<Uint8Array> | null)?.[Symbol.asyncIterator] === 'function';
 
 /** The result of one batch item or line, with the problem that rejected it. */
 function lineResult(log: FastifyBaseLogger, line: number, outcome: BatchOutcome) {
@@ -165,7 +182,7 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimit
     description: string,
     content: Record<string, { schema: z.ZodType }>,
   ) => ({
-    onRequest: ingestScope,
+    onRequest: [ingestScope, acceptsDocumentedMediaTypes],
     schema: {
       operationId,
       summary,
@@ -242,24 +259,56 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimit
   }
 
   app.post(
+    '/v1/ingest/batch.json',
+    {
+      onRequest: [ingestScope, acceptsDocumentedMediaTypes],
+      schema: {
+        operationId: 'ingestBatchJson',
+        summary: 'Ingest many raw articles from one JSON body',
+        description:
+          '`{"items": [...]}` answered by `{"results": [...]}`, one result per item, in order; an invalid ' +
+          'item is a 400 for the whole request. For clients that cannot send NDJSON; /v1/ingest/batch ' +
+          'streams any number of articles instead.',
+        tags: ['Ingest'],
+        security: bearerSecurity,
+        querystring: z.strictObject({}),
+        body: { content: { 'application/json': { schema: BatchObject } } },
+        response: {
+          200: jsonResponse('One BatchLineResult per item, in order.', BatchResults),
+          ...problemResponses(400, 401, 403, 413, 415),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { items } = request.body as z.output<typeof BatchObject>;
+      const results: z.output<typeof BatchLineResult>[] = [];
+      for (let start = 0; start < items.length; start += batchGroupSize) {
+        const group = items.slice(start, start + batchGroupSize);
+        const outcomes = await services.ingest.ingestMany(group.map((item) => fromObject(item)));
+        outcomes.forEach((outcome, index) => {
+          results.push(lineResult(request.log, start + index + 1, outcome));
+        });
+      }
+      return reply.send({ results });
+    },
+  );
+
+  app.post(
     '/v1/ingest/batch',
     {
-      onRequest: ingestScope,
+      onRequest: [ingestScope, acceptsDocumentedMediaTypes],
       schema: {
         operationId: 'ingestBatch',
-        summary: 'Ingest many raw articles',
+        summary: 'Ingest many raw articles from NDJSON',
         description:
-          'NDJSON: one ingest object per line, read as a stream; the response is NDJSON too, one result ' +
-          'per input line, in order, written as each line is done, and a bad line is reported while the ' +
-          'rest go on. JSON: `{"items": [...]}` answered by `{"results": [...]}`, one per item in order ' +
-          '(an invalid item is a 400 for the whole request). Either way articles are stored in groups of ' +
-          '100, each on its own.',
+          'One ingest object per line, read as a stream. The response is NDJSON too: one result per ' +
+          'input line, in order, written as each line is done. A bad line is reported and the rest go ' +
+          'on. /v1/ingest/batch.json takes the same as one JSON body.',
         tags: ['Ingest'],
         security: bearerSecurity,
         querystring: z.strictObject({}),
         body: {
           content: {
-            'application/json': { schema: BatchObject },
             'application/x-ndjson': {
               schema: ndjson('Newline-delimited JSON: one IngestObject per line.', 'IngestObjectInput').meta({
                 examples: [ndjsonExample],
@@ -269,9 +318,8 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimit
         },
         response: {
           200: {
-            description: 'One BatchLineResult per item or input line, in order.',
+            description: 'One BatchLineResult per input line, in order, streamed.',
             content: {
-              'application/json': { schema: BatchResults },
               'application/x-ndjson': {
                 schema: ndjson('Newline-delimited JSON: one BatchLineResult per line.', 'BatchLineResult'),
               },
@@ -282,18 +330,6 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimit
       },
     },
     async (request, reply) => {
-      if (!isStream(request.body)) {
-        const { items } = request.body as z.output<typeof BatchObject>;
-        const results: z.output<typeof BatchLineResult>[] = [];
-        for (let start = 0; start < items.length; start += batchGroupSize) {
-          const group = items.slice(start, start + batchGroupSize);
-          const outcomes = await services.ingest.ingestMany(group.map((item) => fromObject(item)));
-          outcomes.forEach((outcome, index) => {
-            results.push(lineResult(request.log, start + index + 1, outcome));
-          });
-        }
-        return reply.type('application/json; charset=utf-8').send({ results });
-      }
       const lines = readLines(request.body as AsyncIterable<Uint8Array>, bodyLimitBytes);
       // Lines that arrive together are stored together, in one transaction per group.
       const groups = inGroups(lines, batchGroupSize, 10);

@@ -23,6 +23,7 @@ const listQuery = z.strictObject({
   cursor: cursorParam('WyIyMDI2LTA0LTAyVDE1OjAwOjAwLjAwMFoiLDFd'),
   q: z
     .string()
+    .max(500)
     .optional()
     .meta({
       description:
@@ -51,12 +52,14 @@ const listQuery = z.strictObject({
   author: repeatableParam('Author slugs; an article matches when any of them wrote it.', 'ines-brackley'),
   language: z
     .string()
+    .max(2)
     .regex(/^[a-z]{2}$/, 'must be an ISO 639-1 code such as en')
     .optional()
     .meta({ description: 'ISO 639-1 language code.', examples: ['en'] }),
   published_after: z.iso
     .datetime({ offset: true })
-    .or(z.iso.date())
+    .max(40)
+    .or(z.iso.date().max(10))
     .optional()
     .meta({
       description: 'Inclusive lower bound on published_at (ISO 8601 date or date-time).',
@@ -64,7 +67,8 @@ const listQuery = z.strictObject({
     }),
   published_before: z.iso
     .datetime({ offset: true })
-    .or(z.iso.date())
+    .max(40)
+    .or(z.iso.date().max(10))
     .optional()
     .meta({
       description: 'Exclusive upper bound on published_at (ISO 8601 date or date-time).',
@@ -128,6 +132,7 @@ export const articleRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
       schema: {
         operationId: 'getArticle',
         summary: 'Get one article',
+        description: 'By numeric id or slug, with its body, authors and tags; `fields` trims it.',
         tags: ['Articles'],
         params: idOrSlugParams('ferry-company-orders-two-hybrid-vessels-for-the-island-routes'),
         querystring: z.strictObject({

@@ -57,6 +57,7 @@ export const authorRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       schema: {
         operationId: 'getAuthor',
         summary: 'Get one author',
+        description: 'By numeric id or slug, with the number of articles they wrote.',
         tags: ['Authors'],
         params: idOrSlugParams('ines-brackley'),
         querystring: z.strictObject({}),

@@ -22,6 +22,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{
       schema: {
         operationId: 'getHealth',
         summary: 'Liveness',
+        description: 'Answers as long as the process is up; for orchestrators, never for traffic decisions.',
         tags: ['Operations'],
         response: { 200: jsonResponse('The process is up.', Health) },
       },
@@ -36,6 +37,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{
       schema: {
         operationId: 'getReadiness',
         summary: 'Readiness: the database answers and its migrations are current',
+        description: '200 when Gazette can serve; 503, with the failing check, when it cannot.',
         tags: ['Operations'],
         response: {
           200: jsonResponse('The database answers and its migrations are current.', Readiness),

@@ -388,6 +388,7 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimit
       schema: {
         operationId: 'getIngest',
         summary: 'Get the provenance of one ingest',
+        description: 'What arrived, which rule produced each field, and what was dropped as boilerplate.',
         tags: ['Ingest'],
         security: bearerSecurity,
         params: z.strictObject({

@@ -112,6 +112,8 @@ function isCursorPage(document: OpenApiDocument, response: Response | undefined)
 
 function conventionsFor(document: OpenApiDocument, path: string, method: string, operation: Operation) {
   const secured = (operation.security?.length ?? 0) > 0;
+  // Public by design, and said so: an explicit empty requirement rather than none at all.
+  operation.security ??= [];
   const policy: CachePolicy = method === 'get' ? cachePolicyForRoute(path, secured) : 'none';
   const responses = operation.responses;
 
@@ -147,8 +149,26 @@ function conventionsFor(document: OpenApiDocument, path: string, method: string,
   }
 }
 
+const int32Max = 2147483647;
+
+/** Every integer gets the format its bounds allow, so generators and validators know its size. */
+function withIntegerFormats(value: unknown): void {
+  if (Array.isArray(value)) {
+    for (const item of value) withIntegerFormats(item);
+  } else if (value && typeof value === 'object') {
+    const schema = value as Schema;
+    if (schema.type === 'integer' && schema.format === undefined) {
+      const fits = typeof schema.maximum === 'number' && schema.maximum <= int32Max;
+      schema.format = fits ? 'int32' : 'int64';
+    }
+    for (const child of Object.values(schema)) withIntegerFormats(child);
+  }
+}
+
 /** Adds the cross-cutting responses and headers to every operation of the document. */
 export function withServerConventions(document: OpenApiDocument): OpenApiDocument {
+  withIntegerFormats(document.paths);
+  withIntegerFormats(document.components?.schemas);
   for (const [path, item] of Object.entries(document.paths ?? {})) {
     for (const [method, operation] of Object.entries(item)) {
       conventionsFor(document, path, method, operation);
@@ -157,7 +177,13 @@ export function withServerConventions(document: OpenApiDocument): OpenApiDocumen
   return {
     ...document,
     // Relative, so the document and /docs work on whatever host serves them.
-    servers: [{ url: '/', description: 'The Gazette server that serves this document', 'x-internal': false }],
+    servers: [
+      {
+        url: '/',
+        description: 'Whichever environment serves this document: local, staging or production',
+        'x-internal': false,
+      },
+    ],
     components: { ...document.components, headers },
   };
 }

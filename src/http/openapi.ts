@@ -14,6 +14,8 @@ export async function registerOpenApi(app: FastifyInstance) {
       info: {
         title: 'Gazette',
         version: apiVersion,
+        license: { name: 'MIT', identifier: 'MIT' },
+        contact: { name: 'Gazette maintainers' },
         description:
           'News and analysis articles with their authors and tags. Reads are public; writes need ' +
           '`Authorization: Bearer <key>`. Errors are RFC 9457 `application/problem+json`.',

@@ -41,18 +41,21 @@ export const includeTotalParam = booleanParam(
 
 /** A parameter that may be repeated (`tag=a&tag=b`) or comma-separated (`tag=a,b`); any-of. */
 export function repeatableParam(description: string, example: string) {
-  return z
-    .union([z.string(), z.array(z.string())])
-    .meta({ examples: [example] })
-    .transform((value) =>
-      [value]
-        .flat()
-        .flatMap((item) => item.split(','))
-        .map((item) => item.trim())
-        .filter((item) => item.length > 0),
-    )
-    .optional()
-    .meta({ description, examples: [example] });
+  return (
+    z
+      // Bounded like every input: 50 repeats, 1000 characters each (a comma-separated list counts once).
+      .union([z.string().max(1000), z.array(z.string().max(1000)).max(50)])
+      .meta({ examples: [example] })
+      .transform((value) =>
+        [value]
+          .flat()
+          .flatMap((item) => item.split(','))
+          .map((item) => item.trim())
+          .filter((item) => item.length > 0),
+      )
+      .optional()
+      .meta({ description, examples: [example] })
+  );
 }
 
 /** `example`: a slug from the seed articles, so the documented example works. */

@@ -6,6 +6,7 @@ export function fieldsParam(allowed: readonly string[], description: string, exa
   const known = new Set(allowed);
   return z
     .string()
+    .max(1000)
     .meta({ examples: [example] })
     .transform((value, context) => {
       const fields = value

@@ -54,6 +54,7 @@ export const tagRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
       schema: {
         operationId: 'getTag',
         summary: 'Get one tag',
+        description: 'By numeric id or slug, with the number of articles carrying it.',
         tags: ['Tags'],
         params: idOrSlugParams('transport'),
         querystring: z.strictObject({}),

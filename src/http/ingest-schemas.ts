@@ -70,8 +70,8 @@ export const IngestPreview = z
       {
         article: {
           ...draftExample,
-          authors: [{ slug: 'amara-okafor', name: 'Amara Okafor', bio: 'Amara Okafor covers transport.' }],
-          tags: [{ slug: 'energy', name: 'Energy', derived: false }],
+          authors: [{ slug: 'ines-brackley', name: 'Ines Brackley', bio: 'Ines Brackley covers transport.' }],
+          tags: [{ slug: 'transport', name: 'transport', derived: false }],
         },
         ingest: {
           status: 'dry_run',

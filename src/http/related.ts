@@ -10,26 +10,26 @@ const scoring =
   `${relatedWeights.explicitTag}, and a tag derived on either side adds ${relatedWeights.derivedTag}.`;
 
 const relatedExample = {
-  id: 15,
-  slug: 'ferry-operator-orders-charging-barges',
-  title: 'Ferry operator orders charging barges',
+  id: 8,
+  slug: 'first-electric-cranes-arrive-at-port-alder',
+  title: 'First electric cranes arrive at Port Alder',
   subtitle: null,
-  excerpt: 'Two floating chargers will serve the new battery ferries at the north terminal…',
+  excerpt: 'Two electric container cranes have arrived at Port Alder…',
   images: [],
-  authors: [{ id: 3, slug: 'amara-okafor', name: 'Amara Okafor' }],
+  authors: [{ id: 3, slug: 'ines-brackley', name: 'Ines Brackley' }],
   tags: [
-    { id: 7, slug: 'energy', name: 'Energy', derived: false },
-    { id: 9, slug: 'ferries', name: 'Ferries', derived: true },
+    { id: 7, slug: 'transport', name: 'transport', derived: false },
+    { id: 9, slug: 'port-alder', name: 'Port Alder', derived: false },
   ],
   language: 'en',
   word_count: 512,
   reading_time_minutes: 3,
-  published_at: '2026-03-20T07:00:00.000Z',
-  source_url: 'https://news.example.com/2026/03/20/charging-barges',
+  published_at: '2026-03-20T07:30:00.000Z',
+  source_url: 'https://gazette.example.org/business/2026/03/20/electric-cranes-arrive',
   content_hash: '4be1a0…',
   created_at: '2026-03-20T07:05:42.118Z',
   updated_at: '2026-03-20T07:05:42.118Z',
-  related: { score: 6, shared_tags: ['energy', 'ferries'], shared_authors: ['amara-okafor'] },
+  related: { score: 6, shared_tags: ['port-alder', 'transport'], shared_authors: ['ines-brackley'] },
 };
 
 export const RelatedArticle = ArticleSummary.extend({

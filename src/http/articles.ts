@@ -6,11 +6,13 @@ import {
   cursorParam,
   idOrSlugParams,
   includeTotalParam,
+  jsonResponse,
   limitParam,
   problemResponses,
   repeatableParam,
 } from './params.js';
-import { Article, ArticlePage } from './schemas.js';
+import { Article, ArticleFields, ArticleFieldsPage, ArticlePage } from './schemas.js';
+import { documentedAs } from './serializer.js';
 import { fieldsParam, pickFields, sendSparse } from './sparse-fields.js';
 
 const articleFields = Object.keys(Article.shape);
@@ -18,15 +20,16 @@ const listItemFields = [...articleFields, 'snippet'];
 
 const listQuery = z.strictObject({
   limit: limitParam,
-  cursor: cursorParam,
+  cursor: cursorParam('WyIyMDI2LTA0LTAyVDE1OjAwOjAwLjAwMFoiLDFd'),
   q: z
     .string()
+    .max(500)
     .optional()
     .meta({
       description:
         'Full-text search over title, subtitle, body, author and tag names. Words must all match; ' +
         '"quoted phrases", prefix*, OR and NOT work. Each item then carries a highlighted `snippet`.',
-      examples: ['ferry fares', '"harbour authority" OR port*'],
+      examples: ['hybrid ferries', '"port authority" OR crane*'],
     }),
   sort: z
     .enum(['-published_at', 'published_at', 'relevance'])
@@ -45,16 +48,18 @@ const listQuery = z.strictObject({
   facets: repeatableParam('Counts over the whole result: any of `tag`, `author`, `month`.', 'tag,month').pipe(
     z.array(z.enum(['tag', 'author', 'month'])).optional(),
   ),
-  tag: repeatableParam('Tag slugs; an article matches when it has any of them.', 'energy,transport'),
-  author: repeatableParam('Author slugs; an article matches when any of them wrote it.', 'amara-okafor'),
+  tag: repeatableParam('Tag slugs; an article matches when it has any of them.', 'ferries,port-alder'),
+  author: repeatableParam('Author slugs; an article matches when any of them wrote it.', 'ines-brackley'),
   language: z
     .string()
+    .max(2)
     .regex(/^[a-z]{2}$/, 'must be an ISO 639-1 code such as en')
     .optional()
     .meta({ description: 'ISO 639-1 language code.', examples: ['en'] }),
   published_after: z.iso
     .datetime({ offset: true })
-    .or(z.iso.date())
+    .max(40)
+    .or(z.iso.date().max(10))
     .optional()
     .meta({
       description: 'Inclusive lower bound on published_at (ISO 8601 date or date-time).',
@@ -62,7 +67,8 @@ const listQuery = z.strictObject({
     }),
   published_before: z.iso
     .datetime({ offset: true })
-    .or(z.iso.date())
+    .max(40)
+    .or(z.iso.date().max(10))
     .optional()
     .meta({
       description: 'Exclusive upper bound on published_at (ISO 8601 date or date-time).',
@@ -84,7 +90,13 @@ export const articleRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
         description: 'Newest first, a page at a time; follow `page.next_cursor` or the `Link` header.',
         tags: ['Articles'],
         querystring: listQuery,
-        response: { 200: ArticlePage, ...problemResponses(400) },
+        response: {
+          200: jsonResponse(
+            'A page of articles; with `fields`, each item has only the fields asked for.',
+            documentedAs(ArticlePage, z.union([ArticlePage, ArticleFieldsPage])),
+          ),
+          ...problemResponses(400),
+        },
       },
     },
     async (request, reply) => {
@@ -120,11 +132,12 @@ export const articleRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
       schema: {
         operationId: 'getArticle',
         summary: 'Get one article',
-        tags: ['Articles'],
-        params: idOrSlugParams,
         description:
-          'The article with its body once, as sanitized HTML (`body_html`). The plain-text body ' +
-          '(`body_text`) is sent only when `fields` names it, e.g. `fields=id,title,body_text`.',
+          'By numeric id or slug, with its authors, tags and its body once, as sanitized HTML ' +
+          '(`body_html`). The plain-text body (`body_text`) is sent only when `fields` names it, e.g. ' +
+          '`fields=id,title,body_text`.',
+        tags: ['Articles'],
+        params: idOrSlugParams('ferry-company-orders-two-hybrid-vessels-for-the-island-routes'),
         querystring: z.strictObject({
           fields: fieldsParam(
             articleFields,
@@ -132,7 +145,13 @@ export const articleRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
             'id,title,body_text',
           ),
         }),
-        response: { 200: Article, ...problemResponses(400, 404) },
+        response: {
+          200: jsonResponse(
+            'The article; with `fields`, only the fields asked for.',
+            documentedAs(Article, z.union([Article, ArticleFields])),
+          ),
+          ...problemResponses(400, 404, 414),
+        },
       },
     },
     async (request, reply) => {

@@ -3,7 +3,14 @@ import { z } from 'zod';
 import { nameKey } from '../lib/names.js';
 import type { Services } from '../services/index.js';
 import { sendPage } from './links.js';
-import { cursorParam, idOrSlugParams, includeTotalParam, limitParam, problemResponses } from './params.js';
+import {
+  cursorParam,
+  idOrSlugParams,
+  includeTotalParam,
+  jsonResponse,
+  limitParam,
+  problemResponses,
+} from './params.js';
 import { Author, AuthorPage } from './schemas.js';
 
 export const authorRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
@@ -19,7 +26,7 @@ export const authorRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
         tags: ['Authors'],
         querystring: z.strictObject({
           limit: limitParam,
-          cursor: cursorParam,
+          cursor: cursorParam('WyJJbmVzIEJyYWNrbGV5Iiw0XQ'),
           include_total: includeTotalParam,
           q: z
             .string()
@@ -28,10 +35,10 @@ export const authorRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
             .optional()
             .meta({
               description: 'Name prefix, case- and accent-insensitive: `jos` finds "José Martí", `mar` too.',
-              examples: ['ama'],
+              examples: ['ine'],
             }),
         }),
-        response: { 200: AuthorPage, ...problemResponses(400) },
+        response: { 200: jsonResponse('A page of authors.', AuthorPage), ...problemResponses(400) },
       },
     },
     async (request, reply) => {
@@ -50,10 +57,11 @@ export const authorRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       schema: {
         operationId: 'getAuthor',
         summary: 'Get one author',
+        description: 'By numeric id or slug, with the number of articles they wrote.',
         tags: ['Authors'],
-        params: idOrSlugParams,
+        params: idOrSlugParams('ines-brackley'),
         querystring: z.strictObject({}),
-        response: { 200: Author, ...problemResponses(400, 404) },
+        response: { 200: jsonResponse('The author.', Author), ...problemResponses(400, 404, 414) },
       },
     },
     async (request) => services.catalog.getAuthor(request.params.idOrSlug),

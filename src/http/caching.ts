@@ -35,10 +35,15 @@ const cacheControl: Record<Exclude<CachePolicy, 'none'>, string> = {
 export function cachePolicyOf(route: Pick<RouteOptions, 'url' | 'config' | 'schema'>): CachePolicy {
   const configured = (route.config as FastifyContextConfig | undefined)?.cache;
   if (configured) return configured;
-  const url = route.url ?? '';
+  const secured = Boolean((route.schema?.security as unknown[] | undefined)?.length);
+  return cachePolicyForRoute(route.url ?? '', secured);
+}
+
+/** The inferred policy of a route path, in Fastify (`/:id`) or OpenAPI (`/{id}`) form. */
+export function cachePolicyForRoute(url: string, secured: boolean): CachePolicy {
   if (!url.startsWith('/v1/')) return 'none';
-  if ((route.schema?.security as unknown[] | undefined)?.length) return 'private';
-  return /\/:[^/]+$/.test(url) ? 'item' : 'list';
+  if (secured) return 'private';
+  return /\/(:[^/]+|\{[^/]+\})$/.test(url) ? 'item' : 'list';
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { DatabaseCheck } from '../db/connection.js';
+import { jsonResponse } from './params.js';
 
 const Health = z
   .object({ status: z.enum(['ok', 'unavailable']) })
@@ -29,8 +30,9 @@ export const healthRoutes: FastifyPluginAsyncZod<{
       schema: {
         operationId: 'getHealth',
         summary: 'Liveness',
+        description: 'Answers as long as the process is up; for orchestrators, never for traffic decisions.',
         tags: ['Operations'],
-        response: { 200: Health },
+        response: { 200: jsonResponse('The process is up.', Health) },
       },
     },
     async () => ({ status: 'ok' as const }),
@@ -44,7 +46,10 @@ export const healthRoutes: FastifyPluginAsyncZod<{
         operationId: 'getReadiness',
         summary: 'Readiness: the database answers, its migrations are current and it can be written',
         tags: ['Operations'],
-        response: { 200: Readiness, 503: Readiness },
+        response: {
+          200: jsonResponse('The database answers and its migrations are current.', Readiness),
+          503: jsonResponse('A check failed; `checks` says which.', Readiness),
+        },
       },
     },
     async (_request, reply) => {

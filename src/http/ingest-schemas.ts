@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ingestStatuses } from '../db/schema.js';
+import { IngestObject } from '../services/ingest-object.js';
 import { Article, articleExample } from './schemas.js';
 
 const reportExample = {
@@ -74,8 +75,8 @@ export const IngestPreview = z
       {
         article: {
           ...draftExample,
-          authors: [{ slug: 'amara-okafor', name: 'Amara Okafor', bio: 'Amara Okafor covers transport.' }],
-          tags: [{ slug: 'energy', name: 'Energy', derived: false }],
+          authors: [{ slug: 'ines-brackley', name: 'Ines Brackley', bio: 'Ines Brackley covers transport.' }],
+          tags: [{ slug: 'transport', name: 'transport', derived: false }],
         },
         ingest: {
           status: 'dry_run',
@@ -124,7 +125,7 @@ export const StoredIngest = z
 
 export const BatchLineResult = z
   .object({
-    line: z.number().int().describe('1-based line number in the NDJSON body.'),
+    line: z.number().int().describe('1-based line number in the NDJSON body, or position in `items`.'),
     status: z.enum(ingestStatuses),
     article_id: z.number().int().nullable(),
     ingest_id: z.number().int().nullable(),
@@ -149,6 +150,37 @@ export const BatchLineResult = z
           title: 'Bad Request',
           detail: 'Not valid JSON: Unexpected end of JSON input.',
         },
+      },
+    ],
+  });
+
+export const BatchObject = z
+  .strictObject({
+    items: z.array(IngestObject).min(1).max(1000).describe('Up to 1000 ingest objects, stored in order.'),
+  })
+  .meta({
+    id: 'IngestBatch',
+    description: 'Many articles in one JSON body; NDJSON streams instead, with no count limit.',
+    examples: [
+      {
+        items: [
+          {
+            raw: 'Harbour pilots agree new night rota\n\nPilots at Port Alder agreed a new rota on Monday.\n\nThe change starts in May.',
+            source_url: 'https://news.example.com/2026/04/20/pilots-rota',
+            tags: ['Port Alder'],
+          },
+        ],
+      },
+    ],
+  });
+
+export const BatchResults = z
+  .object({ results: z.array(BatchLineResult).describe('One per item, in the order sent.') })
+  .meta({
+    id: 'IngestBatchResults',
+    examples: [
+      {
+        results: [{ line: 1, status: 'created', article_id: 9, ingest_id: 9, warnings: [], problem: null }],
       },
     ],
   });

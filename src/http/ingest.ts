@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import type { FastifyBaseLogger, FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { BadRequest, ContentTooLarge, DomainError, Unprocessable } from '../lib/errors.js';
@@ -9,19 +10,48 @@ import type { Services } from '../services/index.js';
 import type { BatchOutcome } from '../services/ingest.js';
 import { IngestObject, overridesOf } from '../services/ingest-object.js';
 import { bearerSecurity, requireScope } from './auth.js';
-import { BatchLineResult, IngestPreview, IngestResult, StoredIngest } from './ingest-schemas.js';
-import { requireMediaType } from './media-types.js';
-import { problemResponses } from './params.js';
+import {
+  type BatchLineResult,
+  BatchObject,
+  BatchResults,
+  IngestPreview,
+  IngestResult,
+  StoredIngest,
+} from './ingest-schemas.js';
+import { acceptsDocumentedMediaTypes } from './media-types.js';
+import { booleanParam, jsonResponse, problemResponses } from './params.js';
 
-const rawText = (description: string) => z.unknown().meta({ type: 'string', description });
+const rawText = (description: string, example: string) =>
+  z.unknown().meta({ type: 'string', description, examples: [example] });
+
+const plainExample = [
+  'Harbour pilots agree a new night rota at Port Alder',
+  'By Ines Brackley',
+  'Pilots who guide ships into Port Alder agreed on Monday to a new night rota that adds a second crew on weekends.',
+  'The port authority said the change would cut waiting times for larger ships arriving after dark.',
+  'Tags: Port Alder, transport',
+].join('\n\n');
+const htmlExample =
+  '<html><head><title>Library opens a reading garden</title></head><body><article>' +
+  '<h1>Easterleigh library opens a reading garden</h1><p>By Mara Velden</p>' +
+  '<p>The library in Easterleigh opened a reading garden on Saturday, with benches, shade and a small shelf of books for children.</p>' +
+  '<p>Volunteers planted the garden over the winter on land behind the building that had been used for parking.</p>' +
+  '</article></body></html>';
+const ndjsonExample = `${JSON.stringify({
+  raw: 'Night ferry adds a winter crossing\n\nThe island ferry will add a late crossing on Fridays from November.\n\nThe company said demand had grown since the summer.',
+  source_url: 'https://news.example.com/2026/04/21/night-ferry',
+})}\n`;
+
+/** Newline-delimited JSON: a string whose every line is one `item` (OpenAPI 3.2 calls it itemSchema). */
+const ndjson = (description: string, itemComponent: string) =>
+  z.unknown().meta({
+    type: 'string',
+    description,
+    'x-itemSchema': { $ref: `#/components/schemas/${itemComponent}` },
+  });
 
 const ingestQuery = z.strictObject({
-  dry_run: z
-    .enum(['true', 'false'])
-    .meta({ examples: ['true'] })
-    .default('false')
-    .transform((value) => value === 'true')
-    .meta({ description: 'Parse and report without storing anything.', examples: ['true'] }),
+  dry_run: booleanParam('Parse and report without storing anything.'),
   source_url: z
     .url({ protocol: /^https?$/ })
     .max(2048)
@@ -32,17 +62,19 @@ const ingestQuery = z.strictObject({
     }),
 });
 
-const ingestHeaders = z.object({
-  'idempotency-key': z
-    .string()
-    .min(1)
-    .max(255)
-    .optional()
-    .meta({
-      description: 'Retrying with the same key returns the first result instead of ingesting again.',
-      examples: ['scrape-2026-03-14-0042'],
-    }),
-});
+/** `exampleKey` differs per operation: one key sent with a different request is a 409. */
+const ingestHeaders = (exampleKey: string) =>
+  z.object({
+    'idempotency-key': z
+      .string()
+      .min(1)
+      .max(255)
+      .optional()
+      .meta({
+        description: 'Retrying with the same key returns the first result instead of ingesting again.',
+        examples: [exampleKey],
+      }),
+  });
 
 function describeJsonError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -55,6 +87,35 @@ function fromObject(object: IngestObject, idempotencyKey?: string): IngestReques
     contentType: object.content_type,
     overrides: overridesOf(object),
     idempotencyKey,
+  };
+}
+
+/** Articles stored together in one transaction, each still in its own savepoint. */
+const batchGroupSize = 100;
+
+/** The result of one batch item or line, with the problem that rejected it. */
+function lineResult(log: FastifyBaseLogger, line: number, outcome: BatchOutcome) {
+  if ('status' in outcome) {
+    const { status, articleId, ingestId, warnings } = outcome;
+    return { line, status, article_id: articleId, ingest_id: ingestId, warnings, problem: null };
+  }
+  const error = outcome.error;
+  if (!(error instanceof DomainError)) log.error({ err: error, line }, 'batch line failed');
+  const problem =
+    error instanceof DomainError
+      ? { status: error.status, title: error.title, detail: error.message }
+      : {
+          status: 500,
+          title: 'Internal Server Error',
+          detail: 'This line could not be stored; the request id is in the logs.',
+        };
+  return {
+    line,
+    status: 'rejected' as const,
+    article_id: null,
+    ingest_id: null,
+    warnings: [],
+    problem,
   };
 }
 
@@ -83,93 +144,176 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimit
   });
 
   const ingestScope = requireScope(services, 'ingest');
-  const singleTypes = requireMediaType('application/json', 'text/plain', 'text/html');
-  const batchTypes = requireMediaType('application/x-ndjson');
+
+  const plainBody = {
+    'text/plain': { schema: rawText('The article as plain text, title first.', plainExample) },
+  };
+  const htmlBody = { 'text/html': { schema: rawText('The article page as HTML.', htmlExample) } };
+  const ingestResponses = {
+    201: jsonResponse('A new article was stored.', IngestResult),
+    200: jsonResponse(
+      'A duplicate (the existing article and status `duplicate`), or with `dry_run` what would be stored.',
+      z.union([IngestResult, IngestPreview]),
+    ),
+    ...problemResponses(400, 401, 403, 409, 413, 415, 422),
+  };
+  const ingestOperation = (
+    operationId: string,
+    summary: string,
+    description: string,
+    content: Record<string, { schema: z.ZodType }>,
+  ) => ({
+    onRequest: [ingestScope, acceptsDocumentedMediaTypes],
+    schema: {
+      operationId,
+      summary,
+      description: `${description} The same source URL or content again returns the existing article with status \`duplicate\`.`,
+      tags: ['Ingest'],
+      security: bearerSecurity,
+      querystring: ingestQuery,
+      headers: ingestHeaders(`scrape-2026-04-20-${operationId}`),
+      body: { content },
+      response: ingestResponses,
+    },
+  });
 
   app.post(
     '/v1/ingest',
+    ingestOperation(
+      'ingestArticle',
+      'Ingest one raw article',
+      'Send the article as scraped: text/plain, text/html, or an application/json ingest object. ' +
+        'Generated clients that send one media type per operation can use /v1/ingest/text and /v1/ingest/html for raw bodies.',
+      { 'application/json': { schema: IngestObject }, ...plainBody, ...htmlBody },
+    ),
+    (request, reply) => ingestOne(request.query, request.headers, request.body, reply),
+  );
+  app.post(
+    '/v1/ingest/text',
+    ingestOperation(
+      'ingestText',
+      'Ingest one article as plain text',
+      'The article exactly as copied off the page, title first; `source_url` goes in the query.',
+      plainBody,
+    ),
+    (request, reply) => ingestOne(request.query, request.headers, request.body, reply),
+  );
+  app.post(
+    '/v1/ingest/html',
+    ingestOperation(
+      'ingestHtml',
+      'Ingest one article page as HTML',
+      'The page as fetched; its charset, metadata and JSON-LD are read. `source_url` goes in the query.',
+      htmlBody,
+    ),
+    (request, reply) => ingestOne(request.query, request.headers, request.body, reply),
+  );
+
+  async function ingestOne(
+    query: z.output<typeof ingestQuery>,
+    headers: { 'idempotency-key'?: string; 'content-type'?: string },
+    body: unknown,
+    reply: FastifyReply,
+  ) {
+    const idempotencyKey = headers['idempotency-key'];
+    let ingestRequest: IngestRequest;
+    if (Buffer.isBuffer(body)) {
+      const contentType = headers['content-type'] ?? 'text/plain';
+      ingestRequest = {
+        raw: body,
+        contentType,
+        overrides: { source_url: query.source_url },
+        idempotencyKey,
+      };
+    } else {
+      if (query.source_url) {
+        throw new BadRequest('Put source_url inside the JSON body, not in the query.', [
+          { path: 'query.source_url', message: 'not allowed with a JSON body' },
+        ]);
+      }
+      ingestRequest = fromObject(body as IngestObject, idempotencyKey);
+    }
+
+    if (query.dry_run) return reply.code(200).send(await services.ingest.preview(ingestRequest));
+    const result = await services.ingest.ingestArticle(ingestRequest);
+    return reply.code(result.ingest.status === 'created' ? 201 : 200).send(result);
+  }
+
+  app.post(
+    '/v1/ingest/batch.json',
     {
-      onRequest: [ingestScope, singleTypes],
+      onRequest: [ingestScope, acceptsDocumentedMediaTypes],
       schema: {
-        operationId: 'ingestArticle',
-        summary: 'Ingest one raw article',
+        operationId: 'ingestBatchJson',
+        summary: 'Ingest many raw articles from one JSON body',
         description:
-          'Send the article as scraped: text/plain, text/html, or an application/json ingest object. ' +
-          'The same source URL or content again returns the existing article with status `duplicate`.',
+          '`{"items": [...]}` answered by `{"results": [...]}`, one result per item, in order; an invalid ' +
+          'item is a 400 for the whole request. For clients that cannot send NDJSON; /v1/ingest/batch ' +
+          'streams any number of articles instead.',
         tags: ['Ingest'],
         security: bearerSecurity,
-        querystring: ingestQuery,
-        headers: ingestHeaders,
-        body: {
-          content: {
-            'application/json': { schema: IngestObject },
-            'text/plain': { schema: rawText('The article as plain text, title first.') },
-            'text/html': { schema: rawText('The article page as HTML.') },
-          },
-        },
+        querystring: z.strictObject({}),
+        body: { content: { 'application/json': { schema: BatchObject } } },
         response: {
-          201: IngestResult.describe('A new article was stored.'),
-          200: z
-            .union([IngestResult, IngestPreview])
-            .describe('A duplicate (the existing article), or a dry run.'),
-          ...problemResponses(400, 401, 403, 409, 413, 415, 422),
+          200: jsonResponse('One BatchLineResult per item, in order.', BatchResults),
+          ...problemResponses(400, 401, 403, 413, 415),
         },
       },
     },
     async (request, reply) => {
-      const idempotencyKey = request.headers['idempotency-key'];
-      const body = request.body as unknown;
-      let ingestRequest: IngestRequest;
-      if (Buffer.isBuffer(body)) {
-        const contentType = request.headers['content-type'] ?? 'text/plain';
-        ingestRequest = {
-          raw: body,
-          contentType,
-          overrides: { source_url: request.query.source_url },
-          idempotencyKey,
-        };
-      } else {
-        if (request.query.source_url) {
-          throw new BadRequest('Put source_url inside the JSON body, not in the query.', [
-            { path: 'query.source_url', message: 'not allowed with a JSON body' },
-          ]);
-        }
-        ingestRequest = fromObject(body as IngestObject, idempotencyKey);
+      const { items } = request.body as z.output<typeof BatchObject>;
+      const results: z.output<typeof BatchLineResult>[] = [];
+      for (let start = 0; start < items.length; start += batchGroupSize) {
+        const group = items.slice(start, start + batchGroupSize);
+        const outcomes = await services.ingest.ingestMany(group.map((item) => fromObject(item)));
+        outcomes.forEach((outcome, index) => {
+          results.push(lineResult(request.log, start + index + 1, outcome));
+        });
       }
-
-      if (request.query.dry_run) return reply.code(200).send(await services.ingest.preview(ingestRequest));
-      const result = await services.ingest.ingestArticle(ingestRequest);
-      return reply.code(result.ingest.status === 'created' ? 201 : 200).send(result);
+      return reply.send({ results });
     },
   );
 
   app.post(
     '/v1/ingest/batch',
     {
-      onRequest: [ingestScope, batchTypes],
+      onRequest: [ingestScope, acceptsDocumentedMediaTypes],
       schema: {
         operationId: 'ingestBatch',
         summary: 'Ingest many raw articles from NDJSON',
         description:
           'One ingest object per line, read as a stream. The response is NDJSON too: one result per ' +
-          'input line, in order, written as each line is done. A bad line is reported and the rest go on.',
+          'input line, in order, written as each line is done. A bad line is reported and the rest go ' +
+          'on. /v1/ingest/batch.json takes the same as one JSON body.',
         tags: ['Ingest'],
         security: bearerSecurity,
         querystring: z.strictObject({}),
-        body: { content: { 'application/x-ndjson': { schema: rawText('One ingest object per line.') } } },
+        body: {
+          content: {
+            'application/x-ndjson': {
+              schema: ndjson('Newline-delimited JSON: one IngestObject per line.', 'IngestObjectInput').meta({
+                examples: [ndjsonExample],
+              }),
+            },
+          },
+        },
         response: {
           200: {
-            description: 'One BatchLineResult per input line.',
-            content: { 'application/x-ndjson': { schema: BatchLineResult } },
+            description: 'One BatchLineResult per input line, in order, streamed.',
+            content: {
+              'application/x-ndjson': {
+                schema: ndjson('Newline-delimited JSON: one BatchLineResult per line.', 'BatchLineResult'),
+              },
+            },
           },
-          ...problemResponses(400, 401, 403, 415),
+          ...problemResponses(400, 401, 403, 413, 415),
         },
       },
     },
     async (request, reply) => {
       const lines = readLines(request.body as AsyncIterable<Uint8Array>, bodyLimitBytes);
       // Lines that arrive together are stored together, in one transaction per group.
-      const groups = inGroups(lines, 100, 10);
+      const groups = inGroups(lines, batchGroupSize, 10);
       let lineNumber = 0;
       async function* results() {
         for await (const group of groups) {
@@ -182,7 +326,8 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimit
           let output = '';
           for (const entry of entries) {
             if (entry.skip) continue;
-            output += `${JSON.stringify(lineResult(entry.number, entry.outcome ?? { error: entry.problem }))}\n`;
+            const outcome = entry.outcome ?? { error: entry.problem };
+            output += `${JSON.stringify(lineResult(request.log, entry.number, outcome))}\n`;
           }
           if (output) yield output;
         }
@@ -212,30 +357,6 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimit
         }
         return { request: fromObject(parsed.data) };
       }
-      function lineResult(line: number, outcome: BatchOutcome) {
-        if ('status' in outcome) {
-          const { status, articleId, ingestId, warnings } = outcome;
-          return { line, status, article_id: articleId, ingest_id: ingestId, warnings, problem: null };
-        }
-        const error = outcome.error;
-        if (!(error instanceof DomainError)) request.log.error({ err: error, line }, 'batch line failed');
-        const problem =
-          error instanceof DomainError
-            ? { status: error.status, title: error.title, detail: error.message }
-            : {
-                status: 500,
-                title: 'Internal Server Error',
-                detail: 'This line could not be stored; the request id is in the logs.',
-              };
-        return {
-          line,
-          status: 'rejected' as const,
-          article_id: null,
-          ingest_id: null,
-          warnings: [],
-          problem,
-        };
-      }
       // Results stream out as groups finish; the schema documents each line, it does not serialize a stream.
       return reply.type('application/x-ndjson').send(Readable.from(results()) as never);
     },
@@ -248,6 +369,7 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimit
       schema: {
         operationId: 'getIngest',
         summary: 'Get the provenance of one ingest',
+        description: 'What arrived, which rule produced each field, and what was dropped as boilerplate.',
         tags: ['Ingest'],
         security: bearerSecurity,
         params: z.strictObject({

@@ -2,6 +2,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { type OpenApiDocument, withServerConventions } from './openapi-conventions.js';
 import { docsContentSecurityPolicy } from './security-headers.js';
 
 const apiVersion = '1.0.0';
@@ -29,6 +30,8 @@ export async function registerOpenApi(app: FastifyInstance) {
       info: {
         title: 'Gazette',
         version: apiVersion,
+        license: { name: 'MIT', identifier: 'MIT' },
+        contact: { name: 'Gazette maintainers' },
         description:
           'News and analysis articles with their authors and tags. Reads are public; writes need ' +
           '`Authorization: Bearer <key>`. Errors are RFC 9457 `application/problem+json`.',
@@ -49,9 +52,9 @@ export async function registerOpenApi(app: FastifyInstance) {
     },
     transform: transformWithBodyContent,
     transformObject: (document) =>
-      withoutUnusedSchemas(jsonSchemaTransformObject(document) as OpenApiDocument) as ReturnType<
-        typeof jsonSchemaTransformObject
-      >,
+      withServerConventions(
+        withoutUnusedSchemas(jsonSchemaTransformObject(document) as OpenApiDocument),
+      ) as ReturnType<typeof jsonSchemaTransformObject>,
   });
   await app.register(fastifySwaggerUi, {
     routePrefix: '/docs',
@@ -93,8 +96,6 @@ const transformWithBodyContent: Transform = (input) => {
 export function renderOpenApi(app: FastifyInstance): string {
   return `${JSON.stringify(app.swagger(), null, 2)}\n`;
 }
-
-type OpenApiDocument = { components?: { schemas?: Record<string, unknown> } };
 
 /**
  * The zod transform emits an input and an output variant of every registered schema. Keep only the

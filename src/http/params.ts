@@ -10,73 +10,90 @@ export const limitParam = z.coerce
   .default(20)
   .meta({ description: 'Items per page, 1–100.', examples: [20] });
 
-export const cursorParam = z
-  .string()
-  .min(1)
-  // A relevance cursor carries the ids still to come (at most 200 of them).
-  .max(4096)
-  .optional()
-  .meta({
-    description: 'The `page.next_cursor` of the previous page.',
-    examples: ['WyIyMDI2LTAzLTE0VDA5OjMwOjAwLjAwMFoiLDEyXQ'],
-  });
+/** `example`: a cursor this list issues over the seed articles, so the documented example works. */
+export function cursorParam(example: string) {
+  return (
+    z
+      .string()
+      .min(1)
+      // A relevance cursor carries the ids still to come (at most 200 of them).
+      .max(4096)
+      .optional()
+      .meta({ description: 'The `page.next_cursor` of the previous page.', examples: [example] })
+  );
+}
 
-export const includeTotalParam = z
-  .enum(['true', 'false'])
-  .meta({ examples: ['true'] })
-  .default('false')
-  .transform((value) => value === 'true')
-  .meta({
-    description: 'Add `page.total`, the number of matching items (costs one count query).',
-    examples: ['true'],
-  });
+/**
+ * A `true`/`false` query parameter, documented as a boolean so generated clients take one (they all
+ * write it as `true` or `false` in the query string).
+ */
+export function booleanParam(description: string) {
+  const strictly = (value: unknown) => (value === 'true' ? true : value === 'false' ? false : value);
+  return z
+    .preprocess(strictly, z.boolean().meta({ examples: [true] }))
+    .default(false)
+    .meta({ description: `${description} Default \`false\`.` });
+}
+
+export const includeTotalParam = booleanParam(
+  'Add `page.total`, the number of matching items (costs one count query).',
+);
 
 /** A parameter that may be repeated (`tag=a&tag=b`) or comma-separated (`tag=a,b`); any-of. */
 export function repeatableParam(description: string, example: string) {
-  return z
-    .union([z.string(), z.array(z.string())])
-    .meta({ examples: [example] })
-    .transform((value) =>
-      [value]
-        .flat()
-        .flatMap((item) => item.split(','))
-        .map((item) => item.trim())
-        .filter((item) => item.length > 0),
-    )
-    .optional()
-    .meta({ description, examples: [example] });
+  return (
+    z
+      // Bounded like every input: 50 repeats, 1000 characters each (a comma-separated list counts once).
+      .union([z.string().max(1000), z.array(z.string().max(1000)).max(50)])
+      .meta({ examples: [example] })
+      .transform((value) =>
+        [value]
+          .flat()
+          .flatMap((item) => item.split(','))
+          .map((item) => item.trim())
+          .filter((item) => item.length > 0),
+      )
+      .optional()
+      .meta({ description, examples: [example] })
+  );
 }
 
-export const idOrSlugParams = z.strictObject({
-  idOrSlug: z
-    .string()
-    .min(1)
-    .max(200)
-    .meta({
-      description: 'The numeric id or the slug.',
-      examples: ['harbour-city-votes-to-electrify-its-ferry-fleet'],
-    }),
-});
+/** `example`: a slug from the seed articles, so the documented example works. */
+export function idOrSlugParams(example: string) {
+  return z.strictObject({
+    idOrSlug: z
+      .string()
+      .min(1)
+      .max(200)
+      .meta({ description: 'The numeric id or the slug.', examples: [example] }),
+  });
+}
+
+/** A response entry with its own description and one JSON media type. */
+export function jsonResponse(description: string, schema: z.ZodType, mediaType = 'application/json') {
+  return { description, content: { [mediaType]: { schema } } };
+}
+
+export const problemDescriptions: Record<number, string> = {
+  400: 'Invalid parameters; `errors` names each one.',
+  401: 'Missing, unknown or revoked API key.',
+  403: 'The API key lacks the needed scope.',
+  404: 'No such resource.',
+  409: 'Conflicts with the current state.',
+  413: 'The body is larger than the configured limit.',
+  414: 'The path is longer than any id or slug.',
+  415: 'The media type is not accepted here.',
+  422: 'The content could not be understood as an article.',
+  429: 'Too many requests; wait for `Retry-After` seconds.',
+  500: 'Something failed on the server; the request id is in its logs.',
+};
 
 /** Response entries for errors, each an application/problem+json Problem. */
 export function problemResponses(...statuses: number[]) {
-  const descriptions: Record<number, string> = {
-    400: 'Invalid parameters; `errors` names each one.',
-    401: 'Missing, unknown or revoked API key.',
-    403: 'The API key lacks the needed scope.',
-    404: 'No such resource.',
-    409: 'Conflicts with the current state.',
-    413: 'The body is larger than the configured limit.',
-    415: 'The media type is not accepted here.',
-    422: 'The content could not be understood as an article.',
-  };
   return Object.fromEntries(
     statuses.map((status) => [
       status,
-      {
-        description: descriptions[status] ?? 'Error',
-        content: { [problemContentType]: { schema: Problem } },
-      },
+      jsonResponse(problemDescriptions[status] ?? 'Error', Problem, problemContentType),
     ]),
   );
 }

@@ -83,6 +83,8 @@ function validationProblem(
  */
 export function frameworkProblem(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+  // These replies skip the app's onSend hooks, which set the request id on every other response.
+  reply.header('x-request-id', request.id);
   return sendProblem(request, reply, status, error.message);
 }
 

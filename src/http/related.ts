@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { relatedWeights } from '../db/related-repository.js';
 import type { Services } from '../services/index.js';
-import { idOrSlugParams, problemResponses } from './params.js';
+import { idOrSlugParams, jsonResponse, problemResponses } from './params.js';
 import { ArticleSummary } from './schemas.js';
 
 const scoring =
@@ -10,26 +10,26 @@ const scoring =
   `${relatedWeights.explicitTag}, and a tag derived on either side adds ${relatedWeights.derivedTag}.`;
 
 const relatedExample = {
-  id: 15,
-  slug: 'ferry-operator-orders-charging-barges',
-  title: 'Ferry operator orders charging barges',
+  id: 8,
+  slug: 'first-electric-cranes-arrive-at-port-alder',
+  title: 'First electric cranes arrive at Port Alder',
   subtitle: null,
-  excerpt: 'Two floating chargers will serve the new battery ferries at the north terminal…',
+  excerpt: 'Two electric container cranes have arrived at Port Alder…',
   images: [],
-  authors: [{ id: 3, slug: 'amara-okafor', name: 'Amara Okafor' }],
+  authors: [{ id: 3, slug: 'ines-brackley', name: 'Ines Brackley' }],
   tags: [
-    { id: 7, slug: 'energy', name: 'Energy', derived: false },
-    { id: 9, slug: 'ferries', name: 'Ferries', derived: true },
+    { id: 7, slug: 'transport', name: 'transport', derived: false },
+    { id: 9, slug: 'port-alder', name: 'Port Alder', derived: false },
   ],
   language: 'en',
   word_count: 512,
   reading_time_minutes: 3,
-  published_at: '2026-03-20T07:00:00.000Z',
-  source_url: 'https://news.example.com/2026/03/20/charging-barges',
+  published_at: '2026-03-20T07:30:00.000Z',
+  source_url: 'https://gazette.example.org/business/2026/03/20/electric-cranes-arrive',
   content_hash: '4be1a0…',
   created_at: '2026-03-20T07:05:42.118Z',
   updated_at: '2026-03-20T07:05:42.118Z',
-  related: { score: 6, shared_tags: ['energy', 'ferries'], shared_authors: ['amara-okafor'] },
+  related: { score: 6, shared_tags: ['port-alder', 'transport'], shared_authors: ['ines-brackley'] },
 };
 
 export const RelatedArticle = ArticleSummary.extend({
@@ -59,7 +59,7 @@ export const relatedRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
         summary: 'List articles related to one article',
         description: `Articles sharing tags or authors with this one, best match first, then newest. ${scoring} The article itself is never listed.`,
         tags: ['Articles'],
-        params: idOrSlugParams,
+        params: idOrSlugParams('ferry-company-orders-two-hybrid-vessels-for-the-island-routes'),
         querystring: z.strictObject({
           limit: z.coerce
             .number()
@@ -69,7 +69,10 @@ export const relatedRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
             .default(10)
             .meta({ description: 'How many articles, 1–50.', examples: [10] }),
         }),
-        response: { 200: RelatedPage, ...problemResponses(400, 404) },
+        response: {
+          200: jsonResponse('The related articles, best match first.', RelatedPage),
+          ...problemResponses(400, 404, 414),
+        },
       },
     },
     async (request) => ({

@@ -38,7 +38,7 @@ export const Problem = z
 
 export const AuthorSummary = z
   .object({ id: z.number().int(), slug: z.string(), name: z.string() })
-  .meta({ id: 'AuthorSummary', examples: [{ id: 3, slug: 'amara-okafor', name: 'Amara Okafor' }] });
+  .meta({ id: 'AuthorSummary', examples: [{ id: 3, slug: 'ines-brackley', name: 'Ines Brackley' }] });
 
 export const TagSummary = z
   .object({
@@ -49,7 +49,7 @@ export const TagSummary = z
       .boolean()
       .describe('True when Gazette derived the tag from the text rather than the source naming it.'),
   })
-  .meta({ id: 'TagSummary', examples: [{ id: 7, slug: 'energy', name: 'Energy', derived: false }] });
+  .meta({ id: 'TagSummary', examples: [{ id: 7, slug: 'transport', name: 'transport', derived: false }] });
 
 export const Image = z
   .object({
@@ -63,18 +63,18 @@ export const Image = z
   });
 
 const articleSummaryExample = {
-  id: 12,
-  slug: 'harbour-city-votes-to-electrify-its-ferry-fleet',
-  title: 'Harbour city votes to electrify its ferry fleet',
+  id: 5,
+  slug: 'ferry-company-orders-two-hybrid-vessels-for-the-island-routes',
+  title: 'Ferry company orders two hybrid vessels for the island routes',
   subtitle: null,
-  excerpt: 'The council approved the purchase of six battery ferries on Tuesday…',
+  excerpt: 'The island ferry company has ordered two hybrid-electric ferries for its routes…',
   images: [{ caption: 'A ferry leaves the north terminal', credit: null, date: '2026-03-14' }],
-  authors: [{ id: 3, slug: 'amara-okafor', name: 'Amara Okafor' }],
-  tags: [{ id: 7, slug: 'energy', name: 'Energy', derived: false }],
+  authors: [{ id: 3, slug: 'ines-brackley', name: 'Ines Brackley' }],
+  tags: [{ id: 7, slug: 'transport', name: 'transport', derived: false }],
   language: 'en',
   word_count: 642,
   reading_time_minutes: 3,
-  published_at: '2026-03-14T09:30:00.000Z',
+  published_at: '2026-03-14T10:00:00.000Z',
   source_url: 'https://news.example.com/2026/03/14/ferries',
   content_hash: '9f2c4e…',
   created_at: '2026-03-14T10:02:11.512Z',
@@ -131,13 +131,13 @@ export const Article = z
 
 const authorExample = {
   id: 3,
-  slug: 'amara-okafor',
-  name: 'Amara Okafor',
-  bio: 'Amara Okafor is the transport correspondent at the Harbour Herald.',
+  slug: 'ines-brackley',
+  name: 'Ines Brackley',
+  bio: 'Ines Brackley is the transport and trade correspondent.',
   article_count: 4,
 };
-const tagExample = { id: 7, slug: 'energy', name: 'Energy', article_count: 12 };
-const pageInfoExample = { next_cursor: 'WyIyMDI2LTAzLTE0VDA5OjMwOjAwLjAwMFoiLDEyXQ', limit: 20 };
+const tagExample = { id: 7, slug: 'transport', name: 'transport', article_count: 4 };
+const pageInfoExample = { next_cursor: 'WyIyMDI2LTA0LTAyVDE1OjAwOjAwLjAwMFoiLDFd', limit: 20 };
 
 export const Author = z
   .object({
@@ -194,7 +194,7 @@ const FacetCount = z
     name: z.string(),
     count: z.number().int(),
   })
-  .meta({ id: 'FacetCount', examples: [{ value: 'energy', name: 'Energy', count: 12 }] });
+  .meta({ id: 'FacetCount', examples: [{ value: 'transport', name: 'transport', count: 4 }] });
 
 export const ArticlePage = z
   .object({
@@ -226,3 +226,33 @@ export const ArticlePage = z
   });
 export const AuthorPage = pageOf(Author, 'AuthorPage', authorExample);
 export const TagPage = pageOf(Tag, 'TagPage', tagExample);
+
+export const ArticleFields = Article.partial().meta({
+  id: 'ArticleFields',
+  description: 'An article with only the fields named in `fields`.',
+  examples: [{ id: 5, title: articleSummaryExample.title, body_html: articleExample.body_html }],
+});
+
+export const ArticleFieldsPage = z
+  .object({
+    data: z.array(
+      ArticleListItem.partial().meta({
+        id: 'ArticleListItemFields',
+        examples: [{ id: 5, title: articleSummaryExample.title }],
+      }),
+    ),
+    page: PageInfo,
+    facets: ArticlePage.shape.facets,
+  })
+  .meta({
+    id: 'ArticleFieldsPage',
+    description: 'A page of articles with only the fields named in `fields`.',
+    examples: [
+      {
+        data: [
+          { id: 5, title: articleSummaryExample.title, published_at: articleSummaryExample.published_at },
+        ],
+        page: pageInfoExample,
+      },
+    ],
+  });

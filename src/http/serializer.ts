@@ -34,20 +34,32 @@ export function nullableAsTypeList(schema: unknown): unknown {
   return Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, nullableAsTypeList(value)]));
 }
 
+const serializedAs = new WeakMap<z.ZodType, z.ZodType>();
+
+/**
+ * A response documented as `documented` (say, a union of the full and the sparse shape) whose
+ * compiled serializer is built from `serialized` alone; replies of the other shape bypass it.
+ */
+export function documentedAs<T extends z.ZodType>(serialized: z.ZodType, documented: T): T {
+  serializedAs.set(documented, serialized);
+  return documented;
+}
+
 /**
  * Compiles each route's zod response schema into a fast-json-stringify function once, at start.
  * Responses are then written by generated code instead of being walked by zod on every request.
  */
 export const compiledSerializerCompiler: FastifySerializerCompiler<unknown> = ({ schema }) => {
+  const target = schema instanceof z.ZodType ? (serializedAs.get(schema) ?? schema) : schema;
   const jsonSchema =
-    schema instanceof z.ZodType
-      ? z.toJSONSchema(schema, {
+    target instanceof z.ZodType
+      ? z.toJSONSchema(target, {
           target: 'draft-07',
           io: 'output',
           metadata: inlineEverything,
           reused: 'inline',
         })
-      : (schema as object);
+      : (target as object);
   return fastJson(nullableAsTypeList(jsonSchema) as Parameters<typeof fastJson>[0]) as (
     data: unknown,
   ) => string;

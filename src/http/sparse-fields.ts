@@ -6,6 +6,7 @@ export function fieldsParam(allowed: readonly string[], description: string, exa
   const known = new Set(allowed);
   return z
     .string()
+    .max(1000)
     .meta({ examples: [example] })
     .transform((value, context) => {
       const fields = value
@@ -41,5 +42,5 @@ export function pickFields<T extends object>(item: T, fields: readonly string[])
  * JSON.stringify instead; the objects are our own, built from typed data.
  */
 export function sendSparse(reply: FastifyReply, payload: unknown): FastifyReply {
-  return reply.serializer(JSON.stringify).send(payload);
+  return reply.type('application/json; charset=utf-8').serializer(JSON.stringify).send(payload);
 }

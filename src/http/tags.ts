@@ -2,7 +2,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../services/index.js';
 import { sendPage } from './links.js';
-import { cursorParam, idOrSlugParams, includeTotalParam, limitParam, problemResponses } from './params.js';
+import {
+  cursorParam,
+  idOrSlugParams,
+  includeTotalParam,
+  jsonResponse,
+  limitParam,
+  problemResponses,
+} from './params.js';
 import { Tag, TagPage } from './schemas.js';
 
 export const tagRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
@@ -18,7 +25,7 @@ export const tagRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
         tags: ['Tags'],
         querystring: z.strictObject({
           limit: limitParam,
-          cursor: cursorParam,
+          cursor: cursorParam('WyJFYXN0ZXJsZWlnaCIsMl0'),
           include_total: includeTotalParam,
           sort: z
             .enum(['name', '-article_count'])
@@ -28,7 +35,7 @@ export const tagRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
               examples: ['-article_count'],
             }),
         }),
-        response: { 200: TagPage, ...problemResponses(400) },
+        response: { 200: jsonResponse('A page of tags.', TagPage), ...problemResponses(400) },
       },
     },
     async (request, reply) => {
@@ -47,10 +54,11 @@ export const tagRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
       schema: {
         operationId: 'getTag',
         summary: 'Get one tag',
+        description: 'By numeric id or slug, with the number of articles carrying it.',
         tags: ['Tags'],
-        params: idOrSlugParams,
+        params: idOrSlugParams('transport'),
         querystring: z.strictObject({}),
-        response: { 200: Tag, ...problemResponses(400, 404) },
+        response: { 200: jsonResponse('The tag.', Tag), ...problemResponses(400, 404, 414) },
       },
     },
     async (request) => services.catalog.getTag(request.params.idOrSlug),

@@ -6,6 +6,7 @@ import type { ParsedArticle, ParseOutcome, RawArticle, RemovedBlock } from '../i
 import { asBuffer } from '../lib/bytes.js';
 import { Unprocessable, UnsupportedMediaType } from '../lib/errors.js';
 import { nameKey } from '../lib/names.js';
+import { withSnakeCaseKeys } from '../lib/snake-case.js';
 import { storableDraft } from './storable.js';
 
 export type AuthorInput = string | { name: string; bio?: string | null | undefined };
@@ -67,19 +68,6 @@ function tagsFrom(parsed: ParsedArticle, overrides: IngestOverrides): ArticleDra
   return result;
 }
 
-/**
- * The report's field → rule map with the API's snake_case names (`published_at`, not the parser's
- * `publishedAt`). Later entries win, so a client's explicit field overrides what the parser found;
- * also applied when reading reports stored before the names were normalised.
- */
-export function snakeCaseFields(fields: object): Record<string, string> {
-  const normalised: Record<string, string> = {};
-  for (const [name, rule] of Object.entries(fields)) {
-    normalised[name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)] = String(rule);
-  }
-  return normalised;
-}
-
 /** What the parser is given for one request. */
 export function rawArticleOf(
   request: Omit<IngestRequest, 'idempotencyKey'>,
@@ -112,7 +100,8 @@ export function draftFromOutcome(
     throw new Unprocessable(outcome.detail);
   }
   const parsed = outcome.article;
-  const fields = snakeCaseFields(outcome.fields);
+  // The parser names fields as the code does; reports name them as the API does.
+  const fields = withSnakeCaseKeys(outcome.fields);
   const warnings = [...outcome.warnings];
   for (const field of ['authors', 'tags', 'published_at', 'source_url'] as const) {
     if (overrides[field] !== undefined) fields[field] = 'request';

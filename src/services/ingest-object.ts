@@ -15,7 +15,11 @@ const author = z.union([
 export const IngestObject = z
   .strictObject({
     raw: z.string().describe('The article as scraped: plain text or HTML.'),
-    content_type: z.enum(['text/plain', 'text/html']).default('text/plain').describe('How to read `raw`.'),
+    // The default is described, not declared: generators turn a declared default into a required field.
+    content_type: z
+      .enum(['text/plain', 'text/html'])
+      .default('text/plain')
+      .meta({ default: undefined, description: 'How to read `raw`; `text/plain` when left out.' }),
     source_url: z
       .url({ protocol: /^https?$/ })
       .max(2048)
@@ -41,11 +45,11 @@ export const IngestObject = z
     id: 'IngestObject',
     examples: [
       {
-        raw: 'Harbour city votes to electrify its ferry fleet\n\nThe council approved six battery ferries on Tuesday.\n\nThe first enters service in 2027.',
+        raw: 'Port Alder buys a second electric tug\n\nThe port authority at Port Alder has bought a second battery-electric tug, which will start work on the north quay in the autumn.\n\nThe first electric tug has handled most night arrivals since March, and crews say it is quieter and easier to manoeuvre.',
         content_type: 'text/plain',
-        source_url: 'https://news.example.com/2026/03/14/ferries',
-        tags: ['Transport'],
-        authors: [{ name: 'Amara Okafor', bio: 'Amara Okafor covers transport.' }],
+        source_url: 'https://news.example.com/2026/04/20/second-electric-tug',
+        tags: ['Port Alder', 'transport'],
+        authors: [{ name: 'Ines Brackley', bio: 'Ines Brackley covers transport and trade.' }],
       },
     ],
   });

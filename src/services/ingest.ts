@@ -5,13 +5,13 @@ import { PARSER_VERSION } from '../ingest/parse.js';
 import type { RemovedBlock } from '../ingest/types.js';
 import { asBuffer } from '../lib/bytes.js';
 import { Conflict, NotFound } from '../lib/errors.js';
+import { withSnakeCaseKeys } from '../lib/snake-case.js';
 import {
   draftFromOutcome,
   type IngestOverrides,
   type IngestRequest,
   rawArticleOf,
   recurringLinesBySource,
-  snakeCaseFields,
 } from './draft.js';
 import type { Article } from './model.js';
 import type { ParserPool } from './parser-pool.js';
@@ -67,7 +67,7 @@ export function createIngestService(
         id: ingest.id,
         status: ingest.status,
         warnings: ingest.warnings,
-        fields: snakeCaseFields(ingest.report.fields ?? {}),
+        fields: withSnakeCaseKeys((ingest.report.fields ?? {}) as Record<string, string>),
         duplicate_of: ingest.duplicate_of,
         parser_version: ingest.parser_version,
       },
@@ -147,7 +147,7 @@ export function createIngestService(
       const { report: parseReport, ...rest } = ingest;
       return {
         ...rest,
-        fields: snakeCaseFields(parseReport.fields ?? {}),
+        fields: withSnakeCaseKeys((parseReport.fields ?? {}) as Record<string, string>),
         removed: (parseReport.removed ?? []) as RemovedBlock[],
         references: (parseReport.references ?? []) as string[],
       };

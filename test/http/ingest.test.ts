@@ -241,3 +241,52 @@ t.test('the key is checked before the body is read', async (t) => {
   });
   t.equal(response.statusCode, 401, 'neither the size nor the media type is looked at first');
 });
+
+t.test('single-media-type ingest routes, the JSON batch and snake_case reports', async (t) => {
+  const app = await buildTestApp(t);
+
+  t.test('/v1/ingest/text stores the body raw and names report fields in snake_case', async (t) => {
+    const raw = plainArticle({ title: 'Ferry pier reopens after repairs', date: 'March 9, 2026' });
+    const response = await app.inject(post(raw, 'text/plain', { url: '/v1/ingest/text' }));
+    t.equal(response.statusCode, 201);
+    const { article, ingest } = response.json();
+    t.equal(article.title, 'Ferry pier reopens after repairs');
+    t.ok(ingest.fields.published_at, 'published_at names the date rule');
+    t.notOk(
+      Object.keys(ingest.fields).some((key) => /[A-Z]/.test(key)),
+      'no camelCase keys',
+    );
+    const stored = (await app.inject({ url: `/v1/ingests/${ingest.id}`, headers: auth })).json();
+    t.same(Object.keys(stored.fields).sort(), Object.keys(ingest.fields).sort());
+  });
+
+  t.test('/v1/ingest/html takes HTML only; other media types are a 415', async (t) => {
+    const json = await app.inject(post('"hello"', 'application/json', { url: '/v1/ingest/html' }));
+    t.equal(json.statusCode, 415);
+    t.match(json.json().detail, /send text\/html/);
+    const batch = await app.inject(post('x', 'text/plain', { url: '/v1/ingest/batch' }));
+    t.equal(batch.statusCode, 415);
+  });
+
+  t.test('/v1/ingest/batch.json answers one result per item, in order', async (t) => {
+    const items = [{ raw: plainArticle({ title: 'Tram depot gets solar roof' }) }, { raw: 'too short' }];
+    const response = await app.inject(
+      post(JSON.stringify({ items }), 'application/json', { url: '/v1/ingest/batch.json' }),
+    );
+    t.equal(response.statusCode, 200);
+    const { results } = response.json();
+    t.match(results, [
+      { line: 1, status: 'created', article_id: Number, problem: null },
+      { line: 2, status: 'rejected', article_id: null, problem: { status: 422 } },
+    ]);
+    const empty = await app.inject(
+      post('{"items": []}', 'application/json', { url: '/v1/ingest/batch.json' }),
+    );
+    t.equal(empty.statusCode, 400);
+  });
+
+  t.test('sparse fields are JSON', async (t) => {
+    const response = await app.inject('/v1/articles?fields=id,title');
+    t.match(response.headers['content-type'], /^application\/json/);
+  });
+});

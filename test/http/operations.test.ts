@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import t from 'tap';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { auth, buildTestApp } from '../support/app.js';
+import { auth, buildTestApp, checkedAgainstDocument } from '../support/app.js';
 
 t.test('errors are problem+json everywhere', async (t) => {
   const app = await buildTestApp(t);
@@ -54,7 +54,9 @@ t.test('errors are problem+json everywhere', async (t) => {
 t.test('/healthz and /readyz', async (t) => {
   const directory = mkdtempSync(path.join(tmpdir(), 'gazette-ready-'));
   const databasePath = path.join(directory, 'gazette.db');
-  const app = await buildApp(loadConfig({ DATABASE_URL: `file:${databasePath}` }), { logger: false });
+  const app = checkedAgainstDocument(
+    await buildApp(loadConfig({ DATABASE_URL: `file:${databasePath}` }), { logger: false }),
+  );
   t.teardown(async () => {
     await app.close();
     rmSync(directory, { recursive: true, force: true });

@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createParserPool, type ParserPool } from '../../src/services/parser-pool.js';
+import { responseValidator } from './openapi-validator.js';
 
 export const testApiKey = 'test-key-with-full-scope-0123456789';
 
@@ -38,11 +39,33 @@ export async function buildTestApp(
     ...environment,
   });
   const ownParser = Object.keys(environment).some((name) => name.startsWith('PARSE_'));
-  const app = await buildApp(config, { logger: false, ...(ownParser ? {} : { parser: testParser() }) });
+  const app = checkedAgainstDocument(
+    await buildApp(config, { logger: false, ...(ownParser ? {} : { parser: testParser() }) }),
+  );
   t.teardown(async () => {
     await app.close();
     rmSync(directory, { recursive: true, force: true });
   });
+  return app;
+}
+
+/**
+ * Makes every `app.inject(…)` response of the test suite conform to openapi/openapi.json: an
+ * undocumented status, header, media type or body shape fails the test that caused it.
+ */
+export function checkedAgainstDocument(app: FastifyInstance): FastifyInstance {
+  const inject = app.inject.bind(app);
+  const checked = async (options: InjectOptions | string) => {
+    const response = await inject(options);
+    const request = typeof options === 'string' ? { method: 'GET', url: options } : options;
+    const url = typeof request.url === 'string' ? request.url : ((request.path as string | undefined) ?? '/');
+    responseValidator().assertConforms(request.method ?? 'GET', url, response);
+    return response;
+  };
+  app.inject = ((options?: InjectOptions | string, callback?: unknown) =>
+    options === undefined || callback !== undefined
+      ? (inject as (...args: unknown[]) => unknown)(options, callback)
+      : checked(options)) as typeof app.inject;
   return app;
 }
 

@@ -9,10 +9,10 @@ import { buildFeed, type Feed } from './model.js';
 import { renderRss, rssContentType } from './rss.js';
 
 const feedQuery = z.strictObject({
-  tag: repeatableParam('Tag slugs; an article is in the feed when it has any of them.', 'energy'),
+  tag: repeatableParam('Tag slugs; an article is in the feed when it has any of them.', 'transport'),
   author: repeatableParam(
     'Author slugs; an article is in the feed when any of them wrote it.',
-    'amara-okafor',
+    'ines-brackley',
   ),
 });
 

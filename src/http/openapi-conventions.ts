@@ -1,0 +1,189 @@
+import { type CachePolicy, cachePolicyForRoute } from './caching.js';
+import { problemContentType } from './problems.js';
+
+/**
+ * What the server adds to every response outside the routes — the request id, rate-limit headers,
+ * conditional GET, 429 and 500 — documented here in one place, the way the plugins apply it.
+ */
+
+type Schema = Record<string, unknown>;
+interface Header {
+  description: string;
+  schema: Schema;
+  required?: boolean;
+}
+interface Response {
+  description: string;
+  headers?: Record<string, Header | { $ref: string }>;
+  content?: Record<string, { schema: Schema }>;
+}
+interface Operation {
+  operationId?: string;
+  security?: unknown[];
+  parameters?: Schema[];
+  responses: Record<string, Response>;
+}
+export interface OpenApiDocument {
+  paths?: Record<string, Record<string, Operation>>;
+  components?: { schemas?: Record<string, Schema>; headers?: Record<string, Header> };
+  [key: string]: unknown;
+}
+
+const headers: Record<string, Header> = {
+  RequestId: {
+    description: 'The id of this request in the server logs; a client may send its own `X-Request-Id`.',
+    schema: { type: 'string', maxLength: 200 },
+    required: true,
+  },
+  RateLimitLimit: {
+    description: 'Requests allowed a minute (only when rate limiting is on).',
+    schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 2147483647 },
+  },
+  RateLimitRemaining: {
+    description: 'Requests left in the current minute (only when rate limiting is on).',
+    schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 2147483647 },
+  },
+  RateLimitReset: {
+    description: 'Seconds until the current minute ends (only when rate limiting is on).',
+    schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 60 },
+  },
+  RetryAfter: {
+    description: 'Seconds to wait before trying again.',
+    schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 60 },
+    required: true,
+  },
+  ETag: {
+    description: 'A strong validator of this representation; send it in `If-None-Match` to get a 304.',
+    schema: { type: 'string', maxLength: 100 },
+    required: true,
+  },
+  CacheControl: {
+    description:
+      'Lists `public, max-age=60`, single resources `public, max-age=300`, keyed resources `private, no-store`.',
+    schema: { type: 'string', maxLength: 100 },
+    required: true,
+  },
+  LastModified: {
+    description: 'When the resource last changed (an HTTP-date), for resources that record it.',
+    schema: { type: 'string', maxLength: 40 },
+  },
+  Link: {
+    description: 'RFC 8288 `<…>; rel="next"` to the next page, when there is one.',
+    schema: { type: 'string', maxLength: 8192 },
+  },
+  WWWAuthenticate: {
+    description: 'The scheme to authenticate with: `Bearer`.',
+    schema: { type: 'string', maxLength: 200 },
+  },
+};
+
+const ref = (name: string) => ({ $ref: `#/components/headers/${name}` });
+const everyResponseHeaders = {
+  'X-Request-Id': ref('RequestId'),
+  'X-RateLimit-Limit': ref('RateLimitLimit'),
+  'X-RateLimit-Remaining': ref('RateLimitRemaining'),
+  'X-RateLimit-Reset': ref('RateLimitReset'),
+};
+
+const ifNoneMatch = {
+  name: 'If-None-Match',
+  in: 'header',
+  required: false,
+  description: 'The `ETag` of a copy you hold; a 304 with no body answers when it is still current.',
+  schema: { type: 'string', maxLength: 1000 },
+  example: '"q0Hn3Qm8sWcKx1vJbGk4dA"',
+};
+
+const problem = (description: string, extraHeaders: Response['headers'] = {}): Response => ({
+  description,
+  headers: { ...extraHeaders },
+  content: { [problemContentType]: { schema: { $ref: '#/components/schemas/Problem' } } },
+});
+
+/** True when a response's JSON schema (or the component it names) has a `page` with a cursor. */
+function isCursorPage(document: OpenApiDocument, response: Response | undefined): boolean {
+  const schema = response?.content?.['application/json']?.schema;
+  const refs = JSON.stringify(schema ?? {}).match(/#\/components\/schemas\/([\w]+)/g) ?? [];
+  return refs.some((target) => {
+    const component = document.components?.schemas?.[target.split('/').pop()!];
+    return Boolean((component?.properties as Schema | undefined)?.page);
+  });
+}
+
+function conventionsFor(document: OpenApiDocument, path: string, method: string, operation: Operation) {
+  const secured = (operation.security?.length ?? 0) > 0;
+  // Public by design, and said so: an explicit empty requirement rather than none at all.
+  operation.security ??= [];
+  const policy: CachePolicy = method === 'get' ? cachePolicyForRoute(path, secured) : 'none';
+  const responses = operation.responses;
+
+  const ok = responses['200'];
+  if (ok && policy !== 'none') {
+    ok.headers = { ...ok.headers, 'Cache-Control': ref('CacheControl') };
+    if (policy !== 'private') ok.headers.ETag = ref('ETag');
+    if (policy === 'item') ok.headers['Last-Modified'] = ref('LastModified');
+    if (policy === 'list' && isCursorPage(document, ok)) ok.headers.Link = ref('Link');
+  }
+  if (policy === 'list' || policy === 'item') {
+    responses['304'] = {
+      description: 'Not Modified: the copy named in `If-None-Match` (or `If-Modified-Since`) is current.',
+      headers: {
+        ETag: ref('ETag'),
+        'Cache-Control': ref('CacheControl'),
+        ...(policy === 'item' ? { 'Last-Modified': ref('LastModified') } : {}),
+      },
+    };
+    operation.parameters = [...(operation.parameters ?? []), ifNoneMatch];
+  }
+  if (secured) {
+    const unauthorized = responses['401'];
+    if (unauthorized)
+      unauthorized.headers = { ...unauthorized.headers, 'WWW-Authenticate': ref('WWWAuthenticate') };
+  }
+  responses['429'] ??= problem('Too many requests from this key or address; wait `Retry-After` seconds.', {
+    'Retry-After': ref('RetryAfter'),
+  });
+  responses['500'] ??= problem('Something failed on the server; the request id is in its logs.');
+  for (const response of Object.values(responses)) {
+    response.headers = { ...response.headers, ...everyResponseHeaders };
+  }
+}
+
+const int32Max = 2147483647;
+
+/** Every integer gets the format its bounds allow, so generators and validators know its size. */
+function withIntegerFormats(value: unknown): void {
+  if (Array.isArray(value)) {
+    for (const item of value) withIntegerFormats(item);
+  } else if (value && typeof value === 'object') {
+    const schema = value as Schema;
+    if (schema.type === 'integer' && schema.format === undefined) {
+      const fits = typeof schema.maximum === 'number' && schema.maximum <= int32Max;
+      schema.format = fits ? 'int32' : 'int64';
+    }
+    for (const child of Object.values(schema)) withIntegerFormats(child);
+  }
+}
+
+/** Adds the cross-cutting responses and headers to every operation of the document. */
+export function withServerConventions(document: OpenApiDocument): OpenApiDocument {
+  withIntegerFormats(document.paths);
+  withIntegerFormats(document.components?.schemas);
+  for (const [path, item] of Object.entries(document.paths ?? {})) {
+    for (const [method, operation] of Object.entries(item)) {
+      conventionsFor(document, path, method, operation);
+    }
+  }
+  return {
+    ...document,
+    // Relative, so the document and /docs work on whatever host serves them.
+    servers: [
+      {
+        url: '/',
+        description: 'Whichever environment serves this document: local, staging or production',
+        'x-internal': false,
+      },
+    ],
+    components: { ...document.components, headers },
+  };
+}

@@ -3,6 +3,7 @@ import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import { checkDatabase, type Db, migrateDatabase, openDatabase } from './db/connection.js';
 import { createRepositories } from './db/index.js';
+import { createReadPool, offloadExpensiveReads } from './db/read-pool.js';
 import { articleRoutes } from './http/articles.js';
 import { authorRoutes } from './http/authors.js';
 import { registerCaching } from './http/caching.js';
@@ -35,7 +36,20 @@ export interface BuildOptions {
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const db: Db = openDatabase(config.databasePath);
   migrateDatabase(db);
-  const services = createServices(createRepositories(db), config);
+  // An in-memory database exists only on this connection, so its reads cannot move to workers.
+  const readPool =
+    config.databasePath === ':memory:'
+      ? undefined
+      : createReadPool({
+          databasePath: config.databasePath,
+          size: config.searchWorkers,
+          timeoutMs: config.searchTimeoutMs,
+        });
+  const repositories = createRepositories(db);
+  const services = createServices(
+    readPool ? offloadExpensiveReads(repositories, readPool) : repositories,
+    config,
+  );
 
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
@@ -54,6 +68,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     reply.header('x-request-id', request.id);
   });
   app.addHook('onClose', async () => {
+    await readPool?.close();
     db.$client.close();
   });
 
@@ -69,5 +84,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(tagRoutes, { services });
   await app.register(ingestRoutes, { services, bodyLimitBytes: config.bodyLimitBytes });
   await app.ready();
+  await readPool?.ready();
   return app;
 }

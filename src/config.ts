@@ -33,6 +33,8 @@ const environmentSchema = z.object({
     .default(5 * 1024 * 1024),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(0),
   TRUST_PROXY: booleanFlag.default(false),
+  SEARCH_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+  SEARCH_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(2000),
 });
 
 export interface Config {
@@ -47,6 +49,10 @@ export interface Config {
   /** Requests per minute per client; 0 turns rate limiting off. */
   rateLimitPerMinute: number;
   trustProxy: boolean;
+  /** Worker threads for search, facets and related articles; unset sizes the pool from the CPU count. */
+  searchWorkers: number | undefined;
+  /** How long a search may take, queueing included, before it answers 503. */
+  searchTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -70,5 +76,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     trustProxy: env.TRUST_PROXY,
+    searchWorkers: env.SEARCH_WORKERS,
+    searchTimeoutMs: env.SEARCH_TIMEOUT_MS,
   };
 }

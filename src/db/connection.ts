@@ -26,6 +26,16 @@ export function openDatabase(databasePath: string): Db {
   return drizzle(sqlite, { schema });
 }
 
+/**
+ * A second, read-only connection to the same file, for a worker thread: WAL lets it read committed
+ * data while the main connection writes, and it can never take the write lock.
+ */
+export function openReadOnlyDatabase(databasePath: string): Db {
+  const sqlite = new Database(databasePath, { readonly: true, fileMustExist: true });
+  sqlite.pragma('busy_timeout = 5000');
+  return drizzle(sqlite, { schema });
+}
+
 /** Applies every pending migration in one transaction; all-or-nothing. */
 export function migrateDatabase(db: Db): void {
   migrate(db, { migrationsFolder });

@@ -18,6 +18,7 @@ export const statusTitles: Record<number, string> = {
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 /**
@@ -65,4 +66,8 @@ export class Unprocessable extends DomainError {
 }
 export class TooManyRequests extends DomainError {
   readonly status = 429;
+}
+/** The server cannot answer this now (a search past its deadline); the same request may work later. */
+export class ServiceUnavailable extends DomainError {
+  readonly status = 503;
 }

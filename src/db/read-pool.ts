@@ -1,0 +1,209 @@
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { DomainError, type FieldError, ServiceUnavailable } from '../lib/errors.js';
+import type { Repositories } from './index.js';
+import type { ReadMethods } from './read-worker.js';
+
+type Method = keyof ReadMethods;
+
+/** What a worker sends back: a result, or an error with enough to rebuild a problem. */
+export type ReadReply =
+  | { ready: true }
+  | { id: number; result: unknown }
+  | { id: number; error: { message: string; status?: number; errors?: FieldError[] } };
+
+/** A domain error raised in a worker, carried back with its status so it answers the same problem. */
+class WorkerDomainError extends DomainError {
+  constructor(
+    readonly status: number,
+    detail: string,
+    errors?: FieldError[],
+  ) {
+    super(detail, errors);
+  }
+}
+
+interface Job {
+  id: number;
+  method: Method;
+  args: unknown[];
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+  settled: boolean;
+}
+
+interface Slot {
+  worker: Worker;
+  /** Set once the worker has loaded its modules and opened its connection. */
+  ready: boolean;
+  job: Job | undefined;
+}
+
+export interface ReadPoolOptions {
+  databasePath: string;
+  /** Worker count; by default one per core but the one serving HTTP, at least 2 and at most 4. */
+  size?: number | undefined;
+  /** Deadline of one call, queueing included. */
+  timeoutMs: number;
+}
+
+/** The worker module beside this one: `.ts` under tsx (tests, `npm start`), `.js` when built. */
+const workerUrl = new URL(`./read-worker${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+
+/**
+ * Expensive reads (search, facets, related articles) on worker threads, each with its own read-only
+ * connection to the same WAL database, so a slow query never holds the event loop that answers every
+ * other request. Every call has a deadline: past it the caller gets a 503 problem at once, while the
+ * worker finishes the statement (SQLite cannot be interrupted from here) and takes the next job.
+ */
+export function createReadPool(options: ReadPoolOptions) {
+  const size = options.size ?? Math.min(4, Math.max(2, availableParallelism() - 1));
+  // A queue longer than this means searches arrive faster than they can be answered within the deadline.
+  const maxQueued = size * 64;
+  const queue: Job[] = [];
+  const slots: Slot[] = [];
+  let nextId = 1;
+  let closed = false;
+
+  let markReady: () => void;
+  const allReady = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
+
+  function spawn(): Slot {
+    const slot: Slot = {
+      worker: new Worker(workerUrl, { workerData: { databasePath: options.databasePath } }),
+      ready: false,
+      job: undefined,
+    };
+    slot.worker.on('message', (reply: ReadReply) => {
+      if ('ready' in reply) {
+        slot.ready = true;
+        if (slots.every((each) => each.ready)) markReady();
+        dispatch();
+        return;
+      }
+      const job = slot.job;
+      slot.job = undefined;
+      if (job && job.id === reply.id) settle(job, reply);
+      dispatch();
+    });
+    slot.worker.on('error', (error) => {
+      // A worker that crashed is replaced; its job fails as any unexpected error would.
+      const job = slot.job;
+      slot.job = undefined;
+      if (job) fail(job, error);
+      const index = slots.indexOf(slot);
+      if (index >= 0 && !closed) slots[index] = spawn();
+      dispatch();
+    });
+    return slot;
+  }
+
+  function settle(job: Job, reply: Exclude<ReadReply, { ready: true }>) {
+    if (job.settled) return;
+    job.settled = true;
+    clearTimeout(job.timer);
+    if ('result' in reply) {
+      job.resolve(reply.result);
+    } else if (reply.error.status !== undefined) {
+      job.reject(new WorkerDomainError(reply.error.status, reply.error.message, reply.error.errors));
+    } else {
+      job.reject(new Error(reply.error.message));
+    }
+  }
+
+  function fail(job: Job, error: Error) {
+    if (job.settled) return;
+    job.settled = true;
+    clearTimeout(job.timer);
+    job.reject(error);
+  }
+
+  function dispatch() {
+    for (const slot of slots) {
+      if (slot.job || !slot.ready) continue;
+      let job = queue.shift();
+      while (job?.settled) job = queue.shift();
+      if (!job) return;
+      slot.job = job;
+      slot.worker.postMessage({ id: job.id, method: job.method, args: job.args });
+    }
+  }
+
+  for (let index = 0; index < size; index++) slots.push(spawn());
+
+  return {
+    size,
+    /** Resolves when every worker can take queries (awaited at start, so the first search is not slower). */
+    ready: () => allReady,
+    /** Runs `method` on a free worker; rejects with a 503 problem when it cannot finish in time. */
+    run<M extends Method>(
+      method: M,
+      ...args: Parameters<ReadMethods[M]>
+    ): Promise<Awaited<ReturnType<ReadMethods[M]>>> {
+      if (closed) return Promise.reject(new ServiceUnavailable('Gazette is shutting down.'));
+      if (queue.length >= maxQueued) {
+        return Promise.reject(
+          new ServiceUnavailable(`Too many searches are waiting (${queue.length}); retry in a moment.`),
+        );
+      }
+      return new Promise((resolve, reject) => {
+        const job: Job = {
+          id: nextId++,
+          method,
+          args,
+          resolve: resolve as (value: unknown) => void,
+          reject,
+          settled: false,
+          timer: setTimeout(
+            () =>
+              fail(
+                job,
+                new ServiceUnavailable(
+                  `The query did not finish within ${options.timeoutMs} ms. Narrow it (fewer terms, longer prefixes, a filter) or retry.`,
+                ),
+              ),
+            options.timeoutMs,
+          ),
+        };
+        queue.push(job);
+        dispatch();
+      });
+    },
+    async close(): Promise<void> {
+      closed = true;
+      for (const job of queue) fail(job, new ServiceUnavailable('Gazette is shutting down.'));
+      queue.length = 0;
+      await Promise.all(slots.map((slot) => slot.worker.terminate()));
+    },
+  };
+}
+
+export type ReadPool = ReturnType<typeof createReadPool>;
+
+/**
+ * The repositories with their expensive reads sent to the pool: searches, facet counts, totals and
+ * related articles. A plain page of a list stays on the main thread, where it costs less than the
+ * hand-off would.
+ */
+export function offloadExpensiveReads(repositories: Repositories, pool: ReadPool): Repositories {
+  const { articles, related } = repositories;
+  return {
+    ...repositories,
+    articles: {
+      ...articles,
+      listArticles: (query) =>
+        query.match || query.facets?.length || query.includeTotal
+          ? pool.run('listArticles', query)
+          : articles.listArticles(query),
+    },
+    related: {
+      ...related,
+      listRelatedArticles: (id, limit) => pool.run('listRelatedArticles', id, limit),
+    },
+  };
+}

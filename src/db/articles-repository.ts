@@ -1,6 +1,7 @@
 import { decodeCursor, encodeCursor } from '../lib/cursor.js';
 import { fullTextSearch, snippetHtml } from '../search/sqlite.js';
 import type { Article, ArticleListQuery, ArticlePage, FacetCount, FacetName } from '../services/model.js';
+import { createArticleSearch, type SearchSample } from './article-search.js';
 import { type ArticleSummaryRow, articleSummaryColumns, toArticleSummary } from './article-summary.js';
 import type { Db } from './connection.js';
 import { isNumericId, type PrepareCached, statementCache } from './statements.js';
@@ -74,6 +75,7 @@ function filterClauses(query: ArticleListQuery): {
 export function createArticlesRepository(db: Db) {
   const sqlite = db.$client;
   const prepare: PrepareCached = statementCache(sqlite);
+  const search = createArticleSearch(sqlite, prepare);
 
   const byId = sqlite.prepare(
     `SELECT ${articleSummaryColumns}, a.body_text, a.body_html FROM articles a WHERE a.id = ?`,
@@ -104,7 +106,11 @@ export function createArticlesRepository(db: Db) {
   function pageByDate(
     query: ArticleListQuery,
     filter: Filter,
+    sample: SearchSample | undefined,
   ): { rows: PageRow[]; nextCursor: string | null } {
+    // Few matches: sort them all by date. Many: walk the date index and keep the articles that
+    // match, which finds a page after a few dozen probes when matches are that dense.
+    const probe = sample !== undefined && !sample.complete;
     const descending = query.sort === '-published_at';
     const direction = descending ? 'DESC' : 'ASC';
     const params: Record<string, unknown> = { ...filter.params, take: query.limit + 1 };
@@ -112,9 +118,11 @@ export function createArticlesRepository(db: Db) {
       const [sortKey, afterId] = decodeCursor<DateCursor>(query.cursor, isDateCursor);
       Object.assign(params, { sortKey, afterId });
     }
-    const key = `date:${direction}:${filter.shape}:${Boolean(query.cursor)}:${query.withBodies}`;
+    const key = `date:${direction}:${filter.shape}:${Boolean(query.cursor)}:${query.withBodies}:${probe}`;
     const rows = prepare(key, () => {
-      const clauses = [...filter.clauses];
+      const clauses = filter.clauses.map((clause) =>
+        probe && clause === fullTextSearch.where ? fullTextSearch.probe : clause,
+      );
       // A bound plus a tie-break lets SQLite scan the (published_sort, id) index from the cursor on,
       // instead of filtering from the first row: deep pages cost what the first does.
       if (query.cursor) {
@@ -126,7 +134,7 @@ export function createArticlesRepository(db: Db) {
       }
       const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
       return `WITH page AS MATERIALIZED (SELECT a.id AS id, a.published_sort AS sortKey
-          FROM articles a ${query.match ? fullTextSearch.join : ''} ${where}
+          FROM articles a ${query.match && !probe ? fullTextSearch.join : ''} ${where}
           ORDER BY sortKey ${direction}, id ${direction} LIMIT @take)
         SELECT ${pageColumns(query)} FROM page CROSS JOIN articles a ON a.id = page.id
         ${query.match ? `${fullTextSearch.joinEach} WHERE ${fullTextSearch.where}` : ''}
@@ -143,29 +151,16 @@ export function createArticlesRepository(db: Db) {
   }
 
   /**
-   * Best match first. The first page ranks every match and keeps the top ids; later pages read
-   * theirs from the cursor, so a walk is exact whatever arrives meanwhile, and costs no ranking.
+   * Best match first. The first page ranks the search's sample and keeps the top ids; later pages
+   * read theirs from the cursor, so a walk is exact whatever arrives meanwhile, and costs no ranking.
    */
   function pageByRelevance(
     query: ArticleListQuery,
-    filter: Filter,
+    sample: () => SearchSample,
   ): { rows: PageRow[]; nextCursor: string | null } {
-    let ranked: number[];
-    if (query.cursor) {
-      ranked = decodeCursor<RelevanceCursor>(query.cursor, isRelevanceCursor).slice(1) as number[];
-    } else {
-      // With no filter but the query, the index is read alone, which lets FTS5 rank and sort
-      // internally; any other filter needs the articles joined in.
-      const indexAlone = filter.clauses.length === 1;
-      ranked = prepare(`ranked:${filter.shape}`, () => {
-        const from = indexAlone ? fullTextSearch.alone : `articles a ${fullTextSearch.join}`;
-        const id = indexAlone ? fullTextSearch.id : 'a.id';
-        return `SELECT ${id} AS id FROM ${from} WHERE ${filter.clauses.join(' AND ')}
-          ORDER BY ${fullTextSearch.rank}, id LIMIT ${relevanceWalkLimit}`;
-      })
-        .pluck()
-        .all(filter.params) as number[];
-    }
+    const ranked = query.cursor
+      ? (decodeCursor<RelevanceCursor>(query.cursor, isRelevanceCursor).slice(1) as number[])
+      : search.rank(query.match!, sample(), relevanceWalkLimit);
     const pageIds = ranked.slice(0, query.limit);
     const rest = ranked.slice(query.limit);
     const rows = prepare(
@@ -180,30 +175,47 @@ export function createArticlesRepository(db: Db) {
   return {
     async listArticles(query: ArticleListQuery): Promise<ArticlePage> {
       const filter = filterClauses(query);
+      // A search works on its sample of matches, taken once and only when something needs it.
+      let taken: SearchSample | undefined;
+      const sample = () => {
+        taken ??= search.sample(filter);
+        return taken;
+      };
       const { rows, nextCursor } =
-        query.sort === 'relevance' ? pageByRelevance(query, filter) : pageByDate(query, filter);
+        query.sort === 'relevance'
+          ? pageByRelevance(query, sample)
+          : pageByDate(query, filter, query.match ? sample() : undefined);
       const page: ArticlePage['page'] = { next_cursor: nextCursor, limit: query.limit };
       const from = `articles a ${query.match ? fullTextSearch.join : ''}`;
       const where = filter.clauses.length ? `WHERE ${filter.clauses.join(' AND ')}` : '';
       if (query.includeTotal) {
-        page.total = prepare(`total:${filter.shape}`, () => `SELECT count(*) FROM ${from} ${where}`)
-          .pluck()
-          .get(filter.params) as number;
+        page.total = query.match
+          ? sample().total
+          : (prepare(`total:${filter.shape}`, () => `SELECT count(*) FROM ${from} ${where}`)
+              .pluck()
+              .get(filter.params) as number);
       }
+      const sampled = query.match !== undefined && (query.includeTotal || Boolean(query.facets?.length));
+      if (sampled && !sample().complete) page.estimated = true;
       const data = rows.map((row) => {
         if (row.snippet !== undefined) row.snippet = snippetHtml(row.snippet);
         return toArticleSummary(row);
       });
       const result: ArticlePage = { data, page };
       if (query.facets?.length) {
+        // A search counts over its sample; a plain list over every article its filters select.
+        const matched = query.match
+          ? 'SELECT a.id, a.published_at FROM json_each(@ids) sample CROSS JOIN articles a ON a.id = sample.value'
+          : `SELECT a.id, a.published_at FROM ${from} ${where}`;
+        const params = query.match ? { ids: JSON.stringify(sample().ids) } : filter.params;
+        const shape = query.match ? 'sample' : filter.shape;
         result.facets = Object.fromEntries(
           query.facets.map((facet) => [
             facet,
             prepare(
-              `facet:${facet}:${filter.shape}`,
-              () =>
-                `WITH matched AS (SELECT a.id, a.published_at FROM ${from} ${where}) ${facetQueries[facet]}`,
-            ).all(filter.params) as FacetCount[],
+              `facet:${facet}:${shape}`,
+              () => `WITH matched AS (${matched}) ${facetQueries[facet]}`,
+            ).all(params) as FacetCount[],
           ]),
         );
       }

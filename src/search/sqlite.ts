@@ -13,10 +13,12 @@ export const fullTextSearch = {
   /** The same join with the order forced: look up the few given articles, never scan the matches. */
   joinEach: 'CROSS JOIN articles_fts ON articles_fts.rowid = a.id',
   where: 'articles_fts MATCH @match',
+  /** The same test for one article `a` at a time: a lookup by rowid, for walks that visit few rows. */
+  probe: 'EXISTS (SELECT 1 FROM articles_fts probe WHERE probe MATCH @match AND probe.rowid = a.id)',
   /** The index alone, for a relevance page with no other filter: FTS5 then ranks and sorts itself. */
   alone: 'articles_fts',
   id: 'articles_fts.rowid',
-  /** bm25 with the title weighted far above the body (set in migration 0003); lower is better. */
+  /** bm25 with the title weighted far above the body (set in migrations 0003 and 0004); lower is better. */
   rank: 'articles_fts.rank',
   /** About 24 words around the best match, from whichever column matched best. */
   snippet: `snippet(articles_fts, -1, '${markStart}', '${markEnd}', '…', 24)`,

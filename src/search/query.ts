@@ -17,9 +17,9 @@ function wordsOf(text: string): string[] {
 /**
  * Turns what a person typed into a full-text query the index accepts, so that any string is either
  * a valid search or a 400 with a reason, never an FTS syntax error. Supported: words (all must
- * match), "quoted phrases", a trailing `*` for prefixes of at least three letters (at most four prefixes),
- * and OR / NOT between terms. Everything
- * else (NEAR, ^, column:, brackets, SQL, control characters) is read as plain words or dropped.
+ * match), "quoted phrases", a trailing `*` for prefixes of at least three letters (at most four
+ * prefixes; a shorter one is the word itself), and OR / NOT between terms. Everything else (NEAR,
+ * ^, column:, brackets, SQL, control characters) is read as plain words or dropped.
  */
 export function toFullTextQuery(input: string): string {
   if (input.length > maxLength) {

@@ -54,6 +54,17 @@ export interface ReadPoolOptions {
 const workerUrl = new URL(`./read-worker${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 
 /**
+ * Workers do not inherit tsx's loader hooks, so from TypeScript source a worker registers tsx
+ * itself before it imports its module; built JavaScript is loaded directly.
+ */
+function startWorker(workerData: unknown): Worker {
+  if (!workerUrl.pathname.endsWith('.ts')) return new Worker(workerUrl, { workerData });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl.href)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}
+
+/**
  * Expensive reads (search, facets, related articles) on worker threads, each with its own read-only
  * connection to the same WAL database, so a slow query never holds the event loop that answers every
  * other request. Every call has a deadline: past it the caller gets a 503 problem at once, while the
@@ -69,13 +80,17 @@ export function createReadPool(options: ReadPoolOptions) {
   let closed = false;
 
   let markReady: () => void;
-  const allReady = new Promise<void>((resolve) => {
+  let failStart: (error: Error) => void;
+  const allReady = new Promise<void>((resolve, reject) => {
     markReady = resolve;
+    failStart = reject;
   });
+  // Awaited by ready(); marked handled here so a failure before that is not an unhandled rejection.
+  allReady.catch(() => {});
 
   function spawn(): Slot {
     const slot: Slot = {
-      worker: new Worker(workerUrl, { workerData: { databasePath: options.databasePath } }),
+      worker: startWorker({ databasePath: options.databasePath }),
       ready: false,
       job: undefined,
     };
@@ -92,7 +107,12 @@ export function createReadPool(options: ReadPoolOptions) {
       dispatch();
     });
     slot.worker.on('error', (error) => {
-      // A worker that crashed is replaced; its job fails as any unexpected error would.
+      // A worker that cannot start would fail again: that stops the app from starting instead.
+      if (!slot.ready) {
+        failStart(error);
+        return;
+      }
+      // A worker that crashed later is replaced; its job fails as any unexpected error would.
       const job = slot.job;
       slot.job = undefined;
       if (job) fail(job, error);

@@ -25,7 +25,8 @@ const listQuery = z.strictObject({
     .meta({
       description:
         'Full-text search over title, subtitle, body, author and tag names. Words must all match; ' +
-        '"quoted phrases", prefix*, OR and NOT work. Each item then carries a highlighted `snippet`.',
+        '"quoted phrases", prefix* (at least three letters, at most four prefixes), OR and NOT work. ' +
+        'Each item then carries a highlighted `snippet`. A search ranks its newest 2,000 matches.',
       examples: ['ferry fares', '"harbour authority" OR port*'],
     }),
   sort: z
@@ -84,7 +85,7 @@ export const articleRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
         description: 'Newest first, a page at a time; follow `page.next_cursor` or the `Link` header.',
         tags: ['Articles'],
         querystring: listQuery,
-        response: { 200: ArticlePage, ...problemResponses(400) },
+        response: { 200: ArticlePage, ...problemResponses(400, 503) },
       },
     },
     async (request, reply) => {

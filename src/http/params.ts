@@ -69,6 +69,7 @@ export function problemResponses(...statuses: number[]) {
     413: 'The body is larger than the configured limit.',
     415: 'The media type is not accepted here.',
     422: 'The content could not be understood as an article.',
+    503: 'The query did not finish within the search deadline, or too many are waiting; retry later.',
   };
   return Object.fromEntries(
     statuses.map((status) => [

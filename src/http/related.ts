@@ -69,7 +69,7 @@ export const relatedRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
             .default(10)
             .meta({ description: 'How many articles, 1–50.', examples: [10] }),
         }),
-        response: { 200: RelatedPage, ...problemResponses(400, 404) },
+        response: { 200: RelatedPage, ...problemResponses(400, 404, 503) },
       },
     },
     async (request) => ({

@@ -42,10 +42,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       ? undefined
       : createReadPool({
           databasePath: config.databasePath,
+          searchSampleSize: config.searchSampleSize,
           size: config.searchWorkers,
           timeoutMs: config.searchTimeoutMs,
         });
-  const repositories = createRepositories(db);
+  const repositories = createRepositories(db, { searchSampleSize: config.searchSampleSize });
   const services = createServices(
     readPool ? offloadExpensiveReads(repositories, readPool) : repositories,
     config,

@@ -35,6 +35,7 @@ const environmentSchema = z.object({
   TRUST_PROXY: booleanFlag.default(false),
   SEARCH_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   SEARCH_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(2000),
+  SEARCH_SAMPLE_SIZE: z.coerce.number().int().min(10).max(1_000_000).default(2000),
 });
 
 export interface Config {
@@ -53,6 +54,8 @@ export interface Config {
   searchWorkers: number | undefined;
   /** How long a search may take, queueing included, before it answers 503. */
   searchTimeoutMs: number;
+  /** How many of its newest matches a search ranks and counts; past it, totals and facets are estimates. */
+  searchSampleSize: number;
 }
 
 export class ConfigError extends Error {}
@@ -78,5 +81,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     trustProxy: env.TRUST_PROXY,
     searchWorkers: env.SEARCH_WORKERS,
     searchTimeoutMs: env.SEARCH_TIMEOUT_MS,
+    searchSampleSize: env.SEARCH_SAMPLE_SIZE,
   };
 }

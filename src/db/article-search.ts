@@ -4,16 +4,13 @@ import { fullTextSearch } from '../search/sqlite.js';
 import type { PrepareCached } from './statements.js';
 
 /**
- * How many matches one search works on: ranking, totals and facets consider at most the newest this
- * many, so a word found in every article costs what a word found in 2,000 does.
+ * How many matches one search works on by default: ranking, totals and facets consider at most the
+ * newest this many, so a word found in every article costs what a word found in 2,000 does.
  */
-export const searchSampleSize = 2000;
+export const defaultSearchSampleSize = 2000;
 
 /** Phrases scored at most, the rarest first: bm25 reads every match of each phrase it scores. */
 const maxScoredPhrases = 4;
-
-/** A phrase in fewer articles than this is cheap to score, however common it is in a small collection. */
-const cheapToScore = 5000;
 
 /** The matches a search works on, newest first, and how many there are in all. */
 export interface SearchSample {
@@ -37,11 +34,17 @@ export interface SearchFilter {
  * and stops after the sample; scores those with bm25 over only the phrases bm25 gives weight to; and
  * remembers each phrase's document count per connection.
  */
-export function createArticleSearch(sqlite: Database.Database, prepare: PrepareCached) {
+export function createArticleSearch(
+  sqlite: Database.Database,
+  prepare: PrepareCached,
+  sampleSize: number = defaultSearchSampleSize,
+) {
   const newestId = sqlite.prepare('SELECT max(id) FROM articles').pluck();
   const countMatches = sqlite
     .prepare(`SELECT count(*) FROM articles_fts WHERE ${fullTextSearch.where}`)
     .pluck();
+  // A phrase in fewer articles than this is cheap to count, however common it is in a small collection.
+  const cheapToScore = sampleSize * 2.5;
   const documentCounts = new Map<string, number>();
   let countsAtSize = 0;
 
@@ -61,20 +64,20 @@ export function createArticleSearch(sqlite: Database.Database, prepare: PrepareC
   }
 
   return {
-    /** The newest matches of the query and its filters, at most `searchSampleSize`. */
+    /** The newest matches of the query and its filters, at most `sampleSize`. */
     sample(filter: SearchFilter): SearchSample {
       // With no filter but the query, the index alone lists its matches, newest first, and stops early.
       const indexAlone = filter.clauses.length === 1;
       const ids = prepare(`sample:${filter.shape}`, () =>
         indexAlone
           ? `SELECT ${fullTextSearch.id} FROM ${fullTextSearch.alone} WHERE ${fullTextSearch.where}
-              ORDER BY ${fullTextSearch.id} DESC LIMIT ${searchSampleSize + 1}`
+              ORDER BY ${fullTextSearch.id} DESC LIMIT ${sampleSize + 1}`
           : `SELECT a.id FROM ${fullTextSearch.alone} CROSS JOIN articles a ON a.id = ${fullTextSearch.id}
-              WHERE ${filter.clauses.join(' AND ')} ORDER BY ${fullTextSearch.id} DESC LIMIT ${searchSampleSize + 1}`,
+              WHERE ${filter.clauses.join(' AND ')} ORDER BY ${fullTextSearch.id} DESC LIMIT ${sampleSize + 1}`,
       )
         .pluck()
         .all(filter.params) as number[];
-      if (ids.length <= searchSampleSize) return { ids, complete: true, total: ids.length };
+      if (ids.length <= sampleSize) return { ids, complete: true, total: ids.length };
       ids.pop();
       // Ids grow with time: the share of the id range the sample covers estimates the share of matches.
       const newest = newestId.get() as number;
@@ -82,7 +85,7 @@ export function createArticleSearch(sqlite: Database.Database, prepare: PrepareC
       return {
         ids,
         complete: false,
-        total: Math.max(searchSampleSize + 1, Math.round((searchSampleSize * newest) / reach)),
+        total: Math.max(sampleSize + 1, Math.round((sampleSize * newest) / reach)),
       };
     },
 

@@ -72,10 +72,11 @@ function filterClauses(query: ArticleListQuery): {
   return { clauses, params, shape: Object.keys(params).join(',') };
 }
 
-export function createArticlesRepository(db: Db) {
+/** `searchSampleSize`: how many of its newest matches a search ranks and counts (article-search.ts). */
+export function createArticlesRepository(db: Db, options: { searchSampleSize?: number | undefined } = {}) {
   const sqlite = db.$client;
   const prepare: PrepareCached = statementCache(sqlite);
-  const search = createArticleSearch(sqlite, prepare);
+  const search = createArticleSearch(sqlite, prepare, options.searchSampleSize);
 
   const byId = sqlite.prepare(
     `SELECT ${articleSummaryColumns}, a.body_text, a.body_html FROM articles a WHERE a.id = ?`,

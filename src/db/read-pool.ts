@@ -44,6 +44,7 @@ interface Slot {
 
 export interface ReadPoolOptions {
   databasePath: string;
+  searchSampleSize?: number | undefined;
   /** Worker count; by default one per core but the one serving HTTP, at least 2 and at most 4. */
   size?: number | undefined;
   /** Deadline of one call, queueing included. */
@@ -90,7 +91,7 @@ export function createReadPool(options: ReadPoolOptions) {
 
   function spawn(): Slot {
     const slot: Slot = {
-      worker: startWorker({ databasePath: options.databasePath }),
+      worker: startWorker({ databasePath: options.databasePath, searchSampleSize: options.searchSampleSize }),
       ready: false,
       job: undefined,
     };

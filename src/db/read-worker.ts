@@ -9,8 +9,9 @@ import { createRelatedRepository } from './related-repository.js';
  * One read worker of the pool in read-pool.ts: its own read-only connection, and the repository
  * methods the main thread hands over because they can take long.
  */
-const db = openReadOnlyDatabase((workerData as { databasePath: string }).databasePath);
-const articles = createArticlesRepository(db);
+const options = workerData as { databasePath: string; searchSampleSize: number | undefined };
+const db = openReadOnlyDatabase(options.databasePath);
+const articles = createArticlesRepository(db, options);
 const related = createRelatedRepository(db);
 
 const methods = {

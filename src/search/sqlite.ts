@@ -14,7 +14,8 @@ export const fullTextSearch = {
   joinEach: 'CROSS JOIN articles_fts ON articles_fts.rowid = a.id',
   where: 'articles_fts MATCH @match',
   /** The same test for one article `a` at a time: a lookup by rowid, for walks that visit few rows. */
-  probe: 'EXISTS (SELECT 1 FROM articles_fts probe WHERE probe MATCH @match AND probe.rowid = a.id)',
+  probe:
+    'EXISTS (SELECT 1 FROM articles_fts probe WHERE probe.articles_fts MATCH @match AND probe.rowid = a.id)',
   /** The index alone, for a relevance page with no other filter: FTS5 then ranks and sorts itself. */
   alone: 'articles_fts',
   id: 'articles_fts.rowid',

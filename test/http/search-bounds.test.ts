@@ -82,3 +82,65 @@ t.test('GET /healthz keeps answering while 50 clients search a listening server'
   // `npm run bench:query` measures /healthz p99 from another process).
   t.ok(Math.max(...health) < 5000, `slowest /healthz ${Math.max(...health).toFixed(0)} ms`);
 });
+
+t.test(
+  'a search that matches more than its sample: estimated totals, sampled facets, exact date walks',
+  async (t) => {
+    const app = await buildTestApp(t, { SEARCH_SAMPLE_SIZE: '20' });
+    const dated = Array.from({ length: 60 }, (_, index) => ({
+      raw:
+        `${index % 2 ? 'Estuary survey' : 'Survey of the estuary'} number ${index}\n\n` +
+        `Surveyors said the estuary channel at station ${index} was deeper than the charts showed.\n\n` +
+        'The harbour authority said it would publish the full survey next year.',
+      contentType: 'text/plain',
+      overrides: { published_at: new Date(Date.UTC(2026, 0, 1 + index)).toISOString() },
+    }));
+    await app.services.ingest.ingestMany(dated);
+    const ids = (body: { data: { id: number }[] }) => body.data.map((article) => article.id);
+
+    const counted = (
+      await app.inject('/v1/articles?q=estuary&include_total=true&facets=month&limit=100')
+    ).json();
+    t.equal(counted.page.estimated, true, 'the page says its counts are estimates');
+    t.equal(counted.page.total, 60, 'ids are contiguous, so the extrapolation is exact here');
+    const faceted = counted.facets.month.reduce(
+      (sum: number, facet: { count: number }) => sum + facet.count,
+      0,
+    );
+    t.equal(faceted, 20, 'facets count the sample');
+    const newest = Math.max(...ids(counted));
+    t.equal(counted.data.length, 20, 'relevance ranks the sample');
+    t.ok(
+      ids(counted).every((id) => id > newest - 20),
+      'the sample is the newest matches',
+    );
+
+    // Every article contains "the", which in this small collection is too common to score: title
+    // matches first, newest first.
+    const common = (await app.inject('/v1/articles?q=the&limit=20&fields=id,title')).json();
+    const titled = common.data.filter((article: { title: string }) => /\bthe\b/i.test(article.title));
+    t.same(common.data.slice(0, titled.length), titled, 'title matches lead');
+    t.same(
+      ids({ data: titled }),
+      [...ids({ data: titled })].sort((a, b) => b - a),
+      'newest first among them',
+    );
+
+    // Sorted by date, a search walks every match, not only the sample.
+    const walked: { id: number; published_at: string }[] = [];
+    let cursor: string | null = null;
+    do {
+      const url: string = `/v1/articles?q=estuary&sort=-published_at&limit=25${cursor ? `&cursor=${cursor}` : ''}`;
+      const body = (await app.inject(url)).json();
+      walked.push(...body.data);
+      cursor = body.page.next_cursor;
+    } while (cursor);
+    t.equal(walked.length, 60);
+    const dates = walked.map((article) => article.published_at);
+    t.same(dates, [...dates].sort().reverse(), 'newest first');
+
+    const few = (await app.inject('/v1/articles?q=station%2017&include_total=true')).json();
+    t.equal(few.page.total, 1);
+    t.notOk('estimated' in few.page, 'a search within its sample is exact');
+  },
+);

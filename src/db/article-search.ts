@@ -64,6 +64,9 @@ export function createArticleSearch(
   }
 
   return {
+    /** Articles in the collection, near enough: the newest id (ids only grow; deletions are rare). */
+    articleCount: (): number => (newestId.get() as number | null) ?? 0,
+
     /** The newest matches of the query and its filters, at most `sampleSize`. */
     sample(filter: SearchFilter): SearchSample {
       // With no filter but the query, the index alone lists its matches, newest first, and stops early.
@@ -102,9 +105,17 @@ export function createArticleSearch(
       const size = (newestId.get() as number | null) ?? 0;
       const { phrases, anyOr } = positivePhrases(match);
       const join = anyOr ? ' OR ' : ' ';
+      const common = (count: number) => count > Math.max(size / 2, cheapToScore);
+      // bm25 counts a phrase's matches by reading the positions of all its words: a phrase made only
+      // of common words (`"the year"`) costs what its commonest word does, however rare it is.
+      const costly = (phrase: string) => {
+        const words = phrase.replace(/^"|"\*?$/g, '').split(' ');
+        return words.length > 1 && words.every((word) => common(documentCount(`"${word}"`, size)));
+      };
       const scored = phrases
+        .filter((phrase) => !costly(phrase))
         .map((phrase) => ({ phrase, count: documentCount(phrase, size) }))
-        .filter(({ count }) => count <= Math.max(size / 2, cheapToScore))
+        .filter(({ count }) => !common(count))
         .sort((a, b) => a.count - b.count)
         .slice(0, maxScoredPhrases)
         .map(({ phrase }) => phrase);

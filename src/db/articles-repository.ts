@@ -1,5 +1,5 @@
 import { decodeCursor, encodeCursor } from '../lib/cursor.js';
-import { fullTextSearch, snippetHtml } from '../search/sqlite.js';
+import { fullTextSearch, snippetHtml, snippetsOf } from '../search/sqlite.js';
 import type { Article, ArticleListQuery, ArticlePage, FacetCount, FacetName } from '../services/model.js';
 import { createArticleSearch, type SearchSample } from './article-search.js';
 import { type ArticleSummaryRow, articleSummaryColumns, toArticleSummary } from './article-summary.js';
@@ -88,15 +88,33 @@ export function createArticlesRepository(db: Db, options: { searchSampleSize?: n
   type PageRow = ArticleSummaryRow & { snippet?: string };
   type Filter = ReturnType<typeof filterClauses>;
 
-  /** The columns a list page returns: the summary, bodies when asked for, a snippet when searching. */
+  /** The columns a list page returns: the summary, and bodies when asked for. */
   function pageColumns(query: ArticleListQuery): string {
-    return [
-      articleSummaryColumns,
-      query.withBodies ? 'a.body_text, a.body_html' : '',
-      query.match ? `${fullTextSearch.snippet} AS snippet` : '',
-    ]
-      .filter(Boolean)
-      .join(', ');
+    return query.withBodies ? `${articleSummaryColumns}, a.body_text, a.body_html` : articleSummaryColumns;
+  }
+
+  /**
+   * Snippets of a search page in one pass over the index between the page's lowest and highest id.
+   * Joining the index once per row would restart the query for each: cheap for a word, but a prefix
+   * or a phrase is set up again twenty times.
+   */
+  function addSnippets(rows: PageRow[], match: string): void {
+    if (rows.length === 0) return;
+    const ids = rows.map((row) => row.id);
+    const snippets = new Map(
+      (
+        prepare('snippets', () => snippetsOf).all({
+          match,
+          ids: JSON.stringify(ids),
+          low: Math.min(...ids),
+          high: Math.max(...ids),
+        }) as { id: number; snippet: string }[]
+      ).map((row) => [row.id, row.snippet]),
+    );
+    for (const row of rows) {
+      const snippet = snippets.get(row.id);
+      if (snippet !== undefined) row.snippet = snippetHtml(snippet);
+    }
   }
 
   /**
@@ -109,9 +127,14 @@ export function createArticlesRepository(db: Db, options: { searchSampleSize?: n
     filter: Filter,
     sample: SearchSample | undefined,
   ): { rows: PageRow[]; nextCursor: string | null } {
-    // Few matches: sort them all by date. Many: walk the date index and keep the articles that
-    // match, which finds a page after a few dozen probes when matches are that dense.
-    const probe = sample !== undefined && !sample.complete;
+    // Sorting every match by date costs what the matches do. When most articles match a query of
+    // plain words, walking the date index and probing each article finds a page in a few dozen
+    // cheap lookups instead (a prefix or a phrase would be set up again on every probe).
+    const probe =
+      sample !== undefined &&
+      !sample.complete &&
+      sample.total >= search.articleCount() / 2 &&
+      !/\*|"[^"]* [^"]*"/.test(query.match ?? '');
     const descending = query.sort === '-published_at';
     const direction = descending ? 'DESC' : 'ASC';
     const params: Record<string, unknown> = { ...filter.params, take: query.limit + 1 };
@@ -138,7 +161,6 @@ export function createArticlesRepository(db: Db, options: { searchSampleSize?: n
           FROM articles a ${query.match && !probe ? fullTextSearch.join : ''} ${where}
           ORDER BY sortKey ${direction}, id ${direction} LIMIT @take)
         SELECT ${pageColumns(query)} FROM page CROSS JOIN articles a ON a.id = page.id
-        ${query.match ? `${fullTextSearch.joinEach} WHERE ${fullTextSearch.where}` : ''}
         ORDER BY page.sortKey ${direction}, page.id ${direction}`;
     }).all(params) as PageRow[];
     const hasMore = rows.length > query.limit;
@@ -168,8 +190,8 @@ export function createArticlesRepository(db: Db, options: { searchSampleSize?: n
       `ids:${query.withBodies}`,
       // CROSS JOIN keeps the page's ids as the outer loop: twenty lookups, not a scan of every match.
       () => `SELECT ${pageColumns(query)} FROM json_each(@ids) page CROSS JOIN articles a ON a.id = page.value
-        ${fullTextSearch.joinEach} WHERE ${fullTextSearch.where} ORDER BY page.key`,
-    ).all({ ids: JSON.stringify(pageIds), match: query.match }) as PageRow[];
+        ORDER BY page.key`,
+    ).all({ ids: JSON.stringify(pageIds) }) as PageRow[];
     return { rows, nextCursor: rest.length ? encodeCursor(['relevance', ...rest]) : null };
   }
 
@@ -198,10 +220,8 @@ export function createArticlesRepository(db: Db, options: { searchSampleSize?: n
       }
       const sampled = query.match !== undefined && (query.includeTotal || Boolean(query.facets?.length));
       if (sampled && !sample().complete) page.estimated = true;
-      const data = rows.map((row) => {
-        if (row.snippet !== undefined) row.snippet = snippetHtml(row.snippet);
-        return toArticleSummary(row);
-      });
+      if (query.match) addSnippets(rows, query.match);
+      const data = rows.map((row) => toArticleSummary(row));
       const result: ArticlePage = { data, page };
       if (query.facets?.length) {
         // A search counts over its sample; a plain list over every article its filters select.

@@ -25,6 +25,13 @@ export const fullTextSearch = {
   snippet: `snippet(articles_fts, -1, '${markStart}', '${markEnd}', '…', 24)`,
 };
 
+/**
+ * Snippets of the articles `@ids`, between `@low` and `@high`, in one pass: `+rowid` keeps the id
+ * list a filter, since FTS5 would otherwise restart the query once per id.
+ */
+export const snippetsOf = `SELECT rowid AS id, ${fullTextSearch.snippet} AS snippet FROM articles_fts
+  WHERE articles_fts MATCH @match AND rowid BETWEEN @low AND @high AND +rowid IN (SELECT value FROM json_each(@ids))`;
+
 const escapes: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',

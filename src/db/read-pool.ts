@@ -197,7 +197,8 @@ export function createReadPool(options: ReadPoolOptions) {
     },
     async close(): Promise<void> {
       closed = true;
-      for (const job of queue) fail(job, new ServiceUnavailable('Gazette is shutting down.'));
+      const pending = [...queue, ...slots.flatMap((slot) => (slot.job ? [slot.job] : []))];
+      for (const job of pending) fail(job, new ServiceUnavailable('Gazette is shutting down.'));
       queue.length = 0;
       await Promise.all(slots.map((slot) => slot.worker.terminate()));
     },

@@ -48,7 +48,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         });
   const repositories = createRepositories(db, { searchSampleSize: config.searchSampleSize });
   const services = createServices(
-    readPool ? offloadExpensiveReads(repositories, readPool) : repositories,
+    readPool ? offloadExpensiveReads(repositories, readPool, db.$client) : repositories,
     config,
   );
 

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type Database from 'better-sqlite3';
 import { DomainError, type FieldError, ServiceUnavailable } from '../lib/errors.js';
 import type { Repositories } from './index.js';
 import type { ReadMethods } from './read-worker.js';
@@ -208,24 +209,67 @@ export function createReadPool(options: ReadPoolOptions) {
 export type ReadPool = ReturnType<typeof createReadPool>;
 
 /**
- * The repositories with their expensive reads sent to the pool: searches, facet counts, totals and
- * related articles. A plain page of a list stays on the main thread, where it costs less than the
- * hand-off would.
+ * Answers of expensive reads, kept until the database changes: popular searches are asked again and
+ * again, and an answer from memory costs nothing. Any commit empties the cache: one from another
+ * connection changes `data_version`, one from this connection its `total_changes()`. Identical
+ * requests that arrive while the first is still running share its answer.
  */
-export function offloadExpensiveReads(repositories: Repositories, pool: ReadPool): Repositories {
+function createAnswerCache(sqlite: Database.Database, maxEntries = 256) {
+  const version = sqlite
+    .prepare("SELECT data_version || '.' || total_changes() FROM pragma_data_version")
+    .pluck();
+  const answers = new Map<string, Promise<unknown>>();
+  let seenVersion = '';
+  return <T>(key: string, compute: () => Promise<T>): Promise<T> => {
+    const current = version.get() as string;
+    if (current !== seenVersion) {
+      answers.clear();
+      seenVersion = current;
+    }
+    const known = answers.get(key);
+    if (known) {
+      // Most recently used last, so the oldest entry is the first one to go.
+      answers.delete(key);
+      answers.set(key, known);
+      return known as Promise<T>;
+    }
+    const answer = compute();
+    answers.set(key, answer);
+    // A failure (a deadline, a bad cursor) is not remembered: the next request tries again.
+    answer.catch(() => {
+      if (answers.get(key) === answer) answers.delete(key);
+    });
+    if (answers.size > maxEntries) answers.delete(answers.keys().next().value!);
+    return answer;
+  };
+}
+
+/**
+ * The repositories with their expensive reads sent to the pool: searches, facet counts, totals and
+ * related articles, with their answers cached until the database changes. A plain page of a list
+ * stays on the main thread, where it costs less than the hand-off would. Cached answers are shared
+ * between requests: callers read them and build new objects, never change them.
+ */
+export function offloadExpensiveReads(
+  repositories: Repositories,
+  pool: ReadPool,
+  sqlite: Database.Database,
+): Repositories {
   const { articles, related } = repositories;
+  const cached = createAnswerCache(sqlite);
   return {
     ...repositories,
     articles: {
       ...articles,
       listArticles: (query) =>
         query.match || query.facets?.length || query.includeTotal
-          ? pool.run('listArticles', query)
+          ? cached(`articles:${JSON.stringify(query)}`, () => pool.run('listArticles', query))
           : articles.listArticles(query),
     },
     related: {
       ...related,
-      listRelatedArticles: (id, limit) => pool.run('listRelatedArticles', id, limit),
+      listRelatedArticles: (id, limit) =>
+        cached(`related:${id}:${limit}`, () => pool.run('listRelatedArticles', id, limit)),
     },
   };
 }

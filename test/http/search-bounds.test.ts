@@ -28,8 +28,8 @@ t.test('a search past its deadline answers 503 at once, and cheap routes keep an
   await app.services.ingest.ingestMany(stories(40));
   // One worker and a 1 ms deadline: searches queued behind the first cannot make it in time.
   const responses = await Promise.all(
-    Array.from({ length: 20 }, () =>
-      app.inject('/v1/articles?q=estuary&facets=tag,month&include_total=true'),
+    Array.from({ length: 20 }, (_, index) =>
+      app.inject(`/v1/articles?q=estuary%20${index}&facets=tag,month&include_total=true`),
     ),
   );
   const statuses = responses.map((response) => response.statusCode);
@@ -144,3 +144,17 @@ t.test(
     t.notOk('estimated' in few.page, 'a search within its sample is exact');
   },
 );
+
+t.test('cached search answers end with the next commit', async (t) => {
+  const app = await buildTestApp(t);
+  await app.services.ingest.ingestMany(stories(3));
+  const count = async () => (await app.inject('/v1/articles?q=lagoon&include_total=true')).json().page.total;
+  t.equal(await count(), 0);
+  t.equal(await count(), 0, 'asked twice, answered from the cache');
+  await app.services.ingest.ingestArticle({
+    raw: 'Lagoon survey reaches the outer reef\n\nSurveyors mapped the lagoon floor this week and said the reef was healthy.\n\nThe full lagoon report, with maps of every channel and a count of the fish, follows in the spring when the boats return.',
+    contentType: 'text/plain',
+    overrides: {},
+  });
+  t.equal(await count(), 1, 'the new article is found at once');
+});

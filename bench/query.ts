@@ -211,7 +211,7 @@ export async function benchQuery() {
     console.log(
       `  (for contrast, page 1,000 by OFFSET, ids only, bare: p50 ${percentile(offsetTimes, 0.5).toFixed(2)} ms)`,
     );
-    await benchSearchMixes(app, bare, words);
+    await benchSearchMixes(app, bare, words, databasePath);
     bare.close();
     await app.close();
     await benchSearchLoad(databasePath, words);

@@ -4,6 +4,9 @@ import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import type Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
+import { createArticlesRepository } from '../src/db/articles-repository.js';
+import { openReadOnlyDatabase } from '../src/db/connection.js';
+import { toFullTextQuery } from '../src/search/query.js';
 import { bareSql } from './bare-sql.js';
 import { percentile } from './support.js';
 
@@ -95,14 +98,37 @@ function judgedQueries(sqlite: Database.Database): string[] {
   ];
 }
 
-export async function benchSearchMixes(app: FastifyInstance, bare: Database.Database, words: string[]) {
-  console.log(`search mixes, one client (app.inject), ${samplesPerMix} queries each:`);
+export async function benchSearchMixes(
+  app: FastifyInstance,
+  bare: Database.Database,
+  words: string[],
+  databasePath: string,
+) {
+  console.log(
+    `search mixes, one client, ${samplesPerMix} queries each: HTTP (app.inject: worker, answer cache) | the search work alone (repository, no cache):`,
+  );
+  // The same queries straight on a repository: the work each costs, with no cache in front.
+  const repository = createArticlesRepository(openReadOnlyDatabase(databasePath));
+  const format = (times: number[]) =>
+    `p50 ${percentile(times, 0.5).toFixed(1)}, p99 ${percentile(times, 0.99).toFixed(1)}, max ${Math.max(...times).toFixed(1)} ms`;
   for (const [name, queries] of Object.entries(searchMixes(bare, words))) {
     for (const extra of ['', withFacets]) {
       const { times, statuses } = await timeSearches(app, queries, extra);
       const codes = [...statuses].map(([status, count]) => `${count}×${status}`).join(' ');
+      const work: number[] = [];
+      for (const q of queries) {
+        const started = process.hrtime.bigint();
+        await repository.listArticles({
+          limit: 20,
+          sort: 'relevance',
+          match: toFullTextQuery(q),
+          includeTotal: extra !== '',
+          ...(extra ? { facets: ['tag', 'author', 'month'] as const } : {}),
+        } as Parameters<typeof repository.listArticles>[0]);
+        work.push(Number(process.hrtime.bigint() - started) / 1e6);
+      }
       console.log(
-        `  ${`${name}${extra ? ' +facets+total' : ''}`.padEnd(40)} p50 ${percentile(times, 0.5).toFixed(1)} ms, p99 ${percentile(times, 0.99).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms  (${codes})`,
+        `  ${`${name}${extra ? ' +facets+total' : ''}`.padEnd(38)} ${format(times)} (${codes}) | ${format(work)}`,
       );
     }
   }

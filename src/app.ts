@@ -27,6 +27,11 @@ declare module 'fastify' {
 export interface BuildOptions {
   /** Pino options, or false for silence (tests). */
   logger?: boolean | object;
+  /**
+   * Search, facets and related articles on worker threads (the default). A one-shot command turns
+   * them off: it serves no concurrent requests, and starting the workers would cost more than it runs.
+   */
+  readWorkers?: boolean;
 }
 
 /**
@@ -38,7 +43,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   migrateDatabase(db);
   // An in-memory database exists only on this connection, so its reads cannot move to workers.
   const readPool =
-    config.databasePath === ':memory:'
+    config.databasePath === ':memory:' || options.readWorkers === false
       ? undefined
       : createReadPool({
           databasePath: config.databasePath,

@@ -90,6 +90,5 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(tagRoutes, { services });
   await app.register(ingestRoutes, { services, bodyLimitBytes: config.bodyLimitBytes });
   await app.ready();
-  await readPool?.ready();
   return app;
 }

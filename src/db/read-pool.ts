@@ -32,7 +32,7 @@ interface Job {
   args: unknown[];
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
+  timer: NodeJS.Timeout | undefined;
   settled: boolean;
 }
 
@@ -71,6 +71,8 @@ function startWorker(workerData: unknown): Worker {
  * connection to the same WAL database, so a slow query never holds the event loop that answers every
  * other request. Every call has a deadline: past it the caller gets a 503 problem at once, while the
  * worker finishes the statement (SQLite cannot be interrupted from here) and takes the next job.
+ * The workers start with the first call, so an app that never searches (a test, a command) never
+ * pays for them; calls made while they start get their deadline once the first worker is ready.
  */
 export function createReadPool(options: ReadPoolOptions) {
   const size = options.size ?? Math.min(4, Math.max(2, availableParallelism() - 1));
@@ -80,15 +82,7 @@ export function createReadPool(options: ReadPoolOptions) {
   const slots: Slot[] = [];
   let nextId = 1;
   let closed = false;
-
-  let markReady: () => void;
-  let failStart: (error: Error) => void;
-  const allReady = new Promise<void>((resolve, reject) => {
-    markReady = resolve;
-    failStart = reject;
-  });
-  // Awaited by ready(); marked handled here so a failure before that is not an unhandled rejection.
-  allReady.catch(() => {});
+  let anyReady = false;
 
   function spawn(): Slot {
     const slot: Slot = {
@@ -99,7 +93,10 @@ export function createReadPool(options: ReadPoolOptions) {
     slot.worker.on('message', (reply: ReadReply) => {
       if ('ready' in reply) {
         slot.ready = true;
-        if (slots.every((each) => each.ready)) markReady();
+        if (!anyReady) {
+          anyReady = true;
+          for (const job of queue) armDeadline(job);
+        }
         dispatch();
         return;
       }
@@ -109,20 +106,30 @@ export function createReadPool(options: ReadPoolOptions) {
       dispatch();
     });
     slot.worker.on('error', (error) => {
-      // A worker that cannot start would fail again: that stops the app from starting instead.
-      if (!slot.ready) {
-        failStart(error);
-        return;
-      }
-      // A worker that crashed later is replaced; its job fails as any unexpected error would.
+      // The job fails as any unexpected error would; the worker is replaced (and a worker that could
+      // not start fails the calls waiting for it, so a broken setup answers 500s, never hangs).
       const job = slot.job;
       slot.job = undefined;
       if (job) fail(job, error);
+      if (!slots.some((each) => each.ready)) for (const waiting of queue.splice(0)) fail(waiting, error);
       const index = slots.indexOf(slot);
-      if (index >= 0 && !closed) slots[index] = spawn();
+      if (index >= 0) slots.splice(index, 1);
       dispatch();
     });
     return slot;
+  }
+
+  function armDeadline(job: Job) {
+    job.timer = setTimeout(
+      () =>
+        fail(
+          job,
+          new ServiceUnavailable(
+            `The query did not finish within ${options.timeoutMs} ms. Narrow it (fewer terms, longer prefixes, a filter) or retry.`,
+          ),
+        ),
+      options.timeoutMs,
+    );
   }
 
   function settle(job: Job, reply: Exclude<ReadReply, { ready: true }>) {
@@ -156,12 +163,8 @@ export function createReadPool(options: ReadPoolOptions) {
     }
   }
 
-  for (let index = 0; index < size; index++) slots.push(spawn());
-
   return {
     size,
-    /** Resolves when every worker can take queries (awaited at start, so the first search is not slower). */
-    ready: () => allReady,
     /** Runs `method` on a free worker; rejects with a 503 problem when it cannot finish in time. */
     run<M extends Method>(
       method: M,
@@ -173,6 +176,7 @@ export function createReadPool(options: ReadPoolOptions) {
           new ServiceUnavailable(`Too many searches are waiting (${queue.length}); retry in a moment.`),
         );
       }
+      while (slots.length < size) slots.push(spawn());
       return new Promise((resolve, reject) => {
         const job: Job = {
           id: nextId++,
@@ -181,17 +185,9 @@ export function createReadPool(options: ReadPoolOptions) {
           resolve: resolve as (value: unknown) => void,
           reject,
           settled: false,
-          timer: setTimeout(
-            () =>
-              fail(
-                job,
-                new ServiceUnavailable(
-                  `The query did not finish within ${options.timeoutMs} ms. Narrow it (fewer terms, longer prefixes, a filter) or retry.`,
-                ),
-              ),
-            options.timeoutMs,
-          ),
+          timer: undefined,
         };
+        if (anyReady) armDeadline(job);
         queue.push(job);
         dispatch();
       });

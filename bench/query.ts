@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -12,6 +12,7 @@ import { encodeCursor } from '../src/lib/cursor.js';
 import { draftArticle } from '../src/services/draft.js';
 import { bareSearch, bareSql } from './bare-sql.js';
 import { loadCorpus } from './corpus.js';
+import { benchSearchLoad, benchSearchMixes } from './search.js';
 import { isMain, percentile } from './support.js';
 
 const articleCount = Number(process.env.BENCH_ARTICLES ?? 100_000);
@@ -67,17 +68,20 @@ export async function generateDatabase(databasePath: string, count: number): Pro
     }
   }
   db.$client.exec('ANALYZE');
-  // Search terms: words in between 0.1% and 5% of the articles, the range people actually search.
-  const vocabulary = db.$client.prepare(
-    `CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, articles_fts, 'row')`,
-  );
-  vocabulary.run();
-  const words = db.$client
+  const words = searchWords(db.$client, count);
+  db.$client.close();
+  return words;
+}
+
+/** Search terms: words in between 0.1% and 5% of the articles, the range people actually search. */
+function searchWords(sqlite: Database.Database, count: number): string[] {
+  sqlite
+    .prepare(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING fts5vocab(main, articles_fts, 'row')`)
+    .run();
+  return sqlite
     .prepare('SELECT term FROM temp.vocab WHERE doc BETWEEN ? AND ? AND length(term) > 3 ORDER BY term')
     .pluck()
     .all(count * 0.001, count * 0.05) as string[];
-  db.$client.close();
-  return words;
 }
 
 /**
@@ -121,7 +125,16 @@ export async function benchQuery() {
   const databasePath = path.join(directory, 'gazette.db');
   try {
     const started = Date.now();
-    const words = await generateDatabase(databasePath, articleCount);
+    // BENCH_DATABASE reuses a database built before (copied, so the run cannot change it).
+    let words: string[];
+    if (process.env.BENCH_DATABASE) {
+      copyFileSync(process.env.BENCH_DATABASE, databasePath);
+      const existing = new Database(databasePath);
+      words = searchWords(existing, articleCount);
+      existing.close();
+    } else {
+      words = await generateDatabase(databasePath, articleCount);
+    }
     console.log(
       `query, ${articleCount} generated articles (built in ${((Date.now() - started) / 1000).toFixed(0)} s), ${samples} samples each:`,
     );
@@ -198,8 +211,10 @@ export async function benchQuery() {
     console.log(
       `  (for contrast, page 1,000 by OFFSET, ids only, bare: p50 ${percentile(offsetTimes, 0.5).toFixed(2)} ms)`,
     );
+    await benchSearchMixes(app, bare, words, databasePath);
     bare.close();
     await app.close();
+    await benchSearchLoad(databasePath, words);
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }

@@ -8,6 +8,7 @@ import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import { checkDatabase, type Db, migrateDatabase, openDatabase } from './db/connection.js';
 import { createRepositories } from './db/index.js';
+import { createReadPool, offloadExpensiveReads } from './db/read-pool.js';
 import { articleRoutes } from './http/articles.js';
 import { authorRoutes } from './http/authors.js';
 import { registerCaching } from './http/caching.js';
@@ -58,6 +59,11 @@ export interface BuildOptions {
   logger?: boolean | object;
   /** A parser pool shared by several apps (tests); the app then leaves closing it to its owner. */
   parser?: ParserPool;
+  /**
+   * Search, facets and related articles on worker threads (the default). A one-shot command turns
+   * them off: it serves no concurrent requests, and starting the workers would cost more than it runs.
+   */
+  readWorkers?: boolean;
 }
 
 /**
@@ -67,6 +73,17 @@ export interface BuildOptions {
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const db: Db = openDatabase(config.databasePath);
   migrateDatabase(db);
+  // An in-memory database exists only on this connection, so its reads cannot move to workers.
+  const readPool =
+    config.databasePath === ':memory:' || options.readWorkers === false
+      ? undefined
+      : createReadPool({
+          databasePath: config.databasePath,
+          searchSampleSize: config.searchSampleSize,
+          size: config.searchWorkers,
+          timeoutMs: config.searchTimeoutMs,
+        });
+  const repositories = createRepositories(db, { searchSampleSize: config.searchSampleSize });
   const metrics = createMetrics(config.databasePath);
   const ownsParser = options.parser === undefined;
   const parser =
@@ -76,7 +93,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       timeoutMs: config.parseTimeoutMs,
       memoryMb: config.parseMemoryMb,
     });
-  const services = createServices(createRepositories(db), config, parser, metrics.ingestObserver);
+  const services = createServices(
+    readPool ? offloadExpensiveReads(repositories, readPool, db.$client) : repositories,
+    config,
+    parser,
+    metrics.ingestObserver,
+  );
 
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
@@ -98,6 +120,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   app.addHook('onClose', async () => {
     if (ownsParser) await parser.close();
+    await readPool?.close();
     db.$client.close();
   });
 

@@ -16,9 +16,9 @@ import { seed } from './services/seed.js';
 /** The committed OpenAPI document, relative to the repository root. */
 const openApiPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../openapi/openapi.json');
 
-/** An app for one command: no request logs, the configured database. */
+/** An app for one command: no request logs, the configured database, no read workers to start. */
 function commandApp() {
-  return buildApp(loadConfig(), { logger: false });
+  return buildApp(loadConfig(), { logger: false, readWorkers: false });
 }
 
 function parseScopes(value: string): ApiKeyScope[] {

@@ -59,6 +59,9 @@ const environmentSchema = z.object({
     }, 'must be an http(s) URL without query, fragment or credentials, e.g. https://news.example.com')
     .transform((value) => value.replace(/\/+$/, ''))
     .optional(),
+  SEARCH_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+  SEARCH_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(2000),
+  SEARCH_SAMPLE_SIZE: z.coerce.number().int().min(10).max(1_000_000).default(2000),
 });
 
 export interface Config {
@@ -86,6 +89,12 @@ export interface Config {
   parseTimeoutMs: number;
   /** Heap each parser worker may use; a document needing more is refused with 422. */
   parseMemoryMb: number;
+  /** Worker threads for search, facets and related articles; unset sizes the pool from the CPU count. */
+  searchWorkers: number | undefined;
+  /** How long a search may take, queueing included, before it answers 503. */
+  searchTimeoutMs: number;
+  /** How many of its newest matches a search ranks and counts; past it, totals and facets are estimates. */
+  searchSampleSize: number;
 }
 
 export class ConfigError extends Error {}
@@ -114,5 +123,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     parseThreads: env.PARSE_THREADS,
     parseTimeoutMs: env.PARSE_TIMEOUT_MS,
     parseMemoryMb: env.PARSE_MEMORY_MB,
+    searchWorkers: env.SEARCH_WORKERS,
+    searchTimeoutMs: env.SEARCH_TIMEOUT_MS,
+    searchSampleSize: env.SEARCH_SAMPLE_SIZE,
   };
 }

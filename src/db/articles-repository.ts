@@ -1,5 +1,5 @@
 import { decodeCursor, encodeCursor } from '../lib/cursor.js';
-import { fullTextSearch, snippetHtml } from '../search/sqlite.js';
+import { fullTextSearch, snippetHtml, snippetsOf } from '../search/sqlite.js';
 import type {
   Article,
   ArticleListQuery,
@@ -8,6 +8,7 @@ import type {
   FacetCount,
   FacetName,
 } from '../services/model.js';
+import { createArticleSearch, type SearchSample } from './article-search.js';
 import { type ArticleSummaryRow, articleSummaryColumns, toArticleSummary } from './article-summary.js';
 import type { Db } from './connection.js';
 import { isNumericId, type PrepareCached, statementCache } from './statements.js';
@@ -104,9 +105,11 @@ function singleLinkFilter(
   return undefined;
 }
 
-export function createArticlesRepository(db: Db) {
+/** `searchSampleSize`: how many of its newest matches a search ranks and counts (article-search.ts). */
+export function createArticlesRepository(db: Db, options: { searchSampleSize?: number | undefined } = {}) {
   const sqlite = db.$client;
   const prepare: PrepareCached = statementCache(sqlite);
+  const search = createArticleSearch(sqlite, prepare, options.searchSampleSize);
 
   /** One article by id or by slug, with both bodies or (as served by default) the HTML alone. */
   const findStatements = (bodies: string) => ({
@@ -121,15 +124,33 @@ export function createArticlesRepository(db: Db) {
   type PageRow = ArticleSummaryRow & { snippet?: string };
   type Filter = ReturnType<typeof filterClauses>;
 
-  /** The columns a list page returns: the summary, bodies when asked for, a snippet when searching. */
+  /** The columns a list page returns: the summary, and bodies when asked for. */
   function pageColumns(query: ArticleListQuery): string {
-    return [
-      articleSummaryColumns,
-      query.withBodies ? 'a.body_text, a.body_html' : '',
-      query.match ? `${fullTextSearch.snippet} AS snippet` : '',
-    ]
-      .filter(Boolean)
-      .join(', ');
+    return query.withBodies ? `${articleSummaryColumns}, a.body_text, a.body_html` : articleSummaryColumns;
+  }
+
+  /**
+   * Snippets of a search page in one pass over the index between the page's lowest and highest id.
+   * Joining the index once per row would restart the query for each: cheap for a word, but a prefix
+   * or a phrase is set up again twenty times.
+   */
+  function addSnippets(rows: PageRow[], match: string): void {
+    if (rows.length === 0) return;
+    const ids = rows.map((row) => row.id);
+    const snippets = new Map(
+      (
+        prepare('snippets', () => snippetsOf).all({
+          match,
+          ids: JSON.stringify(ids),
+          low: Math.min(...ids),
+          high: Math.max(...ids),
+        }) as { id: number; snippet: string }[]
+      ).map((row) => [row.id, row.snippet]),
+    );
+    for (const row of rows) {
+      const snippet = snippets.get(row.id);
+      if (snippet !== undefined) row.snippet = snippetHtml(snippet);
+    }
   }
 
   /**
@@ -140,7 +161,16 @@ export function createArticlesRepository(db: Db) {
   function pageByDate(
     query: ArticleListQuery,
     filter: Filter,
+    sample: SearchSample | undefined,
   ): { rows: PageRow[]; nextCursor: string | null } {
+    // Sorting every match by date costs what the matches do. When most articles match a query of
+    // plain words, walking the date index and probing each article finds a page in a few dozen
+    // cheap lookups instead (a prefix or a phrase would be set up again on every probe).
+    const probe =
+      sample !== undefined &&
+      !sample.complete &&
+      sample.total >= search.articleCount() / 2 &&
+      !/\*|"[^"]* [^"]*"/.test(query.match ?? '');
     const descending = query.sort === '-published_at';
     const direction = descending ? 'DESC' : 'ASC';
     const link = singleLinkFilter(query);
@@ -152,21 +182,24 @@ export function createArticlesRepository(db: Db) {
       const [sortKey, afterId] = decodeCursor<DateCursor>(query.cursor, isDateCursor);
       Object.assign(params, { sortKey, afterId });
     }
-    const key = `date:${direction}:${link ? link.table : filter.shape}:${Boolean(query.cursor)}:${query.withBodies}`;
+    const key = `date:${direction}:${link ? link.table : filter.shape}:${Boolean(query.cursor)}:${query.withBodies}:${probe}`;
     const rows = prepare(key, () => {
+      const clauses = filter.clauses.map((clause) =>
+        probe && clause === fullTextSearch.where ? fullTextSearch.probe : clause,
+      );
       // One tag or one author alone: its links carry the article's sort key, so the page is one
       // range of their (id, published_sort, article_id) index, however many articles it has.
       const source = link
         ? `SELECT l.article_id AS id, l.published_sort AS sortKey FROM ${link.table} l
             WHERE l.${link.column} = (${link.lookup})`
         : `SELECT a.id AS id, a.published_sort AS sortKey FROM articles a
-            ${query.match ? fullTextSearch.join : ''} ${filter.clauses.length ? `WHERE ${filter.clauses.join(' AND ')}` : ''}`;
+            ${query.match && !probe ? fullTextSearch.join : ''} ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''}`;
       const [sort, id] = link ? ['l.published_sort', 'l.article_id'] : ['a.published_sort', 'a.id'];
       // A bound plus a tie-break lets SQLite scan the index from the cursor on, instead of
       // filtering from the first row: deep pages cost what the first does.
       const keyset = !query.cursor
         ? ''
-        : `${link || filter.clauses.length ? 'AND' : 'WHERE'} ${
+        : `${link || clauses.length ? 'AND' : 'WHERE'} ${
             descending
               ? `${sort} <= @sortKey AND (${sort} < @sortKey OR ${id} < @afterId)`
               : `${sort} >= @sortKey AND (${sort} > @sortKey OR ${id} > @afterId)`
@@ -174,7 +207,6 @@ export function createArticlesRepository(db: Db) {
       return `WITH page AS MATERIALIZED (${source} ${keyset}
           ORDER BY sortKey ${direction}, id ${direction} LIMIT @take)
         SELECT ${pageColumns(query)} FROM page CROSS JOIN articles a ON a.id = page.id
-        ${query.match ? `${fullTextSearch.joinEach} WHERE ${fullTextSearch.where}` : ''}
         ORDER BY page.sortKey ${direction}, page.id ${direction}`;
     }).all(params) as PageRow[];
     const hasMore = rows.length > query.limit;
@@ -188,67 +220,69 @@ export function createArticlesRepository(db: Db) {
   }
 
   /**
-   * Best match first. The first page ranks every match and keeps the top ids; later pages read
-   * theirs from the cursor, so a walk is exact whatever arrives meanwhile, and costs no ranking.
+   * Best match first. The first page ranks the search's sample and keeps the top ids; later pages
+   * read theirs from the cursor, so a walk is exact whatever arrives meanwhile, and costs no ranking.
    */
   function pageByRelevance(
     query: ArticleListQuery,
-    filter: Filter,
+    sample: () => SearchSample,
   ): { rows: PageRow[]; nextCursor: string | null } {
-    let ranked: number[];
-    if (query.cursor) {
-      ranked = decodeCursor<RelevanceCursor>(query.cursor, isRelevanceCursor).slice(1) as number[];
-    } else {
-      // With no filter but the query, the index is read alone, which lets FTS5 rank and sort
-      // internally; any other filter needs the articles joined in.
-      const indexAlone = filter.clauses.length === 1;
-      ranked = prepare(`ranked:${filter.shape}`, () => {
-        const from = indexAlone ? fullTextSearch.alone : `articles a ${fullTextSearch.join}`;
-        const id = indexAlone ? fullTextSearch.id : 'a.id';
-        return `SELECT ${id} AS id FROM ${from} WHERE ${filter.clauses.join(' AND ')}
-          ORDER BY ${fullTextSearch.rank}, id LIMIT ${relevanceWalkLimit}`;
-      })
-        .pluck()
-        .all(filter.params) as number[];
-    }
+    const ranked = query.cursor
+      ? (decodeCursor<RelevanceCursor>(query.cursor, isRelevanceCursor).slice(1) as number[])
+      : search.rank(query.match!, sample(), relevanceWalkLimit);
     const pageIds = ranked.slice(0, query.limit);
     const rest = ranked.slice(query.limit);
     const rows = prepare(
       `ids:${query.withBodies}`,
       // CROSS JOIN keeps the page's ids as the outer loop: twenty lookups, not a scan of every match.
       () => `SELECT ${pageColumns(query)} FROM json_each(@ids) page CROSS JOIN articles a ON a.id = page.value
-        ${fullTextSearch.joinEach} WHERE ${fullTextSearch.where} ORDER BY page.key`,
-    ).all({ ids: JSON.stringify(pageIds), match: query.match }) as PageRow[];
+        ORDER BY page.key`,
+    ).all({ ids: JSON.stringify(pageIds) }) as PageRow[];
     return { rows, nextCursor: rest.length ? encodeCursor(['relevance', ...rest]) : null };
   }
 
   return {
     async listArticles(query: ArticleListQuery): Promise<ArticlePage> {
       const filter = filterClauses(query);
+      // A search works on its sample of matches, taken once and only when something needs it.
+      let taken: SearchSample | undefined;
+      const sample = () => {
+        taken ??= search.sample(filter);
+        return taken;
+      };
       const { rows, nextCursor } =
-        query.sort === 'relevance' ? pageByRelevance(query, filter) : pageByDate(query, filter);
+        query.sort === 'relevance'
+          ? pageByRelevance(query, sample)
+          : pageByDate(query, filter, query.match ? sample() : undefined);
       const page: ArticlePage['page'] = { next_cursor: nextCursor, limit: query.limit };
       const from = `articles a ${query.match ? fullTextSearch.join : ''}`;
       const where = filter.clauses.length ? `WHERE ${filter.clauses.join(' AND ')}` : '';
       if (query.includeTotal) {
-        page.total = prepare(`total:${filter.shape}`, () => `SELECT count(*) FROM ${from} ${where}`)
-          .pluck()
-          .get(filter.params) as number;
+        page.total = query.match
+          ? sample().total
+          : (prepare(`total:${filter.shape}`, () => `SELECT count(*) FROM ${from} ${where}`)
+              .pluck()
+              .get(filter.params) as number);
       }
-      const data = rows.map((row) => {
-        if (row.snippet !== undefined) row.snippet = snippetHtml(row.snippet);
-        return toArticleSummary(row);
-      });
+      const sampled = query.match !== undefined && (query.includeTotal || Boolean(query.facets?.length));
+      if (sampled && !sample().complete) page.estimated = true;
+      if (query.match) addSnippets(rows, query.match);
+      const data = rows.map((row) => toArticleSummary(row));
       const result: ArticlePage = { data, page };
       if (query.facets?.length) {
+        // A search counts over its sample; a plain list over every article its filters select.
+        const matched = query.match
+          ? 'SELECT a.id, a.published_at FROM json_each(@ids) sample CROSS JOIN articles a ON a.id = sample.value'
+          : `SELECT a.id, a.published_at FROM ${from} ${where}`;
+        const params = query.match ? { ids: JSON.stringify(sample().ids) } : filter.params;
+        const shape = query.match ? 'sample' : filter.shape;
         result.facets = Object.fromEntries(
           query.facets.map((facet) => [
             facet,
             prepare(
-              `facet:${facet}:${filter.shape}`,
-              () =>
-                `WITH matched AS (SELECT a.id, a.published_at FROM ${from} ${where}) ${facetQueries[facet]}`,
-            ).all(filter.params) as FacetCount[],
+              `facet:${facet}:${shape}`,
+              () => `WITH matched AS (${matched}) ${facetQueries[facet]}`,
+            ).all(params) as FacetCount[],
           ]),
         );
       }

@@ -28,6 +28,16 @@ export function openDatabase(databasePath: string): Db {
 }
 
 /**
+ * A second, read-only connection to the same file, for a worker thread: WAL lets it read committed
+ * data while the main connection writes, and it can never take the write lock.
+ */
+export function openReadOnlyDatabase(databasePath: string): Db {
+  const sqlite = new Database(databasePath, { readonly: true, fileMustExist: true });
+  sqlite.pragma('busy_timeout = 5000');
+  return drizzle(sqlite, { schema });
+}
+
+/**
  * Applies every pending migration in one transaction; all-or-nothing. Processes starting together
  * on one file may race for it: the loser finds the migrations applied by the winner and goes on.
  */

@@ -7,9 +7,9 @@ import { createRelatedRepository } from './related-repository.js';
 import { createTagsRepository } from './tags-repository.js';
 
 /** Every query Gazette runs, grouped by resource; services receive this and never see SQL. */
-export function createRepositories(db: Db) {
+export function createRepositories(db: Db, options: { searchSampleSize?: number | undefined } = {}) {
   return {
-    articles: createArticlesRepository(db),
+    articles: createArticlesRepository(db, options),
     authors: createAuthorsRepository(db),
     tags: createTagsRepository(db),
     ingest: createIngestRepository(db),

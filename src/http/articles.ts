@@ -28,7 +28,8 @@ const listQuery = z.strictObject({
     .meta({
       description:
         'Full-text search over title, subtitle, body, author and tag names. Words must all match; ' +
-        '"quoted phrases", prefix*, OR and NOT work. Each item then carries a highlighted `snippet`.',
+        '"quoted phrases", prefix* (at least three letters, at most four prefixes), OR and NOT work. ' +
+        'Each item then carries a highlighted `snippet`. A search ranks its newest 2,000 matches.',
       examples: ['hybrid ferries', '"port authority" OR crane*'],
     }),
   sort: z
@@ -95,7 +96,7 @@ export const articleRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
             'A page of articles; with `fields`, each item has only the fields asked for.',
             documentedAs(ArticlePage, z.union([ArticlePage, ArticleFieldsPage])),
           ),
-          ...problemResponses(400),
+          ...problemResponses(400, 503),
         },
       },
     },

@@ -86,6 +86,7 @@ export const problemDescriptions: Record<number, string> = {
   422: 'The content could not be understood as an article.',
   429: 'Too many requests; wait for `Retry-After` seconds.',
   500: 'Something failed on the server; the request id is in its logs.',
+  503: 'Busy: a search past its deadline, too many waiting, or the write lock held too long; retry later.',
 };
 
 /** Response entries for errors, each an application/problem+json Problem. */

@@ -71,7 +71,7 @@ export const relatedRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
         }),
         response: {
           200: jsonResponse('The related articles, best match first.', RelatedPage),
-          ...problemResponses(400, 404, 414),
+          ...problemResponses(400, 404, 414, 503),
         },
       },
     },

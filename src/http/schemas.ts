@@ -158,6 +158,13 @@ export const PageInfo = z
     next_cursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page.'),
     limit: z.number().int(),
     total: z.number().int().optional().describe('Present when `include_total=true`.'),
+    estimated: z
+      .boolean()
+      .optional()
+      .describe(
+        'True when a search matched more than 2,000 articles: `total` is then extrapolated from the ' +
+          'newest 2,000 matches, and `facets` count those 2,000.',
+      ),
   })
   .meta({ id: 'PageInfo', examples: [pageInfoExample] });
 
@@ -207,7 +214,10 @@ export const ArticlePage = z
         month: z.array(FacetCount).optional(),
       })
       .optional()
-      .describe('With `facets`: counts over every matching article, not just this page.'),
+      .describe(
+        'With `facets`: counts over every matching article, not just this page (for a search, over ' +
+          'its newest 2,000 matches; see `page.estimated`).',
+      ),
   })
   .meta({
     id: 'ArticlePage',

@@ -68,6 +68,7 @@ export class Unprocessable extends DomainError {
 export class TooManyRequests extends DomainError {
   readonly status = 429;
 }
+/** Not now (a search past its deadline, another writer holding the lock); the same request may work later. */
 export class ServiceUnavailable extends DomainError {
   readonly status = 503;
 }

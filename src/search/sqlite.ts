@@ -13,14 +13,24 @@ export const fullTextSearch = {
   /** The same join with the order forced: look up the few given articles, never scan the matches. */
   joinEach: 'CROSS JOIN articles_fts ON articles_fts.rowid = a.id',
   where: 'articles_fts MATCH @match',
+  /** The same test for one article `a` at a time: a lookup by rowid, for walks that visit few rows. */
+  probe:
+    'EXISTS (SELECT 1 FROM articles_fts probe WHERE probe.articles_fts MATCH @match AND probe.rowid = a.id)',
   /** The index alone, for a relevance page with no other filter: FTS5 then ranks and sorts itself. */
   alone: 'articles_fts',
   id: 'articles_fts.rowid',
-  /** bm25 with the title weighted far above the body (set in migration 0003); lower is better. */
+  /** bm25 with the title weighted far above the body (set in migrations 0003 and 0004); lower is better. */
   rank: 'articles_fts.rank',
   /** About 24 words around the best match, from whichever column matched best. */
   snippet: `snippet(articles_fts, -1, '${markStart}', '${markEnd}', '…', 24)`,
 };
+
+/**
+ * Snippets of the articles `@ids`, between `@low` and `@high`, in one pass: `+rowid` keeps the id
+ * list a filter, since FTS5 would otherwise restart the query once per id.
+ */
+export const snippetsOf = `SELECT rowid AS id, ${fullTextSearch.snippet} AS snippet FROM articles_fts
+  WHERE articles_fts MATCH @match AND rowid BETWEEN @low AND @high AND +rowid IN (SELECT value FROM json_each(@ids))`;
 
 const escapes: Record<string, string> = {
   '&': '&amp;',

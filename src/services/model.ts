@@ -81,6 +81,7 @@ export type ArticleListItem = ArticleSummary &
   Partial<Pick<Article, 'body_text' | 'body_html'>> & { snippet?: string };
 
 export interface ArticlePage extends Page<ArticleListItem> {
+  page: Page<ArticleListItem>['page'] & { estimated?: boolean };
   facets?: Partial<Record<FacetName, FacetCount[]>>;
 }
 

@@ -1,0 +1,29 @@
+import Database from 'better-sqlite3';
+import Fastify from 'fastify';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { type ArticleSummaryRow, toArticleSummary } from '../src/db/article-summary.js';
+import { bareSql } from './bare-sql.js';
+
+/**
+ * For the search load run: Gazette on an existing database and, on another port, the bare baseline
+ * (plain Fastify + better-sqlite3 serving one article). A child process, so the load generator does
+ * not share their event loop. Prints both addresses as one JSON line.
+ */
+const databasePath = process.argv[2]!;
+const gazette = await buildApp(loadConfig({ DATABASE_URL: `file:${databasePath}`, LOG_LEVEL: 'silent' }), {
+  logger: false,
+});
+const db = new Database(databasePath, { readonly: true });
+const oneArticle = db.prepare(bareSql.oneArticle);
+const bare = Fastify();
+bare.get('/articles/:id', async (request) =>
+  toArticleSummary(oneArticle.get(Number((request.params as { id: string }).id)) as ArticleSummaryRow),
+);
+const gazetteAddress = await gazette.listen({ port: 0, host: '127.0.0.1' });
+const bareAddress = await bare.listen({ port: 0, host: '127.0.0.1' });
+console.log(JSON.stringify({ gazette: gazetteAddress, bare: bareAddress }));
+process.on('SIGTERM', async () => {
+  await Promise.all([gazette.close(), bare.close()]);
+  process.exit(0);
+});

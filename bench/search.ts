@@ -1,0 +1,234 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
+import type Database from 'better-sqlite3';
+import type { FastifyInstance } from 'fastify';
+import { createArticlesRepository } from '../src/db/articles-repository.js';
+import { openReadOnlyDatabase } from '../src/db/connection.js';
+import { toFullTextQuery } from '../src/search/query.js';
+import { bareSql } from './bare-sql.js';
+import { percentile } from './support.js';
+
+const samplesPerMix = Number(process.env.BENCH_SEARCH_SAMPLES ?? 120);
+const loadSeconds = Number(process.env.BENCH_SECONDS ?? 10);
+const withFacets = '&facets=tag,author,month&include_total=true';
+const commonWords = ['the', 'said', 'and', 'year', 'people', 'also', 'new', 'would', 'time', 'last'];
+const oneLetterPrefixes = 'abcdefghijklmnopqrstuvwxyzabcdef'
+  .split('')
+  .map((letter) => `${letter}*`)
+  .join(' ');
+
+/** A seeded picker, so every run searches the same queries. */
+function picker<T>(values: T[], seed = 7): () => T {
+  let state = seed;
+  return () => {
+    state = (state * 48271) % 2147483647;
+    return values[state % values.length]!;
+  };
+}
+
+/** The query mixes: what people type, the commonest words, and the abusive cases. */
+export function searchMixes(sqlite: Database.Database, words: string[]): Record<string, string[]> {
+  const word = picker(words);
+  const common = picker(commonWords, 11);
+  const titles = sqlite
+    .prepare('SELECT title FROM articles WHERE id % 997 = 0 LIMIT 200')
+    .pluck()
+    .all() as string[];
+  const phrases = titles
+    .map((title) => title.toLowerCase().match(/[a-z]{3,}/g) ?? [])
+    .filter((titleWords) => titleWords.length >= 2)
+    .map((titleWords) => `"${titleWords[0]} ${titleWords[1]}"`);
+  const list = (make: () => string) => Array.from({ length: samplesPerMix }, make);
+  return {
+    'common word': list(common),
+    'two words': list(() => `${word()} ${word()}`),
+    'common + word': list(() => `${common()} ${word()}`),
+    phrase: list(picker([...phrases, '"the year"', '"said the"', '"last year"'], 13)),
+    prefix: list(() => {
+      const stem = word();
+      return `${stem.slice(0, 3 + (stem.length % 3))}*`;
+    }),
+    'common prefix': list(picker(['the*', 'con*', 'pro*', 'sai*', 'yea*', 'com*', 'int*', 'sta*'], 17)),
+    OR: list(() => `${word()} OR ${common()}`),
+    '32 one-letter prefixes': list(() => oneLetterPrefixes),
+    '32 prefixes with OR': list(() => oneLetterPrefixes.replaceAll(' ', ' OR ')),
+  };
+}
+
+async function timeSearches(app: FastifyInstance, queries: string[], extra: string) {
+  const times: number[] = [];
+  const statuses = new Map<number, number>();
+  for (const q of queries.slice(0, 10)) await app.inject(`/v1/articles?q=${encodeURIComponent(q)}${extra}`);
+  for (const q of queries) {
+    const started = process.hrtime.bigint();
+    const response = await app.inject(`/v1/articles?q=${encodeURIComponent(q)}${extra}`);
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+    statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
+  }
+  return { times, statuses };
+}
+
+const wordsOf = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+
+/**
+ * Ranking quality on a judged set built from the articles themselves: a query is two words of an
+ * article's title; an article is relevant (2) when its title holds both words, partly (1) when its
+ * body does. Gazette's ranking is compared with FTS5 ranking every match (the statement Gazette ran
+ * before its work was bounded), NDCG@10 over the pool of both lists and the exact top 50.
+ */
+function judgedQueries(sqlite: Database.Database): string[] {
+  const titles = sqlite
+    .prepare('SELECT title FROM articles WHERE id % 1499 = 7 LIMIT 40')
+    .pluck()
+    .all() as string[];
+  const queries = titles
+    .map((title) => wordsOf(title.replace(/\(\d+\)$/, '')).filter((word) => word.length >= 5))
+    .filter((titleWords) => titleWords.length >= 2)
+    .map((titleWords) => `${titleWords[0]} ${titleWords[1]}`);
+  return [
+    ...queries,
+    'economy growth',
+    'election',
+    'film award',
+    'mobile phone',
+    'the economy',
+    'music OR film',
+  ];
+}
+
+export async function benchSearchMixes(
+  app: FastifyInstance,
+  bare: Database.Database,
+  words: string[],
+  databasePath: string,
+) {
+  console.log(
+    `search mixes, one client, ${samplesPerMix} queries each: HTTP (app.inject: worker, answer cache) | the search work alone (repository, no cache):`,
+  );
+  // The same queries straight on a repository: the work each costs, with no cache in front.
+  const repository = createArticlesRepository(openReadOnlyDatabase(databasePath));
+  const format = (times: number[]) =>
+    `p50 ${percentile(times, 0.5).toFixed(1)}, p99 ${percentile(times, 0.99).toFixed(1)}, max ${Math.max(...times).toFixed(1)} ms`;
+  for (const [name, queries] of Object.entries(searchMixes(bare, words))) {
+    for (const extra of ['', withFacets]) {
+      const { times, statuses } = await timeSearches(app, queries, extra);
+      const codes = [...statuses].map(([status, count]) => `${count}×${status}`).join(' ');
+      const work: number[] = [];
+      for (const q of queries) {
+        const started = process.hrtime.bigint();
+        await repository.listArticles({
+          limit: 20,
+          sort: 'relevance',
+          match: toFullTextQuery(q),
+          includeTotal: extra !== '',
+          ...(extra ? { facets: ['tag', 'author', 'month'] as const } : {}),
+        } as Parameters<typeof repository.listArticles>[0]);
+        work.push(Number(process.hrtime.bigint() - started) / 1e6);
+      }
+      console.log(
+        `  ${`${name}${extra ? ' +facets+total' : ''}`.padEnd(38)} ${format(times)} (${codes}) | ${format(work)}`,
+      );
+    }
+  }
+
+  const exact = bare.prepare(bareSql.searchRanked.replace('LIMIT 200', 'LIMIT 50')).pluck();
+  const texts = bare.prepare('SELECT title, body_text FROM articles WHERE id = ?');
+  const grade = (id: number, queryWords: string[]) => {
+    const { title, body_text } = texts.get(id) as { title: string; body_text: string };
+    const inTitle = new Set(wordsOf(title));
+    if (queryWords.every((word) => inTitle.has(word))) return 2;
+    const inBody = new Set(wordsOf(body_text));
+    return queryWords.every((word) => inBody.has(word)) ? 1 : 0;
+  };
+  const dcg = (grades: number[]) =>
+    grades.reduce((sum, gain, rank) => sum + (2 ** gain - 1) / Math.log2(rank + 2), 0);
+  const scores = { before: { ndcg: 0, precision: 0 }, after: { ndcg: 0, precision: 0 } };
+  const queries = judgedQueries(bare);
+  for (const q of queries) {
+    const queryWords = wordsOf(q).filter((word) => word !== 'or');
+    const match = wordsOf(q)
+      .map((word) => (word === 'or' ? 'OR' : `"${word}"`))
+      .join(' ');
+    const before = exact.all({ match }) as number[];
+    const response = (await app.inject(`/v1/articles?q=${encodeURIComponent(q)}&limit=10&fields=id`)).json();
+    const after = (response.data as { id: number }[]).map((article) => article.id);
+    const pool = [...new Set([...before, ...after])].map((id) => grade(id, queryWords));
+    const ideal = dcg(pool.sort((a, b) => b - a).slice(0, 10)) || 1;
+    for (const [name, ids] of [
+      ['before', before.slice(0, 10)],
+      ['after', after],
+    ] as const) {
+      const grades = ids.map((id) => grade(id, queryWords));
+      scores[name].ndcg += dcg(grades) / ideal;
+      scores[name].precision += grades.filter((gain) => gain === 2).length / 10;
+    }
+  }
+  for (const name of ['before', 'after'] as const) {
+    console.log(
+      `  judged set (${queries.length} queries), ${name === 'before' ? 'FTS5 ranking every match' : 'Gazette (bounded)'}: NDCG@10 ${(scores[name].ndcg / queries.length).toFixed(3)}, P@10 (title holds the words) ${(scores[name].precision / queries.length).toFixed(3)}`,
+    );
+  }
+}
+
+async function requestsPerSecond(options: autocannon.Options) {
+  const result = await autocannon({ connections: 50, duration: loadSeconds, ...options });
+  return {
+    rate: result.requests.average,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+/**
+ * Under load, from another process: search mixes against Gazette with 50 connections, and the bare
+ * one-article route in the same run; meanwhile one client probes /healthz.
+ */
+export async function benchSearchLoad(databasePath: string, words: string[]) {
+  const servers = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(import.meta.dirname, 'search-servers.ts'), databasePath],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  try {
+    const line = await new Promise<string>((resolve) =>
+      createInterface({ input: servers.stdout }).once('line', resolve),
+    );
+    const { gazette, bare } = JSON.parse(line) as { gazette: string; bare: string };
+    const Database = (await import('better-sqlite3')).default;
+    const sqlite = new Database(databasePath, { readonly: true });
+    const mixes = searchMixes(sqlite, words);
+    sqlite.close();
+    const requests = Object.values(mixes)
+      .flatMap((queries) => queries.slice(0, 30))
+      .flatMap((q, index) => [
+        { path: `/v1/articles?q=${encodeURIComponent(q)}${index % 2 ? withFacets : ''}` },
+      ]);
+    console.log(`search load, autocannon 50 connections × ${loadSeconds} s, from another process:`);
+    const bareRun = await requestsPerSecond({ url: `${bare}/articles/1000` });
+    let probing = true;
+    const health: number[] = [];
+    const prober = (async () => {
+      while (probing) {
+        const started = performance.now();
+        await fetch(`${gazette}/healthz`);
+        health.push(performance.now() - started);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    })();
+    const searchRun = await requestsPerSecond({ url: gazette, requests });
+    probing = false;
+    await prober;
+    console.log(`  bare one article           ${Math.round(bareRun.rate)} req/s, p99 ${bareRun.p99} ms`);
+    console.log(
+      `  Gazette search mix         ${Math.round(searchRun.rate)} req/s, p99 ${searchRun.p99} ms, ${searchRun.non2xx} non-2xx, ${searchRun.errors} errors | ${(searchRun.rate / bareRun.rate).toFixed(2)}× bare (target ≥ 0.2)`,
+    );
+    console.log(
+      `  /healthz during the search load: ${health.length} probes, p50 ${percentile(health, 0.5).toFixed(1)} ms, p99 ${percentile(health, 0.99).toFixed(1)} ms, max ${Math.max(...health).toFixed(1)} ms (target p99 < 20 ms)`,
+    );
+  } finally {
+    servers.kill('SIGTERM');
+  }
+}

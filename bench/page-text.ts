@@ -47,7 +47,20 @@ const BLOCK_TAGS = new Set([
   'UL',
 ]);
 /** Paragraph-like blocks get a blank line after them, as copied text usually has. */
-const PARAGRAPH_TAGS = new Set(['P', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'BLOCKQUOTE', 'PRE', 'TABLE', 'UL', 'OL']);
+const PARAGRAPH_TAGS = new Set([
+  'P',
+  'H1',
+  'H2',
+  'H3',
+  'H4',
+  'H5',
+  'H6',
+  'BLOCKQUOTE',
+  'PRE',
+  'TABLE',
+  'UL',
+  'OL',
+]);
 const INVISIBLE_TAGS = new Set([
   'SCRIPT',
   'STYLE',
@@ -82,7 +95,10 @@ export function renderPageText(root: DomElement): string {
     const element = node as DomElement;
     const tag = element.tagName.toUpperCase();
     if (INVISIBLE_TAGS.has(tag)) return;
-    if (element.getAttribute('hidden') !== null || /display:\s*none/i.test(element.getAttribute('style') ?? ''))
+    if (
+      element.getAttribute('hidden') !== null ||
+      /display:\s*none/i.test(element.getAttribute('style') ?? '')
+    )
       return;
     if (tag === 'BR') {
       parts.push('\n');

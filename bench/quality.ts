@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Readability } from '@mozilla/readability';
@@ -134,6 +134,8 @@ interface Extraction {
   authors: string[];
   publishedAt: string | null;
   refused: string | null;
+  /** The evidence the body came from (`fields.body`). */
+  rule: string;
   ms: number;
 }
 
@@ -141,7 +143,16 @@ function gazette(body: Uint8Array | string, contentType: string): Extraction {
   const started = performance.now();
   const outcome = parseArticle({ body, contentType });
   const ms = performance.now() - started;
-  if (!outcome.ok) return { body: '', title: null, authors: [], publishedAt: null, refused: outcome.detail, ms };
+  if (!outcome.ok)
+    return {
+      body: '',
+      title: null,
+      authors: [],
+      publishedAt: null,
+      refused: outcome.detail,
+      rule: 'refused',
+      ms,
+    };
   const { article } = outcome;
   return {
     body: article.bodyText,
@@ -149,6 +160,7 @@ function gazette(body: Uint8Array | string, contentType: string): Extraction {
     authors: article.authors.map((author) => author.name),
     publishedAt: article.publishedAt,
     refused: null,
+    rule: outcome.fields.body ?? 'unknown',
     ms,
   };
 }
@@ -171,6 +183,7 @@ function readabilityAlone(html: string): Extraction {
     authors: result?.byline ? [result.byline] : [],
     publishedAt: result?.publishedTime ?? null,
     refused: result ? null : 'no article found',
+    rule: 'readability',
     ms,
   };
 }
@@ -191,9 +204,11 @@ interface Row {
   scores: Record<string, Score>;
 }
 
-const mean = (values: number[]) => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
+const mean = (values: number[]) =>
+  values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
 const fixed = (value: number) => value.toFixed(3);
-const share = (hits: number, total: number) => `${hits}/${total} (${((100 * hits) / Math.max(1, total)).toFixed(1)}%)`;
+const share = (hits: number, total: number) =>
+  `${hits}/${total} (${((100 * hits) / Math.max(1, total)).toFixed(1)}%)`;
 
 function summary(rows: Row[], key: string): string {
   const scores = rows.map((row) => row.scores[key] as Score);
@@ -212,7 +227,15 @@ interface MetadataTally {
 }
 
 function tally(pages: Page[], extractions: Extraction[]): MetadataTally {
-  const result: MetadataTally = { title: 0, titles: 0, byline: 0, bylines: 0, date: 0, dates: 0, extraDates: 0 };
+  const result: MetadataTally = {
+    title: 0,
+    titles: 0,
+    byline: 0,
+    bylines: 0,
+    date: 0,
+    dates: 0,
+    extraDates: 0,
+  };
   pages.forEach((page, index) => {
     const got = extractions[index] as Extraction;
     const { title, byline, publishedTime } = page.metadata;
@@ -267,10 +290,14 @@ export function benchQuality(options: { verbose?: boolean } = {}) {
     });
   }
 
-  console.log(`quality, ${pages.length} real pages (../shared/corpora/readability-pages), word 4-gram shingles:`);
+  console.log(
+    `quality, ${pages.length} real pages (../shared/corpora/readability-pages), word 4-gram shingles:`,
+  );
   console.log(`  text/html            Gazette ${summary(rows, 'html')}`);
   console.log(`                       Readability alone ${summary(rows, 'readability')}`);
-  console.log(`  text/plain, article  Gazette ${summary(rows, 'region')}   (region = headline, byline, article text)`);
+  console.log(
+    `  text/plain, article  Gazette ${summary(rows, 'region')}   (region = headline, byline, article text)`,
+  );
   console.log(`  text/plain, page     Gazette ${summary(rows, 'page')}`);
   console.log(`                       keeping every line ${summary(rows, 'pageAll')}`);
   const worse = rows.filter((row) => (row.scores.html?.f1 ?? 0) < (row.scores.readability?.f1 ?? 0) - 0.05);
@@ -278,8 +305,12 @@ export function benchQuality(options: { verbose?: boolean } = {}) {
   console.log(
     `  422s: html ${refusals.html?.length}, article text ${refusals.region?.length}, page text ${refusals.page?.length} (Readability finds nothing on ${theirs.filter((t) => t.refused).length})`,
   );
-  for (const [input, list] of Object.entries(refusals)) for (const line of list) console.log(`    ${input} ${line}`);
+  for (const [input, list] of Object.entries(refusals))
+    for (const line of list) console.log(`    ${input} ${line}`);
 
+  const rules = new Map<string, number>();
+  for (const extraction of ours) rules.set(extraction.rule, (rules.get(extraction.rule) ?? 0) + 1);
+  console.log(`  HTML body taken from: ${[...rules].map(([rule, count]) => `${rule} ${count}`).join(', ')}`);
   const ourMeta = tally(pages, ours);
   const theirMeta = tally(pages, theirs);
   for (const [label, meta] of [
@@ -315,14 +346,17 @@ export function benchQuality(options: { verbose?: boolean } = {}) {
     for (const [index, page] of pages.entries()) {
       const got = ours[index] as Extraction;
       const { title, byline, publishedTime } = page.metadata;
-      if (title && !titleMatches(got.title, title)) console.log(`  title  ${page.name}: ${JSON.stringify(got.title)} ≠ ${JSON.stringify(title)}`);
+      if (title && !titleMatches(got.title, title))
+        console.log(`  title  ${page.name}: ${JSON.stringify(got.title)} ≠ ${JSON.stringify(title)}`);
       if (byline?.trim() && !bylineMatches(got.authors, byline))
         console.log(`  byline ${page.name}: ${JSON.stringify(got.authors)} ≠ ${JSON.stringify(byline)}`);
       if (publishedTime && !dateMatches(got.publishedAt, publishedTime))
         console.log(`  date   ${page.name}: ${got.publishedAt} ≠ ${publishedTime}`);
-      if (!publishedTime && got.publishedAt) console.log(`  date?  ${page.name}: ${got.publishedAt} (metadata has none)`);
+      if (!publishedTime && got.publishedAt)
+        console.log(`  date?  ${page.name}: ${got.publishedAt} (metadata has none)`);
     }
   }
+  if (process.env.QUALITY_DUMP) writeFileSync(process.env.QUALITY_DUMP, JSON.stringify(rows));
   return { rows, ours: ourMeta, readability: theirMeta };
 }
 

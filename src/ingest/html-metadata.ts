@@ -58,6 +58,13 @@ function articleJsonLd(document: HtmlDocument): JsonObject | null {
   return objects.find(isArticle) ?? null;
 }
 
+/** The publisher's own plain text of the article, when its JSON-LD carries one. */
+export function jsonLdArticleBody(document: HtmlDocument): string | null {
+  const ld = articleJsonLd(document);
+  const body = ld && typeof ld.articleBody === 'string' ? ld.articleBody.trim() : '';
+  return body === '' ? null : body;
+}
+
 function meta(document: HtmlDocument, ...keys: string[]): string[] {
   const values: string[] = [];
   for (const key of keys) {

@@ -99,7 +99,7 @@ export function parseArticle(raw: RawArticle): ParseOutcome {
   const fields: Record<string, string> = {
     decode: charset,
     ...structure.fields,
-    body: html ? 'html:readability' : 'plain:blocks',
+    body: extraction ? extraction.bodyRule : 'plain:blocks',
   };
   let title = structure.title;
   if (title === null) {

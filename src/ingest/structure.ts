@@ -42,7 +42,13 @@ function classify(block: Block, inRelatedList: boolean, recurring: ReadonlySet<s
   if (kind) return { kind: 'removed', removed: kind };
   // Headlines listed under "Related articles" go with their heading.
   const words = countWords(text);
-  if (inRelatedList && (block.kind === 'item' || words <= 14 || (words <= 20 && !/[.!?]$/.test(text)))) {
+  // In HTML a listed headline is a link; a footnote or a list of facts under the heading is not.
+  const linked = block.linkDensity === undefined || block.linkDensity >= 0.5;
+  if (
+    inRelatedList &&
+    linked &&
+    (block.kind === 'item' || words <= 14 || (words <= 20 && !/[.!?]$/.test(text)))
+  ) {
     return { kind: 'removed', removed: 'related' };
   }
   return { kind: 'body' };
@@ -61,7 +67,8 @@ export function structureBlocks(blocks: Block[], sourceUrl: string | null, hints
   for (const block of [...bylineBlocks, ...blocks]) {
     const role = classify(block, inRelatedList, hints.recurringLines);
     if (role.kind === 'removed' && role.removed === 'related') inRelatedList = true;
-    else if (role.kind === 'body' && isSentenceLike(block.text)) inRelatedList = false;
+    else if (role.kind === 'body' && (isSentenceLike(block.text) || block.kind === 'heading'))
+      inRelatedList = false;
     items.push({ block, role });
   }
 

@@ -77,7 +77,7 @@ export function parseArticle(raw: RawArticle): ParseOutcome {
   } else {
     const plain = html ? text.replace(/<[^>]*>/g, '\n') : text;
     const blocks = splitPlainBlocks(decodePercentEscapes(decodeTextEntities(plain)));
-    structure = structureBlocks(blocks, raw.sourceUrl ?? null, { recurringLines });
+    structure = structureBlocks(blocks, raw.sourceUrl ?? null, { recurringLines }, 'plain');
   }
 
   const paragraphs = structure.body.filter((item) => item.kind !== 'image').map((item) => item.text);

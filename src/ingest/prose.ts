@@ -28,8 +28,10 @@ export type ProseClass = 'good' | 'neargood' | 'short' | 'bad';
 
 export type ProseBlock = Block;
 
-/** Blocks that end the article for good: what follows a comments or related heading is not the story. */
-const HARD_BREAKS = new Set(['comments', 'related', 'share', 'newsletter', 'copyright']);
+/** Headings that split prose into clusters: a related list or a share bar may sit inside a story. */
+const BREAKS = new Set(['comments', 'related', 'share', 'newsletter', 'copyright']);
+/** …but nothing after a comments heading or a copyright line is the story. */
+const ENDS = new Set(['comments', 'copyright']);
 
 const WORD = /[\p{L}\p{N}]+(?:['’]\p{L}+)?/gu;
 const SENTENCE_END = /[.!?…]["”’')\]]?(\s|$)|[。！？]/;
@@ -45,6 +47,9 @@ function stopwordDensity(text: string, stopwords: ReadonlySet<string>): number {
 interface Classified {
   cls: ProseClass;
   hardBreak: boolean;
+  endsStory: boolean;
+  /** Boilerplate, a repeated line or a list of links: never body, wherever it sits. */
+  junk: boolean;
   chars: number;
 }
 
@@ -57,24 +62,43 @@ function classifyBlock(
   const text = block.text;
   const chars = text.length;
   const kind = boilerplateKind(text);
-  if (kind) return { cls: 'bad', hardBreak: HARD_BREAKS.has(kind) && countWords(text) <= 12, chars };
+  if (kind) {
+    const heading = countWords(text) <= 12;
+    return {
+      cls: 'bad',
+      hardBreak: heading && BREAKS.has(kind),
+      endsStory: heading && ENDS.has(kind),
+      junk: true,
+      chars,
+    };
+  }
   const links = block.linkDensity ?? 0;
-  if (repeated || links > 0.5) return { cls: 'bad', hardBreak: false, chars };
+  if (repeated || links > 0.5) return { cls: 'bad', hardBreak: false, endsStory: false, junk: true, chars };
+  const judged = judge(text, links, stopwords, unspacedLanguage);
+  return { cls: judged, hardBreak: false, endsStory: false, junk: false, chars };
+}
+
+function judge(
+  text: string,
+  links: number,
+  stopwords: ReadonlySet<string>,
+  unspacedLanguage: boolean,
+): ProseClass {
+  const chars = text.length;
   const sentence = SENTENCE_END.test(text);
   if (unspacedLanguage || isMostlyUnspaced(text)) {
-    if (chars < 15) return { cls: 'short', hardBreak: false, chars };
-    if (links > 0.3) return { cls: 'bad', hardBreak: false, chars };
-    if (chars >= 40 && sentence) return { cls: 'good', hardBreak: false, chars };
-    return { cls: sentence ? 'neargood' : 'bad', hardBreak: false, chars };
+    if (chars < 15) return 'short';
+    if (links > 0.3) return 'bad';
+    if (chars >= 40 && sentence) return 'good';
+    return sentence ? 'neargood' : 'bad';
   }
   const words = countWords(text);
-  if (chars < 50 || words < 6) return { cls: 'short', hardBreak: false, chars };
-  if (links > 0.3) return { cls: 'bad', hardBreak: false, chars };
+  if (chars < 50 || words < 6) return 'short';
+  if (links > 0.3) return 'bad';
   const density = stopwordDensity(text, stopwords);
-  if (density >= 0.3 && (chars >= 150 || (sentence && words >= 10)))
-    return { cls: 'good', hardBreak: false, chars };
-  if (density >= 0.2 && (sentence || chars >= 100)) return { cls: 'neargood', hardBreak: false, chars };
-  return { cls: 'bad', hardBreak: false, chars };
+  if (density >= 0.3 && (chars >= 150 || (sentence && words >= 10))) return 'good';
+  if (density >= 0.2 && (sentence || chars >= 100)) return 'neargood';
+  return 'bad';
 }
 
 /** Lines printed more than once in one page (menus, repeated teasers) are never its story. */
@@ -114,7 +138,6 @@ function neighbourClass(
   return 'bad';
 }
 
-const SKIP_SHORT = new Set<ProseClass>(['short']);
 const SKIP_SHORT_AND_NEAR = new Set<ProseClass>(['short', 'neargood']);
 
 /** jusText's context step: short blocks between good ones are good, near-good ones next to good are good. */
@@ -141,15 +164,72 @@ export interface MainRun {
   end: number;
   /** Per block: part of the story's body. */
   body: boolean[];
-  /** Characters of good prose in the run. */
-  chars: number;
+  /** Each block's class after the context step. */
+  classes: ProseClass[];
 }
 
-/** Gaps of a few non-prose blocks (an advert, a pull quote, an inline teaser) do not split a run. */
+/** Gaps of a few non-prose blocks (an advert, a pull quote, a subheading) do not split a cluster. */
 const MAX_GAP_BLOCKS = 4;
 const MAX_GAP_WORDS = 60;
+/** A neighbouring cluster joins when what separates it has at most twice its words of prose. */
+const MERGE = 2;
 
-/** The longest run of good prose among the blocks, or null when there is no prose at all. */
+interface Cluster {
+  start: number;
+  end: number;
+  /** Words of good prose. */
+  words: number;
+  /** A comments heading or a copyright line comes between it and the cluster before. */
+  brokenBefore: boolean;
+}
+
+/** Runs of good prose, split by hard breaks and by long stretches of anything else. */
+function clustersOf(blocks: ProseBlock[], classified: Classified[], classes: ProseClass[]): Cluster[] {
+  const clusters: Cluster[] = [];
+  let current: Cluster | null = null;
+  let gapBlocks = 0;
+  let gapWords = 0;
+  let broken = false;
+  for (let i = 0; i < blocks.length; i++) {
+    const entry = classified[i] as Classified;
+    if (entry.hardBreak) {
+      current = null;
+      broken ||= entry.endsStory;
+      continue;
+    }
+    const words = countWords((blocks[i] as ProseBlock).text);
+    if (classes[i] === 'good') {
+      if (current) {
+        current.end = i;
+        current.words += words;
+      } else {
+        current = { start: i, end: i, words, brokenBefore: broken };
+        clusters.push(current);
+        broken = false;
+      }
+      gapBlocks = 0;
+      gapWords = 0;
+      continue;
+    }
+    if (!current) continue;
+    gapBlocks++;
+    gapWords += words;
+    if (gapBlocks > MAX_GAP_BLOCKS || gapWords > MAX_GAP_WORDS) current = null;
+  }
+  return clusters;
+}
+
+function wordsBetween(blocks: ProseBlock[], from: number, to: number): number {
+  let words = 0;
+  for (let i = from; i < to; i++) words += countWords((blocks[i] as ProseBlock).text);
+  return words;
+}
+
+/**
+ * The story's body: the largest cluster of good prose, joined by neighbouring clusters that are
+ * larger than what separates them (a list or a table inside the article) but not across a comments
+ * or related heading. Inside it, every block but boilerplate, repeated lines and link lists.
+ */
 export function findMainRun(blocks: ProseBlock[], language?: string | null): MainRun | null {
   if (blocks.length === 0) return null;
   const lang = language ?? proseLanguage(blocks) ?? 'en';
@@ -160,40 +240,31 @@ export function findMainRun(blocks: ProseBlock[], language?: string | null): Mai
     classifyBlock(block, stopwords, repeated.has(normalizeLine(block.text)), unspaced),
   );
   const classes = resolveContext(classified.map((entry) => entry.cls));
-
-  let best: MainRun | null = null;
-  let current: { start: number; end: number; chars: number } | null = null;
-  let gapBlocks = 0;
-  let gapWords = 0;
-  const close = () => {
-    if (current && (!best || current.chars > best.chars)) {
-      best = { ...current, body: [] };
+  const clusters = clustersOf(blocks, classified, classes);
+  if (clusters.length === 0) return null;
+  let main = clusters.reduce((best, cluster) => (cluster.words > best.words ? cluster : best));
+  let first = clusters.indexOf(main);
+  let last = first;
+  let start = main.start;
+  let end = main.end;
+  for (let grew = true; grew; ) {
+    grew = false;
+    const before = clusters[first - 1];
+    if (before && !main.brokenBefore && wordsBetween(blocks, before.end + 1, start) <= before.words * MERGE) {
+      first--;
+      start = before.start;
+      main = before;
+      grew = true;
     }
-    current = null;
-  };
-  for (let i = 0; i < blocks.length; i++) {
-    const entry = classified[i] as Classified;
-    if (entry.hardBreak) {
-      close();
-      continue;
+    const after = clusters[last + 1];
+    if (after && !after.brokenBefore && wordsBetween(blocks, end + 1, after.start) <= after.words * MERGE) {
+      last++;
+      end = after.end;
+      grew = true;
     }
-    if (classes[i] === 'good') {
-      if (current) {
-        current.end = i;
-        current.chars += entry.chars;
-      } else current = { start: i, end: i, chars: entry.chars };
-      gapBlocks = 0;
-      gapWords = 0;
-      continue;
-    }
-    if (!current) continue;
-    gapBlocks++;
-    gapWords += countWords((blocks[i] as ProseBlock).text);
-    if (gapBlocks > MAX_GAP_BLOCKS || gapWords > MAX_GAP_WORDS) close();
   }
-  close();
-  const run = best as MainRun | null;
-  if (!run) return null;
-  run.body = classes.map((cls, index) => cls === 'good' && index >= run.start && index <= run.end);
-  return run;
+  const body = classified.map(
+    (entry, index) => index >= start && index <= end && (classes[index] === 'good' || !entry.junk),
+  );
+  return { start, end, body, classes };
 }

@@ -106,8 +106,17 @@ function normalByline(text: string): string {
   return normal(text).replace(/^(written by|posted by|by|par|von|door|por)\s+/, '');
 }
 
+/** Same headline, or the same once the site's name is cut from one end ("Headline | Site"). */
 function titleMatches(got: string | null, expected: string): boolean {
-  return got !== null && normal(got) === normal(expected);
+  if (got === null) return false;
+  const ours = normal(got);
+  if (ours === normal(expected)) return true;
+  const parts = expected.split(/\s+[|–—·-]\s+|\s*_|\s+\[(?=[^\]]*\]$)/);
+  for (let cut = 1; cut < parts.length; cut++) {
+    if (ours === normal(parts.slice(0, -cut).join(' ')) || ours === normal(parts.slice(cut).join(' ')))
+      return true;
+  }
+  return false;
 }
 
 /** The expected byline contains the names we found, or the other way round. */

@@ -1,6 +1,6 @@
 import { Readability } from '@mozilla/readability';
 import { type Block, collapseSpaces, countWords, splitPlainBlocks } from './blocks.js';
-import { splitNames } from './byline.js';
+import { parseByline, splitNames } from './byline.js';
 import type { DomDocument, DomElement, DomNode } from './dom.js';
 import { parseDocument } from './dom.js';
 import { jsonLdArticleBody, readHtmlMetadata } from './html-metadata.js';
@@ -207,6 +207,19 @@ export function htmlToBlocks(root: HtmlElement): ProseBlock[] {
   return blocks;
 }
 
+/** Readability's byline ("By A", "Par A (avec B)", "By A March 25, 2015") → the people named. */
+function namesFromByline(byline: string): string[] {
+  const line = collapseSpaces(byline.replace(/\s+/g, ' '));
+  const aside = line.search(/[([]/);
+  const head = (aside === -1 ? line : line.slice(0, aside)).replace(
+    /^(par|von|por|door|di|av|af)\s+/i,
+    'By ',
+  );
+  const parsed = parseByline(/^by\s/i.test(head) ? head : `By ${head}`);
+  if (parsed && parsed.authors.length > 0) return parsed.authors;
+  return splitNames(head.replace(/^by\s+/i, ''));
+}
+
 /** Word 3-grams of a text, for measuring how far two candidate bodies agree. */
 function trigrams(blocks: ProseBlock[]): Set<string> {
   const words = blocks
@@ -278,14 +291,12 @@ export function extractHtml(html: string): HtmlExtraction {
   const removed = stripNonContent(document);
   let root: HtmlElement | null = null;
   let byline: string | null = null;
-  let readabilityTitle: string | null = null;
   try {
     const result = new Readability(document as unknown as ReadabilityDocument, {
       serializer: (element) => element as unknown as string,
     }).parse();
     root = (result?.content as unknown as HtmlElement | undefined) ?? null;
     byline = result?.byline ?? null;
-    readabilityTitle = result?.title ?? null;
   } catch {
     root = null;
   }
@@ -304,11 +315,12 @@ export function extractHtml(html: string): HtmlExtraction {
     },
   );
   if (!chosen) warnings.push('no article body found in the page');
-  if (!hints.authors && byline) {
-    const names = splitNames(byline.replace(/^\s*by\s+/i, '').trim());
+  // Readability's byline is read from the article itself, which makes it better evidence than
+  // rel="author" links anywhere in the page (teasers for other stories carry them too).
+  if ((!hints.authors || hints.authors.rule === 'html:rel-author') && byline) {
+    const names = namesFromByline(byline);
     if (names.length > 0)
       hints.authors = { value: names.map((name) => ({ name, bio: null })), rule: 'html:byline' };
   }
-  void readabilityTitle;
   return { blocks: chosen?.blocks ?? [], hints, warnings, removed, bodyRule: chosen?.rule ?? 'html:none' };
 }

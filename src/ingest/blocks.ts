@@ -39,7 +39,16 @@ function looksHardWrapped(lines: string[]): boolean {
   const wrapped = lines.slice(0, -1);
   const averageLength = wrapped.reduce((sum, line) => sum + line.length, 0) / wrapped.length;
   const endingSentences = wrapped.filter((line) => TERMINAL.test(line)).length;
-  return averageLength >= 40 && averageLength <= 110 && endingSentences / wrapped.length < 0.5;
+  // Wrapped lines fill the width they were wrapped to; a page copied line by line (menus,
+  // headlines, paragraphs) has lines of every length.
+  const longest = wrapped.reduce((max, line) => Math.max(max, line.length), 0);
+  const full = wrapped.filter((line) => line.length >= longest * 0.6).length;
+  return (
+    averageLength >= 40 &&
+    averageLength <= 110 &&
+    endingSentences / wrapped.length < 0.5 &&
+    full / wrapped.length >= 0.8
+  );
 }
 
 /** Han, kana and hangul: scripts written without spaces, where each character counts as a word. */

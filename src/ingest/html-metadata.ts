@@ -215,17 +215,12 @@ function comparable(value: string): string {
 function ldHeadline(ld: JsonObject, document: HtmlDocument): string | null {
   const headline = text(ld.headline);
   const name = text(ld.name);
-  if (!headline) {
-    // A `name` that is the site's name (some pages describe the site, not the story) is no headline.
-    const sites = [
-      ...meta(document, 'og:site_name'),
-      text(isObject(ld.publisher) ? ld.publisher.name : null),
-    ];
-    const isSite = (value: string) =>
-      sites.some((site) => site && comparable(site).includes(comparable(value)));
-    return name && !isSite(name) ? name : null;
-  }
-  if (!name || headline === name) return headline;
+  // A `name` that is the site's own (some pages describe the site, not the story) is no headline.
+  const sites = [...meta(document, 'og:site_name'), text(isObject(ld.publisher) ? ld.publisher.name : null)];
+  const isSite = (value: string) =>
+    sites.some((site) => site && comparable(site).includes(comparable(value)));
+  if (!name || headline === name || isSite(name)) return headline;
+  if (!headline) return name;
   const title = comparable(text(document.querySelector('title')?.textContent) ?? '');
   return !title.includes(comparable(headline)) && title.includes(comparable(name)) ? name : headline;
 }

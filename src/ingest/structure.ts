@@ -79,9 +79,10 @@ export function structureBlocks(
   }
 
   // HTML arrives as the article Readability chose; plain text may be a whole copied page.
-  if (input === 'plain') keepMainRun(items);
+  const runStart = input === 'plain' ? keepMainRun(items) : 0;
   const title = findTitle(items, hints, fields);
   findLeadingLines(items, hints, fields);
+  dropLeadResidue(items, runStart);
   markTrailingNavigation(items);
   markClosingBios(items);
 
@@ -209,9 +210,9 @@ function findLeadingLines(items: Item[], hints: StructureHints, fields: Record<s
  * lead into it (headline, byline, standfirst) and after it (closing bio, appeal, tags) are dropped,
  * as are non-prose blocks inside it that are not subheadings.
  */
-function keepMainRun(items: Item[]): void {
+function keepMainRun(items: Item[]): number {
   const run = findMainRun(items.map((item) => item.block));
-  if (!run) return;
+  if (!run) return 0;
   let lead = run.start;
   for (let seen = 0; lead > 0 && seen < LEADING_ZONE; lead--) {
     if ((items[lead - 1] as Item).role.kind !== 'removed') seen++;
@@ -237,6 +238,23 @@ function keepMainRun(items: Item[]): void {
       item.role = { kind: 'removed', removed: isShortUnpunctuated(text, 8) ? 'navigation' : 'other' };
     } else if (index >= run.start && index <= run.end && !run.body[index] && !isSentenceLike(text)) {
       item.role = { kind: 'removed', removed: 'other' };
+    }
+  }
+  return run.start;
+}
+
+/**
+ * Lines left over in front of the main run once the headline, byline and standfirst are taken
+ * (the last menu entries, a section name, "Share") are page chrome, unless they read as prose.
+ */
+function dropLeadResidue(items: Item[], runStart: number): void {
+  const title = items.findIndex((item) => item.role.kind === 'title');
+  for (const [index, item] of items.slice(0, runStart).entries()) {
+    const text = item.block.text;
+    // An unpunctuated lead paragraph after the headline is still the story's first paragraph.
+    const lead = index > title && countWords(text) >= 8;
+    if (item.role.kind === 'body' && !isSentenceLike(text) && !lead) {
+      item.role = { kind: 'removed', removed: 'navigation' };
     }
   }
 }

@@ -232,11 +232,12 @@ function ldHeadline(ld: JsonObject, document: HtmlDocument): string | null {
  */
 function headingOrTitle(document: HtmlDocument): Hint<string> | undefined {
   const heading = text(document.querySelector('h1')?.textContent);
-  const title = text(document.querySelector('title')?.textContent);
-  if (heading && (!title || comparable(title).includes(comparable(heading)))) {
+  const cleaned = titleWithoutSiteName(text(document.querySelector('title')?.textContent));
+  // Compared with the title less its site name, so that an h1 holding the site's name never agrees.
+  const [h, t] = [comparable(heading ?? ''), comparable(cleaned ?? '')];
+  if (heading && (!cleaned || (h !== '' && (t.includes(h) || h.includes(t))))) {
     return { value: heading, rule: 'html:h1' };
   }
-  const cleaned = titleWithoutSiteName(title);
   return cleaned ? { value: cleaned, rule: 'html:title' } : undefined;
 }
 

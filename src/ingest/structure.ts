@@ -123,10 +123,12 @@ export function structureBlocks(
 function findTitle(items: Item[], hints: StructureHints, fields: Record<string, string>): string | null {
   if (hints.title) {
     fields.title = hints.title.rule;
-    const normal = hints.title.value.toLowerCase().replace(/\W+/g, '');
+    // Letters of any script: `\W` would reduce a Chinese headline and every paragraph to "".
+    const letters = (value: string) => value.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+    const normal = letters(hints.title.value);
     // Pages repeat their headline in the content; drop the copy.
     for (const item of items.slice(0, 4)) {
-      if (item.role.kind === 'body' && item.block.text.toLowerCase().replace(/\W+/g, '') === normal) {
+      if (item.role.kind === 'body' && normal !== '' && letters(item.block.text) === normal) {
         item.role = { kind: 'title' };
       }
     }

@@ -125,35 +125,40 @@ function proseLanguage(blocks: ProseBlock[]): string | null {
   return detectLanguage(longest);
 }
 
-function neighbourClass(
-  classes: ProseClass[],
-  index: number,
-  step: number,
-  skip: Set<ProseClass>,
-): ProseClass {
-  for (let i = index + step; i >= 0 && i < classes.length; i += step) {
+const INDECISIVE = new Set<ProseClass>(['short', 'neargood']);
+
+/** For each block, the class of the nearest good or bad block after it ('bad' past the end). */
+function nextDecisive(classes: ProseClass[]): ProseClass[] {
+  const next: ProseClass[] = new Array(classes.length);
+  let seen: ProseClass = 'bad';
+  for (let i = classes.length - 1; i >= 0; i--) {
+    next[i] = seen;
     const cls = classes[i] as ProseClass;
-    if (!skip.has(cls)) return cls;
+    if (!INDECISIVE.has(cls)) seen = cls;
   }
-  return 'bad';
+  return next;
 }
 
-const SKIP_SHORT_AND_NEAR = new Set<ProseClass>(['short', 'neargood']);
-
-/** jusText's context step: short blocks between good ones are good, near-good ones next to good are good. */
+/**
+ * jusText's context step: short blocks between good ones are good, near-good ones next to good
+ * are good. Two sweeps each, so a page of a million short lines costs no more than it has lines.
+ */
 function resolveContext(initial: ProseClass[]): ProseClass[] {
   const classes = [...initial];
+  const after = nextDecisive(initial);
+  let before: ProseClass = 'bad';
   for (let i = 0; i < classes.length; i++) {
-    if (initial[i] !== 'short') continue;
-    const before = neighbourClass(initial, i, -1, SKIP_SHORT_AND_NEAR);
-    const after = neighbourClass(initial, i, 1, SKIP_SHORT_AND_NEAR);
-    classes[i] = before === 'good' && after === 'good' ? 'good' : 'bad';
+    const cls = initial[i] as ProseClass;
+    if (cls === 'short') classes[i] = before === 'good' && after[i] === 'good' ? 'good' : 'bad';
+    if (!INDECISIVE.has(cls)) before = cls;
   }
+  const afterResolved = nextDecisive(classes);
+  before = 'bad';
   for (let i = 0; i < classes.length; i++) {
-    if (classes[i] !== 'neargood') continue;
-    const before = neighbourClass(classes, i, -1, SKIP_SHORT_AND_NEAR);
-    const after = neighbourClass(classes, i, 1, SKIP_SHORT_AND_NEAR);
-    classes[i] = before === 'good' || after === 'good' ? 'good' : 'bad';
+    if (classes[i] === 'neargood')
+      classes[i] = before === 'good' || afterResolved[i] === 'good' ? 'good' : 'bad';
+    const cls = classes[i] as ProseClass;
+    if (!INDECISIVE.has(cls)) before = cls;
   }
   return classes;
 }
@@ -219,10 +224,11 @@ function clustersOf(blocks: ProseBlock[], classified: Classified[], classes: Pro
   return clusters;
 }
 
-function wordsBetween(blocks: ProseBlock[], from: number, to: number): number {
-  let words = 0;
-  for (let i = from; i < to; i++) words += countWords((blocks[i] as ProseBlock).text);
-  return words;
+/** Words before each block, so that the words between any two blocks cost one subtraction. */
+function wordOffsets(blocks: ProseBlock[]): number[] {
+  const offsets = [0];
+  for (const block of blocks) offsets.push((offsets.at(-1) as number) + countWords(block.text));
+  return offsets;
 }
 
 /**
@@ -242,6 +248,8 @@ export function findMainRun(blocks: ProseBlock[], language?: string | null): Mai
   const classes = resolveContext(classified.map((entry) => entry.cls));
   const clusters = clustersOf(blocks, classified, classes);
   if (clusters.length === 0) return null;
+  const offsets = wordOffsets(blocks);
+  const wordsBetween = (from: number, to: number) => (offsets[to] as number) - (offsets[from] as number);
   let main = clusters.reduce((best, cluster) => (cluster.words > best.words ? cluster : best));
   let first = clusters.indexOf(main);
   let last = first;
@@ -250,14 +258,14 @@ export function findMainRun(blocks: ProseBlock[], language?: string | null): Mai
   for (let grew = true; grew; ) {
     grew = false;
     const before = clusters[first - 1];
-    if (before && !main.brokenBefore && wordsBetween(blocks, before.end + 1, start) <= before.words * MERGE) {
+    if (before && !main.brokenBefore && wordsBetween(before.end + 1, start) <= before.words * MERGE) {
       first--;
       start = before.start;
       main = before;
       grew = true;
     }
     const after = clusters[last + 1];
-    if (after && !after.brokenBefore && wordsBetween(blocks, end + 1, after.start) <= after.words * MERGE) {
+    if (after && !after.brokenBefore && wordsBetween(end + 1, after.start) <= after.words * MERGE) {
       last++;
       end = after.end;
       grew = true;

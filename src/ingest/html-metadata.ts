@@ -1,4 +1,4 @@
-import { collapseSpaces } from './blocks.js';
+import { collapseSpaces, countWords } from './blocks.js';
 import { splitNames } from './byline.js';
 import { splitCredit } from './captions.js';
 import { normalizeIsoDate } from './dates.js';
@@ -226,16 +226,18 @@ function ldHeadline(ld: JsonObject, document: HtmlDocument): string | null {
 }
 
 /**
- * Without metadata, the first `<h1>` is the headline when the page's `<title>` agrees with it;
- * otherwise the `<h1>` is often the site's name or a section's, and the `<title>` (less its site
- * name) is the better guess.
+ * Without metadata, the first `<h1>` is the headline when the page's `<title>` (less its site
+ * name) agrees with it. When they disagree, one of them is usually the site's or a section's name
+ * ("Notes from the Coast", "Site"), and the headline is the longer of the two.
  */
 function headingOrTitle(document: HtmlDocument): Hint<string> | undefined {
   const heading = text(document.querySelector('h1')?.textContent);
   const cleaned = titleWithoutSiteName(text(document.querySelector('title')?.textContent));
   // Compared with the title less its site name, so that an h1 holding the site's name never agrees.
   const [h, t] = [comparable(heading ?? ''), comparable(cleaned ?? '')];
-  if (heading && (!cleaned || (h !== '' && (t.includes(h) || h.includes(t))))) {
+  const agree = h !== '' && (t.includes(h) || h.includes(t));
+  // When they disagree, the one that is not the site's name is the longer one.
+  if (heading && (!cleaned || agree || countWords(heading) >= countWords(cleaned))) {
     return { value: heading, rule: 'html:h1' };
   }
   return cleaned ? { value: cleaned, rule: 'html:title' } : undefined;

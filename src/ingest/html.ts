@@ -209,16 +209,23 @@ export function htmlToBlocks(root: HtmlElement): ProseBlock[] {
 
 /** Readability's byline ("By A", "Par A (avec B)", "By A March 25, 2015") → the people named. */
 function namesFromByline(byline: string): string[] {
-  const line = collapseSpaces(byline.replace(/\s+/g, ' '));
+  // "Written by A Edited by B": the writer, not the editor or the photographer.
+  const line = collapseSpaces(byline.replace(/\s+/g, ' ')).split(
+    /\s(?:edited|photos?|photographs|illustrations?|graphics|additional reporting) by\s/i,
+  )[0] as string;
   const aside = line.search(/[([]/);
   const head = (aside === -1 ? line : line.slice(0, aside)).replace(
     /^(par|von|por|door|di|av|af)\s+/i,
     'By ',
   );
   const parsed = parseByline(/^by\s/i.test(head) ? head : `By ${head}`);
-  if (parsed && parsed.authors.length > 0) return parsed.authors;
-  return splitNames(head.replace(/^by\s+/i, ''));
+  const names =
+    parsed && parsed.authors.length > 0 ? parsed.authors : splitNames(head.replace(/^by\s+/i, ''));
+  // What is left of "Sunday, 12 April" once the date is read is no person.
+  return names.filter((name) => !WEEKDAY.test(name));
 }
+
+const WEEKDAY = /^(mon|tues|wednes|thurs|fri|satur|sun)day$/i;
 
 /** Word 3-grams of a text, for measuring how far two candidate bodies agree. */
 function trigrams(blocks: ProseBlock[]): Set<string> {

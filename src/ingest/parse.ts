@@ -21,7 +21,7 @@ import { structureBlocks } from './structure.js';
 import type { ParsedTag, ParseOutcome, RawArticle, RemovedBlock } from './types.js';
 
 /** Bumped whenever a rule change can change the output for the same input. */
-export const PARSER_VERSION = '1.0.0';
+export const PARSER_VERSION = '1.1.0';
 
 const MIN_BODY_WORDS = 25;
 const WORDS_PER_MINUTE = 230;

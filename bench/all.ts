@@ -1,5 +1,6 @@
 import { benchHttp } from './http.js';
 import { benchIngest } from './ingest.js';
+import { benchQuality } from './quality.js';
 import { benchQuery } from './query.js';
 import { benchSerializer } from './serializer.js';
 
@@ -8,3 +9,4 @@ benchSerializer();
 await benchIngest();
 await benchQuery();
 await benchHttp();
+benchQuality();

@@ -57,5 +57,10 @@ export function parseCaptionLine(text: string): Caption | null {
       ? { caption: '', credit: value, date: null }
       : { ...splitCredit(value), date: null };
   }
+  // "A ferry leaving the harbour. Photo: Jane Doe": a short description signed by its photographer.
+  if (countWords(text) <= 40) {
+    const signed = splitCredit(text);
+    if (signed.credit && countWords(signed.credit) <= 6) return { ...signed, date: null };
+  }
   return null;
 }

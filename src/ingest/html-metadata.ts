@@ -1,4 +1,4 @@
-import { collapseSpaces } from './blocks.js';
+import { collapseSpaces, countWords } from './blocks.js';
 import { splitNames } from './byline.js';
 import { splitCredit } from './captions.js';
 import { normalizeIsoDate } from './dates.js';
@@ -7,7 +7,7 @@ import type { Hint, StructureHints } from './items.js';
 import type { ParsedAuthor, ParsedImage } from './types.js';
 
 const ARTICLE_TYPES =
-  /^(NewsArticle|Article|BlogPosting|ReportageNewsArticle|AnalysisNewsArticle|OpinionNewsArticle|Report|ScholarlyArticle|TechArticle|LiveBlogPosting|WebPage)$/;
+  /^(NewsArticle|Article|BlogPosting|ReportageNewsArticle|AnalysisNewsArticle|OpinionNewsArticle|BackgroundNewsArticle|ReviewNewsArticle|AskPublicNewsArticle|SatiricalArticle|AdvertiserContentArticle|Report|ScholarlyArticle|MedicalScholarlyArticle|TechArticle|LiveBlogPosting|SocialMediaPosting|DiscussionForumPosting|WebPage)$/;
 
 type JsonObject = Record<string, unknown>;
 
@@ -41,7 +41,12 @@ function jsonLdObjects(document: HtmlDocument): JsonObject[] {
   };
   for (const script of document.querySelectorAll('script[type="application/ld+json"]')) {
     try {
-      visit(JSON.parse(script.textContent ?? ''));
+      // Pages served as XHTML (and pages saved by some tools) wrap the JSON in a CDATA section.
+      const json = (script.textContent ?? '')
+        .trim()
+        .replace(/^(\/\/\s*)?<!\[CDATA\[/, '')
+        .replace(/(\/\/\s*)?\]\]>$/, '');
+      visit(JSON.parse(json));
     } catch {
       // a page's malformed JSON-LD must not stop the rest of the extraction
     }
@@ -58,11 +63,19 @@ function articleJsonLd(document: HtmlDocument): JsonObject | null {
   return objects.find(isArticle) ?? null;
 }
 
+/** The publisher's own plain text of the article, when its JSON-LD carries one. */
+export function jsonLdArticleBody(document: HtmlDocument): string | null {
+  const ld = articleJsonLd(document);
+  const body = ld && typeof ld.articleBody === 'string' ? ld.articleBody.trim() : '';
+  return body === '' ? null : body;
+}
+
 function meta(document: HtmlDocument, ...keys: string[]): string[] {
   const values: string[] = [];
   for (const key of keys) {
     for (const element of document.querySelectorAll(
-      `meta[property="${key}"], meta[name="${key}"], meta[itemprop="${key}"]`,
+      // `~=`: one meta tag may name several properties ("dc:creator twitter:creator").
+      `meta[property~="${key}"], meta[name~="${key}"], meta[itemprop~="${key}"]`,
     )) {
       const value = text(element.getAttribute('content'));
       if (value) values.push(value);
@@ -102,17 +115,26 @@ export function readHtmlMetadata(document: HtmlDocument): StructureHints {
     value === null || value === undefined ? undefined : { value, rule };
 
   hints.title =
-    pick('html:json-ld', ld ? text(ld.headline ?? ld.name) : null) ??
-    pick('html:meta', meta(document, 'og:title', 'twitter:title')[0]) ??
-    pick('html:h1', text(document.querySelector('h1')?.textContent)) ??
-    pick('html:title', titleWithoutSiteName(text(document.querySelector('title')?.textContent)));
+    pick('html:json-ld', ld ? ldHeadline(ld, document) : null) ??
+    pick('html:meta', meta(document, ...TITLE_META)[0]) ??
+    headingOrTitle(document);
 
   hints.subtitle =
     pick('html:json-ld', ld ? text(ld.alternativeHeadline) : null) ?? pick('html:dek', dekText(document));
 
   const ldAuthors = ld ? authorsFrom(list(ld.author ?? ld.creator)) : [];
   const metaAuthors = authorsFrom([
-    ...meta(document, 'author', 'article:author', 'sailthru.author', 'parsely-author'),
+    ...meta(
+      document,
+      'dc.creator',
+      'DC.creator',
+      'dc:creator',
+      'dcterm:creator',
+      'author',
+      'article:author',
+      'sailthru.author',
+      'parsely-author',
+    ),
   ]);
   const relAuthors = authorsFrom(
     [...document.querySelectorAll('a[rel~="author"], [itemprop="author"] [itemprop="name"]')].map(
@@ -132,6 +154,7 @@ export function readHtmlMetadata(document: HtmlDocument): StructureHints {
           document,
           'article:published_time',
           'og:article:published_time',
+          'parsely-pub-date',
           'datePublished',
           'pubdate',
           'publish-date',
@@ -169,6 +192,55 @@ export function readHtmlMetadata(document: HtmlDocument): StructureHints {
 function dateOf(value: unknown): string | null {
   const raw = text(value);
   return raw ? normalizeIsoDate(raw) : null;
+}
+
+const TITLE_META = [
+  'dc.title',
+  'DC.title',
+  'dc:title',
+  'dcterm:title',
+  'og:title',
+  'twitter:title',
+  'parsely-title',
+];
+
+function comparable(value: string): string {
+  return value
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/** JSON-LD `headline`, unless it disagrees with the page's `<title>` and `name` agrees (a description put in `headline`). */
+function ldHeadline(ld: JsonObject, document: HtmlDocument): string | null {
+  const headline = text(ld.headline);
+  const name = text(ld.name);
+  // A `name` that is the site's own (some pages describe the site, not the story) is no headline.
+  const sites = [...meta(document, 'og:site_name'), text(isObject(ld.publisher) ? ld.publisher.name : null)];
+  const isSite = (value: string) =>
+    sites.some((site) => site && comparable(site).includes(comparable(value)));
+  if (!name || headline === name || isSite(name)) return headline;
+  if (!headline) return name;
+  const title = comparable(text(document.querySelector('title')?.textContent) ?? '');
+  return !title.includes(comparable(headline)) && title.includes(comparable(name)) ? name : headline;
+}
+
+/**
+ * Without metadata, the first `<h1>` is the headline when the page's `<title>` (less its site
+ * name) agrees with it. When they disagree, one of them is usually the site's or a section's name
+ * ("Notes from the Coast", "Site"), and the headline is the longer of the two.
+ */
+function headingOrTitle(document: HtmlDocument): Hint<string> | undefined {
+  const heading = text(document.querySelector('h1')?.textContent);
+  const cleaned = titleWithoutSiteName(text(document.querySelector('title')?.textContent));
+  // Compared with the title less its site name, so that an h1 holding the site's name never agrees.
+  const [h, t] = [comparable(heading ?? ''), comparable(cleaned ?? '')];
+  const agree = h !== '' && (t.includes(h) || h.includes(t));
+  // When they disagree, the one that is not the site's name is the longer one.
+  if (heading && (!cleaned || agree || countWords(heading) >= countWords(cleaned))) {
+    return { value: heading, rule: 'html:h1' };
+  }
+  return cleaned ? { value: cleaned, rule: 'html:title' } : undefined;
 }
 
 /** "Headline | Site" or "Headline - Site": drop the site name, keep the headline. */

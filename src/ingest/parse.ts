@@ -21,7 +21,7 @@ import { structureBlocks } from './structure.js';
 import type { ParsedTag, ParseOutcome, RawArticle, RemovedBlock } from './types.js';
 
 /** Bumped whenever a rule change can change the output for the same input. */
-export const PARSER_VERSION = '1.0.0';
+export const PARSER_VERSION = '1.1.0';
 
 const MIN_BODY_WORDS = 25;
 const WORDS_PER_MINUTE = 230;
@@ -79,7 +79,7 @@ export function parseArticle(raw: RawArticle): ParseOutcome {
   } else {
     const plain = html ? text.replace(/<[^<>]*>/g, '\n') : text;
     const blocks = splitPlainBlocks(decodePercentEscapes(decodeTextEntities(plain)));
-    structure = structureBlocks(blocks, raw.sourceUrl ?? null, { recurringLines });
+    structure = structureBlocks(blocks, raw.sourceUrl ?? null, { recurringLines }, 'plain');
   }
 
   const paragraphs = structure.body.filter((item) => item.kind !== 'image').map((item) => item.text);
@@ -101,7 +101,7 @@ export function parseArticle(raw: RawArticle): ParseOutcome {
   const fields: Record<string, string> = {
     decode: charset,
     ...structure.fields,
-    body: html ? 'html:readability' : 'plain:blocks',
+    body: extraction ? extraction.bodyRule : 'plain:blocks',
   };
   let title = structure.title;
   if (title === null) {

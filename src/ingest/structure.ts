@@ -1,10 +1,11 @@
 import { chooseAuthors, choosePublishedAt } from './attribution.js';
-import { type Block, countWords, isSentenceLike, isShortUnpunctuated } from './blocks.js';
+import { type Block, countWords, isMostlyUnspaced, isSentenceLike, isShortUnpunctuated } from './blocks.js';
 import { collectBody } from './body.js';
 import { boilerplateKind } from './boilerplate.js';
 import { parseBio, parseByline, sameAuthor } from './byline.js';
 import { parseCaptionLine } from './captions.js';
 import type { Item, Role, Structure, StructureHints } from './items.js';
+import { findMainRun } from './prose.js';
 import { normalizeLine } from './recurring.js';
 
 /** "Tags: a, b" and its variants; an all-empty list is residue of a scrape that lost the names. */
@@ -42,7 +43,13 @@ function classify(block: Block, inRelatedList: boolean, recurring: ReadonlySet<s
   if (kind) return { kind: 'removed', removed: kind };
   // Headlines listed under "Related articles" go with their heading.
   const words = countWords(text);
-  if (inRelatedList && (block.kind === 'item' || words <= 14 || (words <= 20 && !/[.!?]$/.test(text)))) {
+  // In HTML a listed headline is a link; a footnote or a list of facts under the heading is not.
+  const linked = block.linkDensity === undefined || block.linkDensity >= 0.5;
+  if (
+    inRelatedList &&
+    linked &&
+    (block.kind === 'item' || words <= 14 || (words <= 20 && !/[.!?]$/.test(text)))
+  ) {
     return { kind: 'removed', removed: 'related' };
   }
   return { kind: 'body' };
@@ -52,7 +59,12 @@ function classify(block: Block, inRelatedList: boolean, recurring: ReadonlySet<s
  * Gives every block a role (title, standfirst, byline, caption, tags, bio, boilerplate or body)
  * and assembles the article's structure from those roles. Shared by plain text and HTML.
  */
-export function structureBlocks(blocks: Block[], sourceUrl: string | null, hints: StructureHints): Structure {
+export function structureBlocks(
+  blocks: Block[],
+  sourceUrl: string | null,
+  hints: StructureHints,
+  input: 'html' | 'plain' = 'html',
+): Structure {
   const warnings: string[] = [];
   const fields: Record<string, string> = {};
   const items: Item[] = [];
@@ -61,12 +73,16 @@ export function structureBlocks(blocks: Block[], sourceUrl: string | null, hints
   for (const block of [...bylineBlocks, ...blocks]) {
     const role = classify(block, inRelatedList, hints.recurringLines);
     if (role.kind === 'removed' && role.removed === 'related') inRelatedList = true;
-    else if (role.kind === 'body' && isSentenceLike(block.text)) inRelatedList = false;
+    else if (role.kind === 'body' && (isSentenceLike(block.text) || block.kind === 'heading'))
+      inRelatedList = false;
     items.push({ block, role });
   }
 
+  // HTML arrives as the article Readability chose; plain text may be a whole copied page.
+  const runStart = input === 'plain' ? keepMainRun(items) : 0;
   const title = findTitle(items, hints, fields);
   findLeadingLines(items, hints, fields);
+  dropLeadResidue(items, runStart);
   markTrailingNavigation(items);
   markClosingBios(items);
 
@@ -107,17 +123,36 @@ export function structureBlocks(blocks: Block[], sourceUrl: string | null, hints
 function findTitle(items: Item[], hints: StructureHints, fields: Record<string, string>): string | null {
   if (hints.title) {
     fields.title = hints.title.rule;
-    const normal = hints.title.value.toLowerCase().replace(/\W+/g, '');
+    // Letters of any script: `\W` would reduce a Chinese headline and every paragraph to "".
+    const letters = (value: string) => value.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+    const normal = letters(hints.title.value);
     // Pages repeat their headline in the content; drop the copy.
     for (const item of items.slice(0, 4)) {
-      if (item.role.kind === 'body' && item.block.text.toLowerCase().replace(/\W+/g, '') === normal) {
+      if (item.role.kind === 'body' && normal !== '' && letters(item.block.text) === normal) {
         item.role = { kind: 'title' };
       }
     }
     return hints.title.value;
   }
-  // The title is the first block, though a caption or byline line may come before it.
-  for (const item of items.slice(0, 4)) {
+  // The title is the first block, though a caption or byline line may come before it; in a copied
+  // page, where menu lines come first, the first block long enough to be a headline.
+  const first = items.findIndex((item) => item.role.kind !== 'removed');
+  const zone = items.slice(Math.max(0, first), Math.max(0, first) + LEADING_ZONE);
+  const headline = zone.find(
+    (item) =>
+      item.role.kind === 'body' &&
+      item.block.kind !== 'item' &&
+      isTitleShaped(item.block.text) &&
+      (countWords(item.block.text) >= 4 ||
+        (isMostlyUnspaced(item.block.text) && item.block.text.length >= 8)) &&
+      parseByline(item.block.text) === null,
+  );
+  if (zone.length > 4 && headline) {
+    headline.role = { kind: 'title' };
+    fields.title = 'plain:first-block';
+    return headline.block.text;
+  }
+  for (const item of zone.slice(0, 4)) {
     if (item.role.kind === 'removed' || item.role.kind === 'caption') continue;
     if (item.role.kind !== 'body' || parseByline(item.block.text) !== null) continue;
     if (!isTitleShaped(item.block.text) || item.block.kind === 'item') return null;
@@ -168,6 +203,61 @@ function findLeadingLines(items: Item[], hints: StructureHints, fields: Record<s
       continue;
     }
     if (isSentenceLike(text)) seenProse = true;
+  }
+}
+
+/**
+ * Plain text may be a whole page copied as text: menus, teasers, comments and footers around the
+ * story. The paragraph classifier finds the main run of prose; blocks before the few lines that
+ * lead into it (headline, byline, standfirst) and after it (closing bio, appeal, tags) are dropped,
+ * as are non-prose blocks inside it that are not subheadings.
+ */
+function keepMainRun(items: Item[]): number {
+  const run = findMainRun(items.map((item) => item.block));
+  if (!run) return 0;
+  let lead = run.start;
+  for (let seen = 0; lead > 0 && seen < LEADING_ZONE; lead--) {
+    if ((items[lead - 1] as Item).role.kind !== 'removed') seen++;
+  }
+  let tail = run.end;
+  // A closing bio or sign-off may follow the last paragraph.
+  for (let i = run.end + 1, seen = 0; i < items.length && seen < 2; i++) {
+    const item = items[i] as Item;
+    if (item.role.kind === 'removed') continue;
+    seen++;
+    if (item.role.kind === 'body' && parseBio(item.block.text)) tail = i;
+  }
+  // A closing list of fixtures or figures ending the text belongs to the story.
+  const after = items.slice(tail + 1).filter((item) => item.role.kind === 'body');
+  if (after.every((item) => isShortUnpunctuated(item.block.text, 8) && !isNavigationLine(item.block.text))) {
+    tail = items.length - 1;
+  }
+  for (const [index, item] of items.entries()) {
+    if (item.role.kind !== 'body') continue;
+    const text = item.block.text;
+    if (index < lead) item.role = { kind: 'removed', removed: 'navigation' };
+    else if (index > tail) {
+      item.role = { kind: 'removed', removed: isShortUnpunctuated(text, 8) ? 'navigation' : 'other' };
+    } else if (index >= run.start && index <= run.end && !run.body[index] && !isSentenceLike(text)) {
+      item.role = { kind: 'removed', removed: 'other' };
+    }
+  }
+  return run.start;
+}
+
+/**
+ * Lines left over in front of the main run once the headline, byline and standfirst are taken
+ * (the last menu entries, a section name, "Share") are page chrome, unless they read as prose.
+ */
+function dropLeadResidue(items: Item[], runStart: number): void {
+  const title = items.findIndex((item) => item.role.kind === 'title');
+  for (const [index, item] of items.slice(0, runStart).entries()) {
+    const text = item.block.text;
+    // An unpunctuated lead paragraph after the headline is still the story's first paragraph.
+    const lead = index > title && countWords(text) >= 8;
+    if (item.role.kind === 'body' && !isSentenceLike(text) && !lead) {
+      item.role = { kind: 'removed', removed: 'navigation' };
+    }
   }
 }
 

@@ -8,8 +8,9 @@ import { loadConfig } from '../src/config.js';
 import { migrateDatabase, openDatabase } from '../src/db/connection.js';
 import { createRepositories } from '../src/db/index.js';
 import type { ArticleDraft } from '../src/db/ingest-repository.js';
+import { parseArticle } from '../src/ingest/parse.js';
 import { encodeCursor } from '../src/lib/cursor.js';
-import { draftArticle } from '../src/services/draft.js';
+import { draftFromOutcome, rawArticleOf } from '../src/services/draft.js';
 import { bareSearch, bareSql } from './bare-sql.js';
 import { loadCorpus } from './corpus.js';
 import { benchSearchLoad, benchSearchMixes } from './search.js';
@@ -26,7 +27,8 @@ export async function generateDatabase(databasePath: string, count: number): Pro
   const drafts: ArticleDraft[] = [];
   for (const article of loadCorpus()) {
     try {
-      drafts.push(draftArticle({ raw: article.bytes, contentType: 'text/plain', overrides: {} }).draft);
+      const request = { raw: article.bytes, contentType: 'text/plain', overrides: {} };
+      drafts.push(draftFromOutcome(request, parseArticle(rawArticleOf(request))).draft);
     } catch {
       // Refused articles are left out of the generated database.
     }

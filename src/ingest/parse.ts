@@ -20,8 +20,6 @@ import { slugify } from './slug.js';
 import { structureBlocks } from './structure.js';
 import type { ParsedTag, ParseOutcome, RawArticle, RemovedBlock } from './types.js';
 
-/** Bumped whenever a rule change can change the output for the same input. */
-export const PARSER_VERSION = '1.1.0';
 
 const MIN_BODY_WORDS = 25;
 const WORDS_PER_MINUTE = 230;

@@ -1,5 +1,4 @@
 import type { ArticleDraft } from '../db/ingest-repository.js';
-import { parseArticle } from '../ingest/parse.js';
 import { findRecurringLines } from '../ingest/recurring.js';
 import { slugify } from '../ingest/slug.js';
 import type { ParsedArticle, ParseOutcome, RawArticle, RemovedBlock } from '../ingest/types.js';
@@ -79,14 +78,6 @@ export function rawArticleOf(
     sourceUrl: request.overrides.source_url ?? null,
     recurringLines,
   };
-}
-
-/** Parses a raw article on this thread and applies the client's explicit fields (benchmarks, tools). */
-export function draftArticle(
-  request: Omit<IngestRequest, 'idempotencyKey'>,
-  recurringLines?: readonly string[],
-): IngestPreview {
-  return draftFromOutcome(request, parseArticle(rawArticleOf(request, recurringLines)));
 }
 
 /** Applies the client's explicit fields to a parse outcome; refuses what is not an article. */

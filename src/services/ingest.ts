@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Repositories } from '../db/index.js';
 import type { ArticleDraft, IngestRecord, StoredIngest } from '../db/ingest-repository.js';
-import { PARSER_VERSION } from '../ingest/parse.js';
 import type { RemovedBlock } from '../ingest/types.js';
+import { PARSER_VERSION } from '../ingest/version.js';
 import { asBuffer } from '../lib/bytes.js';
 import { Conflict, NotFound } from '../lib/errors.js';
 import { withSnakeCaseKeys } from '../lib/snake-case.js';

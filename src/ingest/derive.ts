@@ -1,15 +1,9 @@
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import type Nlp from 'compromise';
-import type { eld as Eld } from 'eld/small';
+import nlp from 'compromise';
+import { eld } from 'eld/small';
 import { slugify } from './slug.js';
 
-/**
- * compromise (~35 MB) and eld (~100 MB, most of start-up time) load on the first article derived,
- * not at import: a server that only reads never holds them. They are required synchronously so the
- * parser stays a set of plain functions (eld is ES-only; Node ≥ 20.19 requires ES modules).
- */
-const require = createRequire(import.meta.url);
+// compromise (~35 MB) and eld (~100 MB) are loaded only where articles are parsed: the parser runs
+// in worker threads, and the serving thread never imports this module.
 let lexiconModel:
   | {
       lexicon: Record<string, string | string[]>;
@@ -17,7 +11,6 @@ let lexiconModel:
       placeWords: Record<string, unknown>;
     }
   | undefined;
-let languageDetector: typeof Eld | undefined;
 
 /**
  * Entity tags come from compromise's lexicon (its names, places, organisations and org/place
@@ -27,7 +20,6 @@ let languageDetector: typeof Eld | undefined;
  */
 function model() {
   if (!lexiconModel) {
-    const nlp = require('compromise') as typeof Nlp;
     const { one, two } = (
       nlp.world() as unknown as {
         model: {
@@ -305,7 +297,6 @@ const LANGUAGE_SAMPLE = 250;
 export function detectLanguage(text: string): string | null {
   const sample = text.slice(0, LANGUAGE_SAMPLE);
   if (sample.trim().length < 20) return null;
-  languageDetector ??= (require(fileURLToPath(import.meta.resolve('eld/small'))) as { eld: typeof Eld }).eld;
-  const language = languageDetector.detect(sample).language;
+  const language = eld.detect(sample).language;
   return language === '' ? null : language;
 }

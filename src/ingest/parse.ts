@@ -20,7 +20,6 @@ import { slugify } from './slug.js';
 import { structureBlocks } from './structure.js';
 import type { ParsedTag, ParseOutcome, RawArticle, RemovedBlock } from './types.js';
 
-
 const MIN_BODY_WORDS = 25;
 const WORDS_PER_MINUTE = 230;
 

@@ -52,6 +52,9 @@ export interface ReadPoolOptions {
   timeoutMs: number;
 }
 
+/** How long calls wait for the first worker to start before they answer 503. */
+const workerStartLimitMs = 30_000;
+
 /** The worker module beside this one: `.ts` under tsx (tests, `npm start`), `.js` when built. */
 const workerUrl = new URL(`./read-worker${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 
@@ -72,7 +75,8 @@ function startWorker(workerData: unknown): Worker {
  * other request. Every call has a deadline: past it the caller gets a 503 problem at once, while the
  * worker finishes the statement (SQLite cannot be interrupted from here) and takes the next job.
  * The workers start with the first call, so an app that never searches (a test, a command) never
- * pays for them; calls made while they start get their deadline once the first worker is ready.
+ * pays for them; calls made while they start get their deadline once the first worker is ready,
+ * and answer 503 if none is ready within `workerStartLimitMs`.
  */
 export function createReadPool(options: ReadPoolOptions) {
   const size = options.size ?? Math.min(4, Math.max(2, availableParallelism() - 1));
@@ -95,7 +99,10 @@ export function createReadPool(options: ReadPoolOptions) {
         slot.ready = true;
         if (!anyReady) {
           anyReady = true;
-          for (const job of queue) armDeadline(job);
+          for (const job of queue) {
+            clearTimeout(job.timer);
+            armDeadline(job);
+          }
         }
         dispatch();
         return;
@@ -129,6 +136,14 @@ export function createReadPool(options: ReadPoolOptions) {
           ),
         ),
       options.timeoutMs,
+    );
+  }
+
+  /** A worker that never gets ready (a broken install, a stuck loader) must not hold its callers. */
+  function armStartDeadline(job: Job) {
+    job.timer = setTimeout(
+      () => fail(job, new ServiceUnavailable('The search workers did not start in time; retry in a moment.')),
+      Math.max(options.timeoutMs, workerStartLimitMs),
     );
   }
 
@@ -188,6 +203,7 @@ export function createReadPool(options: ReadPoolOptions) {
           timer: undefined,
         };
         if (anyReady) armDeadline(job);
+        else armStartDeadline(job);
         queue.push(job);
         dispatch();
       });

@@ -25,7 +25,8 @@ t.test('a full disk answers 507 problems and /readyz says not ready until there 
   });
   const directory = mkdtempSync(path.join(tmpdir(), 'gazette-full-'));
   const config = loadConfig({ DATABASE_URL: `file:${path.join(directory, 'g.db')}`, API_KEYS: testApiKey });
-  const app = await buildApp(config, { logger: false });
+  // Reads stay on this thread: worker threads would load the unmocked module graph afresh.
+  const app = await buildApp(config, { logger: false, readWorkers: false });
   t.teardown(async () => {
     await app.close();
     rmSync(directory, { recursive: true, force: true });

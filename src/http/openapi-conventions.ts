@@ -159,6 +159,8 @@ function conventionsFor(document: OpenApiDocument, path: string, method: string,
     const response = responses[status];
     if (response) response.headers = { ...response.headers, ...extra };
   }
+  // The router refuses a path parameter longer than its maxParamLength before any route runs.
+  if (path.includes('{')) responses['414'] ??= problem('The path is longer than any id or slug.');
   responses['429'] ??= problem('Too many requests from this key or address; wait `Retry-After` seconds.', {
     'Retry-After': ref('RetryAfter'),
   });

@@ -7,7 +7,9 @@ import type { FastifyInstance } from 'fastify';
  * the caller answers anyway and the connection closes.
  */
 function drainBody(request: IncomingMessage, limitBytes: number, idleMs = 5000): Promise<boolean> {
-  if (request.complete) return Promise.resolve(true);
+  // `complete` is set by Node's HTTP parser; a body already read to its end by any stream says so
+  // with `readableEnded` (injected requests have only that), and no further 'end' would come.
+  if (request.complete || request.readableEnded) return Promise.resolve(true);
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > limitBytes) return Promise.resolve(false);
   return new Promise((resolve) => {

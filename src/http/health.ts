@@ -45,6 +45,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{
       schema: {
         operationId: 'getReadiness',
         summary: 'Readiness: the database answers, its migrations are current and it can be written',
+        description: 'For load balancers: a 503 takes the instance out of rotation until every check passes.',
         tags: ['Operations'],
         response: {
           200: jsonResponse('The database answers and its migrations are current.', Readiness),

@@ -256,7 +256,8 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimit
         body: { content: { 'application/json': { schema: BatchObject } } },
         response: {
           200: jsonResponse('One BatchLineResult per item, in order.', BatchResults),
-          ...problemResponses(400, 401, 403, 413, 415),
+          // The JSON body parser of every ingest route refuses an empty body as nothing to ingest.
+          ...problemResponses(400, 401, 403, 413, 415, 422),
         },
       },
     },

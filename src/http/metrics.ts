@@ -1,6 +1,8 @@
 import { statSync } from 'node:fs';
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { z } from 'zod';
 import type { IngestObserver } from '../services/ingest.js';
 
 export interface Metrics {
@@ -101,11 +103,32 @@ export function registerRequestMetrics(app: FastifyInstance, metrics: Metrics) {
 }
 
 /**
- * `GET /metrics` in the Prometheus text format. It is for operators, not API clients: left out of the
- * OpenAPI document and, like every route outside `/v1/`, out of rate limiting.
+ * `GET /metrics` in the Prometheus text format. It is for operators, not API clients: documented
+ * under Operations and, like every route outside `/v1/`, out of rate limiting.
  */
-export const metricsRoutes: FastifyPluginAsync<{ metrics: Metrics }> = async (app, { metrics }) => {
-  app.get('/metrics', { schema: { hide: true }, logLevel: 'warn' }, async (_request, reply) =>
-    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+export const metricsRoutes: FastifyPluginAsyncZod<{ metrics: Metrics }> = async (app, { metrics }) => {
+  app.get(
+    '/metrics',
+    {
+      logLevel: 'warn',
+      schema: {
+        operationId: 'getMetrics',
+        summary: 'Metrics in the Prometheus text format',
+        description:
+          'Request, ingest, event-loop and database metrics for a Prometheus scraper (text format 0.0.4).',
+        tags: ['Operations'],
+        querystring: z.strictObject({}),
+        response: {
+          200: {
+            description: 'The current metrics.',
+            content: {
+              'text/plain': { schema: z.string().describe('Prometheus exposition text, one sample a line.') },
+            },
+          },
+        },
+      },
+    },
+    async (_request, reply) =>
+      reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
 };

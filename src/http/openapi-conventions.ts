@@ -59,7 +59,7 @@ const headers: Record<string, Header> = {
   },
   CacheControl: {
     description:
-      'Lists `public, max-age=60`, single resources `public, max-age=300`, keyed resources `private, no-store`.',
+      'Lists `public, max-age=60`, single resources `public, max-age=300`, keyed resources `private, no-store`, problem pages `public, max-age=3600`.',
     schema: { type: 'string', maxLength: 100 },
     required: true,
   },
@@ -71,9 +71,17 @@ const headers: Record<string, Header> = {
     description: 'RFC 8288 `<…>; rel="next"` to the next page, when there is one.',
     schema: { type: 'string', maxLength: 8192 },
   },
+  ServiceLinks: {
+    description:
+      'RFC 8288 links to the OpenAPI document (`rel="service-desc"`), the interactive docs (`rel="service-doc"`) and the API catalog (`rel="api-catalog"`).',
+    schema: { type: 'string', maxLength: 8192 },
+    required: true,
+  },
   WWWAuthenticate: {
-    description: 'The scheme to authenticate with: `Bearer`.',
+    description:
+      'RFC 6750 Bearer challenge: `error="invalid_token"` when a key was sent but refused, `error="insufficient_scope"` on a 403.',
     schema: { type: 'string', maxLength: 200 },
+    required: true,
   },
 };
 
@@ -83,6 +91,13 @@ const everyResponseHeaders = {
   'X-RateLimit-Limit': ref('RateLimitLimit'),
   'X-RateLimit-Remaining': ref('RateLimitRemaining'),
   'X-RateLimit-Reset': ref('RateLimitReset'),
+};
+
+/** Headers particular routes send, beyond the conventions every route of their kind follows. */
+const operationHeaders: Record<string, Record<string, Record<string, { $ref: string }>>> = {
+  getServiceIndex: { '200': { Link: ref('ServiceLinks') } },
+  listProblemTypes: { '200': { 'Cache-Control': ref('CacheControl') } },
+  getProblemType: { '200': { 'Cache-Control': ref('CacheControl') } },
 };
 
 const ifNoneMatch = {
@@ -135,11 +150,17 @@ function conventionsFor(document: OpenApiDocument, path: string, method: string,
     };
     operation.parameters = [...(operation.parameters ?? []), ifNoneMatch];
   }
-  if (secured) {
-    const unauthorized = responses['401'];
-    if (unauthorized)
-      unauthorized.headers = { ...unauthorized.headers, 'WWW-Authenticate': ref('WWWAuthenticate') };
+  // Every 401 and 403 carries the Bearer challenge (the problem handler adds it).
+  for (const status of ['401', '403']) {
+    const refused = responses[status];
+    if (refused) refused.headers = { ...refused.headers, 'WWW-Authenticate': ref('WWWAuthenticate') };
   }
+  for (const [status, extra] of Object.entries(operationHeaders[operation.operationId ?? ''] ?? {})) {
+    const response = responses[status];
+    if (response) response.headers = { ...response.headers, ...extra };
+  }
+  // The router refuses a path parameter longer than its maxParamLength before any route runs.
+  if (path.includes('{')) responses['414'] ??= problem('The path is longer than any id or slug.');
   responses['429'] ??= problem('Too many requests from this key or address; wait `Retry-After` seconds.', {
     'Retry-After': ref('RetryAfter'),
   });

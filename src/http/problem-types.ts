@@ -1,6 +1,9 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { NotFound, statusTitles } from '../lib/errors.js';
 import { absoluteUrl } from './links.js';
+import { problemResponses } from './params.js';
 
 /** What each problem means and what to do about it; a status without an entry gets a generic page. */
 const explanations: Record<number, { meaning: string; remedy: string }> = {
@@ -120,15 +123,55 @@ function indexPage(): string {
   return page('Problems', `<h1>Problems Gazette reports</h1>\n<ul>\n${items}\n</ul>`);
 }
 
+const htmlPage = (description: string) => ({
+  description,
+  content: { 'text/html': { schema: z.string().max(16384).describe('An HTML page.') } },
+});
+
 /** The pages problem `type` URIs point to: `/problems` and `/problems/{name}`, as HTML. */
-export const problemPages: FastifyPluginAsync = async (app) => {
+export const problemPages: FastifyPluginAsyncZod = async (app) => {
   const index = indexPage();
-  app.get('/problems', { schema: { hide: true }, logLevel: 'warn' }, async (_request, reply) =>
-    reply.type('text/html; charset=utf-8').header('cache-control', 'public, max-age=3600').send(index),
+  app.get(
+    '/problems',
+    {
+      logLevel: 'warn',
+      schema: {
+        operationId: 'listProblemTypes',
+        summary: 'The problem types Gazette reports, as an HTML page',
+        description: 'Links to one page per problem type; every problem `type` URI is one of them.',
+        tags: ['Operations'],
+        querystring: z.strictObject({}),
+        response: { 200: htmlPage('The list of problem types.') },
+      },
+    },
+    async (_request, reply) =>
+      reply.type('text/html; charset=utf-8').header('cache-control', 'public, max-age=3600').send(index),
   );
-  app.get<{ Params: { name: string } }>(
+  app.get(
     '/problems/:name',
-    { schema: { hide: true }, logLevel: 'warn' },
+    {
+      logLevel: 'warn',
+      schema: {
+        operationId: 'getProblemType',
+        summary: 'What one problem type means and what to do about it, as an HTML page',
+        description: 'The page a problem `type` URI points to.',
+        tags: ['Operations'],
+        params: z.strictObject({
+          name: z
+            .string()
+            .max(100)
+            .meta({
+              description: 'The problem type, e.g. `bad-request` or `too-many-requests`.',
+              examples: ['bad-request'],
+            }),
+        }),
+        querystring: z.strictObject({}),
+        response: {
+          200: htmlPage('The page of this problem type.'),
+          ...problemResponses(400, 404),
+        },
+      },
+    },
     async (request, reply) => {
       const status = statusByName.get(request.params.name);
       if (status === undefined)

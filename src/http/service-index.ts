@@ -47,6 +47,24 @@ const ServiceIndex = z
     ],
   });
 
+const linkTarget = z
+  .array(z.object({ href: z.string().max(2000), type: z.string().max(100) }).describe('A link target.'))
+  .max(1);
+const ApiCatalog = z
+  .object({
+    linkset: z
+      .array(
+        z.object({
+          anchor: z.string().max(2000).describe('The API these links describe: the root URL.'),
+          'service-desc': linkTarget,
+          'service-doc': linkTarget,
+          status: linkTarget,
+        }),
+      )
+      .max(1),
+  })
+  .describe('An RFC 9264 linkset in JSON.');
+
 /**
  * Where a newcomer (or a crawler) finds everything: `GET /` lists the API's entry points and points
  * to the OpenAPI document with `Link: rel="service-desc"` (RFC 8631); `/.well-known/api-catalog`
@@ -95,10 +113,26 @@ export const serviceIndexRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.get('/.well-known/api-catalog', { schema: { hide: true } }, async (request, reply) => {
-    const url = (path: string) => absoluteUrl(request, path);
-    return reply.type('application/linkset+json; profile="https://www.rfc-editor.org/info/rfc9727"').send(
-      JSON.stringify({
+  app.get(
+    '/.well-known/api-catalog',
+    {
+      schema: {
+        operationId: 'getApiCatalog',
+        summary: 'The API catalog (RFC 9727): where the OpenAPI document, docs and status are',
+        description: 'The same entry points `GET /` names in its `Link` header, as a linkset.',
+        tags: ['Operations'],
+        querystring: z.strictObject({}),
+        response: {
+          200: {
+            description: 'The linkset of this API.',
+            content: { 'application/linkset+json': { schema: ApiCatalog } },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const url = (path: string) => absoluteUrl(request, path);
+      return reply.type('application/linkset+json; profile="https://www.rfc-editor.org/info/rfc9727"').send({
         linkset: [
           {
             anchor: url('/'),
@@ -107,7 +141,7 @@ export const serviceIndexRoutes: FastifyPluginAsyncZod = async (app) => {
             status: [{ href: url('/readyz'), type: 'application/json' }],
           },
         ],
-      }),
-    );
-  });
+      });
+    },
+  );
 };

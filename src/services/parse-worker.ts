@@ -3,6 +3,7 @@ import { setPriority } from 'node:os';
 import type { MessagePort } from 'node:worker_threads';
 import { parseArticle } from '../ingest/parse.js';
 import type { ParseOutcome, RawArticle } from '../ingest/types.js';
+import { warmUpArticle } from './parse-warm-up.js';
 
 export interface ParseTask {
   raw: RawArticle;
@@ -26,10 +27,7 @@ try {
 
 // The first parse sets up the language models and lexicons; do it now, so that no document's time
 // limit pays for it.
-parseArticle({
-  body: 'Worker warm-up\n\nThe council approved six new battery ferries for the harbour on Tuesday evening, after a debate.',
-  contentType: 'text/plain',
-});
+parseArticle(warmUpArticle);
 
 /** Runs inside a parser pool thread: one raw article in, its parse outcome out. */
 export default function parseInWorker({ raw, started }: ParseTask): ParseResult {

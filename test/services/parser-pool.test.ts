@@ -1,9 +1,15 @@
 import t from 'tap';
+import { parseArticle } from '../../src/ingest/parse.js';
 import { Unprocessable } from '../../src/lib/errors.js';
+import { warmUpArticle } from '../../src/services/parse-warm-up.js';
 import { createParserPool } from '../../src/services/parser-pool.js';
 import { plainArticle } from '../support/app.js';
 
 const article = () => ({ body: plainArticle(), contentType: 'text/plain' });
+
+t.test('the warm-up a worker parses at start-up is a whole article, so it loads every model', async (t) => {
+  t.equal(parseArticle(warmUpArticle).ok, true);
+});
 
 t.test('a document past the time limit is refused with a reason, and the pool goes on', async (t) => {
   const pool = createParserPool({ threads: 1, timeoutMs: 300, memoryMb: 512 });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
 
@@ -31,6 +32,19 @@ export interface LiveResponse {
   statusCode: number;
   headers: Record<string, string | string[] | number | undefined>;
   payload: string;
+  rawPayload?: Buffer;
+}
+
+/** The body as the server meant it: a br or gzip Content-Encoding undone, so its schema can be checked. */
+function decodedPayload(response: LiveResponse): string {
+  const coding = String(response.headers['content-encoding'] ?? '')
+    .trim()
+    .toLowerCase();
+  if (coding === '' || coding === 'identity') return response.payload;
+  const bytes = response.rawPayload ?? Buffer.from(response.payload, 'binary');
+  if (coding === 'br') return brotliDecompressSync(bytes).toString('utf8');
+  if (coding === 'gzip') return gunzipSync(bytes).toString('utf8');
+  throw new Error(`content-encoding ${coding} is not one Gazette sends`);
 }
 
 export const documentUrl = new URL('../../openapi/openapi.json', import.meta.url);
@@ -105,7 +119,9 @@ export function createResponseValidator(document: OpenApiDocument = readDocument
 
   /** Every way `response` departs from the document, as readable lines; empty when it conforms. */
   function problemsWith(method: string, url: string, response: LiveResponse): string[] {
-    const path = safelyDecoded(url.split('?')[0]!).replace(/(.)\/$/, '$1');
+    // Links the server hands out are absolute; the route is the part after the origin.
+    const target = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '');
+    const path = safelyDecoded(target.split('?')[0]! || '/').replace(/(.)\/$/, '$1');
     const verb = method.toLowerCase() === 'head' ? 'get' : method.toLowerCase();
     if (verb === 'options' || undocumentedRoutes.some((pattern) => pattern.test(path))) return [];
     const status = String(response.statusCode);
@@ -114,6 +130,7 @@ export function createResponseValidator(document: OpenApiDocument = readDocument
       .trim()
       .toLowerCase();
     const problems: string[] = [];
+    const payload = decodedPayload(response);
     const route = routes.find((candidate) => candidate.pattern.test(path));
     const operation = route ? document.paths[route.path]![verb] : undefined;
 
@@ -121,7 +138,7 @@ export function createResponseValidator(document: OpenApiDocument = readDocument
       // Outside every operation only the router answers: an unknown path, method or malformed URL.
       if (!['400', '404', '405', '414'].includes(status)) problems.push(`undocumented ${status}`);
       if (contentType !== 'application/problem+json') problems.push(`a ${contentType} error`);
-      else check(pointer('components', 'schemas', 'Problem'), JSON.parse(response.payload), 'body', problems);
+      else check(pointer('components', 'schemas', 'Problem'), JSON.parse(payload), 'body', problems);
       return problems;
     }
 
@@ -154,7 +171,7 @@ export function createResponseValidator(document: OpenApiDocument = readDocument
     }
 
     if (!spec.content || method.toLowerCase() === 'head') {
-      if (spec.content === undefined && response.payload.length > 0)
+      if (spec.content === undefined && payload.length > 0)
         problems.push(`${name}: a body where none is documented`);
       return problems;
     }
@@ -176,14 +193,14 @@ export function createResponseValidator(document: OpenApiDocument = readDocument
       'schema',
     );
     if (contentType === 'application/x-ndjson') {
-      const lines = response.payload.split('\n').filter((line) => line.trim() !== '');
+      const lines = payload.split('\n').filter((line) => line.trim() !== '');
       lines.forEach((line, index) => {
         check(`${schemaAt}/x-itemSchema`, JSON.parse(line), `${name} line ${index + 1}`, problems);
       });
     } else if (contentType.endsWith('json')) {
-      check(schemaAt, JSON.parse(response.payload), name, problems);
+      check(schemaAt, JSON.parse(payload), name, problems);
     } else {
-      check(schemaAt, response.payload, name, problems);
+      check(schemaAt, payload, name, problems);
     }
     return problems;
   }

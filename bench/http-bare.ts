@@ -85,11 +85,11 @@ const db = new Database(databasePath, { readonly: true });
 const oneArticle = db.prepare(`SELECT ${[columns, ...bodies].join(', ')} FROM articles a WHERE a.slug = ?`);
 const pages = {
   all: db.prepare(`SELECT ${columns} FROM articles a ${newestFirst}`),
-  tag: db.prepare(`SELECT ${columns} FROM articles a WHERE a.id IN (SELECT at.article_id FROM article_tags at
-    WHERE at.tag_id = (SELECT id FROM tags WHERE slug = ?)) ${newestFirst}`),
-  author:
-    db.prepare(`SELECT ${columns} FROM articles a WHERE a.id IN (SELECT aa.article_id FROM article_authors aa
-    WHERE aa.author_id = (SELECT id FROM authors WHERE slug = ?)) ${newestFirst}`),
+  // Walk the date index and probe each article's links: fast for common tags, a scan for rare ones.
+  tag: db.prepare(`SELECT ${columns} FROM articles a WHERE EXISTS (SELECT 1 FROM article_tags at
+    WHERE at.article_id = a.id AND at.tag_id = (SELECT id FROM tags WHERE slug = ?)) ${newestFirst}`),
+  author: db.prepare(`SELECT ${columns} FROM articles a WHERE EXISTS (SELECT 1 FROM article_authors aa
+    WHERE aa.article_id = a.id AND aa.author_id = (SELECT id FROM authors WHERE slug = ?)) ${newestFirst}`),
 };
 
 type Row = Record<string, unknown> & { id: number; published_at: string | null };

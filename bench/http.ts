@@ -50,6 +50,17 @@ async function load(url: string, duration = seconds, retried = false): Promise<L
   };
 }
 
+/** Servers this run started, killed however it ends (a failed run must not leave them serving). */
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -124,17 +135,19 @@ async function startGazette(databasePath: string) {
   const { command, args } = startCommand();
   const port = await freePort();
   const started = process.hrtime.bigint();
-  const child = spawn(command, args, {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: `file:${databasePath}`,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-    },
-    // Request logs go where a service's stdout usually goes: away from this process.
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = track(
+    spawn(command, args, {
+      cwd: root,
+      env: {
+        ...process.env,
+        DATABASE_URL: `file:${databasePath}`,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+      },
+      // Request logs go where a service's stdout usually goes: away from this process.
+      stdio: ['ignore', 'ignore', 'inherit'],
+    }),
+  );
   const base = `http://127.0.0.1:${port}`;
   await waitForHealth(base, child);
   return { child, base, startupMs: Number(process.hrtime.bigint() - started) / 1e6 };
@@ -142,17 +155,19 @@ async function startGazette(databasePath: string) {
 
 async function startBare(databasePath: string, bodies: string[]) {
   const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      path.join(import.meta.dirname, 'http-bare.ts'),
-      databasePath,
-      String(port),
-      bodies.join(','),
-    ],
-    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+  const child = track(
+    spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        path.join(import.meta.dirname, 'http-bare.ts'),
+        databasePath,
+        String(port),
+        bodies.join(','),
+      ],
+      { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+    ),
   );
   const base = `http://127.0.0.1:${port}`;
   await waitForHealth(base, child);

@@ -1,11 +1,11 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import t from 'tap';
+import { freePort } from './support/processes.js';
 
 /**
  * Clients generated from openapi/openapi.json by three generators (openapi-typescript with
@@ -21,14 +21,6 @@ const bin = (name: string) => path.join(root, 'node_modules/.bin', name);
 const apiKey = 'client-test-key-0123456789abcdef';
 // Every step is bounded, so a hung generator or server fails the test instead of stalling it.
 const stepTimeout = 90_000;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function untilReady(url: string, server: ChildProcess): Promise<void> {
   const deadline = Date.now() + stepTimeout;

@@ -19,7 +19,7 @@ export const bareSql = {
   searchRanked: `SELECT ${fullTextSearch.id} AS id FROM ${fullTextSearch.alone} WHERE ${fullTextSearch.where}
     ORDER BY ${fullTextSearch.rank}, id LIMIT 200`,
   searchPage: `SELECT ${articleSummaryColumns}, ${fullTextSearch.snippet} AS snippet FROM json_each(@ids) page
-    CROSS JOIN articles a ON a.id = page.value ${fullTextSearch.joinEach} WHERE ${fullTextSearch.where} ORDER BY page.key`,
+    CROSS JOIN articles a ON a.id = page.value CROSS JOIN articles_fts ON articles_fts.rowid = a.id WHERE ${fullTextSearch.where} ORDER BY page.key`,
 };
 
 /** Runs the two search statements bare, for one full-text query. */

@@ -7,7 +7,7 @@ import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { migrateDatabase, openDatabase } from '../src/db/connection.js';
 import { createRepositories } from '../src/db/index.js';
-import type { ArticleDraft } from '../src/db/ingest-repository.js';
+import type { ArticleDraft } from '../src/domain/article.js';
 import { parseArticle } from '../src/ingest/parse.js';
 import { encodeCursor } from '../src/lib/cursor.js';
 import { draftFromOutcome, rawArticleOf } from '../src/services/draft.js';

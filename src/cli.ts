@@ -7,7 +7,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { BackupError, backupDatabase, restoreDatabase } from './db/backup.js';
 import { migrateDatabase, openDatabase } from './db/connection.js';
-import { type ApiKeyScope, apiKeyScopes } from './db/schema.js';
+import { type ApiKeyScope, apiKeyScopes } from './domain/api-keys.js';
 import { renderOpenApi } from './http/openapi.js';
 import { startServer } from './server.js';
 import { ingestFiles, listIngestibleFiles } from './services/ingest-files.js';

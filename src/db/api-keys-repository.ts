@@ -1,19 +1,11 @@
+import type { ApiKeyRecord } from '../domain/api-keys.js';
+import type { ApiKeysRepository } from '../domain/ports.js';
 import type { Db } from './connection.js';
-import type { ApiKeyScope } from './schema.js';
-
-export interface ApiKeyRecord {
-  id: number;
-  name: string;
-  prefix: string;
-  scopes: ApiKeyScope[];
-  created_at: string;
-  revoked_at: string | null;
-}
 
 type ApiKeyRow = Omit<ApiKeyRecord, 'scopes'> & { scopes: string };
 const toRecord = (row: ApiKeyRow): ApiKeyRecord => ({ ...row, scopes: JSON.parse(row.scopes) });
 
-export function createApiKeysRepository(db: Db) {
+export function createApiKeysRepository(db: Db): ApiKeysRepository {
   const sqlite = db.$client;
   const columns = 'id, name, prefix, scopes, created_at, revoked_at';
   const insert = sqlite.prepare(
@@ -24,18 +16,11 @@ export function createApiKeysRepository(db: Db) {
   const revoke = sqlite.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
 
   return {
-    async createApiKey(input: {
-      name: string;
-      prefix: string;
-      hash: string;
-      scopes: ApiKeyScope[];
-      now: string;
-    }) {
-      const id = Number(
+    async createApiKey(input) {
+      return Number(
         insert.run(input.name, input.prefix, input.hash, JSON.stringify(input.scopes), input.now)
           .lastInsertRowid,
       );
-      return id;
     },
     async listApiKeys(): Promise<ApiKeyRecord[]> {
       return (all.all() as ApiKeyRow[]).map(toRecord);
@@ -51,5 +36,3 @@ export function createApiKeysRepository(db: Db) {
     },
   };
 }
-
-export type ApiKeysRepository = ReturnType<typeof createApiKeysRepository>;

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { positivePhrases } from '../search/query.js';
 import { fullTextSearch } from '../search/sqlite.js';
+import type { ArticleFilter } from './article-filters.js';
 import type { PrepareCached } from './statements.js';
 
 /**
@@ -19,12 +20,6 @@ export interface SearchSample {
   complete: boolean;
   /** Exact when complete; otherwise extrapolated from how far back the sample reaches. */
   total: number;
-}
-
-export interface SearchFilter {
-  clauses: string[];
-  params: Record<string, unknown>;
-  shape: string;
 }
 
 /**
@@ -68,7 +63,7 @@ export function createArticleSearch(
     articleCount: (): number => (newestId.get() as number | null) ?? 0,
 
     /** The newest matches of the query and its filters, at most `sampleSize`. */
-    sample(filter: SearchFilter): SearchSample {
+    sample(filter: ArticleFilter): SearchSample {
       // With no filter but the query, the index alone lists its matches, newest first, and stops early.
       const indexAlone = filter.clauses.length === 1;
       const ids = prepare(`sample:${filter.shape}`, () =>
@@ -156,3 +151,5 @@ export function createArticleSearch(
     },
   };
 }
+
+export type ArticleSearch = ReturnType<typeof createArticleSearch>;

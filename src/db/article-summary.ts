@@ -1,4 +1,4 @@
-import type { ArticleSummary } from '../services/model.js';
+import type { ArticleSummary } from '../domain/article.js';
 
 /**
  * The columns of an article summary for `articles a`, with its authors and tags as JSON arrays in

@@ -1,8 +1,9 @@
-import type { Author } from '../services/model.js';
+import type { Author } from '../domain/collections.js';
+import type { AuthorsRepository } from '../domain/ports.js';
 import type { Db } from './connection.js';
 import { createNamedRepository } from './named-repository.js';
 
-export function createAuthorsRepository(db: Db) {
+export function createAuthorsRepository(db: Db): AuthorsRepository {
   const named = createNamedRepository<Author>(db, {
     table: 'authors',
     extraColumns: ', x.bio',
@@ -12,5 +13,3 @@ export function createAuthorsRepository(db: Db) {
   });
   return { listAuthors: named.list, findAuthor: named.find };
 }
-
-export type AuthorsRepository = ReturnType<typeof createAuthorsRepository>;

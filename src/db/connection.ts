@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import type { DatabaseCheck } from '../domain/ports.js';
 import * as schema from './schema.js';
 import { writeGateOf } from './writes.js';
 
@@ -54,13 +55,6 @@ export function migrateDatabase(db: Db): void {
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20 + Math.random() * 80);
     }
   }
-}
-
-export interface DatabaseCheck {
-  reachable: boolean;
-  migrationsCurrent: boolean;
-  /** False while writes fail for want of storage (a full disk, SQLITE_FULL or a write I/O error). */
-  storage: boolean;
 }
 
 /**

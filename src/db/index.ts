@@ -1,3 +1,4 @@
+import type { Repositories } from '../domain/ports.js';
 import { createApiKeysRepository } from './api-keys-repository.js';
 import { createArticlesRepository } from './articles-repository.js';
 import { createAuthorsRepository } from './authors-repository.js';
@@ -6,8 +7,11 @@ import { createIngestRepository } from './ingest-repository.js';
 import { createRelatedRepository } from './related-repository.js';
 import { createTagsRepository } from './tags-repository.js';
 
-/** Every query Gazette runs, grouped by resource; services receive this and never see SQL. */
-export function createRepositories(db: Db, options: { searchSampleSize?: number | undefined } = {}) {
+/** The SQLite implementation of every repository port; services receive this and never see SQL. */
+export function createRepositories(
+  db: Db,
+  options: { searchSampleSize?: number | undefined } = {},
+): Repositories {
   return {
     articles: createArticlesRepository(db, options),
     authors: createAuthorsRepository(db),
@@ -17,5 +21,3 @@ export function createRepositories(db: Db, options: { searchSampleSize?: number 
     related: createRelatedRepository(db),
   };
 }
-
-export type Repositories = ReturnType<typeof createRepositories>;

@@ -1,6 +1,7 @@
+import type { CollectionQuery } from '../domain/collections.js';
+import type { Page } from '../domain/page.js';
 import { decodeCursor, encodeCursor } from '../lib/cursor.js';
 import { nameKey } from '../lib/names.js';
-import type { CollectionQuery, Page } from '../services/model.js';
 import type { Db } from './connection.js';
 import { isNumericId, statementCache } from './statements.js';
 

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
+import type { Repositories } from '../domain/ports.js';
 import { DomainError, type FieldError, ServiceUnavailable } from '../lib/errors.js';
-import type { Repositories } from './index.js';
 import type { ReadMethods } from './read-worker.js';
 
 type Method = keyof ReadMethods;

@@ -1,14 +1,9 @@
-import type { ArticleSummary } from '../services/model.js';
+import type { RelatedRepository } from '../domain/ports.js';
+import { relatedWeights } from '../domain/related.js';
 import { type ArticleSummaryRow, articleSummaryColumns, toArticleSummary } from './article-summary.js';
 import type { Db } from './connection.js';
 
-/**
- * Weights of one shared link. An author in common says most about a reader's interest; a tag both
- * sources named outweighs one Gazette derived from the text on either side, which is noisier.
- */
-export const relatedWeights = { author: 3, explicitTag: 2, derivedTag: 1 } as const;
-
-export function createRelatedRepository(db: Db) {
+export function createRelatedRepository(db: Db): RelatedRepository {
   const sqlite = db.$client;
 
   // Every article sharing a tag or an author with @id gets the sum of its links' weights; the link
@@ -33,11 +28,8 @@ export function createRelatedRepository(db: Db) {
     ORDER BY top.score DESC, top.published_sort DESC, top.id DESC`);
 
   return {
-    /** Up to `limit` articles sharing tags or authors with article `id`, best match first, then newest. */
-    async listRelatedArticles(id: number, limit: number): Promise<(ArticleSummary & { score: number })[]> {
+    async listRelatedArticles(id, limit) {
       return (ranked.all({ id, limit }) as (ArticleSummaryRow & { score: number })[]).map(toArticleSummary);
     },
   };
 }
-
-export type RelatedRepository = ReturnType<typeof createRelatedRepository>;

@@ -1,5 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { ApiKeyScope } from '../domain/api-keys.js';
+import type { Image } from '../domain/article.js';
+import { ingestStatuses } from '../domain/ingest.js';
 
 const timestamps = {
   createdAt: text('created_at').notNull(),
@@ -17,7 +20,7 @@ export const articles = sqliteTable(
     bodyText: text('body_text').notNull(),
     bodyHtml: text('body_html').notNull(),
     /** JSON array of {caption, credit, date}. */
-    images: text('images', { mode: 'json' }).$type<ArticleImage[]>().notNull(),
+    images: text('images', { mode: 'json' }).$type<Image[]>().notNull(),
     language: text('language'),
     wordCount: integer('word_count').notNull(),
     readingTimeMinutes: integer('reading_time_minutes').notNull(),
@@ -45,12 +48,6 @@ export const articles = sqliteTable(
     index('articles_language_published_sort_id').on(table.language, table.publishedSort, table.id),
   ],
 );
-
-export interface ArticleImage {
-  caption: string;
-  credit: string | null;
-  date: string | null;
-}
 
 export const authors = sqliteTable(
   'authors',
@@ -155,9 +152,6 @@ export const rawPayloads = sqliteTable('raw_payloads', {
   raw: blob('raw', { mode: 'buffer' }).notNull(),
 });
 
-export const ingestStatuses = ['created', 'duplicate', 'updated', 'rejected'] as const;
-export type IngestStatus = (typeof ingestStatuses)[number];
-
 export const ingests = sqliteTable(
   'ingests',
   {
@@ -184,9 +178,6 @@ export const ingests = sqliteTable(
     uniqueIndex('ingests_idempotency_key_unique').on(table.idempotencyKey),
   ],
 );
-
-export const apiKeyScopes = ['ingest', 'write', 'admin'] as const;
-export type ApiKeyScope = (typeof apiKeyScopes)[number];
 
 export const apiKeys = sqliteTable(
   'api_keys',

@@ -24,3 +24,10 @@ export type PrepareCached = ReturnType<typeof statementCache>;
 export function isNumericId(idOrSlug: string): boolean {
   return /^[1-9][0-9]{0,15}$/.test(idOrSlug);
 }
+
+/** `base`, or `base-2`, `base-3`… : the first that `taken` says is free. */
+export function uniqueSlug(base: string, taken: (slug: string) => unknown): string {
+  let slug = base;
+  for (let n = 2; taken(slug); n++) slug = `${base}-${n}`;
+  return slug;
+}

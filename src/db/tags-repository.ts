@@ -1,8 +1,9 @@
-import type { Tag } from '../services/model.js';
+import type { Tag } from '../domain/collections.js';
+import type { TagsRepository } from '../domain/ports.js';
 import type { Db } from './connection.js';
 import { createNamedRepository } from './named-repository.js';
 
-export function createTagsRepository(db: Db) {
+export function createTagsRepository(db: Db): TagsRepository {
   const named = createNamedRepository<Tag>(db, {
     table: 'tags',
     extraColumns: '',
@@ -11,5 +12,3 @@ export function createTagsRepository(db: Db) {
   });
   return { listTags: named.list, findTag: named.find };
 }
-
-export type TagsRepository = ReturnType<typeof createTagsRepository>;

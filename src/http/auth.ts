@@ -1,5 +1,5 @@
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
-import type { ApiKeyScope } from '../db/schema.js';
+import type { ApiKeyScope } from '../domain/api-keys.js';
 import type { Caller } from '../services/api-keys.js';
 import type { Services } from '../services/index.js';
 

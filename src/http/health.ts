@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { DatabaseCheck } from '../db/connection.js';
+import type { DatabaseCheck } from '../domain/ports.js';
 import { jsonResponse } from './params.js';
 
 const Health = z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ingestStatuses } from '../db/schema.js';
+import { ingestStatuses } from '../domain/ingest.js';
 import { IngestObject } from '../services/ingest-object.js';
 import { Article, articleExample } from './schemas.js';
 

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Page } from '../services/model.js';
+import type { Page } from '../domain/page.js';
 
 /**
  * An absolute URL for a path on this server, as clients reach it (see `registerPublicUrl`: the

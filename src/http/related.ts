@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { relatedWeights } from '../db/related-repository.js';
+import { relatedWeights } from '../domain/related.js';
 import type { Services } from '../services/index.js';
 import { idOrSlugParams, jsonResponse, problemResponses } from './params.js';
 import { ArticleSummary } from './schemas.js';

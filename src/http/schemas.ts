@@ -1,11 +1,22 @@
 import { z } from 'zod';
+import * as article from '../domain/article.js';
+import * as collections from '../domain/collections.js';
+import * as page from '../domain/page.js';
 
 /**
- * The component schemas of the OpenAPI document. Each has an `id`, so @fastify/swagger emits it once
- * under components.schemas and every operation refers to it; client generators get one named type.
+ * The component schemas of the OpenAPI document, built from the domain's schemas. Each has an `id`,
+ * so @fastify/swagger emits it once under components.schemas and every operation refers to it;
+ * client generators get one named type.
  */
 
-const timestamp = z.iso.datetime();
+/**
+ * Names a domain schema as a component. The schema itself is registered, not a copy, so every
+ * schema nesting it (an article's images, its authors) refers to the component too.
+ */
+function component<T extends z.ZodType>(schema: T, meta: z.GlobalMeta & { id: string }): T {
+  z.globalRegistry.add(schema, meta);
+  return schema;
+}
 
 export const Problem = z
   .object({
@@ -36,31 +47,18 @@ export const Problem = z
     ],
   });
 
-export const AuthorSummary = z
-  .object({ id: z.number().int(), slug: z.string(), name: z.string() })
-  .meta({ id: 'AuthorSummary', examples: [{ id: 3, slug: 'ines-brackley', name: 'Ines Brackley' }] });
-
-export const TagSummary = z
-  .object({
-    id: z.number().int(),
-    slug: z.string(),
-    name: z.string(),
-    derived: z
-      .boolean()
-      .describe('True when Gazette derived the tag from the text rather than the source naming it.'),
-  })
-  .meta({ id: 'TagSummary', examples: [{ id: 7, slug: 'transport', name: 'transport', derived: false }] });
-
-export const Image = z
-  .object({
-    caption: z.string(),
-    credit: z.string().nullable(),
-    date: z.iso.date().nullable().describe('The date the caption carried, when it was unambiguous.'),
-  })
-  .meta({
-    id: 'Image',
-    examples: [{ caption: 'A ferry leaves the north terminal', credit: null, date: '2026-03-14' }],
-  });
+export const AuthorSummary = component(article.AuthorSummary, {
+  id: 'AuthorSummary',
+  examples: [{ id: 3, slug: 'ines-brackley', name: 'Ines Brackley' }],
+});
+export const TagSummary = component(article.TagSummary, {
+  id: 'TagSummary',
+  examples: [{ id: 7, slug: 'transport', name: 'transport', derived: false }],
+});
+export const Image = component(article.Image, {
+  id: 'Image',
+  examples: [{ caption: 'A ferry leaves the north terminal', credit: null, date: '2026-03-14' }],
+});
 
 const articleSummaryExample = {
   id: 5,
@@ -81,26 +79,7 @@ const articleSummaryExample = {
   updated_at: '2026-03-14T10:02:11.512Z',
 };
 
-const articleSummaryShape = {
-  id: z.number().int(),
-  slug: z.string(),
-  title: z.string(),
-  subtitle: z.string().nullable(),
-  excerpt: z.string(),
-  images: z.array(Image),
-  authors: z.array(AuthorSummary).describe('In byline order.'),
-  tags: z.array(TagSummary).describe('Tags the source named first, then derived ones.'),
-  language: z.string().nullable().describe('ISO 639-1 code, when detected.'),
-  word_count: z.number().int(),
-  reading_time_minutes: z.number().int(),
-  published_at: timestamp.nullable().describe('Null when the source does not say; Gazette never guesses.'),
-  source_url: z.string().nullable(),
-  content_hash: z.string().describe('sha256 of the normalised title and body.'),
-  created_at: timestamp,
-  updated_at: timestamp,
-};
-
-export const ArticleSummary = z.object(articleSummaryShape).meta({
+export const ArticleSummary = component(article.ArticleSummary, {
   id: 'ArticleSummary',
   description: 'An article without its body.',
   examples: [articleSummaryExample],
@@ -111,23 +90,19 @@ export const articleExample = {
   body_html: '<p>The council approved the purchase…</p>\n<p>The first ferry enters service in 2027.</p>',
 };
 
-export const Article = z
-  .object({
-    ...articleSummaryShape,
-    body_text: z
-      .string()
-      .optional()
-      .describe(
-        'Paragraphs separated by a blank line. Only when asked for in `fields` (and in ingest results).',
-      ),
-    body_html: z.string().describe('Sanitized HTML generated from the parsed structure.'),
-  })
-  .meta({
-    id: 'Article',
-    description:
-      'An article with its body once, as `body_html`; `body_text` is sent only when `fields` asks for it.',
-    examples: [articleExample],
-  });
+export const Article = article.ArticleView.extend({
+  body_text: article.ArticleView.shape.body_text.describe(
+    'Paragraphs separated by a blank line. Only when asked for in `fields` (and in ingest results).',
+  ),
+  body_html: article.ArticleView.shape.body_html.describe(
+    'Sanitized HTML generated from the parsed structure.',
+  ),
+}).meta({
+  id: 'Article',
+  description:
+    'An article with its body once, as `body_html`; `body_text` is sent only when `fields` asks for it.',
+  examples: [articleExample],
+});
 
 const authorExample = {
   id: 3,
@@ -139,34 +114,9 @@ const authorExample = {
 const tagExample = { id: 7, slug: 'transport', name: 'transport', article_count: 4 };
 const pageInfoExample = { next_cursor: 'WyIyMDI2LTA0LTAyVDE1OjAwOjAwLjAwMFoiLDFd', limit: 20 };
 
-export const Author = z
-  .object({
-    id: z.number().int(),
-    slug: z.string(),
-    name: z.string(),
-    bio: z.string().nullable(),
-    article_count: z.number().int(),
-  })
-  .meta({ id: 'Author', examples: [authorExample] });
-
-export const Tag = z
-  .object({ id: z.number().int(), slug: z.string(), name: z.string(), article_count: z.number().int() })
-  .meta({ id: 'Tag', examples: [tagExample] });
-
-export const PageInfo = z
-  .object({
-    next_cursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page.'),
-    limit: z.number().int(),
-    total: z.number().int().optional().describe('Present when `include_total=true`.'),
-    estimated: z
-      .boolean()
-      .optional()
-      .describe(
-        'True when a search matched more than 2,000 articles: `total` is then extrapolated from the ' +
-          'newest 2,000 matches, and `facets` count those 2,000.',
-      ),
-  })
-  .meta({ id: 'PageInfo', examples: [pageInfoExample] });
+export const Author = component(collections.Author, { id: 'Author', examples: [authorExample] });
+export const Tag = component(collections.Tag, { id: 'Tag', examples: [tagExample] });
+export const PageInfo = component(page.PageInfo, { id: 'PageInfo', examples: [pageInfoExample] });
 
 function pageOf<T extends z.ZodType>(item: T, id: string, example: unknown) {
   return z
@@ -174,34 +124,28 @@ function pageOf<T extends z.ZodType>(item: T, id: string, example: unknown) {
     .meta({ id, examples: [{ data: [example], page: pageInfoExample }] });
 }
 
-export const ArticleListItem = z
-  .object({
-    ...articleSummaryShape,
-    body_text: z.string().optional().describe('Only when asked for in `fields`.'),
-    body_html: z.string().optional().describe('Only when asked for in `fields`.'),
-    snippet: z
-      .string()
-      .optional()
-      .describe('With `q`: about 24 words around the best match, HTML-escaped, matches in <mark>.'),
-  })
-  .meta({
-    id: 'ArticleListItem',
-    description: 'An article in a list: its summary; the body only when `fields` asks for it.',
-    examples: [
-      {
-        ...articleSummaryExample,
-        snippet: 'The council approved six battery <mark>ferries</mark> on Tuesday…',
-      },
-    ],
-  });
+const fieldsOnly = 'Only when asked for in `fields`.';
+export const ArticleListItem = article.ArticleListItem.extend({
+  body_text: article.ArticleListItem.shape.body_text.describe(fieldsOnly),
+  body_html: article.ArticleListItem.shape.body_html.describe(fieldsOnly),
+  snippet: article.ArticleListItem.shape.snippet.describe(
+    'With `q`: about 24 words around the best match, HTML-escaped, matches in <mark>.',
+  ),
+}).meta({
+  id: 'ArticleListItem',
+  description: 'An article in a list: its summary; the body only when `fields` asks for it.',
+  examples: [
+    {
+      ...articleSummaryExample,
+      snippet: 'The council approved six battery <mark>ferries</mark> on Tuesday…',
+    },
+  ],
+});
 
-const FacetCount = z
-  .object({
-    value: z.string().describe('The slug, or the month as YYYY-MM; usable as a filter value.'),
-    name: z.string(),
-    count: z.number().int(),
-  })
-  .meta({ id: 'FacetCount', examples: [{ value: 'transport', name: 'transport', count: 4 }] });
+const FacetCount = component(article.FacetCount, {
+  id: 'FacetCount',
+  examples: [{ value: 'transport', name: 'transport', count: 4 }],
+});
 
 export const ArticlePage = z
   .object({

@@ -1,6 +1,7 @@
 /**
  * Full-text search on SQLite FTS5: the SQL that the articles repository splices into its list
- * query. A PostgreSQL version would provide the same pieces over a tsvector column.
+ * query. Fragments that touch the articles table take the alias the caller gave it. A PostgreSQL
+ * version would provide the same pieces over a tsvector column.
  */
 
 // Highlight markers that cannot occur in stored text; the snippet is HTML-escaped and they become <mark>.
@@ -8,14 +9,16 @@ const markStart = '\u0002';
 const markEnd = '\u0003';
 
 export const fullTextSearch = {
-  /** Joins the index to `articles a`; `@match` is the output of toFullTextQuery. */
-  join: 'JOIN articles_fts ON articles_fts.rowid = a.id',
-  /** The same join with the order forced: look up the few given articles, never scan the matches. */
-  joinEach: 'CROSS JOIN articles_fts ON articles_fts.rowid = a.id',
+  /** Joins the index to the articles table as aliased by the caller; then `where` filters by it. */
+  join: (articles: string) => `JOIN articles_fts ON articles_fts.rowid = ${articles}.id`,
+  /** Matches `@match`, the output of toFullTextQuery. */
   where: 'articles_fts MATCH @match',
-  /** The same test for one article `a` at a time: a lookup by rowid, for walks that visit few rows. */
-  probe:
-    'EXISTS (SELECT 1 FROM articles_fts probe WHERE probe.articles_fts MATCH @match AND probe.rowid = a.id)',
+  /**
+   * The same test for one article of the caller's articles alias at a time, with no join: a lookup by
+   * rowid, for walks that visit few rows.
+   */
+  probe: (articles: string) =>
+    `EXISTS (SELECT 1 FROM articles_fts probe WHERE probe.articles_fts MATCH @match AND probe.rowid = ${articles}.id)`,
   /** The index alone, for a relevance page with no other filter: FTS5 then ranks and sorts itself. */
   alone: 'articles_fts',
   id: 'articles_fts.rowid',

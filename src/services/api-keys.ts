@@ -1,7 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { ApiKeyRecord } from '../db/api-keys-repository.js';
-import type { Repositories } from '../db/index.js';
-import { type ApiKeyScope, apiKeyScopes } from '../db/schema.js';
+import { type ApiKeyRecord, type ApiKeyScope, apiKeyScopes } from '../domain/api-keys.js';
+import type { Repositories } from '../domain/ports.js';
 import { Forbidden, NotFound, Unauthorized } from '../lib/errors.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest();

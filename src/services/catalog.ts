@@ -1,16 +1,9 @@
-import type { Repositories } from '../db/index.js';
+import type { ArticleListQuery, ArticlePage, ArticleSort, ArticleView } from '../domain/article.js';
+import type { Author, CollectionQuery, Tag } from '../domain/collections.js';
+import type { Page } from '../domain/page.js';
+import type { Repositories } from '../domain/ports.js';
 import { BadRequest, NotFound } from '../lib/errors.js';
 import { toFullTextQuery } from '../search/query.js';
-import type {
-  ArticleListQuery,
-  ArticlePage,
-  ArticleSort,
-  ArticleView,
-  Author,
-  CollectionQuery,
-  Page,
-  Tag,
-} from './model.js';
 
 /** Reading articles, authors and tags: what the public read API offers. */
 export function createCatalogService(repositories: Repositories) {

@@ -1,4 +1,5 @@
-import type { ArticleDraft } from '../db/ingest-repository.js';
+import type { ArticleDraft } from '../domain/article.js';
+import { storableDraft } from '../domain/storable.js';
 import { findRecurringLines } from '../ingest/recurring.js';
 import { slugify } from '../ingest/slug.js';
 import type { ParsedArticle, ParseOutcome, RawArticle, RemovedBlock } from '../ingest/types.js';
@@ -6,7 +7,6 @@ import { asBuffer } from '../lib/bytes.js';
 import { Unprocessable, UnsupportedMediaType } from '../lib/errors.js';
 import { nameKey } from '../lib/names.js';
 import { withSnakeCaseKeys } from '../lib/snake-case.js';
-import { storableDraft } from './storable.js';
 
 export type AuthorInput = string | { name: string; bio?: string | null | undefined };
 

@@ -1,5 +1,5 @@
+import type { Article } from '../domain/article.js';
 import type { CatalogService } from './catalog.js';
-import type { Article } from './model.js';
 
 /** How many articles a feed carries: the newest ones, as feed readers poll for what is new. */
 export const FEED_SIZE = 50;

@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import type { Repositories } from '../db/index.js';
+import type { Repositories } from '../domain/ports.js';
 import { createApiKeyService } from './api-keys.js';
 import { createCatalogService } from './catalog.js';
 import { createFeedService } from './feeds.js';

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Repositories } from '../db/index.js';
-import type { ArticleDraft, IngestRecord, StoredIngest } from '../db/ingest-repository.js';
+import type { Article, ArticleDraft } from '../domain/article.js';
+import type { IngestRecord, StoredIngest } from '../domain/ingest.js';
+import type { Repositories } from '../domain/ports.js';
 import type { RemovedBlock } from '../ingest/types.js';
 import { PARSER_VERSION } from '../ingest/version.js';
 import { asBuffer } from '../lib/bytes.js';
@@ -13,7 +14,6 @@ import {
   rawArticleOf,
   recurringLinesBySource,
 } from './draft.js';
-import type { Article } from './model.js';
 import type { ParserPool } from './parser-pool.js';
 
 export interface IngestReport {

@@ -1,6 +1,6 @@
-import type { Repositories } from '../db/index.js';
+import type { RelatedArticle } from '../domain/article.js';
+import type { Repositories } from '../domain/ports.js';
 import { NotFound } from '../lib/errors.js';
-import type { RelatedArticle } from './model.js';
 
 /** Articles to read next: those sharing authors or tags with a given one. */
 export function createRelatedService(repositories: Repositories) {

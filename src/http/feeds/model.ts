@@ -1,4 +1,4 @@
-import type { Article } from '../../services/model.js';
+import type { Article } from '../../domain/article.js';
 
 /** A feed independent of its format: Atom, RSS and JSON Feed each render this. */
 export interface Feed {

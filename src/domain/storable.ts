@@ -1,5 +1,5 @@
-import type { ArticleDraft } from '../db/ingest-repository.js';
 import { Unprocessable } from '../lib/errors.js';
+import type { ArticleDraft } from './article.js';
 
 /**
  * The rules every stored value keeps, whatever the parser found or a client sent, so that no stored
@@ -78,62 +78,64 @@ function storableUrl(value: string): boolean {
   }
 }
 
-/**
- * Applies the storage rules to a draft. `stated` names the fields the client gave explicitly: a
- * publication date there that breaks a rule refuses the ingest instead of being dropped.
- */
-export function storableDraft(
-  draft: ArticleDraft,
-  warnings: string[],
-  options: { now?: number; statedPublishedAt?: boolean } = {},
-): { draft: ArticleDraft; warnings: string[] } {
-  const now = options.now ?? Date.now();
-  const notes: string[] = [];
-  const text = (field: string, value: string, max: number) => {
-    const cleaned = cleanLine(value);
-    if (cleaned.length > max) notes.push(`${field} longer than ${max} characters was cut`);
-    return cut(cleaned, max);
-  };
+/** Notes on what the rules changed, as warnings for the ingest's report. */
+type Notes = string[];
 
-  let publishedAt = draft.publishedAt;
-  if (publishedAt !== null) {
-    const stamp = storableTimestamp(publishedAt, now);
-    if ('reason' in stamp) {
-      if (options.statedPublishedAt) {
-        throw new Unprocessable(`published_at ${stamp.reason}.`, [
-          { path: 'body.published_at', message: stamp.reason },
-        ]);
-      }
-      notes.push(`publication date ${JSON.stringify(publishedAt)} ${stamp.reason}; dropped`);
-      publishedAt = null;
-    } else publishedAt = stamp.iso;
+/** A line of text cleaned and cut to `max`, noting the cut. */
+function storableLine(notes: Notes, field: string, value: string, max: number): string {
+  const cleaned = cleanLine(value);
+  if (cleaned.length > max) notes.push(`${field} longer than ${max} characters was cut`);
+  return cut(cleaned, max);
+}
+
+/** The publication date as stored, or null; refused (422) instead of dropped when the client stated it. */
+function storablePublishedAt(
+  notes: Notes,
+  publishedAt: string | null,
+  now: number,
+  stated: boolean | undefined,
+): string | null {
+  if (publishedAt === null) return null;
+  const stamp = storableTimestamp(publishedAt, now);
+  if ('iso' in stamp) return stamp.iso;
+  if (stated) {
+    throw new Unprocessable(`published_at ${stamp.reason}.`, [
+      { path: 'body.published_at', message: stamp.reason },
+    ]);
   }
+  notes.push(`publication date ${JSON.stringify(publishedAt)} ${stamp.reason}; dropped`);
+  return null;
+}
 
-  let language = draft.language;
-  if (language !== null && !/^[a-z]{2}$/.test(language)) {
-    notes.push(`language ${JSON.stringify(language)} is not an ISO 639-1 code; dropped`);
-    language = null;
-  }
+function storableLanguage(notes: Notes, language: string | null): string | null {
+  if (language === null || /^[a-z]{2}$/.test(language)) return language;
+  notes.push(`language ${JSON.stringify(language)} is not an ISO 639-1 code; dropped`);
+  return null;
+}
 
-  let sourceUrl = draft.sourceUrl;
-  if (sourceUrl !== null && !storableUrl(sourceUrl)) {
-    notes.push('source URL is not an http(s) URL of at most 2048 characters; dropped');
-    sourceUrl = null;
-  }
+function storableSourceUrl(notes: Notes, sourceUrl: string | null): string | null {
+  if (sourceUrl === null || storableUrl(sourceUrl)) return sourceUrl;
+  notes.push('source URL is not an http(s) URL of at most 2048 characters; dropped');
+  return null;
+}
 
-  const images = draft.images.map((image) => {
+function storableImages(notes: Notes, images: ArticleDraft['images'], now: number): ArticleDraft['images'] {
+  return images.map((image) => {
     const date = image.date === null ? null : storableDay(image.date, now);
     if (image.date !== null && date === null) notes.push(`image date ${JSON.stringify(image.date)} dropped`);
-    const credit = image.credit === null ? null : text('image credit', image.credit, storageLimits.credit);
+    const credit =
+      image.credit === null ? null : storableLine(notes, 'image credit', image.credit, storageLimits.credit);
     return {
-      caption: text('image caption', image.caption, storageLimits.caption),
+      caption: storableLine(notes, 'image caption', image.caption, storageLimits.caption),
       credit: credit || null,
       date,
     };
   });
+}
 
+function storableAuthors(notes: Notes, draftAuthors: ArticleDraft['authors']): ArticleDraft['authors'] {
   const authors: ArticleDraft['authors'] = [];
-  for (const author of draft.authors) {
+  for (const author of draftAuthors) {
     const name = cleanLine(author.name);
     if (name === '' || name.length > storageLimits.authorName) {
       notes.push(`author name of ${name.length} characters dropped`);
@@ -146,9 +148,12 @@ export function storableDraft(
     const bio = author.bio === null ? null : cleanText(author.bio).trim();
     authors.push({ ...author, name, bio: bio ? cut(bio, storageLimits.bio) : null });
   }
+  return authors;
+}
 
+function storableTags(notes: Notes, draftTags: ArticleDraft['tags']): ArticleDraft['tags'] {
   const tags: ArticleDraft['tags'] = [];
-  for (const tag of draft.tags) {
+  for (const tag of draftTags) {
     const name = cleanLine(tag.name);
     if (name === '' || name.length > storageLimits.tagName) {
       notes.push(`tag name of ${name.length} characters dropped`);
@@ -160,17 +165,37 @@ export function storableDraft(
     }
     tags.push({ ...tag, name });
   }
+  return tags;
+}
 
-  const title = text('title', draft.title, storageLimits.title);
+/**
+ * Applies the storage rules to a draft. `stated` names the fields the client gave explicitly: a
+ * publication date there that breaks a rule refuses the ingest instead of being dropped.
+ */
+export function storableDraft(
+  draft: ArticleDraft,
+  warnings: string[],
+  options: { now?: number; statedPublishedAt?: boolean } = {},
+): { draft: ArticleDraft; warnings: string[] } {
+  const now = options.now ?? Date.now();
+  const notes: Notes = [];
+  const publishedAt = storablePublishedAt(notes, draft.publishedAt, now, options.statedPublishedAt);
+  const language = storableLanguage(notes, draft.language);
+  const sourceUrl = storableSourceUrl(notes, draft.sourceUrl);
+  const images = storableImages(notes, draft.images, now);
+  const authors = storableAuthors(notes, draft.authors);
+  const tags = storableTags(notes, draft.tags);
+  const title = storableLine(notes, 'title', draft.title, storageLimits.title);
   if (title === '')
     throw new Unprocessable('The article has no title once invisible characters are removed.');
-  const subtitle = draft.subtitle === null ? null : text('subtitle', draft.subtitle, storageLimits.subtitle);
+  const subtitle =
+    draft.subtitle === null ? null : storableLine(notes, 'subtitle', draft.subtitle, storageLimits.subtitle);
   return {
     draft: {
       ...draft,
       title,
       subtitle: subtitle || null,
-      excerpt: text('excerpt', draft.excerpt, storageLimits.excerpt),
+      excerpt: storableLine(notes, 'excerpt', draft.excerpt, storageLimits.excerpt),
       bodyText: cleanText(draft.bodyText),
       bodyHtml: cleanText(draft.bodyHtml),
       images,

@@ -1,0 +1,103 @@
+import type { ApiKeyRecord, ApiKeyScope } from './api-keys.js';
+import type {
+  Article,
+  ArticleDraft,
+  ArticleListQuery,
+  ArticlePage,
+  ArticleSummary,
+  ArticleView,
+} from './article.js';
+import type { Author, CollectionQuery, Tag } from './collections.js';
+import type { IngestRecord, StoredIngest, StoredIngestWithRaw, StoreOutcome } from './ingest.js';
+import type { Page } from './page.js';
+
+/**
+ * The storage services use, one interface per store. src/db implements them on SQLite; every method
+ * is async so another implementation (PostgreSQL, a remote pool) can serve the same services.
+ */
+
+export interface ArticlesRepository {
+  listArticles(query: ArticleListQuery): Promise<ArticlePage>;
+  /** One article by id or slug, with both bodies. */
+  findArticle(idOrSlug: string): Promise<Article | undefined>;
+  /** The article as served: `body_html` always, `body_text` only when asked for. */
+  findArticleView(idOrSlug: string, withText: boolean): Promise<ArticleView | undefined>;
+  hasArticles(): Promise<boolean>;
+  countArticles(): Promise<number>;
+}
+
+export interface AuthorsRepository {
+  listAuthors(query: CollectionQuery): Promise<Page<Author>>;
+  findAuthor(idOrSlug: string): Promise<Author | undefined>;
+}
+
+export interface TagsRepository {
+  listTags(query: CollectionQuery): Promise<Page<Tag>>;
+  findTag(idOrSlug: string): Promise<Tag | undefined>;
+}
+
+/** An article summary ranked by how much it shares with another; higher scores first. */
+export type ScoredArticleSummary = ArticleSummary & { score: number };
+
+export interface RelatedRepository {
+  /** Up to `limit` articles sharing tags or authors with article `id`, best match first, then newest. */
+  listRelatedArticles(id: number, limit: number): Promise<ScoredArticleSummary[]>;
+}
+
+/** A re-parse of a stored payload: the article's new draft and the ingest's new report. */
+export interface Reparse {
+  ingestId: number;
+  articleId: number;
+  draft: ArticleDraft;
+  warnings: string[];
+  report: object;
+  parserVersion: string;
+  now: string;
+}
+
+export interface IngestRepository {
+  /**
+   * Stores ingests in order, all or none on a storage failure: each becomes a new article, a
+   * duplicate of an existing one (same source URL or content), or a replay of an idempotency key.
+   */
+  storeArticles(items: { draft: ArticleDraft; record: IngestRecord }[]): Promise<StoreOutcome[]>;
+  /** Rewrites an article from a newer parse of its stored payload; the slug stays as it was. */
+  reparseArticle(reparse: Reparse): Promise<void>;
+  findIngest(id: number): Promise<StoredIngest | undefined>;
+  findIngestByIdempotencyKey(key: string): Promise<StoredIngest | undefined>;
+  /** Stored payloads of live articles, in ingest order, a batch at a time. */
+  listStoredPayloads(afterIngestId: number, limit: number): Promise<StoredIngestWithRaw[]>;
+}
+
+export interface ApiKeysRepository {
+  /** Stores a key by its hash; returns its id. */
+  createApiKey(input: {
+    name: string;
+    prefix: string;
+    hash: string;
+    scopes: ApiKeyScope[];
+    now: string;
+  }): Promise<number>;
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  /** Looked up by the sha256 of the presented key. */
+  findApiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined>;
+  /** Returns false when no live key has that id. */
+  revokeApiKey(id: number, now: string): Promise<boolean>;
+}
+
+/** Whether the storage can serve: what the readiness probe reports. */
+export interface DatabaseCheck {
+  reachable: boolean;
+  migrationsCurrent: boolean;
+  /** False while writes fail for want of storage (a full disk, a write I/O error). */
+  storage: boolean;
+}
+
+export interface Repositories {
+  articles: ArticlesRepository;
+  authors: AuthorsRepository;
+  tags: TagsRepository;
+  ingest: IngestRepository;
+  apiKeys: ApiKeysRepository;
+  related: RelatedRepository;
+}

@@ -18,7 +18,8 @@ const facetQueries: Record<FacetName, string> = {
 /** The facets a list query asks for: a search counts over its sample; a plain list over every match. */
 export function countFacets(
   prepare: PrepareCached,
-  query: ArticleListQuery & { facets: FacetName[] },
+  facets: FacetName[],
+  query: ArticleListQuery,
   filter: ArticleFilter,
   sample: () => SearchSample,
 ): NonNullable<ArticlePage['facets']> {
@@ -28,7 +29,7 @@ export function countFacets(
   const params = query.match ? { ids: JSON.stringify(sample().ids) } : filter.params;
   const shape = query.match ? 'sample' : filter.shape;
   return Object.fromEntries(
-    query.facets.map((facet) => [
+    facets.map((facet) => [
       facet,
       prepare(`facet:${facet}:${shape}`, () => `WITH matched AS (${matched}) ${facetQueries[facet]}`).all(
         params,

@@ -53,8 +53,7 @@ export function createArticlesRepository(
       if (sampled && !sample().complete) page.estimated = true;
       if (query.match) pages.addSnippets(rows, query.match);
       const result: ArticlePage = { data: rows.map((row) => toArticleSummary(row)), page };
-      if (query.facets?.length)
-        result.facets = countFacets(prepare, { ...query, facets: query.facets }, filter, sample);
+      if (query.facets?.length) result.facets = countFacets(prepare, query.facets, query, filter, sample);
       return result;
     },
 

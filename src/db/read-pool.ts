@@ -69,6 +69,114 @@ function startWorker(workerData: unknown): Worker {
   return new Worker(bootstrap, { eval: true, workerData });
 }
 
+/** The pool's workers and the calls waiting for one. */
+interface PoolState {
+  options: ReadPoolOptions;
+  queue: Job[];
+  slots: Slot[];
+  /** Until a worker is ready, waiting calls count against the start deadline, not their own. */
+  anyReady: boolean;
+}
+
+function fail(job: Job, error: Error) {
+  if (job.settled) return;
+  job.settled = true;
+  clearTimeout(job.timer);
+  job.reject(error);
+}
+
+function settle(job: Job, reply: Exclude<ReadReply, { ready: true }>) {
+  if (job.settled) return;
+  job.settled = true;
+  clearTimeout(job.timer);
+  if ('result' in reply) {
+    job.resolve(reply.result);
+  } else if (reply.error.status !== undefined) {
+    job.reject(new WorkerDomainError(reply.error.status, reply.error.message, reply.error.errors));
+  } else {
+    job.reject(new Error(reply.error.message));
+  }
+}
+
+function armDeadline(job: Job, timeoutMs: number) {
+  job.timer = setTimeout(
+    () =>
+      fail(
+        job,
+        new ServiceUnavailable(
+          `The query did not finish within ${timeoutMs} ms. Narrow it (fewer terms, longer prefixes, a filter) or retry.`,
+        ),
+      ),
+    timeoutMs,
+  );
+}
+
+/** A worker that never gets ready (a broken install, a stuck loader) must not hold its callers. */
+function armStartDeadline(job: Job, timeoutMs: number) {
+  job.timer = setTimeout(
+    () => fail(job, new ServiceUnavailable('The search workers did not start in time; retry in a moment.')),
+    Math.max(timeoutMs, workerStartLimitMs),
+  );
+}
+
+/** Hands waiting calls to ready workers with no job. */
+function dispatch(pool: PoolState) {
+  for (const slot of pool.slots) {
+    if (slot.job || !slot.ready) continue;
+    let job = pool.queue.shift();
+    while (job?.settled) job = pool.queue.shift();
+    if (!job) return;
+    slot.job = job;
+    slot.worker.postMessage({ id: job.id, method: job.method, args: job.args });
+  }
+}
+
+/** The first ready worker starts the clock of every call that waited for it. */
+function firstReady(pool: PoolState) {
+  pool.anyReady = true;
+  for (const job of pool.queue) {
+    clearTimeout(job.timer);
+    armDeadline(job, pool.options.timeoutMs);
+  }
+}
+
+/**
+ * A failed worker fails its job as any unexpected error would, and is replaced; a worker that could
+ * not start fails the calls waiting for it, so a broken setup answers 500s, never hangs.
+ */
+function workerFailed(pool: PoolState, slot: Slot, error: Error) {
+  const job = slot.job;
+  slot.job = undefined;
+  if (job) fail(job, error);
+  if (!pool.slots.some((each) => each.ready))
+    for (const waiting of pool.queue.splice(0)) fail(waiting, error);
+  const index = pool.slots.indexOf(slot);
+  if (index >= 0) pool.slots.splice(index, 1);
+  dispatch(pool);
+}
+
+function spawn(pool: PoolState): Slot {
+  const { databasePath, searchSampleSize } = pool.options;
+  const slot: Slot = {
+    worker: startWorker({ databasePath, searchSampleSize }),
+    ready: false,
+    job: undefined,
+  };
+  slot.worker.on('message', (reply: ReadReply) => {
+    if ('ready' in reply) {
+      slot.ready = true;
+      if (!pool.anyReady) firstReady(pool);
+    } else {
+      const job = slot.job;
+      slot.job = undefined;
+      if (job && job.id === reply.id) settle(job, reply);
+    }
+    dispatch(pool);
+  });
+  slot.worker.on('error', (error) => workerFailed(pool, slot, error));
+  return slot;
+}
+
 /**
  * Expensive reads (search, facets, related articles) on worker threads, each with its own read-only
  * connection to the same WAL database, so a slow query never holds the event loop that answers every
@@ -82,101 +190,10 @@ export function createReadPool(options: ReadPoolOptions) {
   const size = options.size ?? Math.min(4, Math.max(2, availableParallelism() - 1));
   // A queue longer than this means searches arrive faster than they can be answered within the deadline.
   const maxQueued = size * 64;
-  const queue: Job[] = [];
-  const slots: Slot[] = [];
+  const pool: PoolState = { options, queue: [], slots: [], anyReady: false };
+  const { queue, slots } = pool;
   let nextId = 1;
   let closed = false;
-  let anyReady = false;
-
-  function spawn(): Slot {
-    const slot: Slot = {
-      worker: startWorker({ databasePath: options.databasePath, searchSampleSize: options.searchSampleSize }),
-      ready: false,
-      job: undefined,
-    };
-    slot.worker.on('message', (reply: ReadReply) => {
-      if ('ready' in reply) {
-        slot.ready = true;
-        if (!anyReady) {
-          anyReady = true;
-          for (const job of queue) {
-            clearTimeout(job.timer);
-            armDeadline(job);
-          }
-        }
-        dispatch();
-        return;
-      }
-      const job = slot.job;
-      slot.job = undefined;
-      if (job && job.id === reply.id) settle(job, reply);
-      dispatch();
-    });
-    slot.worker.on('error', (error) => {
-      // The job fails as any unexpected error would; the worker is replaced (and a worker that could
-      // not start fails the calls waiting for it, so a broken setup answers 500s, never hangs).
-      const job = slot.job;
-      slot.job = undefined;
-      if (job) fail(job, error);
-      if (!slots.some((each) => each.ready)) for (const waiting of queue.splice(0)) fail(waiting, error);
-      const index = slots.indexOf(slot);
-      if (index >= 0) slots.splice(index, 1);
-      dispatch();
-    });
-    return slot;
-  }
-
-  function armDeadline(job: Job) {
-    job.timer = setTimeout(
-      () =>
-        fail(
-          job,
-          new ServiceUnavailable(
-            `The query did not finish within ${options.timeoutMs} ms. Narrow it (fewer terms, longer prefixes, a filter) or retry.`,
-          ),
-        ),
-      options.timeoutMs,
-    );
-  }
-
-  /** A worker that never gets ready (a broken install, a stuck loader) must not hold its callers. */
-  function armStartDeadline(job: Job) {
-    job.timer = setTimeout(
-      () => fail(job, new ServiceUnavailable('The search workers did not start in time; retry in a moment.')),
-      Math.max(options.timeoutMs, workerStartLimitMs),
-    );
-  }
-
-  function settle(job: Job, reply: Exclude<ReadReply, { ready: true }>) {
-    if (job.settled) return;
-    job.settled = true;
-    clearTimeout(job.timer);
-    if ('result' in reply) {
-      job.resolve(reply.result);
-    } else if (reply.error.status !== undefined) {
-      job.reject(new WorkerDomainError(reply.error.status, reply.error.message, reply.error.errors));
-    } else {
-      job.reject(new Error(reply.error.message));
-    }
-  }
-
-  function fail(job: Job, error: Error) {
-    if (job.settled) return;
-    job.settled = true;
-    clearTimeout(job.timer);
-    job.reject(error);
-  }
-
-  function dispatch() {
-    for (const slot of slots) {
-      if (slot.job || !slot.ready) continue;
-      let job = queue.shift();
-      while (job?.settled) job = queue.shift();
-      if (!job) return;
-      slot.job = job;
-      slot.worker.postMessage({ id: job.id, method: job.method, args: job.args });
-    }
-  }
 
   return {
     size,
@@ -191,7 +208,7 @@ export function createReadPool(options: ReadPoolOptions) {
           new ServiceUnavailable(`Too many searches are waiting (${queue.length}); retry in a moment.`),
         );
       }
-      while (slots.length < size) slots.push(spawn());
+      while (slots.length < size) slots.push(spawn(pool));
       return new Promise((resolve, reject) => {
         const job: Job = {
           id: nextId++,
@@ -202,10 +219,10 @@ export function createReadPool(options: ReadPoolOptions) {
           settled: false,
           timer: undefined,
         };
-        if (anyReady) armDeadline(job);
-        else armStartDeadline(job);
+        if (pool.anyReady) armDeadline(job, options.timeoutMs);
+        else armStartDeadline(job, options.timeoutMs);
         queue.push(job);
-        dispatch();
+        dispatch(pool);
       });
     },
     async close(): Promise<void> {

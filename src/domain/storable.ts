@@ -133,39 +133,38 @@ function storableImages(notes: Notes, images: ArticleDraft['images'], now: numbe
   });
 }
 
-function storableAuthors(notes: Notes, draftAuthors: ArticleDraft['authors']): ArticleDraft['authors'] {
-  const authors: ArticleDraft['authors'] = [];
-  for (const author of draftAuthors) {
-    const name = cleanLine(author.name);
-    if (name === '' || name.length > storageLimits.authorName) {
-      notes.push(`author name of ${name.length} characters dropped`);
+/**
+ * The authors or tags whose cleaned name is neither empty nor too long, at most `limits.count` of
+ * them, in their order.
+ */
+function storableNamed<T extends { name: string }>(
+  notes: Notes,
+  items: T[],
+  kind: 'author' | 'tag',
+  limits: { name: number; count: number },
+): T[] {
+  const kept: T[] = [];
+  for (const item of items) {
+    const name = cleanLine(item.name);
+    if (name === '' || name.length > limits.name) {
+      notes.push(`${kind} name of ${name.length} characters dropped`);
       continue;
     }
-    if (authors.length === storageLimits.authors) {
-      notes.push(`more than ${storageLimits.authors} authors; the rest dropped`);
+    if (kept.length === limits.count) {
+      notes.push(`more than ${limits.count} ${kind}s; the rest dropped`);
       break;
     }
-    const bio = author.bio === null ? null : cleanText(author.bio).trim();
-    authors.push({ ...author, name, bio: bio ? cut(bio, storageLimits.bio) : null });
+    kept.push({ ...item, name });
   }
-  return authors;
+  return kept;
 }
 
-function storableTags(notes: Notes, draftTags: ArticleDraft['tags']): ArticleDraft['tags'] {
-  const tags: ArticleDraft['tags'] = [];
-  for (const tag of draftTags) {
-    const name = cleanLine(tag.name);
-    if (name === '' || name.length > storageLimits.tagName) {
-      notes.push(`tag name of ${name.length} characters dropped`);
-      continue;
-    }
-    if (tags.length === storageLimits.tags) {
-      notes.push(`more than ${storageLimits.tags} tags; the rest dropped`);
-      break;
-    }
-    tags.push({ ...tag, name });
-  }
-  return tags;
+function storableAuthors(notes: Notes, authors: ArticleDraft['authors']): ArticleDraft['authors'] {
+  const limits = { name: storageLimits.authorName, count: storageLimits.authors };
+  return storableNamed(notes, authors, 'author', limits).map((author) => {
+    const bio = author.bio === null ? null : cleanText(author.bio).trim();
+    return { ...author, bio: bio ? cut(bio, storageLimits.bio) : null };
+  });
 }
 
 /**
@@ -184,7 +183,10 @@ export function storableDraft(
   const sourceUrl = storableSourceUrl(notes, draft.sourceUrl);
   const images = storableImages(notes, draft.images, now);
   const authors = storableAuthors(notes, draft.authors);
-  const tags = storableTags(notes, draft.tags);
+  const tags = storableNamed(notes, draft.tags, 'tag', {
+    name: storageLimits.tagName,
+    count: storageLimits.tags,
+  });
   const title = storableLine(notes, 'title', draft.title, storageLimits.title);
   if (title === '')
     throw new Unprocessable('The article has no title once invisible characters are removed.');

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import t from 'tap';
 import type { ArticleDraft } from '../../src/domain/article.js';
-import { Article } from '../../src/http/schemas.js';
 import { storableDraft } from '../../src/domain/storable.js';
+import { Article } from '../../src/http/schemas.js';
 
 const now = Date.parse('2026-03-14T12:00:00Z');
 

@@ -65,7 +65,10 @@ export function parseArticle(raw: RawArticle): ParseOutcome {
   };
   return {
     ok: true,
-    article: assembleArticle(title.value, paragraphs, structure, tags, language),
+    article: assembleArticle(
+      { title: title.value, paragraphs, bodyText, wordCount, tags, language },
+      structure,
+    ),
     warnings: [
       ...decoded.warnings,
       ...warnings,
@@ -170,15 +173,12 @@ function chooseTitle(found: string | null, paragraphs: string[]): Finding<string
   return { value: sentence, fields: { title: 'plain:first-sentence' }, warnings: [parseWarning('no-title')] };
 }
 
+/** The parsed article from the body as read and the structure around it, in the order of `ParsedArticle`. */
 function assembleArticle(
-  title: string,
-  paragraphs: string[],
+  body: Pick<ParsedArticle, 'title' | 'paragraphs' | 'bodyText' | 'wordCount' | 'tags' | 'language'>,
   structure: Structure,
-  tags: ParsedTag[],
-  language: string | null,
 ): ParsedArticle {
-  const bodyText = paragraphs.join('\n\n');
-  const wordCount = countWords(bodyText);
+  const { title, paragraphs, bodyText, wordCount, tags, language } = body;
   const normalised = `${title}\n${bodyText}`.toLowerCase().replace(/\s+/g, ' ').trim();
   return {
     title,

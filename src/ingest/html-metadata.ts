@@ -108,7 +108,10 @@ function tagList(values: unknown[]): string[] {
     .filter((value) => value !== '' && value.length <= 60);
 }
 
-/** Headline, authors, date, tags and captions from JSON-LD, meta tags and marked-up elements. Reads only. */
+/**
+ * Headline, authors, date, tags and captions from JSON-LD, meta tags and marked-up elements. It
+ * only reads: the page is cleaned afterwards (page-cleanup.ts).
+ */
 export function readHtmlMetadata(document: HtmlDocument): StructureHints {
   const ld = articleJsonLd(document);
   const hints: StructureHints = {
@@ -188,7 +191,10 @@ function readPublishedAt(document: HtmlDocument, ld: JsonObject | null): Hint<st
   );
 }
 
-/** Tags by the best source present; lesser sources that agree in kind are added after it. */
+/**
+ * Tags of the best source present (JSON-LD, then meta tags, then rel="tag" links), followed by
+ * those of the sources below it.
+ */
 function readTags(document: HtmlDocument, ld: JsonObject | null): Hint<string[]> | undefined {
   const ldTags = ld ? [...tagList(list(ld.keywords)), ...tagList(list(ld.articleSection))] : [];
   const metaTags = tagList(meta(document, 'article:tag'));

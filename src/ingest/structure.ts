@@ -79,6 +79,8 @@ export function structureBlocks(
   const publishedAt = choosePublishedAt(items, sourceUrl, hints);
   const { body, images, references } = collectBody(items, hints);
   const tags = collectTags(items, hints);
+  // Keys in the order the report has always listed them; a standfirst is only taken when the
+  // metadata has no subtitle, so `subtitle` is set once.
   const fields: ParseFields = {
     ...(title && { title: title.rule }),
     ...(standfirst && { subtitle: 'plain:second-block' }),

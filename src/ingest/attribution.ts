@@ -1,15 +1,11 @@
 import { sameAuthor } from './byline.js';
 import { type DateResult, dateFromUrl } from './dates.js';
 import type { Item, StructureHints } from './items.js';
+import { type FieldRule, type Finding, type ParseFields, parseWarning } from './report.js';
 import type { ParsedAuthor } from './types.js';
 
 /** Authors from metadata, bylines or closing bios, each with the bio that names them. */
-export function chooseAuthors(
-  items: Item[],
-  hints: StructureHints,
-  fields: Record<string, string>,
-  warnings: string[],
-): ParsedAuthor[] {
+export function chooseAuthors(items: Item[], hints: StructureHints): Finding<ParsedAuthor[]> {
   const bios = items.flatMap((item) => (item.role.kind === 'bio' ? [item.role.bio] : []));
   let bioFromText = false;
   const bioFor = (name: string) => {
@@ -19,28 +15,29 @@ export function chooseAuthors(
     return bio;
   };
   let authors: ParsedAuthor[] = [];
+  let rule: FieldRule | undefined;
   if (hints.authors && hints.authors.value.length > 0) {
     authors = hints.authors.value.map((author) => ({
       name: author.name,
       bio: author.bio ?? bioFor(author.name),
     }));
-    fields.authors = hints.authors.rule;
+    rule = hints.authors.rule;
   } else {
     const names = items.flatMap((item) => (item.role.kind === 'byline' ? item.role.byline.authors : []));
     if (names.length > 0) {
       authors = [...new Set(names)].map((name) => ({ name, bio: bioFor(name) }));
-      fields.authors = 'plain:byline';
+      rule = 'plain:byline';
     } else if (bios.length > 0) {
       authors = bios.flatMap((bio) => bio.names.map((name) => ({ name, bio: bio.text })));
-      fields.authors = 'plain:closing-bio';
+      rule = 'plain:closing-bio';
     }
   }
+  const fields: ParseFields = rule ? { authors: rule } : {};
   if (bioFromText) fields.authorBio = 'plain:closing-bio';
-  else if (authors.some((author) => author.bio !== null) && fields.authors !== 'plain:closing-bio') {
-    fields.authorBio = fields.authors ?? 'unknown';
+  else if (authors.some((author) => author.bio !== null) && rule !== 'plain:closing-bio') {
+    fields.authorBio = rule;
   }
-  if (authors.length === 0) warnings.push('no author found');
-  return authors;
+  return { value: authors, fields, warnings: authors.length === 0 ? [parseWarning('no-author')] : [] };
 }
 
 /** The publication date by precedence: metadata, byline/date line, source URL, caption prefix. */
@@ -48,10 +45,8 @@ export function choosePublishedAt(
   items: Item[],
   sourceUrl: string | null,
   hints: StructureHints,
-  fields: Record<string, string>,
-  warnings: string[],
-): string | null {
-  const candidates: Array<{ date: DateResult; rule: string }> = [];
+): Finding<string | null> {
+  const candidates: Array<{ date: DateResult; rule: FieldRule }> = [];
   for (const item of items) {
     if (item.role.kind === 'byline' && item.role.byline.date) {
       const rule = item.role.byline.authors.length > 0 ? 'plain:byline' : 'plain:date-line';
@@ -69,17 +64,15 @@ export function choosePublishedAt(
       });
     }
   }
-  for (const { date } of candidates)
-    if ('ambiguous' in date) warnings.push(`date ambiguous: ${date.ambiguous}`);
+  const warnings = candidates.flatMap(({ date }) =>
+    'ambiguous' in date ? [parseWarning('ambiguous-date', date.ambiguous)] : [],
+  );
   if (hints.publishedAt) {
-    fields.publishedAt = hints.publishedAt.rule;
-    return hints.publishedAt.value;
+    return { value: hints.publishedAt.value, fields: { publishedAt: hints.publishedAt.rule }, warnings };
   }
   const chosen = candidates.find((candidate) => 'iso' in candidate.date);
   if (chosen && 'iso' in chosen.date) {
-    fields.publishedAt = chosen.rule;
-    return chosen.date.iso;
+    return { value: chosen.date.iso, fields: { publishedAt: chosen.rule }, warnings };
   }
-  warnings.push('no publication date found');
-  return null;
+  return { value: null, fields: {}, warnings: [...warnings, parseWarning('no-published-date')] };
 }

@@ -33,13 +33,14 @@ function isPlainSubheading(items: Item[], index: number): boolean {
   );
 }
 
-/** Moves "[See … report, …]" notes out of a paragraph into `references`. */
-function cutReferences(text: string, references: string[]): string {
+/** A paragraph less its "[See … report, …]" notes, and the notes. */
+function cutReferences(text: string): { text: string; references: string[] } {
+  const references: string[] = [];
   const cut = text.replace(REFERENCE, (_, inner: string) => {
     references.push(inner.trim());
     return '';
   });
-  return cut === text ? text : cut.replace(/(?<!\s)\s+([.,;:!?])/g, '$1').trim();
+  return { text: cut === text ? text : cut.replace(/(?<!\s)\s+([.,;:!?])/g, '$1').trim(), references };
 }
 
 /** Body paragraphs, headings and images in order, with references cut out. */
@@ -62,7 +63,10 @@ export function collectBody(items: Item[], hints: StructureHints) {
       continue;
     }
     if (item.role.kind !== 'body') continue;
-    const text = item.block.text.includes('[') ? cutReferences(item.block.text, references) : item.block.text;
+    const { text, references: notes } = item.block.text.includes('[')
+      ? cutReferences(item.block.text)
+      : { text: item.block.text, references: [] };
+    references.push(...notes);
     if (text === '') continue;
     body.push({
       kind: item.block.kind === 'heading' || isPlainSubheading(items, index) ? 'heading' : 'paragraph',

@@ -1,5 +1,6 @@
 import { countWords } from './blocks.js';
 import { type DateResult, findDate } from './dates.js';
+import { BYLINE_NAME_PARTICLES } from './names.js';
 
 export interface Byline {
   authors: string[];
@@ -11,26 +12,6 @@ export interface Bio {
   text: string;
 }
 
-const PARTICLES = new Set([
-  'de',
-  'van',
-  'von',
-  'der',
-  'den',
-  'al',
-  'el',
-  'bin',
-  'ibn',
-  'la',
-  'le',
-  'da',
-  'di',
-  'du',
-  'del',
-  'dos',
-  'ten',
-  'ter',
-]);
 const SUFFIXES = /^(jr\.?|sr\.?|ii|iii|iv|phd|md)$/i;
 /** Words that make a byline piece an affiliation or role rather than a person. */
 const NOT_A_PERSON =
@@ -40,7 +21,7 @@ const NOT_A_FIRST_NAME =
   /^(the|this|that|these|those|it|its|our|his|her|their|in|on|at|a|an|mr|mrs|ms|he|she|they|there|here|but|and|if|when|as)$/i;
 
 function isNameToken(token: string): boolean {
-  if (PARTICLES.has(token.toLowerCase()) || SUFFIXES.test(token)) return true;
+  if (BYLINE_NAME_PARTICLES.has(token.toLowerCase()) || SUFFIXES.test(token)) return true;
   // "J.", "O'Neill", "Al-Amin", "MacDonald", also all-caps bylines ("JANE DOE").
   return /^\p{Lu}(\p{L}|['’-]\p{L})*\.?$/u.test(token) || /^\p{Lu}\.(\p{Lu}\.)*$/u.test(token);
 }
@@ -124,7 +105,7 @@ const BIO_ROLE =
   /\b(correspondent|reporter|editor|writer|columnist|journalist|fellow|analyst|professor|lecturer|researcher|author|contributor|photographer|economist|historian|scientist|novelist|critic|commentator|producer|presenter|broadcaster|founder|director)s?\b/i;
 // One spelling per token ("A." once, not as both a name and an initial), so no input has two parses.
 const NAME_TOKEN = "\\p{Lu}[\\p{L}'’-]*\\.?";
-const PARTICLE = `(?:${[...PARTICLES].join('|')})`;
+const PARTICLE = `(?:${[...BYLINE_NAME_PARTICLES].join('|')})`;
 const NAME = `${NAME_TOKEN}(?:\\s+(?:${PARTICLE}\\s+)?${NAME_TOKEN}){1,3}`;
 export const BIO = new RegExp(
   `^(?:about the authors?:?\\s*|[—–*-]+\\s*)?(${NAME}(?:(?:,\\s*|\\s+(?:and|&)\\s+)${NAME})*)(?:,\\s[^,]{1,60},)?\\s+(is|was|are|were|has been|serves as|covers|writes|reports)\\s+(\\S.*)$`,

@@ -1,12 +1,13 @@
 import { decode as decodeEntities } from 'html-entities';
 import iconv from 'iconv-lite';
+import { type ParseWarning, parseWarning } from './report.js';
 
 export interface DecodedText {
   text: string;
   /** The charset the bytes were read as, e.g. `utf-8`, `iso-8859-1 (declared)`, `windows-1252`. */
   charset: string;
   /** Set when some bytes could not be decoded and were replaced. */
-  warning?: string;
+  warning?: ParseWarning;
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -117,12 +118,7 @@ export function decodeBytes(bytes: Uint8Array, declared: string | null): Decoded
   }
   const nearly = mostlyUtf8(bytes);
   if (nearly) {
-    const sequences = nearly.invalid === 1 ? 'sequence' : 'sequences';
-    return {
-      text: nearly.text,
-      charset: 'utf-8',
-      warning: `the body is UTF-8 but for ${nearly.invalid} invalid byte ${sequences}, each replaced with U+FFFD`,
-    };
+    return { text: nearly.text, charset: 'utf-8', warning: parseWarning('invalid-utf8', nearly.invalid) };
   }
   if (declared && !/^utf-?8$/.test(declared) && iconv.encodingExists(declared)) {
     return { text: iconv.decode(Buffer.from(bytes), declared), charset: `${declared} (declared)` };

@@ -1,5 +1,6 @@
 import nlp from 'compromise';
 import { eld } from 'eld/small';
+import { TEXT_NAME_PARTICLES } from './names.js';
 import { slugify } from './slug.js';
 
 // compromise (~35 MB) and eld (~100 MB) are loaded only where articles are parsed: the parser runs
@@ -37,7 +38,6 @@ const MAX_DERIVED_TAGS = 8;
 /** Entities that matter are named early; scanning the lead keeps the cost flat for long texts. */
 const MAX_SCANNED_WORDS = 800;
 /** Lower-case words inside names: particles anywhere, "of/for/the" only after an institution word. */
-const PARTICLES = new Set(['de', 'del', 'al', 'bin', 'van', 'von', 'la', 'le', 'du', 'da', 'di']);
 const INSTITUTION_CONNECTORS = new Set(['of', 'for', 'the']);
 const NAME_TAGS = new Set(['FirstName', 'MaleName', 'FemaleName', 'LastName', 'Person', 'Honorific']);
 const PLACE_TAGS = new Set(['Country', 'City', 'Region', 'Place']);
@@ -130,7 +130,7 @@ interface Phrase {
 }
 
 function isConnector(word: string, previous: string | undefined): boolean {
-  if (PARTICLES.has(word)) return true;
+  if (TEXT_NAME_PARTICLES.has(word)) return true;
   if (!INSTITUTION_CONNECTORS.has(word) || previous === undefined) return false;
   const head = previous.toLowerCase();
   const { orgWords, placeWords } = model();

@@ -34,36 +34,5 @@ export function parseDocument(html: string): DomDocument {
   const page = /<html[\s>]/i.test(html)
     ? html
     : `<!DOCTYPE html><html><head></head><body>${html}</body></html>`;
-  const document = parseHTML(page).document as DomDocument;
-  // Stray "<" characters each become their own text node; 80,000 of them made extraction crawl.
-  document.body?.normalize();
-  return document;
-}
-
-/** Real pages nest a few dozen elements deep; past this, structure carries no meaning, only cost. */
-export const MAX_NESTING = 64;
-
-/**
- * Replaces each subtree that starts deeper than `maxDepth` with its text, so extraction (which
- * walks ancestors for every candidate) stays fast on pathologically nested pages. Returns how
- * many subtrees were flattened.
- */
-export function flattenDeepNesting(document: DomDocument, maxDepth = MAX_NESTING): number {
-  if (!document.body) return 0;
-  let flattened = 0;
-  const stack: [DomElement, number][] = [[document.body, 0]];
-  while (stack.length > 0) {
-    const [element, depth] = stack.pop()!;
-    if (depth >= maxDepth) {
-      if (element.firstElementChild) {
-        // Setting textContent replaces every descendant with one text node of the same text.
-        const text = element.textContent;
-        element.textContent = text;
-        flattened++;
-      }
-      continue;
-    }
-    for (const child of element.children) stack.push([child, depth + 1]);
-  }
-  return flattened;
+  return parseHTML(page).document as DomDocument;
 }

@@ -4,6 +4,7 @@ import { splitCredit } from './captions.js';
 import { normalizeIsoDate } from './dates.js';
 import type { DomDocument as HtmlDocument, DomElement as HtmlElement } from './dom.js';
 import type { Hint, StructureHints } from './items.js';
+import type { FieldRule } from './report.js';
 import type { ParsedAuthor, ParsedImage } from './types.js';
 
 const ARTICLE_TYPES =
@@ -107,63 +108,78 @@ function tagList(values: unknown[]): string[] {
     .filter((value) => value !== '' && value.length <= 60);
 }
 
-/** Headline, authors, date, tags and captions from JSON-LD, meta tags and marked-up elements. */
+/**
+ * Headline, authors, date, tags and captions from JSON-LD, meta tags and marked-up elements. It
+ * only reads: the page is cleaned afterwards (page-cleanup.ts).
+ */
 export function readHtmlMetadata(document: HtmlDocument): StructureHints {
-  const hints: StructureHints = {};
   const ld = articleJsonLd(document);
-  const pick = <T>(rule: string, value: T | null | undefined): Hint<T> | undefined =>
-    value === null || value === undefined ? undefined : { value, rule };
+  const hints: StructureHints = {
+    title:
+      pick('html:json-ld', ld ? ldHeadline(ld, document) : null) ??
+      pick('html:meta', meta(document, ...TITLE_META)[0]) ??
+      headingOrTitle(document),
+    subtitle:
+      pick('html:json-ld', ld ? text(ld.alternativeHeadline) : null) ?? pick('html:dek', dekText(document)),
+  };
+  const authors = readAuthors(document, ld);
+  if (authors) hints.authors = authors;
+  const published = readPublishedAt(document, ld);
+  if (published) hints.publishedAt = published;
+  const tags = readTags(document, ld);
+  if (tags) hints.tags = tags;
+  const bylines = [...document.querySelectorAll('[class*="byline"], [class*="dateline"]')]
+    .map((element) => text(element.textContent))
+    .filter((line): line is string => line !== null && line.length <= 200);
+  if (bylines.length > 0) hints.bylineLines = [...new Set(bylines)].slice(0, 2);
+  hints.images = readFigureCaptions(document);
+  return hints;
+}
 
-  hints.title =
-    pick('html:json-ld', ld ? ldHeadline(ld, document) : null) ??
-    pick('html:meta', meta(document, ...TITLE_META)[0]) ??
-    headingOrTitle(document);
+function pick<T>(rule: FieldRule, value: T | null | undefined): Hint<T> | undefined {
+  return value === null || value === undefined ? undefined : { value, rule };
+}
 
-  hints.subtitle =
-    pick('html:json-ld', ld ? text(ld.alternativeHeadline) : null) ?? pick('html:dek', dekText(document));
+const AUTHOR_META = [
+  'dc.creator',
+  'DC.creator',
+  'dc:creator',
+  'dcterm:creator',
+  'author',
+  'article:author',
+  'sailthru.author',
+  'parsely-author',
+];
 
+function readAuthors(document: HtmlDocument, ld: JsonObject | null): Hint<ParsedAuthor[]> | undefined {
   const ldAuthors = ld ? authorsFrom(list(ld.author ?? ld.creator)) : [];
-  const metaAuthors = authorsFrom([
-    ...meta(
-      document,
-      'dc.creator',
-      'DC.creator',
-      'dc:creator',
-      'dcterm:creator',
-      'author',
-      'article:author',
-      'sailthru.author',
-      'parsely-author',
-    ),
-  ]);
+  if (ldAuthors.length > 0) return { value: ldAuthors, rule: 'html:json-ld' };
+  const metaAuthors = authorsFrom(meta(document, ...AUTHOR_META));
+  if (metaAuthors.length > 0) return { value: metaAuthors, rule: 'html:meta' };
   const relAuthors = authorsFrom(
     [...document.querySelectorAll('a[rel~="author"], [itemprop="author"] [itemprop="name"]')].map(
       (el) => el.textContent,
     ),
   );
-  if (ldAuthors.length > 0) hints.authors = { value: ldAuthors, rule: 'html:json-ld' };
-  else if (metaAuthors.length > 0) hints.authors = { value: metaAuthors, rule: 'html:meta' };
-  else if (relAuthors.length > 0) hints.authors = { value: relAuthors, rule: 'html:rel-author' };
+  return relAuthors.length > 0 ? { value: relAuthors, rule: 'html:rel-author' } : undefined;
+}
 
-  const published =
+const PUBLISHED_META = [
+  'article:published_time',
+  'og:article:published_time',
+  'parsely-pub-date',
+  'datePublished',
+  'pubdate',
+  'publish-date',
+  'dc.date',
+  'DC.date.issued',
+  'date',
+];
+
+function readPublishedAt(document: HtmlDocument, ld: JsonObject | null): Hint<string> | undefined {
+  return (
     pick('html:json-ld', ld ? dateOf(ld.datePublished ?? ld.dateCreated) : null) ??
-    pick(
-      'html:meta',
-      dateOf(
-        meta(
-          document,
-          'article:published_time',
-          'og:article:published_time',
-          'parsely-pub-date',
-          'datePublished',
-          'pubdate',
-          'publish-date',
-          'dc.date',
-          'DC.date.issued',
-          'date',
-        )[0],
-      ),
-    ) ??
+    pick('html:meta', dateOf(meta(document, ...PUBLISHED_META)[0])) ??
     pick(
       'html:time',
       dateOf(
@@ -171,22 +187,22 @@ export function readHtmlMetadata(document: HtmlDocument): StructureHints {
           .querySelector('article time[datetime], time[pubdate], time[datetime]')
           ?.getAttribute('datetime'),
       ),
-    );
-  if (published) hints.publishedAt = published;
+    )
+  );
+}
 
+/**
+ * Tags of the best source present (JSON-LD, then meta tags, then rel="tag" links), followed by
+ * those of the sources below it.
+ */
+function readTags(document: HtmlDocument, ld: JsonObject | null): Hint<string[]> | undefined {
   const ldTags = ld ? [...tagList(list(ld.keywords)), ...tagList(list(ld.articleSection))] : [];
   const metaTags = tagList(meta(document, 'article:tag'));
   const relTags = tagList([...document.querySelectorAll('a[rel~="tag"]')].map((el) => el.textContent));
-  if (ldTags.length > 0) hints.tags = { value: [...ldTags, ...metaTags, ...relTags], rule: 'html:json-ld' };
-  else if (metaTags.length > 0) hints.tags = { value: [...metaTags, ...relTags], rule: 'html:meta' };
-  else if (relTags.length > 0) hints.tags = { value: relTags, rule: 'html:rel-tag' };
-
-  const bylines = [...document.querySelectorAll('[class*="byline"], [class*="dateline"]')]
-    .map((element) => text(element.textContent))
-    .filter((line): line is string => line !== null && line.length <= 200);
-  if (bylines.length > 0) hints.bylineLines = [...new Set(bylines)].slice(0, 2);
-  hints.images = takeFigureCaptions(document);
-  return hints;
+  if (ldTags.length > 0) return { value: [...ldTags, ...metaTags, ...relTags], rule: 'html:json-ld' };
+  if (metaTags.length > 0) return { value: [...metaTags, ...relTags], rule: 'html:meta' };
+  if (relTags.length > 0) return { value: relTags, rule: 'html:rel-tag' };
+  return undefined;
 }
 
 function dateOf(value: unknown): string | null {
@@ -258,25 +274,49 @@ function dekText(document: HtmlDocument): string | null {
 }
 
 const CREDIT_SELECTOR = '[class*="credit"], [class*="copyright"], small, cite';
+export const FIGURE_SELECTOR = 'figure, [class*="wp-caption"]';
 
-/** Captions and credits of figures; the figures are removed so captions stay out of the body. */
-function takeFigureCaptions(document: HtmlDocument): ParsedImage[] {
+/** The element holding a figure's caption; a figure without one is left in the body. */
+export function captionElementOf(figure: HtmlElement): HtmlElement | null {
+  return (
+    figure.querySelector('figcaption') ?? figure.querySelector('[class*="caption-text"], [class*="caption"]')
+  );
+}
+
+/**
+ * Captions and credits of figures. A credit inside a caption is read once, as the credit: it is
+ * left out of that caption's text, and of any later caption that holds the same element.
+ */
+function readFigureCaptions(document: HtmlDocument): ParsedImage[] {
   const images: ParsedImage[] = [];
-  for (const figure of document.querySelectorAll('figure, [class*="wp-caption"]')) {
-    const captionElement: HtmlElement | null =
-      figure.querySelector('figcaption') ??
-      figure.querySelector('[class*="caption-text"], [class*="caption"]');
+  const creditsInCaptions: HtmlElement[] = [];
+  const unread = (element: HtmlElement) => !creditsInCaptions.some((credit) => credit.contains(element));
+  for (const figure of document.querySelectorAll(FIGURE_SELECTOR)) {
+    const captionElement = captionElementOf(figure);
     if (!captionElement) continue;
     const creditElement =
-      captionElement.querySelector(CREDIT_SELECTOR) ?? figure.querySelector(CREDIT_SELECTOR);
+      [...captionElement.querySelectorAll(CREDIT_SELECTOR)].find(unread) ??
+      [...figure.querySelectorAll(CREDIT_SELECTOR)].find(unread);
     const credit =
       text(creditElement?.textContent)?.replace(/^(photo|credit|image|photograph)\s*:\s*/i, '') ?? null;
-    if (creditElement && captionElement.contains(creditElement)) creditElement.remove();
-    const split = splitCredit(text(captionElement.textContent) ?? '');
+    if (creditElement && captionElement.contains(creditElement)) creditsInCaptions.push(creditElement);
+    const split = splitCredit(text(textLeavingOut(captionElement, creditsInCaptions)) ?? '');
     const caption = split.caption;
     const imageCredit = credit ?? split.credit;
     if (caption !== '' || imageCredit) images.push({ caption, credit: imageCredit, date: null });
-    figure.remove();
   }
   return images;
+}
+
+/** An element's text without the text of the given descendants. */
+function textLeavingOut(root: HtmlElement, leftOut: HtmlElement[]): string {
+  if (!leftOut.some((element) => element !== root && root.contains(element))) return root.textContent ?? '';
+  let out = '';
+  for (const child of root.childNodes) {
+    if (child.nodeType === 3) out += child.textContent ?? '';
+    else if (child.nodeType === 1 && !leftOut.includes(child as HtmlElement)) {
+      out += textLeavingOut(child as HtmlElement, leftOut);
+    }
+  }
+  return out;
 }

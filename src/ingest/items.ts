@@ -2,12 +2,13 @@ import type { Block } from './blocks.js';
 import type { BoilerplateKind } from './boilerplate.js';
 import type { Bio, Byline } from './byline.js';
 import type { Caption } from './captions.js';
+import type { FieldRule, ParseFields, ParseWarning } from './report.js';
 import type { ParsedAuthor, ParsedImage, RemovedBlock } from './types.js';
 
 /** A value some earlier stage (HTML metadata) already found, with the rule that found it. */
 export interface Hint<T> {
   value: T;
-  rule: string;
+  rule: FieldRule;
 }
 
 export interface StructureHints {
@@ -39,8 +40,8 @@ export interface Structure {
   explicitTags: string[];
   body: BodyItem[];
   removed: RemovedBlock[];
-  warnings: string[];
-  fields: Record<string, string>;
+  warnings: ParseWarning[];
+  fields: ParseFields;
 }
 
 export type Role =

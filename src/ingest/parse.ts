@@ -15,10 +15,11 @@ import { extractHtml, type HtmlExtraction } from './html.js';
 import type { Structure } from './items.js';
 import { normalizeLine } from './recurring.js';
 import { makeExcerpt, renderBodyHtml } from './render.js';
+import { type FieldRule, type Finding, type ParseFields, type ParseWarning, parseWarning } from './report.js';
 import { simhash } from './simhash.js';
 import { slugify } from './slug.js';
 import { structureBlocks } from './structure.js';
-import type { ParsedTag, ParseOutcome, RawArticle, RemovedBlock } from './types.js';
+import type { ParsedArticle, ParsedTag, ParseOutcome, RawArticle, RemovedBlock } from './types.js';
 
 const MIN_BODY_WORDS = 25;
 const WORDS_PER_MINUTE = 230;
@@ -31,57 +32,121 @@ function isHtml(contentType: string, text: string): boolean {
   );
 }
 
-function refuse(reason: 'empty' | 'binary' | 'not-an-article', detail: string): ParseOutcome {
+type Refusal = Extract<ParseOutcome, { ok: false }>;
+
+function refuse(reason: Refusal['reason'], detail: string): Refusal {
   return { ok: false, reason, detail };
 }
 
 /** Raw scraped article (text or HTML, any charset) → structured article, or the reason it is not one. */
 export function parseArticle(raw: RawArticle): ParseOutcome {
-  const contentType = raw.contentType ?? '';
-  let text: string;
-  let charset = 'utf-16 (given as text)';
-  const decodeWarnings: string[] = [];
-  if (typeof raw.body === 'string') {
-    const reason = binaryReasonOfText(raw.body);
-    if (reason) return refuse('binary', reason);
-    text = raw.body;
-  } else {
-    const bytes = raw.body;
-    const hasUtf16Bom = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
-    const reason = hasUtf16Bom ? null : binaryReason(bytes);
-    if (reason) return refuse('binary', reason);
-    const declared =
-      charsetFromContentType(contentType) ?? (/html/i.test(contentType) ? charsetFromHtmlHead(bytes) : null);
-    const decoded = decodeBytes(bytes, declared);
-    text = decoded.text;
-    charset = decoded.charset;
-    if (decoded.warning) decodeWarnings.push(decoded.warning);
-  }
-  text = normalizeText(text);
+  const decoded = decodeRaw(raw);
+  if ('reason' in decoded) return decoded;
+  const { text, charset } = decoded;
   if (text.trim() === '') return refuse('empty', 'The body is empty or only whitespace.');
-
-  const html = isHtml(contentType, text);
-  const warnings: string[] = [...decodeWarnings];
-  const removed: RemovedBlock[] = [];
-  let structure: Structure;
-  const extraction = html ? tryExtractHtml(text, warnings) : null;
-  const recurringLines = raw.recurringLines?.length
-    ? new Set(raw.recurringLines.map(normalizeLine))
-    : undefined;
-  if (extraction) {
-    warnings.push(...extraction.warnings);
-    removed.push(...extraction.removed);
-    const blocks = extraction.blocks.map((block) => ({ ...block, text: decodePercentEscapes(block.text) }));
-    structure = structureBlocks(blocks, raw.sourceUrl ?? null, { ...extraction.hints, recurringLines });
-  } else {
-    const plain = html ? text.replace(/<[^<>]*>/g, '\n') : text;
-    const blocks = splitPlainBlocks(decodePercentEscapes(decodeTextEntities(plain)));
-    structure = structureBlocks(blocks, raw.sourceUrl ?? null, { recurringLines }, 'plain');
-  }
+  const { structure, removed, warnings, bodyRule } = readStructure(text, raw);
 
   const paragraphs = structure.body.filter((item) => item.kind !== 'image').map((item) => item.text);
   const bodyText = paragraphs.join('\n\n');
   const wordCount = countWords(bodyText);
+  const refusal = refuseNonArticle(paragraphs, wordCount);
+  if (refusal) return refusal;
+
+  const title = chooseTitle(structure.title, paragraphs);
+  const tags = buildTags(title.value, paragraphs, structure.explicitTags);
+  const language = detectLanguage(bodyText);
+  const fields: ParseFields = {
+    decode: charset,
+    ...structure.fields,
+    body: bodyRule,
+    ...title.fields,
+    ...(tags.some((tag) => tag.derived) && { derivedTags: 'derived:entities' }),
+    ...(language && { language: 'eld' }),
+  };
+  return {
+    ok: true,
+    article: assembleArticle(
+      { title: title.value, paragraphs, bodyText, wordCount, tags, language },
+      structure,
+    ),
+    warnings: [
+      ...decoded.warnings,
+      ...warnings,
+      ...title.warnings,
+      ...(language ? [] : [parseWarning('no-language')]),
+      ...structure.warnings,
+    ],
+    fields,
+    removed: [...removed, ...structure.removed],
+  };
+}
+
+/** The body as text, whatever its charset; binary payloads are refused. */
+function decodeRaw(raw: RawArticle): Refusal | { text: string; charset: string; warnings: ParseWarning[] } {
+  if (typeof raw.body === 'string') {
+    const reason = binaryReasonOfText(raw.body);
+    if (reason) return refuse('binary', reason);
+    return { text: normalizeText(raw.body), charset: 'utf-16 (given as text)', warnings: [] };
+  }
+  const bytes = raw.body;
+  const hasUtf16Bom = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  const reason = hasUtf16Bom ? null : binaryReason(bytes);
+  if (reason) return refuse('binary', reason);
+  const contentType = raw.contentType ?? '';
+  const declared =
+    charsetFromContentType(contentType) ?? (/html/i.test(contentType) ? charsetFromHtmlHead(bytes) : null);
+  const decoded = decodeBytes(bytes, declared);
+  return {
+    text: normalizeText(decoded.text),
+    charset: decoded.charset,
+    warnings: decoded.warning ? [decoded.warning] : [],
+  };
+}
+
+interface ReadStructure {
+  structure: Structure;
+  /** Page chrome stripped before the blocks were structured. */
+  removed: RemovedBlock[];
+  warnings: ParseWarning[];
+  bodyRule: FieldRule;
+}
+
+/** The article's structure from its HTML, or from its text when it is plain or its HTML unreadable. */
+function readStructure(text: string, raw: RawArticle): ReadStructure {
+  const html = isHtml(raw.contentType ?? '', text);
+  const recurringLines = raw.recurringLines?.length
+    ? new Set(raw.recurringLines.map(normalizeLine))
+    : undefined;
+  const extraction = html ? tryExtractHtml(text) : null;
+  if (extraction && 'blocks' in extraction) {
+    const blocks = extraction.blocks.map((block) => ({ ...block, text: decodePercentEscapes(block.text) }));
+    return {
+      structure: structureBlocks(blocks, raw.sourceUrl ?? null, { ...extraction.hints, recurringLines }),
+      removed: extraction.removed,
+      warnings: extraction.warnings,
+      bodyRule: extraction.bodyRule,
+    };
+  }
+  const plain = html ? text.replace(/<[^<>]*>/g, '\n') : text;
+  const blocks = splitPlainBlocks(decodePercentEscapes(decodeTextEntities(plain)));
+  return {
+    structure: structureBlocks(blocks, raw.sourceUrl ?? null, { recurringLines }, 'plain'),
+    removed: [],
+    warnings: extraction ? [extraction] : [],
+    bodyRule: 'plain:blocks',
+  };
+}
+
+/** The parser must never throw: a page the DOM library chokes on is read as text instead. */
+function tryExtractHtml(text: string): HtmlExtraction | ParseWarning {
+  try {
+    return extractHtml(text);
+  } catch (error) {
+    return parseWarning('html-unparsable', (error as Error).message);
+  }
+}
+
+function refuseNonArticle(paragraphs: string[], wordCount: number): Refusal | null {
   if (wordCount < MIN_BODY_WORDS) {
     return refuse(
       'not-an-article',
@@ -94,66 +159,46 @@ export function parseArticle(raw: RawArticle): ParseOutcome {
       `None of the ${paragraphs.length} remaining blocks is a paragraph of prose; a list of links or headlines is not an article.`,
     );
   }
-
-  const fields: Record<string, string> = {
-    decode: charset,
-    ...structure.fields,
-    body: extraction ? extraction.bodyRule : 'plain:blocks',
-  };
-  let title = structure.title;
-  if (title === null) {
-    title =
-      (paragraphs[0] ?? '')
-        .split(/(?<=[.!?])\s/)[0]
-        ?.replace(/[.!?]$/, '')
-        .slice(0, 120) ?? '';
-    fields.title = 'plain:first-sentence';
-    warnings.push('no title line found; the first sentence was used as the title');
-  }
-  const tags = buildTags(title, paragraphs, structure.explicitTags);
-  if (tags.some((tag) => tag.derived)) fields.derivedTags = 'derived:entities';
-  const language = detectLanguage(bodyText);
-  if (language) fields.language = 'eld';
-  else warnings.push('language not detected');
-  const normalised = `${title}\n${bodyText}`.toLowerCase().replace(/\s+/g, ' ').trim();
-
-  return {
-    ok: true,
-    article: {
-      title,
-      subtitle: structure.subtitle,
-      excerpt: makeExcerpt(paragraphs),
-      paragraphs,
-      bodyText,
-      bodyHtml: renderBodyHtml(structure.body),
-      images: structure.images,
-      authors: structure.authors,
-      tags,
-      references: structure.references,
-      language,
-      wordCount,
-      readingTimeMinutes: Math.max(1, Math.ceil(wordCount / WORDS_PER_MINUTE)),
-      publishedAt: structure.publishedAt,
-      slug: slugify(title),
-      simhash: simhash(bodyText),
-      contentHash: createHash('sha256').update(normalised).digest('hex'),
-    },
-    warnings: [...warnings, ...structure.warnings],
-    fields,
-    removed: [...removed, ...structure.removed],
-  };
+  return null;
 }
 
-/** The parser must never throw: a page the DOM library chokes on is read as text instead. */
-function tryExtractHtml(text: string, warnings: string[]): HtmlExtraction | null {
-  try {
-    return extractHtml(text);
-  } catch (error) {
-    warnings.push(
-      `the HTML could not be parsed (${(error as Error).message}); its text was read as plain text`,
-    );
-    return null;
-  }
+/** The title found, or else the body's first sentence. */
+function chooseTitle(found: string | null, paragraphs: string[]): Finding<string> {
+  if (found !== null) return { value: found, fields: {}, warnings: [] };
+  const sentence =
+    (paragraphs[0] ?? '')
+      .split(/(?<=[.!?])\s/)[0]
+      ?.replace(/[.!?]$/, '')
+      .slice(0, 120) ?? '';
+  return { value: sentence, fields: { title: 'plain:first-sentence' }, warnings: [parseWarning('no-title')] };
+}
+
+/** The parsed article from the body as read and the structure around it, in the order of `ParsedArticle`. */
+function assembleArticle(
+  body: Pick<ParsedArticle, 'title' | 'paragraphs' | 'bodyText' | 'wordCount' | 'tags' | 'language'>,
+  structure: Structure,
+): ParsedArticle {
+  const { title, paragraphs, bodyText, wordCount, tags, language } = body;
+  const normalised = `${title}\n${bodyText}`.toLowerCase().replace(/\s+/g, ' ').trim();
+  return {
+    title,
+    subtitle: structure.subtitle,
+    excerpt: makeExcerpt(paragraphs),
+    paragraphs,
+    bodyText,
+    bodyHtml: renderBodyHtml(structure.body),
+    images: structure.images,
+    authors: structure.authors,
+    tags,
+    references: structure.references,
+    language,
+    wordCount,
+    readingTimeMinutes: Math.max(1, Math.ceil(wordCount / WORDS_PER_MINUTE)),
+    publishedAt: structure.publishedAt,
+    slug: slugify(title),
+    simhash: simhash(bodyText),
+    contentHash: createHash('sha256').update(normalised).digest('hex'),
+  };
 }
 
 /** Explicit tags first, then derived ones; duplicates by slug dropped, never an empty name. */

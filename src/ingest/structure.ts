@@ -4,9 +4,10 @@ import { collectBody } from './body.js';
 import { boilerplateKind } from './boilerplate.js';
 import { parseBio, parseByline, sameAuthor } from './byline.js';
 import { parseCaptionLine } from './captions.js';
-import type { Item, Role, Structure, StructureHints } from './items.js';
+import type { Hint, Item, Role, Structure, StructureHints } from './items.js';
 import { findMainRun } from './prose.js';
 import { normalizeLine } from './recurring.js';
+import type { Finding, ParseFields } from './report.js';
 
 /** "Tags: a, b" and its variants; an all-empty list is residue of a scrape that lost the names. */
 const TAGS_LINE = /^(?:tags|tagged|tagged with|topics|filed under|filed in|keywords)\s*:(.*)$/i;
@@ -65,8 +66,50 @@ export function structureBlocks(
   hints: StructureHints,
   input: 'html' | 'plain' = 'html',
 ): Structure {
-  const warnings: string[] = [];
-  const fields: Record<string, string> = {};
+  const items = classifyBlocks(blocks, hints);
+  // HTML arrives as the article Readability chose; plain text may be a whole copied page.
+  const runStart = input === 'plain' ? keepMainRun(items) : 0;
+  const title = findTitle(items, hints);
+  const standfirst = findLeadingLines(items, hints);
+  dropLeadResidue(items, runStart);
+  markTrailingNavigation(items);
+  markClosingBios(items);
+
+  const authors = chooseAuthors(items, hints);
+  const publishedAt = choosePublishedAt(items, sourceUrl, hints);
+  const { body, images, references } = collectBody(items, hints);
+  const tags = collectTags(items, hints);
+  // Keys in the order the report has always listed them; a standfirst is only taken when the
+  // metadata has no subtitle, so `subtitle` is set once.
+  const fields: ParseFields = {
+    ...(title && { title: title.rule }),
+    ...(standfirst && { subtitle: 'plain:second-block' }),
+    ...authors.fields,
+    ...publishedAt.fields,
+    ...(images.length > 0 && { images: hints.images?.length ? 'html:figcaption' : 'plain:caption-line' }),
+    ...(references.length > 0 && { references: 'plain:bracketed-see' }),
+    ...(hints.subtitle && { subtitle: hints.subtitle.rule }),
+    ...tags.fields,
+  };
+  return {
+    title: title?.value ?? null,
+    subtitle: hints.subtitle?.value ?? standfirst?.block.text ?? null,
+    authors: authors.value,
+    publishedAt: publishedAt.value,
+    images,
+    references,
+    explicitTags: tags.value,
+    body,
+    removed: items.flatMap((item) =>
+      item.role.kind === 'removed' ? [{ kind: item.role.removed, text: item.block.text }] : [],
+    ),
+    warnings: [...authors.warnings, ...publishedAt.warnings],
+    fields,
+  };
+}
+
+/** Every block with its first role; blocks under a "Related" heading stay related until prose. */
+function classifyBlocks(blocks: Block[], hints: StructureHints): Item[] {
   const items: Item[] = [];
   let inRelatedList = false;
   const bylineBlocks: Block[] = (hints.bylineLines ?? []).map((text) => ({ text, kind: 'text' }));
@@ -77,52 +120,21 @@ export function structureBlocks(
       inRelatedList = false;
     items.push({ block, role });
   }
-
-  // HTML arrives as the article Readability chose; plain text may be a whole copied page.
-  const runStart = input === 'plain' ? keepMainRun(items) : 0;
-  const title = findTitle(items, hints, fields);
-  findLeadingLines(items, hints, fields);
-  dropLeadResidue(items, runStart);
-  markTrailingNavigation(items);
-  markClosingBios(items);
-
-  const authors = chooseAuthors(items, hints, fields, warnings);
-  const publishedAt = choosePublishedAt(items, sourceUrl, hints, fields, warnings);
-  const { body, images, references } = collectBody(items, hints);
-  if (images.length > 0) fields.images ??= hints.images?.length ? 'html:figcaption' : 'plain:caption-line';
-  if (references.length > 0) fields.references = 'plain:bracketed-see';
-
-  const subtitleItem = items.find((item) => item.role.kind === 'subtitle');
-  const subtitle = hints.subtitle?.value ?? subtitleItem?.block.text ?? null;
-  if (hints.subtitle) fields.subtitle = hints.subtitle.rule;
-  else if (subtitleItem) fields.subtitle = 'plain:second-block';
-
-  const explicitTags = [...(hints.tags?.value ?? [])];
-  for (const item of items) if (item.role.kind === 'tags') explicitTags.push(...item.role.names);
-  if (hints.tags && hints.tags.value.length > 0) fields.tags = hints.tags.rule;
-  else if (explicitTags.length > 0) fields.tags = 'plain:tags-line';
-
-  const removed = items.flatMap((item) =>
-    item.role.kind === 'removed' ? [{ kind: item.role.removed, text: item.block.text }] : [],
-  );
-  return {
-    title,
-    subtitle,
-    authors,
-    publishedAt,
-    images,
-    references,
-    explicitTags,
-    body,
-    removed,
-    warnings,
-    fields,
-  };
+  return items;
 }
 
-function findTitle(items: Item[], hints: StructureHints, fields: Record<string, string>): string | null {
+/** Tags the page or a "Tags:" line names, metadata first. */
+function collectTags(items: Item[], hints: StructureHints): Finding<string[]> {
+  const tags = [...(hints.tags?.value ?? [])];
+  for (const item of items) if (item.role.kind === 'tags') tags.push(...item.role.names);
+  let fields: ParseFields = {};
+  if (hints.tags && hints.tags.value.length > 0) fields = { tags: hints.tags.rule };
+  else if (tags.length > 0) fields = { tags: 'plain:tags-line' };
+  return { value: tags, fields, warnings: [] };
+}
+
+function findTitle(items: Item[], hints: StructureHints): Hint<string> | null {
   if (hints.title) {
-    fields.title = hints.title.rule;
     // Letters of any script: `\W` would reduce a Chinese headline and every paragraph to "".
     const letters = (value: string) => value.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
     const normal = letters(hints.title.value);
@@ -132,7 +144,7 @@ function findTitle(items: Item[], hints: StructureHints, fields: Record<string, 
         item.role = { kind: 'title' };
       }
     }
-    return hints.title.value;
+    return hints.title;
   }
   // The title is the first block, though a caption or byline line may come before it; in a copied
   // page, where menu lines come first, the first block long enough to be a headline.
@@ -149,28 +161,30 @@ function findTitle(items: Item[], hints: StructureHints, fields: Record<string, 
   );
   if (zone.length > 4 && headline) {
     headline.role = { kind: 'title' };
-    fields.title = 'plain:first-block';
-    return headline.block.text;
+    return { value: headline.block.text, rule: 'plain:first-block' };
   }
   for (const item of zone.slice(0, 4)) {
     if (item.role.kind === 'removed' || item.role.kind === 'caption') continue;
     if (item.role.kind !== 'body' || parseByline(item.block.text) !== null) continue;
     if (!isTitleShaped(item.block.text) || item.block.kind === 'item') return null;
     item.role = { kind: 'title' };
-    fields.title = 'plain:first-block';
-    return item.block.text;
+    return { value: item.block.text, rule: 'plain:first-block' };
   }
   return null;
 }
 
-/** Bylines, datelines and the standfirst sit between the title and the first paragraph. */
-function findLeadingLines(items: Item[], hints: StructureHints, fields: Record<string, string>): void {
+/**
+ * Bylines, datelines and the standfirst sit between the title and the first paragraph; marks
+ * them and returns the standfirst, if any.
+ */
+function findLeadingLines(items: Item[], hints: StructureHints): Item | null {
   const start = items.findIndex((item) => item.role.kind === 'title') + 1;
   // A byline printed above the headline.
   for (const item of items.slice(0, start)) {
     const byline = item.role.kind === 'body' ? parseByline(item.block.text) : null;
     if (byline) item.role = { kind: 'byline', byline };
   }
+  let standfirst: Item | null = null;
   let seenProse = false;
   let checked = 0;
   for (let i = start; i < items.length && checked < LEADING_ZONE; i++) {
@@ -199,11 +213,12 @@ function findLeadingLines(items: Item[], hints: StructureHints, fields: Record<s
       item.block.kind !== 'item'
     ) {
       item.role = { kind: 'subtitle' };
-      fields.subtitle = 'plain:second-block';
+      standfirst = item;
       continue;
     }
     if (isSentenceLike(text)) seenProse = true;
   }
+  return standfirst;
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { ParseFields, ParseWarning } from './report.js';
+
 /** What the parser is given: the raw bytes (or text) of one scraped article. */
 export interface RawArticle {
   body: Uint8Array | string;
@@ -77,9 +79,9 @@ export type ParseOutcome =
   | {
       ok: true;
       article: ParsedArticle;
-      warnings: string[];
+      warnings: ParseWarning[];
       /** For each extracted field, the rule that produced it, e.g. `{ title: "plain:first-block" }`. */
-      fields: Record<string, string>;
+      fields: ParseFields;
       removed: RemovedBlock[];
     }
   | {

@@ -93,14 +93,14 @@ export function draftFromOutcome(
   const parsed = outcome.article;
   // The parser names fields as the code does; reports name them as the API does.
   const fields = withSnakeCaseKeys(outcome.fields);
-  const warnings = [...outcome.warnings];
   for (const field of ['authors', 'tags', 'published_at', 'source_url'] as const) {
     if (overrides[field] !== undefined) fields[field] = 'request';
   }
-  if (overrides.authors !== undefined) {
-    const index = warnings.indexOf('no author found');
-    if (index >= 0 && overrides.authors.length > 0) warnings.splice(index, 1);
-  }
+  // Authors the client names answer the parser's "no author" warning.
+  const authorsGiven = (overrides.authors?.length ?? 0) > 0;
+  const warnings = outcome.warnings
+    .filter((warning) => !(authorsGiven && warning.code === 'no-author'))
+    .map((warning) => warning.message);
   const {
     paragraphs: _paragraphs,
     references: _references,

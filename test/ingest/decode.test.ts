@@ -91,7 +91,8 @@ t.test('UTF-8 but for a few bad bytes stays UTF-8, the bad bytes replaced and re
   const decoded = decodeBytes(Buffer.concat([utf8, bytes(0xff), Buffer.from(' again.')]), null);
   t.equal(decoded.text, 'Café owners said £5 was too much for a coffee in “Zürich” this year\ufffd again.');
   t.equal(decoded.charset, 'utf-8');
-  t.match(decoded.warning, /1 invalid byte sequence/);
+  t.equal(decoded.warning?.code, 'invalid-utf8');
+  t.match(decoded.warning?.message, /1 invalid byte sequence/);
   // A truncated character at the end is one bad sequence too.
   const truncated = decodeBytes(Buffer.concat([utf8, bytes(0xe2, 0x80)]), 'iso-8859-1');
   t.equal(truncated.charset, 'utf-8');

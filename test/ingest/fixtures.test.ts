@@ -2,32 +2,64 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
+import { z } from 'zod';
 import { parseArticle } from '../../src/ingest/parse.js';
-import type { ParsedAuthor, ParsedImage } from '../../src/ingest/types.js';
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/ingest');
 
-interface Expected {
-  input?: { contentType?: string; sourceUrl?: string };
-  ok: boolean;
-  reason?: string;
-  title?: string;
-  subtitle?: string | null;
-  authors?: ParsedAuthor[];
-  publishedAt?: string | null;
-  images?: ParsedImage[];
-  explicitTags?: string[];
-  references?: string[];
-  paragraphStarts?: string[];
-  paragraphCount?: number;
-  bodyMustContain?: string[];
-  bodyMustNotContain?: string[];
-  bodyHtmlMustContain?: string[];
-  removedKinds?: string[];
-  warnings?: string[];
-  fields?: Record<string, string>;
-  language?: string;
-}
+const author = z.strictObject({ name: z.string(), bio: z.string().nullable() });
+const image = z.strictObject({
+  caption: z.string(),
+  credit: z.string().nullable(),
+  date: z.string().nullable(),
+});
+const fieldNames = [
+  'decode',
+  'title',
+  'subtitle',
+  'authors',
+  'authorBio',
+  'publishedAt',
+  'images',
+  'references',
+  'tags',
+  'body',
+  'derivedTags',
+  'language',
+] as const;
+
+/** A fixture's expectations; a key the test does not know (a misspelling) fails instead of asserting nothing. */
+const Expected = z.strictObject({
+  input: z.strictObject({ contentType: z.string().optional(), sourceUrl: z.string().optional() }).optional(),
+  ok: z.boolean(),
+  reason: z.enum(['empty', 'binary', 'not-an-article']).optional(),
+  title: z.string().optional(),
+  subtitle: z.string().nullable().optional(),
+  authors: z.array(author).optional(),
+  publishedAt: z.string().nullable().optional(),
+  images: z.array(image).optional(),
+  explicitTags: z.array(z.string()).optional(),
+  references: z.array(z.string()).optional(),
+  paragraphStarts: z.array(z.string()).optional(),
+  paragraphCount: z.number().int().optional(),
+  bodyMustContain: z.array(z.string()).optional(),
+  bodyMustNotContain: z.array(z.string()).optional(),
+  bodyHtmlMustContain: z.array(z.string()).optional(),
+  removedKinds: z.array(z.string()).optional(),
+  warnings: z.array(z.string()).optional(),
+  fields: z.partialRecord(z.enum(fieldNames), z.string()).optional(),
+  language: z.string().optional(),
+});
+
+t.test('a misspelt expectation key fails instead of asserting nothing', async (t) => {
+  t.throws(() => Expected.parse({ ok: true, tittle: 'Cranes due in spring' }));
+  t.throws(() => Expected.parse({ ok: true, fields: { tittle: 'html:h1' } }));
+  t.throws(() => Expected.parse({ ok: true, input: { sourceURL: 'https://example.com/' } }));
+  t.same(Expected.parse({ ok: true, title: 'Cranes due in spring' }), {
+    ok: true,
+    title: 'Cranes due in spring',
+  });
+});
 
 function defaultContentType(file: string): string {
   if (file.endsWith('.html')) return 'text/html';
@@ -42,9 +74,9 @@ const rawFiles = readdirSync(FIXTURES)
 t.ok(rawFiles.length >= 20, `at least 20 fixtures (found ${rawFiles.length})`);
 
 for (const file of rawFiles) {
-  const expected = JSON.parse(
-    readFileSync(path.join(FIXTURES, file.replace(/\.[a-z]+$/, '.expected.json')), 'utf8'),
-  ) as Expected;
+  const expected = Expected.parse(
+    JSON.parse(readFileSync(path.join(FIXTURES, file.replace(/\.[a-z]+$/, '.expected.json')), 'utf8')),
+  );
   t.test(file, async (t) => {
     const outcome = parseArticle({
       body: new Uint8Array(readFileSync(path.join(FIXTURES, file))),
@@ -90,9 +122,14 @@ for (const file of rawFiles) {
       t.ok(article.bodyHtml.includes(html), `html has ${html}`);
     const kinds = new Set(removed.map((block) => block.kind));
     for (const kind of expected.removedKinds ?? []) t.ok(kinds.has(kind as never), `removed a ${kind} block`);
-    if (expected.warnings) t.same([...warnings].sort(), [...expected.warnings].sort(), 'warnings');
-    for (const [field, rule] of Object.entries(expected.fields ?? {}))
-      t.equal(fields[field], rule, `fields.${field}`);
+    if (expected.warnings) {
+      const messages = warnings.map((warning) => warning.message);
+      t.same(messages.sort(), [...expected.warnings].sort(), 'warnings');
+    }
+    for (const field of fieldNames) {
+      const rule = expected.fields?.[field];
+      if (rule !== undefined) t.equal(fields[field], rule, `fields.${field}`);
+    }
     if (expected.language) t.equal(article.language, expected.language, 'language');
     t.equal(article.bodyText, article.paragraphs.join('\n\n'), 'bodyText is the paragraphs');
     t.match(article.simhash, /^[0-9a-f]{16}$/, 'simhash is 16 hex digits');

@@ -78,5 +78,3 @@ export function createApiKeyService(repositories: Repositories, environmentKeys:
     },
   };
 }
-
-export type ApiKeyService = ReturnType<typeof createApiKeyService>;

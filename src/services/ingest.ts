@@ -16,7 +16,7 @@ import {
 import type { Article } from './model.js';
 import type { ParserPool } from './parser-pool.js';
 
-export interface IngestReport {
+interface IngestReport {
   id: number;
   status: StoredIngest['status'];
   warnings: string[];

@@ -1,19 +1,19 @@
 /** The resources as clients see them (SPEC §2): snake_case, ISO 8601 UTC timestamps. */
 
-export interface AuthorSummary {
+interface AuthorSummary {
   id: number;
   slug: string;
   name: string;
 }
 
-export interface TagSummary {
+interface TagSummary {
   id: number;
   slug: string;
   name: string;
   derived: boolean;
 }
 
-export interface Image {
+interface Image {
   caption: string;
   credit: string | null;
   date: string | null;
@@ -77,7 +77,7 @@ export interface FacetCount {
 }
 
 /** A list item: a summary, with the body when asked for and a highlighted snippet when searching. */
-export type ArticleListItem = ArticleSummary &
+type ArticleListItem = ArticleSummary &
   Partial<Pick<Article, 'body_text' | 'body_html'>> & { snippet?: string };
 
 export interface ArticlePage extends Page<ArticleListItem> {
@@ -102,7 +102,7 @@ export interface ArticleListQuery {
 }
 
 /** `name` is alphabetical; `-article_count` puts the most used first, ties by name. */
-export type CollectionSort = 'name' | '-article_count';
+type CollectionSort = 'name' | '-article_count';
 
 export interface CollectionQuery {
   limit: number;

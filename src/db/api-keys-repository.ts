@@ -51,5 +51,3 @@ export function createApiKeysRepository(db: Db) {
     },
   };
 }
-
-export type ApiKeysRepository = ReturnType<typeof createApiKeysRepository>;

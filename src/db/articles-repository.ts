@@ -314,5 +314,3 @@ export function createArticlesRepository(db: Db, options: { searchSampleSize?: n
     },
   };
 }
-
-export type ArticlesRepository = ReturnType<typeof createArticlesRepository>;

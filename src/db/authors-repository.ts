@@ -12,5 +12,3 @@ export function createAuthorsRepository(db: Db) {
   });
   return { listAuthors: named.list, findAuthor: named.find };
 }
-
-export type AuthorsRepository = ReturnType<typeof createAuthorsRepository>;

@@ -340,5 +340,3 @@ export function createIngestRepository(db: Db) {
     },
   };
 }
-
-export type IngestRepository = ReturnType<typeof createIngestRepository>;

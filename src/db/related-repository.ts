@@ -39,5 +39,3 @@ export function createRelatedRepository(db: Db) {
     },
   };
 }
-
-export type RelatedRepository = ReturnType<typeof createRelatedRepository>;

@@ -11,5 +11,3 @@ export function createTagsRepository(db: Db) {
   });
   return { listTags: named.list, findTag: named.find };
 }
-
-export type TagsRepository = ReturnType<typeof createTagsRepository>;

@@ -36,11 +36,11 @@ export const Problem = z
     ],
   });
 
-export const AuthorSummary = z
+const AuthorSummary = z
   .object({ id: z.number().int(), slug: z.string(), name: z.string() })
   .meta({ id: 'AuthorSummary', examples: [{ id: 3, slug: 'ines-brackley', name: 'Ines Brackley' }] });
 
-export const TagSummary = z
+const TagSummary = z
   .object({
     id: z.number().int(),
     slug: z.string(),
@@ -51,7 +51,7 @@ export const TagSummary = z
   })
   .meta({ id: 'TagSummary', examples: [{ id: 7, slug: 'transport', name: 'transport', derived: false }] });
 
-export const Image = z
+const Image = z
   .object({
     caption: z.string(),
     credit: z.string().nullable(),
@@ -153,7 +153,7 @@ export const Tag = z
   .object({ id: z.number().int(), slug: z.string(), name: z.string(), article_count: z.number().int() })
   .meta({ id: 'Tag', examples: [tagExample] });
 
-export const PageInfo = z
+const PageInfo = z
   .object({
     next_cursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page.'),
     limit: z.number().int(),
@@ -174,7 +174,7 @@ function pageOf<T extends z.ZodType>(item: T, id: string, example: unknown) {
     .meta({ id, examples: [{ data: [example], page: pageInfoExample }] });
 }
 
-export const ArticleListItem = z
+const ArticleListItem = z
   .object({
     ...articleSummaryShape,
     body_text: z.string().optional().describe('Only when asked for in `fields`.'),

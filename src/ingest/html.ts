@@ -158,7 +158,7 @@ function hasBlockChild(element: HtmlElement): boolean {
  * The content tree as blocks: one per paragraph, heading or list item, `<br>` lines kept apart,
  * each with the share of its text that is link text.
  */
-export function htmlToBlocks(root: HtmlElement): ProseBlock[] {
+function htmlToBlocks(root: HtmlElement): ProseBlock[] {
   const blocks: ProseBlock[] = [];
   let inline = '';
   let inlineLinks = 0;

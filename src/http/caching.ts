@@ -1,4 +1,3 @@
-import { hash } from 'node:crypto';
 import type {
   FastifyContextConfig,
   FastifyInstance,
@@ -6,6 +5,7 @@ import type {
   preSerializationHookHandler,
   RouteOptions,
 } from 'fastify';
+import { sha256 } from '../lib/hash.js';
 
 /**
  * How a route's successful GET responses may be cached. `list` and `item` are public with a short
@@ -53,7 +53,7 @@ export function cachePolicyForRoute(url: string, secured: boolean): CachePolicy 
  * body is encoded once for the hash and the socket both.
  */
 function entityTag(body: Buffer): string {
-  return `"${hash('sha256', body, 'base64url').slice(0, 22)}"`;
+  return `"${sha256(body, 'base64url').slice(0, 22)}"`;
 }
 
 /**

@@ -1,5 +1,7 @@
 import t from 'tap';
+import { escapeHtml } from '../src/lib/escape-html.js';
 import { inGroups } from '../src/lib/groups.js';
+import { sha256 } from '../src/lib/hash.js';
 
 async function collect<T>(source: AsyncIterable<T[]>): Promise<T[][]> {
   const groups: T[][] = [];
@@ -23,4 +25,18 @@ t.test('inGroups', async (t) => {
 
   async function* empty() {}
   t.same(await collect(inGroups(empty(), 3, 10)), []);
+});
+
+t.test('sha256: the same digest for text and its UTF-8 bytes, hex unless asked for base64url', async (t) => {
+  const abc = 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad';
+  t.equal(sha256('abc'), abc);
+  t.equal(sha256(new TextEncoder().encode('abc')), abc);
+  t.equal(sha256('abc', 'base64url'), Buffer.from(abc, 'hex').toString('base64url'));
+});
+
+t.test('escapeHtml: the five special characters, apostrophe as &#39;, everything else as is', async (t) => {
+  t.equal(
+    escapeHtml(`<a href="x">Tom & Jerry's</a> é`),
+    '&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt; é',
+  );
 });

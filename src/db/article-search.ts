@@ -8,7 +8,7 @@ import type { PrepareCached } from './statements.js';
  * How many matches one search works on by default: ranking, totals and facets consider at most the
  * newest this many, so a word found in every article costs what a word found in 2,000 does.
  */
-export const defaultSearchSampleSize = 2000;
+const defaultSearchSampleSize = 2000;
 
 /** Phrases scored at most, the rarest first: bm25 reads every match of each phrase it scores. */
 const maxScoredPhrases = 4;

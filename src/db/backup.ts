@@ -60,7 +60,7 @@ function inUse(databasePath: string): boolean {
  * and carry Gazette's migrations table, no newer than the migrations this version knows (an older
  * one is fine: the next start applies the rest).
  */
-export function checkBackup(backupPath: string): { articles: number; pendingMigrations: boolean } {
+function checkBackup(backupPath: string): { articles: number; pendingMigrations: boolean } {
   if (!existsSync(backupPath)) throw new BackupError(`no backup at ${backupPath}`);
   let backup: Database.Database;
   try {

@@ -5,13 +5,13 @@ import type Database from 'better-sqlite3';
 import { InsufficientStorage, ServiceUnavailable } from '../lib/errors.js';
 
 /** How long a write waits for another process to release the write lock before answering 503. */
-export const writeLockWaitMs = 10_000;
+const writeLockWaitMs = 10_000;
 /** Below this much free space on the database's file system, a failed write is not retried as healthy. */
 const minimumFreeBytes = 1024 * 1024;
 
 const errorCode = (error: unknown) => (error as { code?: unknown })?.code;
 
-export function isBusyError(error: unknown): boolean {
+function isBusyError(error: unknown): boolean {
   const code = errorCode(error);
   return typeof code === 'string' && (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_'));
 }

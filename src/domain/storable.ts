@@ -7,7 +7,7 @@ import type { ArticleDraft } from './article.js';
  * bounded text). A value that breaks a rule is dropped or cut with a warning; only a value the client
  * stated explicitly is refused (422), since dropping it silently would lose what they asked for.
  */
-export const storageLimits = {
+const storageLimits = {
   title: 500,
   subtitle: 1000,
   excerpt: 2000,
@@ -22,7 +22,7 @@ export const storageLimits = {
 } as const;
 
 /** A publication date more than this far ahead of the ingest's clock is a scraping error, not an embargo. */
-export const futureToleranceMs = 24 * 60 * 60 * 1000;
+const futureToleranceMs = 24 * 60 * 60 * 1000;
 
 // C0 controls other than tab, newline and return, DEL, and lone UTF-16 surrogates: nothing a reader
 // can see, and the last two are not valid in XML feeds or UTF-8.
@@ -31,7 +31,7 @@ const invisible =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Text with the invisible characters removed. */
-export function cleanText(text: string): string {
+function cleanText(text: string): string {
   return text.replace(invisible, '');
 }
 
@@ -52,7 +52,7 @@ function cut(text: string, max: number): string {
  * A timestamp as stored and served (`YYYY-MM-DDTHH:MM:SS.sssZ`), or why it cannot be: outside years
  * 0001–9999 (which JSON Schema's date-time and RFC 3339 cannot write) or too far in the future.
  */
-export function storableTimestamp(value: string, now: number): { iso: string } | { reason: string } {
+function storableTimestamp(value: string, now: number): { iso: string } | { reason: string } {
   const time = Date.parse(value);
   if (Number.isNaN(time)) return { reason: 'is not a date' };
   const year = new Date(time).getUTCFullYear();

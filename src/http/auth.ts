@@ -4,7 +4,7 @@ import type { Caller } from '../services/api-keys.js';
 import type { Services } from '../services/index.js';
 
 /** The key of an `Authorization: Bearer <key>` header (scheme in any case), or undefined. */
-export function bearerToken(header: string | undefined): string | undefined {
+function bearerToken(header: string | undefined): string | undefined {
   return header?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
 }
 

@@ -1,4 +1,3 @@
-import { hash } from 'node:crypto';
 import type {
   FastifyContextConfig,
   FastifyInstance,
@@ -6,6 +5,7 @@ import type {
   preSerializationHookHandler,
   RouteOptions,
 } from 'fastify';
+import { sha256 } from '../lib/hash.js';
 
 /**
  * How a route's successful GET responses may be cached. `list` and `item` are public with a short
@@ -32,7 +32,7 @@ const cacheControl: Record<Exclude<CachePolicy, 'none'>, string> = {
  * and left alone, routes with a security requirement are private, a path ending in a parameter
  * (`/v1/articles/:idOrSlug`) is one resource, and anything else is a list.
  */
-export function cachePolicyOf(route: Pick<RouteOptions, 'url' | 'config' | 'schema'>): CachePolicy {
+function cachePolicyOf(route: Pick<RouteOptions, 'url' | 'config' | 'schema'>): CachePolicy {
   const configured = (route.config as FastifyContextConfig | undefined)?.cache;
   if (configured) return configured;
   const secured = Boolean((route.schema?.security as unknown[] | undefined)?.length);
@@ -52,8 +52,8 @@ export function cachePolicyForRoute(url: string, secured: boolean): CachePolicy 
  * gets a correct tag with no bookkeeping. The caller hashes the bytes it is about to send, so the
  * body is encoded once for the hash and the socket both.
  */
-export function entityTag(body: Buffer): string {
-  return `"${hash('sha256', body, 'base64url').slice(0, 22)}"`;
+function entityTag(body: Buffer): string {
+  return `"${sha256(body, 'base64url').slice(0, 22)}"`;
 }
 
 /**

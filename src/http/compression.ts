@@ -2,7 +2,7 @@ import fastifyCompress from '@fastify/compress';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
 
 /** Bodies under this many bytes go out as they are: compressing them saves less than it costs. */
-export const compressionThreshold = 1024;
+const compressionThreshold = 1024;
 
 const codings = ['br', 'gzip'] as const;
 /** `"tag-gzip"` → tag `"tag"`, coding `gzip`. */

@@ -25,7 +25,7 @@ const fields = z
   .catchall(z.string())
   .describe('For each extracted field, the rule that produced it (`request` when the client gave it).');
 
-export const IngestReport = z
+const IngestReport = z
   .object({
     id: z.number().int(),
     status: z.enum(ingestStatuses),

@@ -74,7 +74,7 @@ export function jsonResponse(description: string, schema: z.ZodType, mediaType =
   return { description, content: { [mediaType]: { schema } } };
 }
 
-export const problemDescriptions: Record<number, string> = {
+const problemDescriptions: Record<number, string> = {
   400: 'Invalid parameters; `errors` names each one.',
   401: 'Missing, unknown or revoked API key.',
   403: 'The API key lacks the needed scope.',

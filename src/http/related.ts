@@ -32,7 +32,7 @@ const relatedExample = {
   related: { score: 6, shared_tags: ['port-alder', 'transport'], shared_authors: ['ines-brackley'] },
 };
 
-export const RelatedArticle = ArticleSummary.extend({
+const RelatedArticle = ArticleSummary.extend({
   related: z
     .object({
       score: z.number().int().describe(`How strongly it matched. ${scoring}`),
@@ -46,7 +46,7 @@ export const RelatedArticle = ArticleSummary.extend({
   examples: [relatedExample],
 });
 
-export const RelatedPage = z
+const RelatedPage = z
   .object({ data: z.array(RelatedArticle) })
   .meta({ id: 'RelatedPage', examples: [{ data: [relatedExample] }] });
 

@@ -13,7 +13,7 @@ const isSchema = (value: unknown): value is JsonSchema => typeof value === 'obje
  * fast-json-stringify resolves per value by running a validator: slower than JSON.stringify.
  * `type: ['string', 'null']` says the same for serialization and compiles to a plain null check.
  */
-export function nullableAsTypeList(schema: unknown): unknown {
+function nullableAsTypeList(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(nullableAsTypeList);
   if (!isSchema(schema)) return schema;
   const anyOf = schema.anyOf;

@@ -92,7 +92,7 @@ function isShareWidget(text: string, words: number): boolean {
 }
 
 /** A menu written on one line: three or more short items between pipes, bullets or slashes. */
-export function isInlineMenu(text: string): boolean {
+function isInlineMenu(text: string): boolean {
   if (text.length > 400 || !/[|·•»›/]/.test(text)) return false;
   const items = text.split(/(?<!\s)\s+[|·•»›/]\s+/);
   return items.length >= 3 && items.every((item) => item.length <= 30 && countWords(item) <= 4);

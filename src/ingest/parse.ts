@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../lib/hash.js';
 import { countWords, isSentenceLike, splitPlainBlocks } from './blocks.js';
 import {
   binaryReason,
@@ -197,7 +197,7 @@ function assembleArticle(
     publishedAt: structure.publishedAt,
     slug: slugify(title),
     simhash: simhash(bodyText),
-    contentHash: createHash('sha256').update(normalised).digest('hex'),
+    contentHash: sha256(normalised),
   };
 }
 

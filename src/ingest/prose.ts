@@ -24,7 +24,7 @@ function stopwordsFor(language: string): ReadonlySet<string> {
   return set;
 }
 
-export type ProseClass = 'good' | 'neargood' | 'short' | 'bad';
+type ProseClass = 'good' | 'neargood' | 'short' | 'bad';
 
 export type ProseBlock = Block;
 

@@ -1,17 +1,6 @@
 import sanitizeHtml from 'sanitize-html';
+import { escapeHtml } from '../lib/escape-html.js';
 import type { BodyItem } from './items.js';
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ESCAPES[ch] ?? ch);
-}
 
 // We generate every tag ourselves from escaped text, so the sanitizer should never change
 // anything; it is there in case a later change lets markup through.

@@ -41,38 +41,23 @@ export abstract class DomainError extends Error {
   }
 }
 
-export class BadRequest extends DomainError {
-  readonly status = 400;
+/** A DomainError class that always answers with `status`. */
+function withStatus(status: number) {
+  return class extends DomainError {
+    readonly status = status;
+  };
 }
-export class Unauthorized extends DomainError {
-  readonly status = 401;
-}
-export class Forbidden extends DomainError {
-  readonly status = 403;
-}
-export class NotFound extends DomainError {
-  readonly status = 404;
-}
-export class Conflict extends DomainError {
-  readonly status = 409;
-}
-export class ContentTooLarge extends DomainError {
-  readonly status = 413;
-}
-export class UnsupportedMediaType extends DomainError {
-  readonly status = 415;
-}
-export class Unprocessable extends DomainError {
-  readonly status = 422;
-}
-export class TooManyRequests extends DomainError {
-  readonly status = 429;
-}
+
+export class BadRequest extends withStatus(400) {}
+export class Unauthorized extends withStatus(401) {}
+export class Forbidden extends withStatus(403) {}
+export class NotFound extends withStatus(404) {}
+export class Conflict extends withStatus(409) {}
+export class ContentTooLarge extends withStatus(413) {}
+export class UnsupportedMediaType extends withStatus(415) {}
+export class Unprocessable extends withStatus(422) {}
+export class TooManyRequests extends withStatus(429) {}
 /** Not now (a search past its deadline, another writer holding the lock); the same request may work later. */
-export class ServiceUnavailable extends DomainError {
-  readonly status = 503;
-}
+export class ServiceUnavailable extends withStatus(503) {}
 /** The database cannot grow: the disk (or the file's size limit) is full, or writing to it fails. */
-export class InsufficientStorage extends DomainError {
-  readonly status = 507;
-}
+export class InsufficientStorage extends withStatus(507) {}

@@ -3,7 +3,7 @@ import { BadRequest } from '../lib/errors.js';
 const maxLength = 1000;
 const maxTerms = 32;
 /** Shorter prefixes would expand to most of the vocabulary; they are searched as whole words. */
-export const minPrefixLength = 3;
+const minPrefixLength = 3;
 /** Each prefix reads its own list of matches; a few per query keep the work bounded. */
 const maxPrefixes = 4;
 

@@ -1,3 +1,5 @@
+import { escapeHtml } from '../lib/escape-html.js';
+
 /**
  * Full-text search on SQLite FTS5: the SQL that the articles repository splices into its list
  * query. Fragments that touch the articles table take the alias the caller gave it. A PostgreSQL
@@ -35,18 +37,7 @@ export const fullTextSearch = {
 export const snippetsOf = `SELECT rowid AS id, ${fullTextSearch.snippet} AS snippet FROM articles_fts
   WHERE articles_fts MATCH @match AND rowid BETWEEN @low AND @high AND +rowid IN (SELECT value FROM json_each(@ids))`;
 
-const escapes: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
 /** The snippet as safe HTML: the text escaped, the matches wrapped in <mark>. */
 export function snippetHtml(raw: string): string {
-  return raw
-    .replace(/[&<>"']/g, (character) => escapes[character]!)
-    .replaceAll(markStart, '<mark>')
-    .replaceAll(markEnd, '</mark>');
+  return escapeHtml(raw).replaceAll(markStart, '<mark>').replaceAll(markEnd, '</mark>');
 }

@@ -1,9 +1,9 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { type ApiKeyRecord, type ApiKeyScope, apiKeyScopes } from '../domain/api-keys.js';
 import type { Repositories } from '../domain/ports.js';
 import { Forbidden, NotFound, Unauthorized } from '../lib/errors.js';
+import { sha256 } from '../lib/hash.js';
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest();
 
 export interface Caller {
   /** Stable for the key, never the secret: `env:N` for the Nth environment key, `db:ID` for stored keys. */
@@ -18,7 +18,7 @@ export interface Caller {
  */
 export function createApiKeyService(repositories: Repositories, environmentKeys: readonly string[]) {
   const { apiKeys } = repositories;
-  const environmentHashes = environmentKeys.map(sha256);
+  const environmentHashes = environmentKeys.map((key) => Buffer.from(sha256(key), 'hex'));
 
   /**
    * The index of the environment key with this hash, or -1. Every key is compared in constant time,
@@ -37,12 +37,12 @@ export function createApiKeyService(repositories: Repositories, environmentKeys:
     async authenticate(token: string | undefined): Promise<Caller> {
       if (!token) throw new Unauthorized('Send an API key as "Authorization: Bearer <key>".');
       const hash = sha256(token);
-      const environmentIndex = environmentKeyIndex(hash);
+      const environmentIndex = environmentKeyIndex(Buffer.from(hash, 'hex'));
       if (environmentIndex >= 0) {
         return { id: `env:${environmentIndex}`, name: 'environment', scopes: apiKeyScopes };
       }
       // The lookup is by hash, so the stored secret is never compared byte by byte.
-      const record = await apiKeys.findApiKeyByHash(hash.toString('hex'));
+      const record = await apiKeys.findApiKeyByHash(hash);
       if (!record || record.revoked_at) throw new Unauthorized('The API key is unknown or has been revoked.');
       return { id: `db:${record.id}`, name: record.name, scopes: record.scopes };
     },
@@ -59,7 +59,7 @@ export function createApiKeyService(repositories: Repositories, environmentKeys:
       const id = await apiKeys.createApiKey({
         name,
         prefix: key.slice(0, 8),
-        hash: sha256(key).toString('hex'),
+        hash: sha256(key),
         scopes,
         now: new Date().toISOString(),
       });

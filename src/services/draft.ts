@@ -8,7 +8,7 @@ import { Unprocessable, UnsupportedMediaType } from '../lib/errors.js';
 import { nameKey } from '../lib/names.js';
 import { withSnakeCaseKeys } from '../lib/snake-case.js';
 
-export type AuthorInput = string | { name: string; bio?: string | null | undefined };
+type AuthorInput = string | { name: string; bio?: string | null | undefined };
 
 /** What a client may state about an article; each field given overrides what the parser finds. */
 export interface IngestOverrides {

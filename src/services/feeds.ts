@@ -2,7 +2,7 @@ import type { Article } from '../domain/article.js';
 import type { CatalogService } from './catalog.js';
 
 /** How many articles a feed carries: the newest ones, as feed readers poll for what is new. */
-export const FEED_SIZE = 50;
+const FEED_SIZE = 50;
 
 /** Articles for syndication feeds: the newest matching ones, with their bodies. */
 export function createFeedService(catalog: CatalogService) {
@@ -27,5 +27,3 @@ export function createFeedService(catalog: CatalogService) {
     },
   };
 }
-
-export type FeedService = ReturnType<typeof createFeedService>;

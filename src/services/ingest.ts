@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Article, ArticleDraft } from '../domain/article.js';
 import type { IngestRecord, StoredIngest } from '../domain/ingest.js';
 import type { Repositories } from '../domain/ports.js';
@@ -6,6 +5,7 @@ import type { RemovedBlock } from '../ingest/types.js';
 import { PARSER_VERSION } from '../ingest/version.js';
 import { asBuffer } from '../lib/bytes.js';
 import { Conflict, NotFound } from '../lib/errors.js';
+import { sha256 } from '../lib/hash.js';
 import { withSnakeCaseKeys } from '../lib/snake-case.js';
 import {
   draftFromOutcome,
@@ -34,8 +34,6 @@ export interface IngestResult {
 export type BatchOutcome =
   | { status: 'created' | 'duplicate'; articleId: number; ingestId: number; warnings: string[] }
   | { error: unknown };
-
-const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
 
 /** Told how long each parse took and how each article ended, for metrics. */
 export interface IngestObserver {

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { setPriority } from 'node:os';
 import type { MessagePort } from 'node:worker_threads';
 import { parseArticle } from '../ingest/parse.js';
 import type { ParseOutcome, RawArticle } from '../ingest/types.js';
+import { sha256 } from '../lib/hash.js';
 import { warmUpArticle } from './parse-warm-up.js';
 
 export interface ParseTask {
@@ -33,6 +33,6 @@ parseArticle(warmUpArticle);
 export default function parseInWorker({ raw, started }: ParseTask): ParseResult {
   started.postMessage('started');
   started.close();
-  const rawSha256 = createHash('sha256').update(raw.body).digest('hex');
+  const rawSha256 = sha256(raw.body);
   return { outcome: parseArticle(raw), rawSha256 };
 }

@@ -26,5 +26,3 @@ export function createRelatedService(repositories: Repositories) {
     },
   };
 }
-
-export type RelatedService = ReturnType<typeof createRelatedService>;

@@ -28,7 +28,7 @@ export interface OpenApiDocument {
   components: { headers: Record<string, HeaderSpec> };
 }
 
-export interface LiveResponse {
+interface LiveResponse {
   statusCode: number;
   headers: Record<string, string | string[] | number | undefined>;
   payload: string;
@@ -47,7 +47,7 @@ function decodedPayload(response: LiveResponse): string {
   throw new Error(`content-encoding ${coding} is not one Gazette sends`);
 }
 
-export const documentUrl = new URL('../../openapi/openapi.json', import.meta.url);
+const documentUrl = new URL('../../openapi/openapi.json', import.meta.url);
 const root = 'https://gazette.invalid/openapi.json';
 
 /** Headers Gazette itself sets; any of them on a response must be documented there. */
@@ -73,7 +73,7 @@ const pointer = (...segments: string[]) =>
 // ajv-formats is CommonJS: under ESM its function is the default export's `default`.
 const addFormats = formats.default;
 
-export function createResponseValidator(document: OpenApiDocument = readDocument()) {
+function createResponseValidator(document: OpenApiDocument = readDocument()) {
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats(ajv);
   ajv.addSchema({ ...document, $id: root });
@@ -226,7 +226,7 @@ function safelyDecoded(path: string): string {
   }
 }
 
-export function readDocument(): OpenApiDocument {
+function readDocument(): OpenApiDocument {
   return JSON.parse(readFileSync(documentUrl, 'utf8'));
 }
 

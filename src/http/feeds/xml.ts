@@ -1,20 +1,14 @@
+import { encode } from 'html-entities';
+
 /**
  * Characters XML 1.0 cannot carry at all (C0 controls other than tab, newline and return, lone
  * surrogates, U+FFFE/U+FFFF): escaping cannot save them, so they are dropped rather than break the feed.
  */
 const notXmlChar = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
-const entities: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&apos;',
-};
-
 /** Text safe in element content and in double- or single-quoted attribute values. */
 export function escapeXml(text: string): string {
-  return text.replace(notXmlChar, '').replace(/[&<>"']/g, (character) => entities[character]!);
+  return encode(text.replace(notXmlChar, ''), { level: 'xml' });
 }
 
 export type Attributes = Record<string, string | undefined>;

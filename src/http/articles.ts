@@ -1,6 +1,4 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Services } from '../services/index.js';
 import { sendPage } from './links.js';
 import {
   cursorParam,
@@ -11,6 +9,7 @@ import {
   problemResponses,
   repeatableParam,
 } from './params.js';
+import { routePlugin } from './route-plugin.js';
 import { Article, ArticleFields, ArticleFieldsPage, ArticlePage } from './schemas.js';
 import { documentedAs } from './serializer.js';
 import { fieldsParam, pickFields, sendSparse } from './sparse-fields.js';
@@ -81,7 +80,8 @@ const listQuery = z.strictObject({
 /** Stored timestamps are UTC ISO strings, so a bound must be one too before it is compared as text. */
 const toUtcIso = (value: string | undefined) => (value ? new Date(value).toISOString() : undefined);
 
-export const articleRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+export const articleRoutes = routePlugin('gazette-article-routes', async (app) => {
+  const { services } = app;
   app.get(
     '/v1/articles',
     {
@@ -163,4 +163,4 @@ export const articleRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
       return fields ? sendSparse(reply, pickFields(article, fields)) : article;
     },
   );
-};
+});

@@ -1,7 +1,5 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { nameKey } from '../lib/names.js';
-import type { Services } from '../services/index.js';
 import { sendPage } from './links.js';
 import {
   cursorParam,
@@ -11,9 +9,11 @@ import {
   limitParam,
   problemResponses,
 } from './params.js';
+import { routePlugin } from './route-plugin.js';
 import { Author, AuthorPage } from './schemas.js';
 
-export const authorRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+export const authorRoutes = routePlugin('gazette-author-routes', async (app) => {
+  const { services } = app;
   app.get(
     '/v1/authors',
     {
@@ -66,4 +66,4 @@ export const authorRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
     },
     async (request) => services.catalog.getAuthor(request.params.idOrSlug),
   );
-};
+});

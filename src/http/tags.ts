@@ -1,6 +1,4 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Services } from '../services/index.js';
 import { sendPage } from './links.js';
 import {
   cursorParam,
@@ -10,9 +8,11 @@ import {
   limitParam,
   problemResponses,
 } from './params.js';
+import { routePlugin } from './route-plugin.js';
 import { Tag, TagPage } from './schemas.js';
 
-export const tagRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+export const tagRoutes = routePlugin('gazette-tag-routes', async (app) => {
+  const { services } = app;
   app.get(
     '/v1/tags',
     {
@@ -63,4 +63,4 @@ export const tagRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
     },
     async (request) => services.catalog.getTag(request.params.idOrSlug),
   );
-};
+});

@@ -9,35 +9,31 @@ import type { Config } from './config.js';
 import { checkDatabase, type Db, migrateDatabase, openDatabase } from './db/connection.js';
 import { createRepositories } from './db/index.js';
 import { createReadPool, offloadExpensiveReads } from './db/read-pool.js';
+import type { DatabaseCheck } from './domain/ports.js';
 import { articleRoutes } from './http/articles.js';
 import { authorRoutes } from './http/authors.js';
-import { registerCaching } from './http/caching.js';
-import { registerCompression } from './http/compression.js';
-import { registerCors } from './http/cors.js';
-import { registerBodyDrain } from './http/drain.js';
+import { caching } from './http/caching.js';
+import { compression } from './http/compression.js';
+import { corsPolicy } from './http/cors.js';
+import { bodyDrain } from './http/drain.js';
 import { feedRoutes } from './http/feeds/routes.js';
 import { healthRoutes } from './http/health.js';
 import { ingestRoutes } from './http/ingest.js';
-import { createMetrics, metricsRoutes, registerRequestMetrics } from './http/metrics.js';
-import { registerOpenApi } from './http/openapi.js';
-import { exemptOperationalRoutes } from './http/operational.js';
+import { createMetrics, type Metrics, metricsRoutes, requestMetrics } from './http/metrics.js';
+import { openApi } from './http/openapi.js';
+import { operationalExemption } from './http/operational.js';
 import { problemPages } from './http/problem-types.js';
-import { frameworkProblem, registerProblemHandlers } from './http/problems.js';
-import { registerPublicUrl } from './http/public-url.js';
-import { registerRateLimit } from './http/rate-limit.js';
+import { frameworkProblem, problemHandling } from './http/problems.js';
+import { publicUrl } from './http/public-url.js';
+import { rateLimit } from './http/rate-limit.js';
 import { relatedRoutes } from './http/related.js';
-import { registerSecurityHeaders } from './http/security-headers.js';
+import { securityHeaders } from './http/security-headers.js';
 import { compiledSerializerCompiler } from './http/serializer.js';
 import { serviceIndexRoutes } from './http/service-index.js';
+import { servicesDecorator } from './http/services.js';
 import { tagRoutes } from './http/tags.js';
 import { createServices, type Services } from './services/index.js';
 import { createParserPool, type ParserPool } from './services/parser-pool.js';
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    services: Services;
-  }
-}
 
 /**
  * One access-log line a request, written when it completes and carrying the request too, instead
@@ -66,11 +62,16 @@ export interface BuildOptions {
   readWorkers?: boolean;
 }
 
-/**
- * Builds the whole Gazette app on one database: migrations applied, services wired, routes
- * registered. The server, the CLI and every test use this, so they all run the same app.
- */
-export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+/** What the app runs on: the database, its services and metrics, and how to let them go. */
+interface Backend {
+  services: Services;
+  metrics: Metrics;
+  checkDatabase: () => DatabaseCheck;
+  close: () => Promise<void>;
+}
+
+/** Opens and migrates the database, starts the parser and read workers, and wires the services. */
+function openBackend(config: Config, options: BuildOptions): Backend {
   const db: Db = openDatabase(config.databasePath);
   migrateDatabase(db);
   // An in-memory database exists only on this connection, so its reads cannot move to workers.
@@ -85,7 +86,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         });
   const repositories = createRepositories(db, { searchSampleSize: config.searchSampleSize });
   const metrics = createMetrics(config.databasePath);
-  const ownsParser = options.parser === undefined;
   const parser =
     options.parser ??
     createParserPool({
@@ -99,7 +99,21 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     parser,
     metrics.ingestObserver,
   );
+  return {
+    services,
+    metrics,
+    checkDatabase: () => checkDatabase(db),
+    async close() {
+      // A parser pool passed in is shared; its owner closes it.
+      if (options.parser === undefined) await parser.close();
+      await readPool?.close();
+      db.$client.close();
+    },
+  };
+}
 
+/** The Fastify instance with Gazette's server options, validator and serializer, before any plugin. */
+function createServer(config: Config, options: BuildOptions): FastifyInstance {
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
     logController: new OneLinePerRequest(),
@@ -113,43 +127,53 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(compiledSerializerCompiler);
-  app.decorate('services', services);
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
     done(null, payload);
   });
-  app.addHook('onClose', async () => {
-    if (ownsParser) await parser.close();
-    await readPool?.close();
-    db.$client.close();
-  });
+  return app;
+}
 
-  registerProblemHandlers(app);
+/**
+ * The plugins, in the order their hooks run: each declares the plugins it needs before it, and
+ * Fastify refuses to start when one is missing or comes later.
+ */
+async function registerPlugins(app: FastifyInstance, config: Config, backend: Backend) {
+  await app.register(servicesDecorator, { services: backend.services });
+  await app.register(publicUrl, { config });
+  await app.register(problemHandling);
+  await app.register(securityHeaders);
+  // Browsers, proxies and operators, all before the rate limiter.
+  await app.register(corsPolicy, { corsOrigins: config.corsOrigins });
+  await app.register(bodyDrain);
+  await app.register(compression);
+  await app.register(operationalExemption);
+  await app.register(requestMetrics, { metrics: backend.metrics });
+  await app.register(rateLimit, { perMinute: config.rateLimitPerMinute });
+  await app.register(caching);
+  await app.register(openApi);
 
-  registerPublicUrl(app, config);
-  await registerSecurityHeaders(app);
-  // Browsers, proxies and operators. Before the rate limiter: CORS headers reach 429s too, and the
-  // exemption must mark operational routes before the limiter sees them.
-  await registerCors(app, config.corsOrigins);
-  registerBodyDrain(app);
-  await registerCompression(app);
-  exemptOperationalRoutes(app);
-  registerRequestMetrics(app, metrics);
-  // End of browsers, proxies and operators.
-
-  await registerRateLimit(app, services, config.rateLimitPerMinute);
-  registerCaching(app);
-  await registerOpenApi(app);
   await app.register(serviceIndexRoutes);
   await app.register(problemPages);
-  await app.register(metricsRoutes, { metrics });
-  await app.register(healthRoutes, { checkDatabase: () => checkDatabase(db) });
-  await app.register(articleRoutes, { services });
-  await app.register(relatedRoutes, { services });
-  await app.register(feedRoutes, { services });
-  await app.register(authorRoutes, { services });
-  await app.register(tagRoutes, { services });
-  await app.register(ingestRoutes, { services, bodyLimitBytes: config.bodyLimitBytes });
+  await app.register(metricsRoutes);
+  await app.register(healthRoutes, { checkDatabase: backend.checkDatabase });
+  await app.register(articleRoutes);
+  await app.register(relatedRoutes);
+  await app.register(feedRoutes);
+  await app.register(authorRoutes);
+  await app.register(tagRoutes);
+  await app.register(ingestRoutes);
+}
+
+/**
+ * Builds the whole Gazette app on one database: migrations applied, services wired, routes
+ * registered. The server, the CLI and every test use this, so they all run the same app.
+ */
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const backend = openBackend(config, options);
+  const app = createServer(config, options);
+  app.addHook('onClose', backend.close);
+  await registerPlugins(app, config, backend);
   await app.ready();
   return app;
 }

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
-import { buildApp } from './app.js';
+import type { FastifyInstance } from 'fastify';
+import { buildCommandApp, withApp } from './command-app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { BackupError, backupDatabase, restoreDatabase } from './db/backup.js';
 import { migrateDatabase, openDatabase } from './db/connection.js';
@@ -16,9 +17,9 @@ import { seed } from './services/seed.js';
 /** The committed OpenAPI document, relative to the repository root. */
 const openApiPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../openapi/openapi.json');
 
-/** An app for one command: no request logs, the configured database, no read workers to start. */
-function commandApp() {
-  return buildApp(loadConfig(), { logger: false, readWorkers: false });
+/** Runs a command on the configured database; the app is closed however the command ends. */
+function onConfiguredApp<T>(command: (app: FastifyInstance) => Promise<T>): Promise<T> {
+  return withApp(() => buildCommandApp(loadConfig()), command);
 }
 
 function parseScopes(value: string): ApiKeyScope[] {
@@ -60,9 +61,7 @@ program
   .command('seed')
   .description('ingest the sample articles in seeds/ (already present ones count as duplicates)')
   .action(async () => {
-    const app = await commandApp();
-    const summary = await seed(app.services.ingest);
-    await app.close();
+    const summary = await onConfiguredApp((app) => seed(app.services.ingest));
     console.log(
       `seeded: ${summary.created} created, ${summary.duplicate} duplicate, ${summary.rejected.length} rejected`,
     );
@@ -75,15 +74,14 @@ program
   .description('ingest raw articles from files or directories (.txt, .html, .json)')
   .argument('<paths...>', 'files or directories')
   .action(async (paths: string[]) => {
-    const app = await commandApp();
     const files = await listIngestibleFiles(paths);
     const bar = new SingleBar({ format: 'ingesting [{bar}] {value}/{total} {file}', stream: process.stderr });
     bar.start(files.length, 0, { file: '' });
-    const summary = await ingestFiles(app.services.ingest, files, (done, file) =>
-      bar.update(done, { file: path.basename(file) }),
-    );
-    bar.stop();
-    await app.close();
+    const summary = await onConfiguredApp((app) =>
+      ingestFiles(app.services.ingest, files, (done, file) =>
+        bar.update(done, { file: path.basename(file) }),
+      ),
+    ).finally(() => bar.stop());
     console.log(
       `${summary.created} created, ${summary.duplicate} duplicate, ${summary.rejected.length} rejected`,
     );
@@ -95,9 +93,7 @@ program
   .command('reparse')
   .description('re-run the current parser over every stored raw payload and update articles in place')
   .action(async () => {
-    const app = await commandApp();
-    const result = await app.services.ingest.reparseAll();
-    await app.close();
+    const result = await onConfiguredApp((app) => app.services.ingest.reparseAll());
     console.log(`${result.updated} articles updated, ${result.failed.length} failed`);
     for (const { ingestId, reason } of result.failed) console.error(`ingest ${ingestId}: ${reason}`);
     if (result.failed.length) process.exitCode = 1;
@@ -140,18 +136,16 @@ keys
     'ingest',
   ] as ApiKeyScope[])
   .action(async (options: { name: string; scopes: ApiKeyScope[] }) => {
-    const app = await commandApp();
-    const { id, key } = await app.services.apiKeys.createKey(options.name, options.scopes);
-    await app.close();
+    const { id, key } = await onConfiguredApp((app) =>
+      app.services.apiKeys.createKey(options.name, options.scopes),
+    );
     console.log(`key ${id} (${options.scopes.join(', ')}): ${key}`);
   });
 keys
   .command('list')
   .description('list keys (never the secrets)')
   .action(async () => {
-    const app = await commandApp();
-    const records = await app.services.apiKeys.listKeys();
-    await app.close();
+    const records = await onConfiguredApp((app) => app.services.apiKeys.listKeys());
     for (const record of records) {
       const state = record.revoked_at ? `revoked ${record.revoked_at}` : 'active';
       console.log(`${record.id}\t${record.prefix}…\t${record.name}\t${record.scopes.join(',')}\t${state}`);
@@ -162,23 +156,21 @@ keys
   .description('revoke a key by id')
   .argument('<id>', 'the key id from `keys list`', parseId)
   .action(async (id: number) => {
-    const app = await commandApp();
-    try {
-      await app.services.apiKeys.revokeKey(id);
-      console.log(`key ${id} revoked`);
-    } finally {
-      await app.close();
-    }
+    await onConfiguredApp((app) => app.services.apiKeys.revokeKey(id));
+    console.log(`key ${id} revoked`);
   });
 
 program
   .command('openapi')
   .description('write the OpenAPI document to openapi/openapi.json')
   .action(async () => {
-    const app = await buildApp({ ...loadConfig(), databasePath: ':memory:' }, { logger: false });
+    // The document depends on no data, so a throwaway database will do.
+    const document = await withApp(
+      () => buildCommandApp({ ...loadConfig(), databasePath: ':memory:' }),
+      async (app) => renderOpenApi(app),
+    );
     await mkdir(path.dirname(openApiPath), { recursive: true });
-    await writeFile(openApiPath, renderOpenApi(app));
-    await app.close();
+    await writeFile(openApiPath, document);
     console.log(`wrote ${path.relative(process.cwd(), openApiPath)}`);
   });
 

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import t from 'tap';
+import { buildCommandApp, withApp } from '../src/command-app.js';
+import { loadConfig } from '../src/config.js';
 import { plainArticle } from './support/app.js';
 
 const run = promisify(execFile);
@@ -103,4 +105,20 @@ t.test('gazette CLI', async (t) => {
     t.match(again.stderr, /^gazette: No live API key has the id/);
     t.equal((await cli(['keys', 'create', '--name', 'x', '--scopes', 'root'], env)).code, 1);
   });
+});
+
+t.test('a command that throws still closes its app', async (t) => {
+  const config = loadConfig({ DATABASE_URL: 'file::memory:' });
+  let opened: Awaited<ReturnType<typeof buildCommandApp>> | undefined;
+  const failing = withApp(
+    async () => {
+      opened = await buildCommandApp(config);
+      return opened;
+    },
+    async () => {
+      throw new Error('the command failed');
+    },
+  );
+  await t.rejects(failing, /the command failed/, 'the error reaches the caller');
+  await t.rejects(opened!.services.apiKeys.listKeys(), /not open/, 'the database is closed');
 });

@@ -1,6 +1,4 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Services } from '../services/index.js';
 import { sendPage } from './links.js';
 import {
   cursorParam,
@@ -11,6 +9,7 @@ import {
   problemResponses,
   repeatableParam,
 } from './params.js';
+import { type RoutesApp, routePlugin } from './route-plugin.js';
 import { Article, ArticleFields, ArticleFieldsPage, ArticlePage } from './schemas.js';
 import { documentedAs } from './serializer.js';
 import { fieldsParam, pickFields, sendSparse } from './sparse-fields.js';
@@ -81,7 +80,30 @@ const listQuery = z.strictObject({
 /** Stored timestamps are UTC ISO strings, so a bound must be one too before it is compared as text. */
 const toUtcIso = (value: string | undefined) => (value ? new Date(value).toISOString() : undefined);
 
-export const articleRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+/** What the catalog is asked for by a list query. */
+function listOptionsOf(query: z.output<typeof listQuery>) {
+  return {
+    limit: query.limit,
+    cursor: query.cursor,
+    q: query.q,
+    sort: query.sort,
+    withBodies: query.fields?.some((field) => field === 'body_text' || field === 'body_html') ?? false,
+    facets: query.facets,
+    tags: query.tag,
+    authors: query.author,
+    language: query.language,
+    publishedAfter: toUtcIso(query.published_after),
+    publishedBefore: toUtcIso(query.published_before),
+    includeTotal: query.include_total,
+  };
+}
+
+export const articleRoutes = routePlugin('gazette-article-routes', async (app) => {
+  articleListRoute(app);
+  articleRoute(app);
+});
+
+function articleListRoute(app: RoutesApp) {
   app.get(
     '/v1/articles',
     {
@@ -101,22 +123,8 @@ export const articleRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
       },
     },
     async (request, reply) => {
-      const query = request.query;
-      const fields = query.fields;
-      const page = await services.catalog.listArticles({
-        limit: query.limit,
-        cursor: query.cursor,
-        q: query.q,
-        sort: query.sort,
-        withBodies: fields?.some((field) => field === 'body_text' || field === 'body_html') ?? false,
-        facets: query.facets,
-        tags: query.tag,
-        authors: query.author,
-        language: query.language,
-        publishedAfter: toUtcIso(query.published_after),
-        publishedBefore: toUtcIso(query.published_before),
-        includeTotal: query.include_total,
-      });
+      const { fields } = request.query;
+      const page = await app.services.catalog.listArticles(listOptionsOf(request.query));
       if (fields) {
         return sendSparse(
           reply,
@@ -126,7 +134,9 @@ export const articleRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
       return sendPage(request, reply, page);
     },
   );
+}
 
+function articleRoute(app: RoutesApp) {
   app.get(
     '/v1/articles/:idOrSlug',
     {
@@ -157,10 +167,10 @@ export const articleRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
     },
     async (request, reply) => {
       const { fields } = request.query;
-      const article = await services.catalog.getArticle(request.params.idOrSlug, {
+      const article = await app.services.catalog.getArticle(request.params.idOrSlug, {
         withText: fields?.includes('body_text') ?? false,
       });
       return fields ? sendSparse(reply, pickFields(article, fields)) : article;
     },
   );
-};
+}

@@ -1,10 +1,10 @@
 import type {
   FastifyContextConfig,
-  FastifyInstance,
   onSendHookHandler,
   preSerializationHookHandler,
   RouteOptions,
 } from 'fastify';
+import fp from 'fastify-plugin';
 import { sha256 } from '../lib/hash.js';
 
 /**
@@ -123,13 +123,16 @@ function conditionalHook(policy: Exclude<CachePolicy, 'none'>): onSendHookHandle
  * for no policy lookups and operational routes for no hooks at all. HEAD runs the GET handler in
  * Fastify, so it gets the same headers. Register before routes.
  */
-export function registerCaching(app: FastifyInstance) {
-  app.addHook('onRoute', (route) => {
-    if (![route.method].flat().some(isRead)) return;
-    const policy = cachePolicyOf(route);
-    if (policy === 'none') return;
-    if (policy === 'item') route.preSerialization = [...asArray(route.preSerialization), lastModifiedHook];
-    // First, so that on an automatic HEAD route it sees the body before Fastify drops it.
-    route.onSend = [conditionalHook(policy), ...asArray(route.onSend)];
-  });
-}
+export const caching = fp(
+  async (app) => {
+    app.addHook('onRoute', (route) => {
+      if (![route.method].flat().some(isRead)) return;
+      const policy = cachePolicyOf(route);
+      if (policy === 'none') return;
+      if (policy === 'item') route.preSerialization = [...asArray(route.preSerialization), lastModifiedHook];
+      // First, so that on an automatic HEAD route it sees the body before Fastify drops it.
+      route.onSend = [conditionalHook(policy), ...asArray(route.onSend)];
+    });
+  },
+  { name: 'gazette-caching', fastify: '5.x' },
+);

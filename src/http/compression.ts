@@ -1,5 +1,6 @@
 import fastifyCompress from '@fastify/compress';
-import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
+import fp from 'fastify-plugin';
 
 /** Bodies under this many bytes go out as they are: compressing them saves less than it costs. */
 const compressionThreshold = 1024;
@@ -21,35 +22,38 @@ const heldCodedTags = new WeakMap<FastifyRequest, Map<string, string>>();
  * When such a tag comes back in If-None-Match it is matched on its uncompressed part, and a 304 hands
  * back exactly the tag the client holds.
  */
-export async function registerCompression(app: FastifyInstance) {
-  await app.register(fastifyCompress, {
-    encodings: [...codings],
-    threshold: compressionThreshold,
-    // Only responses: request bodies are taken as sent, so BODY_LIMIT_BYTES means what it says.
-    globalDecompression: false,
-  });
-
-  app.addHook('onRequest', async (request) => {
-    const header = request.headers['if-none-match'];
-    if (!header?.includes('-')) return;
-    const held = new Map<string, string>();
-    const bare = header.split(',').map((candidate) => {
-      const match = candidate.trim().match(codedTag);
-      if (!match) return candidate.trim();
-      const tag = `${match[1] ?? ''}"${match[2]}"`;
-      held.set(`"${match[2]}"`, candidate.trim().replace(/^W\//, ''));
-      return tag;
+export const compression = fp(
+  async (app) => {
+    await app.register(fastifyCompress, {
+      encodings: [...codings],
+      threshold: compressionThreshold,
+      // Only responses: request bodies are taken as sent, so BODY_LIMIT_BYTES means what it says.
+      globalDecompression: false,
     });
-    if (held.size === 0) return;
-    heldCodedTags.set(request, held);
-    request.headers['if-none-match'] = bare.join(', ');
-  });
 
-  // Added after the compression plugin's own onRoute hook, so this runs after it compressed.
-  app.addHook('onRoute', (route) => {
-    route.onSend = [route.onSend ?? []].flat().concat(tagCodedRepresentation as onSendHookHandler);
-  });
-}
+    app.addHook('onRequest', async (request) => {
+      const header = request.headers['if-none-match'];
+      if (!header?.includes('-')) return;
+      const held = new Map<string, string>();
+      const bare = header.split(',').map((candidate) => {
+        const match = candidate.trim().match(codedTag);
+        if (!match) return candidate.trim();
+        const tag = `${match[1] ?? ''}"${match[2]}"`;
+        held.set(`"${match[2]}"`, candidate.trim().replace(/^W\//, ''));
+        return tag;
+      });
+      if (held.size === 0) return;
+      heldCodedTags.set(request, held);
+      request.headers['if-none-match'] = bare.join(', ');
+    });
+
+    // Added after the compression plugin's own onRoute hook, so this runs after it compressed.
+    app.addHook('onRoute', (route) => {
+      route.onSend = [route.onSend ?? []].flat().concat(tagCodedRepresentation as onSendHookHandler);
+    });
+  },
+  { name: 'gazette-compression', fastify: '5.x' },
+);
 
 function tagCodedRepresentation(
   request: FastifyRequest,

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 
 /**
  * Reads and discards what is left of a request body. Resolves true once the body has ended, false
@@ -46,11 +46,14 @@ const hasBody = (request: IncomingMessage) =>
  * of the body is read and discarded first, within a bound; when it all arrived the connection even
  * stays open. Past the bound, the answer goes out and the connection closes as before.
  */
-export function registerBodyDrain(app: FastifyInstance) {
-  const bound = Math.max(drainFactor * app.initialConfig.bodyLimit!, 64 * 1024 * 1024);
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (reply.statusCode < 400 || request.raw.complete || !hasBody(request.raw)) return payload;
-    if (await drainBody(request.raw, bound)) reply.removeHeader('connection');
-    return payload;
-  });
-}
+export const bodyDrain = fp(
+  async (app) => {
+    const bound = Math.max(drainFactor * app.initialConfig.bodyLimit!, 64 * 1024 * 1024);
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (reply.statusCode < 400 || request.raw.complete || !hasBody(request.raw)) return payload;
+      if (await drainBody(request.raw, bound)) reply.removeHeader('connection');
+      return payload;
+    });
+  },
+  { name: 'gazette-body-drain', fastify: '5.x' },
+);

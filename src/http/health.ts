@@ -1,7 +1,7 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { DatabaseCheck } from '../domain/ports.js';
 import { jsonResponse } from './params.js';
+import { routePlugin } from './route-plugin.js';
 
 const Health = z
   .object({ status: z.enum(['ok', 'unavailable']) })
@@ -20,47 +20,50 @@ const Readiness = z
     examples: [{ status: 'ok', checks: { database: true, migrations: true, storage: true } }],
   });
 
-export const healthRoutes: FastifyPluginAsyncZod<{
-  checkDatabase: () => DatabaseCheck;
-}> = async (app, { checkDatabase }) => {
-  app.get(
-    '/healthz',
-    {
-      logLevel: 'warn',
-      schema: {
-        operationId: 'getHealth',
-        summary: 'Liveness',
-        description: 'Answers as long as the process is up; for orchestrators, never for traffic decisions.',
-        tags: ['Operations'],
-        response: { 200: jsonResponse('The process is up.', Health) },
-      },
-    },
-    async () => ({ status: 'ok' as const }),
-  );
-
-  app.get(
-    '/readyz',
-    {
-      logLevel: 'warn',
-      schema: {
-        operationId: 'getReadiness',
-        summary: 'Readiness: the database answers, its migrations are current and it can be written',
-        description: 'For load balancers: a 503 takes the instance out of rotation until every check passes.',
-        tags: ['Operations'],
-        response: {
-          200: jsonResponse('The database answers and its migrations are current.', Readiness),
-          503: jsonResponse('A check failed; `checks` says which.', Readiness),
+export const healthRoutes = routePlugin<{ checkDatabase: () => DatabaseCheck }>(
+  'gazette-health-routes',
+  async (app, { checkDatabase }) => {
+    app.get(
+      '/healthz',
+      {
+        logLevel: 'warn',
+        schema: {
+          operationId: 'getHealth',
+          summary: 'Liveness',
+          description:
+            'Answers as long as the process is up; for orchestrators, never for traffic decisions.',
+          tags: ['Operations'],
+          response: { 200: jsonResponse('The process is up.', Health) },
         },
       },
-    },
-    async (_request, reply) => {
-      const { reachable, migrationsCurrent, storage } = checkDatabase();
-      const ready = reachable && migrationsCurrent && storage;
-      reply.code(ready ? 200 : 503);
-      return {
-        status: ready ? ('ok' as const) : ('unavailable' as const),
-        checks: { database: reachable, migrations: migrationsCurrent, storage },
-      };
-    },
-  );
-};
+      async () => ({ status: 'ok' as const }),
+    );
+
+    app.get(
+      '/readyz',
+      {
+        logLevel: 'warn',
+        schema: {
+          operationId: 'getReadiness',
+          summary: 'Readiness: the database answers, its migrations are current and it can be written',
+          description:
+            'For load balancers: a 503 takes the instance out of rotation until every check passes.',
+          tags: ['Operations'],
+          response: {
+            200: jsonResponse('The database answers and its migrations are current.', Readiness),
+            503: jsonResponse('A check failed; `checks` says which.', Readiness),
+          },
+        },
+      },
+      async (_request, reply) => {
+        const { reachable, migrationsCurrent, storage } = checkDatabase();
+        const ready = reachable && migrationsCurrent && storage;
+        reply.code(ready ? 200 : 503);
+        return {
+          status: ready ? ('ok' as const) : ('unavailable' as const),
+          checks: { database: reachable, migrations: migrationsCurrent, storage },
+        };
+      },
+    );
+  },
+);

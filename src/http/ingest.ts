@@ -1,14 +1,11 @@
 import { Readable } from 'node:stream';
-import type { FastifyBaseLogger, FastifyReply } from 'fastify';
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { z } from 'zod';
-import { BadRequest, ContentTooLarge, DomainError, Unprocessable } from '../lib/errors.js';
-import { inGroups } from '../lib/groups.js';
-import { type Line, readLines } from '../lib/lines.js';
+import { BadRequest, Unprocessable } from '../lib/errors.js';
 import type { IngestRequest } from '../services/draft.js';
 import type { Services } from '../services/index.js';
-import type { BatchOutcome } from '../services/ingest.js';
-import { IngestObject, overridesOf } from '../services/ingest-object.js';
+import { ingestItems, ingestLines, type LineOutcome } from '../services/ingest-batch.js';
+import { IngestObject, ingestRequestOf } from '../services/ingest-object.js';
 import { bearerSecurity, requireScope } from './auth.js';
 import {
   type BatchLineResult,
@@ -20,6 +17,8 @@ import {
 } from './ingest-schemas.js';
 import { acceptsDocumentedMediaTypes } from './media-types.js';
 import { booleanParam, jsonResponse, problemResponses } from './params.js';
+import { describeProblem } from './problems.js';
+import { type RoutesApp, routePlugin } from './route-plugin.js';
 
 const rawText = (description: string, example: string) =>
   z.unknown().meta({ type: 'string', description, examples: [example] });
@@ -80,49 +79,20 @@ function describeJsonError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Turns a validated JSON ingest object into a service request. */
-function fromObject(object: IngestObject, idempotencyKey?: string): IngestRequest {
-  return {
-    raw: object.raw,
-    contentType: object.content_type,
-    overrides: overridesOf(object),
-    idempotencyKey,
-  };
-}
-
-/** Articles stored together in one transaction, each still in its own savepoint. */
-const batchGroupSize = 100;
-
-/** The result of one batch item or line, with the problem that rejected it. */
-function lineResult(log: FastifyBaseLogger, line: number, outcome: BatchOutcome) {
+/** One line of a batch's results: what was stored, or the problem that refused the line. */
+function lineResult(request: FastifyRequest, outcome: LineOutcome): z.output<typeof BatchLineResult> {
+  const { line } = outcome;
   if ('status' in outcome) {
     const { status, articleId, ingestId, warnings } = outcome;
     return { line, status, article_id: articleId, ingest_id: ingestId, warnings, problem: null };
   }
-  const error = outcome.error;
-  if (!(error instanceof DomainError)) log.error({ err: error, line }, 'batch line failed');
-  const problem =
-    error instanceof DomainError
-      ? { status: error.status, title: error.title, detail: error.message }
-      : {
-          status: 500,
-          title: 'Internal Server Error',
-          detail: 'This line could not be stored; the request id is in the logs.',
-        };
-  return {
-    line,
-    status: 'rejected' as const,
-    article_id: null,
-    ingest_id: null,
-    warnings: [],
-    problem,
-  };
+  const { status, title, detail } = describeProblem(outcome.error, request, request.log.child({ line }));
+  const problem = { status, title, detail };
+  return { line, status: 'rejected', article_id: null, ingest_id: null, warnings: [], problem };
 }
 
-export const ingestRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimitBytes: number }> = async (
-  app,
-  { services, bodyLimitBytes },
-) => {
+/** Ingest bodies: raw text and HTML as bytes, JSON parsed with problems that say why, NDJSON as a stream. */
+function acceptIngestBodies(app: RoutesApp) {
   // Raw bytes, not strings: the parser decodes them itself (declared charset, Windows-1252 fallback).
   app.addContentTypeParser(['text/plain', 'text/html'], { parseAs: 'buffer' }, (_request, body, done) => {
     done(null, body);
@@ -142,27 +112,17 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimit
   app.addContentTypeParser('application/x-ndjson', (_request, payload, done) => {
     done(null, payload);
   });
+}
 
-  const ingestScope = requireScope(services, 'ingest');
-
-  const plainBody = {
-    'text/plain': { schema: rawText('The article as plain text, title first.', plainExample) },
-  };
-  const htmlBody = { 'text/html': { schema: rawText('The article page as HTML.', htmlExample) } };
-  const ingestResponses = {
-    201: jsonResponse('A new article was stored.', IngestResult),
-    200: jsonResponse(
-      'A duplicate (the existing article and status `duplicate`), or with `dry_run` what would be stored.',
-      z.union([IngestResult, IngestPreview]),
-    ),
-    ...problemResponses(400, 401, 403, 409, 413, 415, 422),
-  };
-  const ingestOperation = (
-    operationId: string,
-    summary: string,
-    description: string,
-    content: Record<string, { schema: z.ZodType }>,
-  ) => ({
+/** The options of one single-article ingest operation, which differ only in their media types. */
+function ingestOperation(
+  ingestScope: onRequestAsyncHookHandler,
+  operationId: string,
+  summary: string,
+  description: string,
+  content: Record<string, { schema: z.ZodType }>,
+) {
+  return {
     onRequest: [ingestScope, acceptsDocumentedMediaTypes],
     schema: {
       operationId,
@@ -175,70 +135,89 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimit
       body: { content },
       response: ingestResponses,
     },
-  });
+  };
+}
 
+const plainBody = {
+  'text/plain': { schema: rawText('The article as plain text, title first.', plainExample) },
+};
+const htmlBody = { 'text/html': { schema: rawText('The article page as HTML.', htmlExample) } };
+const ingestResponses = {
+  201: jsonResponse('A new article was stored.', IngestResult),
+  200: jsonResponse(
+    'A duplicate (the existing article and status `duplicate`), or with `dry_run` what would be stored.',
+    z.union([IngestResult, IngestPreview]),
+  ),
+  ...problemResponses(400, 401, 403, 409, 413, 415, 422),
+};
+
+/** One article: raw bytes with `source_url` in the query, or a JSON ingest object. */
+async function ingestOne(
+  services: Services,
+  query: z.output<typeof ingestQuery>,
+  headers: { 'idempotency-key'?: string; 'content-type'?: string },
+  body: unknown,
+  reply: FastifyReply,
+) {
+  const idempotencyKey = headers['idempotency-key'];
+  let ingestRequest: IngestRequest;
+  if (Buffer.isBuffer(body)) {
+    const contentType = headers['content-type'] ?? 'text/plain';
+    ingestRequest = { raw: body, contentType, overrides: { source_url: query.source_url }, idempotencyKey };
+  } else {
+    if (query.source_url) {
+      throw new BadRequest('Put source_url inside the JSON body, not in the query.', [
+        { path: 'query.source_url', message: 'not allowed with a JSON body' },
+      ]);
+    }
+    ingestRequest = ingestRequestOf(body as IngestObject, idempotencyKey);
+  }
+
+  if (query.dry_run) return reply.code(200).send(await services.ingest.preview(ingestRequest));
+  const result = await services.ingest.ingestArticle(ingestRequest);
+  return reply.code(result.ingest.status === 'created' ? 201 : 200).send(result);
+}
+
+/** One article a request, as JSON, plain text or HTML. */
+function singleIngestRoutes(app: RoutesApp, ingestScope: onRequestAsyncHookHandler) {
   app.post(
     '/v1/ingest',
     ingestOperation(
+      ingestScope,
       'ingestArticle',
       'Ingest one raw article',
       'Send the article as scraped: text/plain, text/html, or an application/json ingest object. ' +
         'Generated clients that send one media type per operation can use /v1/ingest/text and /v1/ingest/html for raw bodies.',
       { 'application/json': { schema: IngestObject }, ...plainBody, ...htmlBody },
     ),
-    (request, reply) => ingestOne(request.query, request.headers, request.body, reply),
+    (request, reply) => ingestOne(app.services, request.query, request.headers, request.body, reply),
   );
   app.post(
     '/v1/ingest/text',
     ingestOperation(
+      ingestScope,
       'ingestText',
       'Ingest one article as plain text',
       'The article exactly as copied off the page, title first; `source_url` goes in the query.',
       plainBody,
     ),
-    (request, reply) => ingestOne(request.query, request.headers, request.body, reply),
+    (request, reply) => ingestOne(app.services, request.query, request.headers, request.body, reply),
   );
   app.post(
     '/v1/ingest/html',
     ingestOperation(
+      ingestScope,
       'ingestHtml',
       'Ingest one article page as HTML',
       'The page as fetched; its charset, metadata and JSON-LD are read. `source_url` goes in the query.',
       htmlBody,
     ),
-    (request, reply) => ingestOne(request.query, request.headers, request.body, reply),
+    (request, reply) => ingestOne(app.services, request.query, request.headers, request.body, reply),
   );
+}
 
-  async function ingestOne(
-    query: z.output<typeof ingestQuery>,
-    headers: { 'idempotency-key'?: string; 'content-type'?: string },
-    body: unknown,
-    reply: FastifyReply,
-  ) {
-    const idempotencyKey = headers['idempotency-key'];
-    let ingestRequest: IngestRequest;
-    if (Buffer.isBuffer(body)) {
-      const contentType = headers['content-type'] ?? 'text/plain';
-      ingestRequest = {
-        raw: body,
-        contentType,
-        overrides: { source_url: query.source_url },
-        idempotencyKey,
-      };
-    } else {
-      if (query.source_url) {
-        throw new BadRequest('Put source_url inside the JSON body, not in the query.', [
-          { path: 'query.source_url', message: 'not allowed with a JSON body' },
-        ]);
-      }
-      ingestRequest = fromObject(body as IngestObject, idempotencyKey);
-    }
-
-    if (query.dry_run) return reply.code(200).send(await services.ingest.preview(ingestRequest));
-    const result = await services.ingest.ingestArticle(ingestRequest);
-    return reply.code(result.ingest.status === 'created' ? 201 : 200).send(result);
-  }
-
+/** Many articles: a JSON body answered at once, or NDJSON answered line by line as it is stored. */
+function batchIngestRoutes(app: RoutesApp, ingestScope: onRequestAsyncHookHandler) {
   app.post(
     '/v1/ingest/batch.json',
     {
@@ -263,15 +242,8 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimit
     },
     async (request, reply) => {
       const { items } = request.body as z.output<typeof BatchObject>;
-      const results: z.output<typeof BatchLineResult>[] = [];
-      for (let start = 0; start < items.length; start += batchGroupSize) {
-        const group = items.slice(start, start + batchGroupSize);
-        const outcomes = await services.ingest.ingestMany(group.map((item) => fromObject(item)));
-        outcomes.forEach((outcome, index) => {
-          results.push(lineResult(request.log, start + index + 1, outcome));
-        });
-      }
-      return reply.send({ results });
+      const outcomes = await ingestItems(app.services.ingest, items);
+      return reply.send({ results: outcomes.map((outcome) => lineResult(request, outcome)) });
     },
   );
 
@@ -312,56 +284,23 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimit
       },
     },
     async (request, reply) => {
-      const lines = readLines(request.body as AsyncIterable<Uint8Array>, bodyLimitBytes);
-      // Lines that arrive together are stored together, in one transaction per group.
-      const groups = inGroups(lines, batchGroupSize, 10);
-      let lineNumber = 0;
-      async function* results() {
-        for await (const group of groups) {
-          const entries = group.map((line) => ({ number: ++lineNumber, ...readLine(line) }));
-          const accepted = entries.filter((entry) => entry.request !== undefined);
-          const outcomes = await services.ingest.ingestMany(accepted.map((entry) => entry.request!));
-          accepted.forEach((entry, index) => {
-            entry.outcome = outcomes[index];
-          });
-          let output = '';
-          for (const entry of entries) {
-            if (entry.skip) continue;
-            const outcome = entry.outcome ?? { error: entry.problem };
-            output += `${JSON.stringify(lineResult(request.log, entry.number, outcome))}\n`;
-          }
-          if (output) yield output;
-        }
-      }
-      /** Validates one line; blank lines are skipped (and still counted). */
-      function readLine(line: Line): {
-        request?: IngestRequest;
-        problem?: DomainError;
-        skip?: boolean;
-        outcome?: BatchOutcome;
-      } {
-        if (!('text' in line))
-          return { problem: new ContentTooLarge(`The line is longer than ${bodyLimitBytes} bytes.`) };
-        if (line.text.trim() === '') return { skip: true };
-        let value: unknown;
-        try {
-          value = JSON.parse(line.text);
-        } catch (error) {
-          return { problem: new BadRequest(`Not valid JSON: ${describeJsonError(error)}.`) };
-        }
-        const parsed = IngestObject.safeParse(value);
-        if (!parsed.success) {
-          const issues = parsed.error.issues.map(
-            (issue) => `${issue.path.join('.') || 'line'}: ${issue.message}`,
-          );
-          return { problem: new BadRequest(`Invalid ingest object: ${issues.join('; ')}.`) };
-        }
-        return { request: fromObject(parsed.data) };
+      const body = request.body as AsyncIterable<Uint8Array>;
+      const groups = ingestLines(app.services.ingest, body, app.initialConfig.bodyLimit!);
+      async function* ndjsonResults() {
+        for await (const group of groups)
+          yield group.map((outcome) => `${JSON.stringify(lineResult(request, outcome))}\n`).join('');
       }
       // Results stream out as groups finish; the schema documents each line, it does not serialize a stream.
-      return reply.type('application/x-ndjson').send(Readable.from(results()) as never);
+      return reply.type('application/x-ndjson').send(Readable.from(ndjsonResults()) as never);
     },
   );
+}
+
+export const ingestRoutes = routePlugin('gazette-ingest-routes', async (app) => {
+  acceptIngestBodies(app);
+  const ingestScope = requireScope(app.services, 'ingest');
+  singleIngestRoutes(app, ingestScope);
+  batchIngestRoutes(app, ingestScope);
 
   app.get(
     '/v1/ingests/:id',
@@ -384,6 +323,6 @@ export const ingestRoutes: FastifyPluginAsyncZod<{ services: Services; bodyLimit
         response: { 200: StoredIngest, ...problemResponses(400, 401, 403, 404) },
       },
     },
-    async (request) => services.ingest.getIngest(request.params.id),
+    async (request) => app.services.ingest.getIngest(request.params.id),
   );
-};
+});

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Page } from '../domain/page.js';
 
 /**
- * An absolute URL for a path on this server, as clients reach it (see `registerPublicUrl`: the
+ * An absolute URL for a path on this server, as clients reach it (see the public URL plugin: the
  * configured PUBLIC_URL, the trusted proxy's host, or the listening address; never a raw `Host`).
  * Every absolute URL Gazette writes (Link headers, problem types, the index, feeds) goes through here.
  */

@@ -1,9 +1,9 @@
 import { statSync } from 'node:fs';
-import type { FastifyInstance } from 'fastify';
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import fp from 'fastify-plugin';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { z } from 'zod';
 import type { IngestObserver } from '../services/ingest.js';
+import { routePlugin } from './route-plugin.js';
 
 export interface Metrics {
   registry: Registry;
@@ -76,59 +76,77 @@ export function createMetrics(databasePath: string): Metrics {
   };
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The app's Prometheus metrics, served at /metrics. */
+    metrics: Metrics;
+  }
+}
+
 /**
  * Times every request by route pattern (`/v1/articles/:idOrSlug`, never the raw URL, so the series
- * stay few) and status.
+ * stay few) and status, on the app's `metrics`.
  */
-export function registerRequestMetrics(app: FastifyInstance, metrics: Metrics) {
-  const requestSeconds = new Histogram({
-    name: 'gazette_http_request_duration_seconds',
-    help: 'Time from receiving a request to finishing its response, by route pattern and status.',
-    labelNames: ['method', 'route', 'status_code'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [metrics.registry],
-  });
+export const requestMetrics = fp<{ metrics: Metrics }>(
+  async (app, { metrics }) => {
+    app.decorate('metrics', metrics);
+    const requestSeconds = new Histogram({
+      name: 'gazette_http_request_duration_seconds',
+      help: 'Time from receiving a request to finishing its response, by route pattern and status.',
+      labelNames: ['method', 'route', 'status_code'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [metrics.registry],
+    });
 
-  app.addHook('onResponse', async (request, reply) => {
-    requestSeconds.observe(
-      {
-        method: request.method,
-        // Requests no route matched (404s) share one series, whatever their URL.
-        route: request.routeOptions.url ?? 'unmatched',
-        status_code: String(reply.statusCode),
-      },
-      reply.elapsedTime / 1000,
-    );
-  });
-}
+    app.addHook('onResponse', async (request, reply) => {
+      requestSeconds.observe(
+        {
+          method: request.method,
+          // Requests no route matched (404s) share one series, whatever their URL.
+          route: request.routeOptions.url ?? 'unmatched',
+          status_code: String(reply.statusCode),
+        },
+        reply.elapsedTime / 1000,
+      );
+    });
+  },
+  { name: 'gazette-request-metrics', fastify: '5.x' },
+);
 
 /**
  * `GET /metrics` in the Prometheus text format. It is for operators, not API clients: documented
  * under Operations and, like every route outside `/v1/`, out of rate limiting.
  */
-export const metricsRoutes: FastifyPluginAsyncZod<{ metrics: Metrics }> = async (app, { metrics }) => {
-  app.get(
-    '/metrics',
-    {
-      logLevel: 'warn',
-      schema: {
-        operationId: 'getMetrics',
-        summary: 'Metrics in the Prometheus text format',
-        description:
-          'Request, ingest, event-loop and database metrics for a Prometheus scraper (text format 0.0.4).',
-        tags: ['Operations'],
-        querystring: z.strictObject({}),
-        response: {
-          200: {
-            description: 'The current metrics.',
-            content: {
-              'text/plain': { schema: z.string().describe('Prometheus exposition text, one sample a line.') },
+export const metricsRoutes = routePlugin(
+  'gazette-metrics-routes',
+  async (app) => {
+    const { metrics } = app;
+    app.get(
+      '/metrics',
+      {
+        logLevel: 'warn',
+        schema: {
+          operationId: 'getMetrics',
+          summary: 'Metrics in the Prometheus text format',
+          description:
+            'Request, ingest, event-loop and database metrics for a Prometheus scraper (text format 0.0.4).',
+          tags: ['Operations'],
+          querystring: z.strictObject({}),
+          response: {
+            200: {
+              description: 'The current metrics.',
+              content: {
+                'text/plain': {
+                  schema: z.string().describe('Prometheus exposition text, one sample a line.'),
+                },
+              },
             },
           },
         },
       },
-    },
-    async (_request, reply) =>
-      reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
-  );
-};
+      async (_request, reply) =>
+        reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+    );
+  },
+  ['gazette-request-metrics'],
+);

@@ -29,60 +29,58 @@ export interface OpenApiDocument {
   [key: string]: unknown;
 }
 
+/** A header whose value is a whole number from 0 to `maximum`. */
+const countHeader = (description: string, maximum: number, required?: true): Header => ({
+  description,
+  schema: { type: 'integer', format: 'int32', minimum: 0, maximum },
+  ...(required ? { required } : {}),
+});
+
+/** A header whose value is text of at most `maxLength` characters. */
+const textHeader = (description: string, maxLength: number, required?: true): Header => ({
+  description,
+  schema: { type: 'string', maxLength },
+  ...(required ? { required } : {}),
+});
+
 const headers: Record<string, Header> = {
-  RequestId: {
-    description: 'The id of this request in the server logs; a client may send its own `X-Request-Id`.',
-    schema: { type: 'string', maxLength: 200 },
-    required: true,
-  },
-  RateLimitLimit: {
-    description: 'Requests allowed a minute (only when rate limiting is on).',
-    schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 2147483647 },
-  },
-  RateLimitRemaining: {
-    description: 'Requests left in the current minute (only when rate limiting is on).',
-    schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 2147483647 },
-  },
-  RateLimitReset: {
-    description: 'Seconds until the current minute ends (only when rate limiting is on).',
-    schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 60 },
-  },
-  RetryAfter: {
-    description: 'Seconds to wait before trying again.',
-    schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 60 },
-    required: true,
-  },
-  ETag: {
-    description: 'A strong validator of this representation; send it in `If-None-Match` to get a 304.',
-    schema: { type: 'string', maxLength: 100 },
-    required: true,
-  },
-  CacheControl: {
-    description:
-      'Lists `public, max-age=60`, single resources `public, max-age=300`, keyed resources `private, no-store`, problem pages `public, max-age=3600`.',
-    schema: { type: 'string', maxLength: 100 },
-    required: true,
-  },
-  LastModified: {
-    description: 'When the resource last changed (an HTTP-date), for resources that record it.',
-    schema: { type: 'string', maxLength: 40 },
-  },
-  Link: {
-    description: 'RFC 8288 `<…>; rel="next"` to the next page, when there is one.',
-    schema: { type: 'string', maxLength: 8192 },
-  },
-  ServiceLinks: {
-    description:
-      'RFC 8288 links to the OpenAPI document (`rel="service-desc"`), the interactive docs (`rel="service-doc"`) and the API catalog (`rel="api-catalog"`).',
-    schema: { type: 'string', maxLength: 8192 },
-    required: true,
-  },
-  WWWAuthenticate: {
-    description:
-      'RFC 6750 Bearer challenge: `error="invalid_token"` when a key was sent but refused, `error="insufficient_scope"` on a 403.',
-    schema: { type: 'string', maxLength: 200 },
-    required: true,
-  },
+  RequestId: textHeader(
+    'The id of this request in the server logs; a client may send its own `X-Request-Id`.',
+    200,
+    true,
+  ),
+  RateLimitLimit: countHeader('Requests allowed a minute (only when rate limiting is on).', 2147483647),
+  RateLimitRemaining: countHeader(
+    'Requests left in the current minute (only when rate limiting is on).',
+    2147483647,
+  ),
+  RateLimitReset: countHeader('Seconds until the current minute ends (only when rate limiting is on).', 60),
+  RetryAfter: countHeader('Seconds to wait before trying again.', 60, true),
+  ETag: textHeader(
+    'A strong validator of this representation; send it in `If-None-Match` to get a 304.',
+    100,
+    true,
+  ),
+  CacheControl: textHeader(
+    'Lists `public, max-age=60`, single resources `public, max-age=300`, keyed resources `private, no-store`, problem pages `public, max-age=3600`.',
+    100,
+    true,
+  ),
+  LastModified: textHeader(
+    'When the resource last changed (an HTTP-date), for resources that record it.',
+    40,
+  ),
+  Link: textHeader('RFC 8288 `<…>; rel="next"` to the next page, when there is one.', 8192),
+  ServiceLinks: textHeader(
+    'RFC 8288 links to the OpenAPI document (`rel="service-desc"`), the interactive docs (`rel="service-doc"`) and the API catalog (`rel="api-catalog"`).',
+    8192,
+    true,
+  ),
+  WWWAuthenticate: textHeader(
+    'RFC 6750 Bearer challenge: `error="invalid_token"` when a key was sent but refused, `error="insufficient_scope"` on a 403.',
+    200,
+    true,
+  ),
 };
 
 const ref = (name: string) => ({ $ref: `#/components/headers/${name}` });

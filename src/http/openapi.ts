@@ -1,6 +1,7 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { type OpenApiDocument, withServerConventions } from './openapi-conventions.js';
 import { docsContentSecurityPolicy } from './security-headers.js';
@@ -23,54 +24,57 @@ const gazetteIcon = Buffer.from(
 );
 
 /** Must be registered before any route: @fastify/swagger collects routes as they are added. */
-export async function registerOpenApi(app: FastifyInstance) {
-  await app.register(fastifySwagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Gazette',
-        version: apiVersion,
-        license: { name: 'MIT', identifier: 'MIT' },
-        contact: { name: 'Gazette maintainers' },
-        description:
-          'News and analysis articles with their authors and tags. Reads are public; writes need ' +
-          '`Authorization: Bearer <key>`. Errors are RFC 9457 `application/problem+json`.',
-      },
-      tags: [
-        { name: 'Articles', description: 'Articles, newest first' },
-        { name: 'Authors', description: 'People who wrote the articles' },
-        { name: 'Tags', description: 'Topics named by sources or derived by Gazette' },
-        { name: 'Feeds', description: 'Articles as Atom, RSS and JSON Feed for feed readers' },
-        { name: 'Ingest', description: 'Raw articles in, structured articles out' },
-        { name: 'Operations', description: 'The service index, health and readiness' },
-      ],
-      components: {
-        securitySchemes: {
-          bearerAuth: { type: 'http', scheme: 'bearer', description: 'A Gazette API key.' },
+export const openApi = fp(
+  async (app) => {
+    await app.register(fastifySwagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'Gazette',
+          version: apiVersion,
+          license: { name: 'MIT', identifier: 'MIT' },
+          contact: { name: 'Gazette maintainers' },
+          description:
+            'News and analysis articles with their authors and tags. Reads are public; writes need ' +
+            '`Authorization: Bearer <key>`. Errors are RFC 9457 `application/problem+json`.',
+        },
+        tags: [
+          { name: 'Articles', description: 'Articles, newest first' },
+          { name: 'Authors', description: 'People who wrote the articles' },
+          { name: 'Tags', description: 'Topics named by sources or derived by Gazette' },
+          { name: 'Feeds', description: 'Articles as Atom, RSS and JSON Feed for feed readers' },
+          { name: 'Ingest', description: 'Raw articles in, structured articles out' },
+          { name: 'Operations', description: 'The service index, health and readiness' },
+        ],
+        components: {
+          securitySchemes: {
+            bearerAuth: { type: 'http', scheme: 'bearer', description: 'A Gazette API key.' },
+          },
         },
       },
-    },
-    transform: transformWithBodyContent,
-    transformObject: (document) =>
-      withServerConventions(
-        withoutUnusedSchemas(jsonSchemaTransformObject(document) as OpenApiDocument),
-      ) as ReturnType<typeof jsonSchemaTransformObject>,
-  });
-  await app.register(fastifySwaggerUi, {
-    routePrefix: '/docs',
-    logLevel: 'warn',
-    logo: { type: 'image/svg+xml', content: gazetteMark, href: '/', target: '_self' },
-    theme: {
-      title: 'Gazette API',
-      favicon: [
-        { filename: 'gazette.svg', rel: 'icon', sizes: 'any', type: 'image/svg+xml', content: gazetteIcon },
-      ],
-    },
-    staticCSP: docsContentSecurityPolicy,
-  });
+      transform: transformWithBodyContent,
+      transformObject: (document) =>
+        withServerConventions(
+          withoutUnusedSchemas(jsonSchemaTransformObject(document) as OpenApiDocument),
+        ) as ReturnType<typeof jsonSchemaTransformObject>,
+    });
+    await app.register(fastifySwaggerUi, {
+      routePrefix: '/docs',
+      logLevel: 'warn',
+      logo: { type: 'image/svg+xml', content: gazetteMark, href: '/', target: '_self' },
+      theme: {
+        title: 'Gazette API',
+        favicon: [
+          { filename: 'gazette.svg', rel: 'icon', sizes: 'any', type: 'image/svg+xml', content: gazetteIcon },
+        ],
+      },
+      staticCSP: docsContentSecurityPolicy,
+    });
 
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-}
+    app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  },
+  { name: 'gazette-openapi', fastify: '5.x' },
+);
 
 type Transform = typeof jsonSchemaTransform;
 

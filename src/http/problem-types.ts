@@ -1,9 +1,9 @@
 import type { FastifyRequest } from 'fastify';
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { NotFound, statusTitles } from '../lib/errors.js';
 import { absoluteUrl } from './links.js';
 import { problemResponses } from './params.js';
+import { routePlugin } from './route-plugin.js';
 
 /** What each problem means and what to do about it; a status without an entry gets a generic page. */
 const explanations: Record<number, { meaning: string; remedy: string }> = {
@@ -129,7 +129,7 @@ const htmlPage = (description: string) => ({
 });
 
 /** The pages problem `type` URIs point to: `/problems` and `/problems/{name}`, as HTML. */
-export const problemPages: FastifyPluginAsyncZod = async (app) => {
+export const problemPages = routePlugin('gazette-problem-pages', async (app) => {
   const index = indexPage();
   app.get(
     '/problems',
@@ -182,4 +182,4 @@ export const problemPages: FastifyPluginAsyncZod = async (app) => {
         .send(problemPage(status));
     },
   );
-};
+});

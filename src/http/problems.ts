@@ -1,4 +1,5 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import FindMyWay from 'find-my-way';
 import { DomainError, type FieldError, statusTitles } from '../lib/errors.js';
@@ -73,11 +74,6 @@ function validationProblem(
 }
 
 /**
- * One place turns every failure into application/problem+json: domain errors keep their status,
- * validation errors name each bad input, Fastify's own 4xx keep theirs, and anything else is a 500
- * whose details go to the log, never to the client.
- */
-/**
  * Errors the router raises before any route runs (a URL that does not decode, a path segment over
  * the length limit): given to Fastify as `frameworkErrors` so they are problems too.
  */
@@ -88,37 +84,59 @@ export function frameworkProblem(error: FastifyError, request: FastifyRequest, r
   return sendProblem(request, reply, status, error.message);
 }
 
-export function registerProblemHandlers(app: FastifyInstance) {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof DomainError) {
-      return sendProblem(request, reply, error.status, error.message, error.errors);
-    }
-    if (hasZodFastifySchemaValidationErrors(error)) {
-      const { detail, errors } = validationProblem(error);
-      return sendProblem(request, reply, 400, detail, errors);
-    }
-    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      const type = request.headers['content-type'] ?? 'no Content-Type';
-      return sendProblem(
-        request,
-        reply,
-        415,
-        `${type} is not accepted here; see /openapi.json for the media types.`,
-      );
-    }
-    const status = error.statusCode ?? 500;
-    if (status >= 400 && status < 500) {
-      return sendProblem(request, reply, status, error.message);
-    }
-    request.log.error({ err: error }, 'request failed');
-    return sendProblem(
-      request,
-      reply,
-      500,
-      'Something went wrong on our side; the request id is in the logs.',
-    );
-  });
+/**
+ * One place turns every failure into application/problem+json: domain errors keep their status,
+ * validation errors name each bad input, Fastify's own 4xx keep theirs, and anything else is a 500
+ * whose details go to the log, never to the client. Problem types are absolute URLs, hence the
+ * public URL plugin first.
+ */
+export const problemHandling = fp(
+  async (app) => {
+    app.setErrorHandler(problemOf);
+    answerUnknownRoutes(app);
+  },
+  { name: 'gazette-problems', fastify: '5.x', dependencies: ['gazette-public-url'] },
+);
 
+function problemOf(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const { status, detail, errors } = describeProblem(error, request);
+  return sendProblem(request, reply, status, detail, errors);
+}
+
+/**
+ * The status and detail a failure is answered with, alone or as one line of a batch. Anything
+ * unexpected is a 500 whose details go to the log (`log`, the request's unless given), never to the
+ * client.
+ */
+export function describeProblem(
+  error: unknown,
+  request: FastifyRequest,
+  log: FastifyBaseLogger = request.log,
+): { status: number; title: string; detail: string; errors?: FieldError[] } {
+  const described = (status: number, detail: string, errors?: FieldError[]) => ({
+    status,
+    title: statusTitles[status] ?? 'Error',
+    detail,
+    ...(errors ? { errors } : {}),
+  });
+  if (error instanceof DomainError) return described(error.status, error.message, error.errors);
+  const fastifyError = error as FastifyError;
+  if (hasZodFastifySchemaValidationErrors(fastifyError)) {
+    const { detail, errors } = validationProblem(fastifyError);
+    return described(400, detail, errors);
+  }
+  if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    const type = request.headers['content-type'] ?? 'no Content-Type';
+    return described(415, `${type} is not accepted here; see /openapi.json for the media types.`);
+  }
+  const status = fastifyError.statusCode ?? 500;
+  if (status >= 400 && status < 500) return described(status, fastifyError.message);
+  log.error({ err: error }, 'request failed');
+  return described(500, 'Something went wrong on our side; the request id is in the logs.');
+}
+
+/** 404 for paths no route serves, 405 (with Allow) for a path served under other methods. */
+function answerUnknownRoutes(app: FastifyInstance) {
   // Every route is known once the app is ready; a 404 whose path exists under another method is a 405.
   const routes = FindMyWay();
   const methodsByRoute = new Map<string, Set<string>>();

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
 
 declare module 'fastify' {
@@ -23,28 +24,31 @@ const plainHost =
  * Gazette listens on. A client's own `Host` header is never echoed: it would let anyone write their
  * host into publicly cached feeds.
  */
-export function registerPublicUrl(app: FastifyInstance, config: Config) {
-  function listeningOrigin(): string {
-    const address = app.server.address() as AddressInfo | string | null;
-    const port = address && typeof address === 'object' ? address.port : config.port;
-    const wildcard = config.host === '0.0.0.0' || config.host === '::' || config.host === '';
-    const host = wildcard ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
-    return `http://${host}:${port}`;
-  }
-
-  function originOf(request: FastifyRequest): string {
-    if (config.publicUrl) return config.publicUrl;
-    if (config.trustProxy && plainHost.test(request.host)) {
-      const protocol = request.protocol === 'https' ? 'https' : 'http';
-      return `${protocol}://${request.host.toLowerCase()}`;
+export const publicUrl = fp<{ config: Config }>(
+  async (app, { config }) => {
+    function listeningOrigin(): string {
+      const address = app.server.address() as AddressInfo | string | null;
+      const port = address && typeof address === 'object' ? address.port : config.port;
+      const wildcard = config.host === '0.0.0.0' || config.host === '::' || config.host === '';
+      const host = wildcard ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+      return `http://${host}:${port}`;
     }
-    return listeningOrigin();
-  }
 
-  app.decorate('publicOriginOf', originOf);
-  app.decorateRequest('publicOrigin', {
-    getter(this: FastifyRequest) {
-      return originOf(this);
-    },
-  });
-}
+    function originOf(request: FastifyRequest): string {
+      if (config.publicUrl) return config.publicUrl;
+      if (config.trustProxy && plainHost.test(request.host)) {
+        const protocol = request.protocol === 'https' ? 'https' : 'http';
+        return `${protocol}://${request.host.toLowerCase()}`;
+      }
+      return listeningOrigin();
+    }
+
+    app.decorate('publicOriginOf', originOf);
+    app.decorateRequest('publicOrigin', {
+      getter(this: FastifyRequest) {
+        return originOf(this);
+      },
+    });
+  },
+  { name: 'gazette-public-url', fastify: '5.x' },
+);

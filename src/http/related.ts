@@ -1,8 +1,7 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { relatedWeights } from '../domain/related.js';
-import type { Services } from '../services/index.js';
 import { idOrSlugParams, jsonResponse, problemResponses } from './params.js';
+import { routePlugin } from './route-plugin.js';
 import { ArticleSummary } from './schemas.js';
 
 const scoring =
@@ -50,7 +49,8 @@ const RelatedPage = z
   .object({ data: z.array(RelatedArticle) })
   .meta({ id: 'RelatedPage', examples: [{ data: [relatedExample] }] });
 
-export const relatedRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+export const relatedRoutes = routePlugin('gazette-related-routes', async (app) => {
+  const { services } = app;
   app.get(
     '/v1/articles/:idOrSlug/related',
     {
@@ -79,4 +79,4 @@ export const relatedRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
       data: await services.related.listRelatedArticles(request.params.idOrSlug, request.query.limit),
     }),
   );
-};
+});

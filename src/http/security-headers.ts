@@ -1,5 +1,5 @@
 import fastifyHelmet from '@fastify/helmet';
-import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 
 /**
  * The interactive docs are the one HTML page Gazette serves: swagger-ui's scripts, styles and fonts
@@ -26,17 +26,20 @@ export const docsContentSecurityPolicy = [
  * so their policy allows nothing; /docs overrides it with `docsContentSecurityPolicy`. Resources may
  * be read from other origins: the API and its feeds are public.
  */
-export async function registerSecurityHeaders(app: FastifyInstance) {
-  await app.register(fastifyHelmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'none'"],
-        baseUri: ["'none'"],
-        formAction: ["'none'"],
-        frameAncestors: ["'none'"],
+export const securityHeaders = fp(
+  async (app) => {
+    await app.register(fastifyHelmet, {
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'none'"],
+          baseUri: ["'none'"],
+          formAction: ["'none'"],
+          frameAncestors: ["'none'"],
+        },
       },
-    },
-    crossOriginResourcePolicy: { policy: 'cross-origin' },
-  });
-}
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+    });
+  },
+  { name: 'gazette-security-headers', fastify: '5.x' },
+);

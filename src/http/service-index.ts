@@ -1,6 +1,6 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { absoluteUrl } from './links.js';
+import { routePlugin } from './route-plugin.js';
 
 const openApiMediaType = 'application/vnd.oai.openapi+json';
 
@@ -70,7 +70,7 @@ const ApiCatalog = z
  * to the OpenAPI document with `Link: rel="service-desc"` (RFC 8631); `/.well-known/api-catalog`
  * says the same as an RFC 9727 linkset.
  */
-export const serviceIndexRoutes: FastifyPluginAsyncZod = async (app) => {
+export const serviceIndexRoutes = routePlugin('gazette-service-index', async (app) => {
   app.get(
     '/',
     {
@@ -144,4 +144,4 @@ export const serviceIndexRoutes: FastifyPluginAsyncZod = async (app) => {
       });
     },
   );
-};
+});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { IngestRequest } from './draft.js';
 
 const author = z.union([
   z.string().trim().min(1).max(200),
@@ -59,4 +60,14 @@ export type IngestObject = z.output<typeof IngestObject>;
 export function overridesOf(object: IngestObject) {
   const { raw: _raw, content_type: _contentType, ...overrides } = object;
   return overrides;
+}
+
+/** A validated ingest object as a request to the ingest service. */
+export function ingestRequestOf(object: IngestObject, idempotencyKey?: string): IngestRequest {
+  return {
+    raw: object.raw,
+    contentType: object.content_type,
+    overrides: overridesOf(object),
+    idempotencyKey,
+  };
 }

@@ -1,8 +1,6 @@
-import type { FastifyReply } from 'fastify';
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Services } from '../../services/index.js';
 import { problemResponses, repeatableParam } from '../params.js';
+import { routePlugin } from '../route-plugin.js';
 import { atomContentType, renderAtom } from './atom.js';
 import { JsonFeed, jsonFeedContentType, renderJsonFeed } from './json-feed.js';
 import { buildFeed, type Feed } from './model.js';
@@ -22,75 +20,77 @@ function documentOf(mediaType: string, schema: z.ZodType, description: string) {
   return { description, content: { [mediaType.split(';')[0]!]: { schema } } };
 }
 
-export const feedRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+/** One feed format: where it is served, how it is documented, and how a feed is rendered in it. */
+interface FeedFormat {
+  path: string;
+  operationId: string;
+  summary: string;
+  contentType: string;
+  schema: z.ZodType;
+  description: string;
+  render: (feed: Feed) => unknown;
+}
+
+const feedFormats: FeedFormat[] = [
+  {
+    path: '/v1/feeds/articles.atom',
+    operationId: 'getAtomFeed',
+    summary: 'Articles as an Atom 1.0 feed',
+    contentType: atomContentType,
+    schema: xmlBody('An Atom 1.0 (RFC 4287) feed.'),
+    description: 'The Atom feed.',
+    render: renderAtom,
+  },
+  {
+    path: '/v1/feeds/articles.rss',
+    operationId: 'getRssFeed',
+    summary: 'Articles as an RSS 2.0 feed',
+    contentType: rssContentType,
+    schema: xmlBody('An RSS 2.0 feed.'),
+    description: 'The RSS feed.',
+    render: renderRss,
+  },
+  {
+    path: '/v1/feeds/articles.json',
+    operationId: 'getJsonFeed',
+    summary: 'Articles as a JSON Feed 1.1',
+    contentType: jsonFeedContentType,
+    schema: JsonFeed,
+    description: 'The JSON Feed.',
+    render: renderJsonFeed,
+  },
+];
+
+export const feedRoutes = routePlugin('gazette-feed-routes', async (app) => {
   /** The newest 50 matching articles as a format-neutral feed, with URLs under the public origin. */
   async function feedFor(
     request: { publicOrigin: string; query: z.output<typeof feedQuery> },
     path: string,
   ): Promise<Feed> {
     const filters = { tags: request.query.tag, authors: request.query.author };
-    const articles = await services.feeds.listFeedArticles(filters);
+    const articles = await app.services.feeds.listFeedArticles(filters);
     return buildFeed(articles, request.publicOrigin, path, filters);
   }
 
-  const sendXml = (reply: FastifyReply, contentType: string, xml: string) =>
-    reply.type(contentType).send(xml);
-
-  const common = {
-    tags: ['Feeds'],
-    querystring: feedQuery,
-    description:
-      'The 50 newest articles (undated ones last), filtered like /v1/articles by `tag` and `author`.',
-  };
-
-  app.get(
-    '/v1/feeds/articles.atom',
-    {
-      schema: {
-        ...common,
-        operationId: 'getAtomFeed',
-        summary: 'Articles as an Atom 1.0 feed',
-        response: {
-          200: documentOf(atomContentType, xmlBody('An Atom 1.0 (RFC 4287) feed.'), 'The Atom feed.'),
-          ...problemResponses(400),
+  for (const format of feedFormats) {
+    app.get(
+      format.path,
+      {
+        schema: {
+          tags: ['Feeds'],
+          querystring: feedQuery,
+          description:
+            'The 50 newest articles (undated ones last), filtered like /v1/articles by `tag` and `author`.',
+          operationId: format.operationId,
+          summary: format.summary,
+          response: {
+            200: documentOf(format.contentType, format.schema, format.description),
+            ...problemResponses(400),
+          },
         },
       },
-    },
-    async (request, reply) =>
-      sendXml(reply, atomContentType, renderAtom(await feedFor(request, '/v1/feeds/articles.atom'))),
-  );
-
-  app.get(
-    '/v1/feeds/articles.rss',
-    {
-      schema: {
-        ...common,
-        operationId: 'getRssFeed',
-        summary: 'Articles as an RSS 2.0 feed',
-        response: {
-          200: documentOf(rssContentType, xmlBody('An RSS 2.0 feed.'), 'The RSS feed.'),
-          ...problemResponses(400),
-        },
-      },
-    },
-    async (request, reply) =>
-      sendXml(reply, rssContentType, renderRss(await feedFor(request, '/v1/feeds/articles.rss'))),
-  );
-
-  app.get(
-    '/v1/feeds/articles.json',
-    {
-      schema: {
-        ...common,
-        operationId: 'getJsonFeed',
-        summary: 'Articles as a JSON Feed 1.1',
-        response: {
-          200: documentOf(jsonFeedContentType, JsonFeed, 'The JSON Feed.'),
-          ...problemResponses(400),
-        },
-      },
-    },
-    async (request, reply) =>
-      reply.type(jsonFeedContentType).send(renderJsonFeed(await feedFor(request, '/v1/feeds/articles.json'))),
-  );
-};
+      async (request, reply) =>
+        reply.type(format.contentType).send(format.render(await feedFor(request, format.path))),
+    );
+  }
+});

@@ -1,6 +1,6 @@
 /** What became of an ingest: a new article, a copy of one, a re-parse of one, or nothing. */
 export const ingestStatuses = ['created', 'duplicate', 'updated', 'rejected'] as const;
-export type IngestStatus = (typeof ingestStatuses)[number];
+type IngestStatus = (typeof ingestStatuses)[number];
 
 /**
  * Simhashes within this many bits of each other are near-duplicates (about 95% of 64 bits agree):

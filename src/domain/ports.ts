@@ -37,7 +37,7 @@ export interface TagsRepository {
 }
 
 /** An article summary ranked by how much it shares with another; higher scores first. */
-export type ScoredArticleSummary = ArticleSummary & { score: number };
+type ScoredArticleSummary = ArticleSummary & { score: number };
 
 export interface RelatedRepository {
   /** Up to `limit` articles sharing tags or authors with article `id`, best match first, then newest. */

@@ -47,15 +47,15 @@ export const Problem = z
     ],
   });
 
-export const AuthorSummary = component(article.AuthorSummary, {
+const AuthorSummary = component(article.AuthorSummary, {
   id: 'AuthorSummary',
   examples: [{ id: 3, slug: 'ines-brackley', name: 'Ines Brackley' }],
 });
-export const TagSummary = component(article.TagSummary, {
+const TagSummary = component(article.TagSummary, {
   id: 'TagSummary',
   examples: [{ id: 7, slug: 'transport', name: 'transport', derived: false }],
 });
-export const Image = component(article.Image, {
+const Image = component(article.Image, {
   id: 'Image',
   examples: [{ caption: 'A ferry leaves the north terminal', credit: null, date: '2026-03-14' }],
 });
@@ -116,7 +116,7 @@ const pageInfoExample = { next_cursor: 'WyIyMDI2LTA0LTAyVDE1OjAwOjAwLjAwMFoiLDFd
 
 export const Author = component(collections.Author, { id: 'Author', examples: [authorExample] });
 export const Tag = component(collections.Tag, { id: 'Tag', examples: [tagExample] });
-export const PageInfo = component(page.PageInfo, { id: 'PageInfo', examples: [pageInfoExample] });
+const PageInfo = component(page.PageInfo, { id: 'PageInfo', examples: [pageInfoExample] });
 
 function pageOf<T extends z.ZodType>(item: T, id: string, example: unknown) {
   return z
@@ -125,7 +125,7 @@ function pageOf<T extends z.ZodType>(item: T, id: string, example: unknown) {
 }
 
 const fieldsOnly = 'Only when asked for in `fields`.';
-export const ArticleListItem = article.ArticleListItem.extend({
+const ArticleListItem = article.ArticleListItem.extend({
   body_text: article.ArticleListItem.shape.body_text.describe(fieldsOnly),
   body_html: article.ArticleListItem.shape.body_html.describe(fieldsOnly),
   snippet: article.ArticleListItem.shape.snippet.describe(

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { CollectionSort } from '../domain/collections.js';
 import { namedResourceRoutes } from './named-routes.js';
 import { routePlugin } from './route-plugin.js';
 import { Tag, TagPage } from './schemas.js';
@@ -16,13 +16,10 @@ export const tagRoutes = routePlugin('gazette-tag-routes', async (app) => {
         'carrying each. Cursors belong to the sort that issued them.',
       cursorExample: 'WyJFYXN0ZXJsZWlnaCIsMl0',
       filters: {
-        sort: z
-          .enum(['name', '-article_count'])
-          .default('name')
-          .meta({
-            description: '`name` A–Z, or `-article_count`: most articles first, ties by name.',
-            examples: ['-article_count'],
-          }),
+        sort: CollectionSort.default('name').meta({
+          description: '`name` A–Z, or `-article_count`: most articles first, ties by name.',
+          examples: ['-article_count'],
+        }),
       },
       page: TagPage,
       pageDescription: 'A page of tags.',

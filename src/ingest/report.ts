@@ -34,7 +34,7 @@ export function parseWarning<Code extends ParseWarningCode>(
 }
 
 /** Every rule a field may come from, with where it looks. */
-export const FIELD_RULES = {
+const FIELD_RULES = {
   'html:json-ld': "the page's JSON-LD Article object",
   'html:meta': 'meta tags (Open Graph, Dublin Core, Parse.ly and the like)',
   'html:h1': "the page's first <h1>, agreeing with its <title>",

@@ -4,7 +4,6 @@ import type { Repositories } from '../domain/ports.js';
 import { Forbidden, NotFound, Unauthorized } from '../lib/errors.js';
 import { sha256 } from '../lib/hash.js';
 
-
 export interface Caller {
   /** Stable for the key, never the secret: `env:N` for the Nth environment key, `db:ID` for stored keys. */
   id: string;
@@ -78,4 +77,3 @@ export function createApiKeyService(repositories: Repositories, environmentKeys:
   };
 }
 
-export type ApiKeyService = ReturnType<typeof createApiKeyService>;

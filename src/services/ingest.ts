@@ -16,7 +16,7 @@ import {
 } from './draft.js';
 import type { ParserPool } from './parser-pool.js';
 
-export interface IngestReport {
+interface IngestReport {
   id: number;
   status: StoredIngest['status'];
   warnings: string[];

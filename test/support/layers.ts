@@ -6,7 +6,7 @@ import ts from 'typescript';
  * The layers of src, bottom to top: what each folder may import. The composition root (app.ts,
  * server.ts, cli.ts) may import anything; `config` is config.ts, whose types services and http read.
  */
-export const allowedImports: Record<string, { modules: string[]; typesOnly?: string[] }> = {
+const allowedImports: Record<string, { modules: string[]; typesOnly?: string[] }> = {
   lib: { modules: [] },
   config: { modules: ['lib'] },
   domain: { modules: ['lib'] },
@@ -27,7 +27,7 @@ export interface Import {
 }
 
 /** The layer a file in src belongs to: its top folder, `config`, or the composition root. */
-export function layerOf(file: string): string {
+function layerOf(file: string): string {
   const [top, ...rest] = file.split('/');
   if (rest.length > 0) return top!;
   return file === 'config.ts' ? 'config' : compositionRoot;

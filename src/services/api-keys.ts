@@ -76,4 +76,3 @@ export function createApiKeyService(repositories: Repositories, environmentKeys:
     },
   };
 }
-

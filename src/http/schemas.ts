@@ -47,15 +47,15 @@ export const Problem = z
     ],
   });
 
-const AuthorSummary = component(article.AuthorSummary, {
+component(article.AuthorSummary, {
   id: 'AuthorSummary',
   examples: [{ id: 3, slug: 'ines-brackley', name: 'Ines Brackley' }],
 });
-const TagSummary = component(article.TagSummary, {
+component(article.TagSummary, {
   id: 'TagSummary',
   examples: [{ id: 7, slug: 'transport', name: 'transport', derived: false }],
 });
-const Image = component(article.Image, {
+component(article.Image, {
   id: 'Image',
   examples: [{ caption: 'A ferry leaves the north terminal', credit: null, date: '2026-03-14' }],
 });

@@ -34,5 +34,8 @@ export function parseDocument(html: string): DomDocument {
   const page = /<html[\s>]/i.test(html)
     ? html
     : `<!DOCTYPE html><html><head></head><body>${html}</body></html>`;
-  return parseHTML(page).document as DomDocument;
+  const document = parseHTML(page).document as DomDocument;
+  // Stray "<" characters each become their own text node; 80,000 of them made extraction crawl.
+  document.body?.normalize();
+  return document;
 }

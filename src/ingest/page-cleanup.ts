@@ -10,11 +10,9 @@ import { captionElementOf, FIGURE_SELECTOR } from './html-metadata.js';
 import { type ParseWarning, parseWarning } from './report.js';
 import type { RemovedBlock } from './types.js';
 
-/** The page parsed, its text nodes merged, with a warning when pathological nesting had to be flattened. */
+/** The page parsed, with a warning when pathological nesting had to be flattened. */
 export function preparePage(html: string): { document: DomDocument; warnings: ParseWarning[] } {
   const document = parseDocument(html);
-  // Stray "<" characters each become their own text node; 80,000 of them made extraction crawl.
-  document.body?.normalize();
   const flattened = flattenDeepNesting(document);
   return { document, warnings: flattened > 0 ? [parseWarning('deep-nesting', MAX_NESTING)] : [] };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { PageInfo } from './page.js';
+import { relatedScoring } from './related.js';
 
 /**
  * An article and its parts as clients see them (SPEC §2): snake_case, ISO 8601 UTC timestamps.
@@ -101,11 +102,13 @@ export interface ArticleListQuery {
 
 /** An article sharing tags or authors with another, and why it matched. */
 export const RelatedArticle = ArticleSummary.extend({
-  related: z.object({
-    score: z.number().int(),
-    shared_tags: z.array(z.string()),
-    shared_authors: z.array(z.string()),
-  }),
+  related: z
+    .object({
+      score: z.number().int().describe(`How strongly it matched. ${relatedScoring}`),
+      shared_tags: z.array(z.string()).describe('Slugs of the tags both articles carry.'),
+      shared_authors: z.array(z.string()).describe('Slugs of the authors both articles have.'),
+    })
+    .describe('Why this article is related.'),
 });
 export type RelatedArticle = z.infer<typeof RelatedArticle>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ArticleSort, FacetName } from '../domain/article.js';
 import { sendPage } from './links.js';
 import {
   cursorParam,
@@ -31,22 +32,19 @@ const listQuery = z.strictObject({
         'Each item then carries a highlighted `snippet`. A search ranks its newest 2,000 matches.',
       examples: ['hybrid ferries', '"port authority" OR crane*'],
     }),
-  sort: z
-    .enum(['-published_at', 'published_at', 'relevance'])
-    .optional()
-    .meta({
-      description:
-        'Newest first (the default without `q`), oldest first, or `relevance` (the default with `q`). ' +
-        'Articles without a date sort last when newest first.',
-      examples: ['-published_at'],
-    }),
+  sort: ArticleSort.optional().meta({
+    description:
+      'Newest first (the default without `q`), oldest first, or `relevance` (the default with `q`). ' +
+      'Articles without a date sort last when newest first.',
+    examples: ['-published_at'],
+  }),
   fields: fieldsParam(
     listItemFields,
     'Only these fields; `body_text`/`body_html` must be asked for.',
     'id,title,published_at',
   ),
   facets: repeatableParam('Counts over the whole result: any of `tag`, `author`, `month`.', 'tag,month').pipe(
-    z.array(z.enum(['tag', 'author', 'month'])).optional(),
+    z.array(FacetName).optional(),
   ),
   tag: repeatableParam('Tag slugs; an article matches when it has any of them.', 'ferries,port-alder'),
   author: repeatableParam('Author slugs; an article matches when any of them wrote it.', 'ines-brackley'),

@@ -1,12 +1,9 @@
 import { z } from 'zod';
-import { relatedWeights } from '../domain/related.js';
+import * as article from '../domain/article.js';
+import { relatedScoring } from '../domain/related.js';
 import { idOrSlugParams, jsonResponse, problemResponses } from './params.js';
 import { routePlugin } from './route-plugin.js';
-import { ArticleSummary } from './schemas.js';
-
-const scoring =
-  `Each author in common adds ${relatedWeights.author}, each tag both articles name explicitly adds ` +
-  `${relatedWeights.explicitTag}, and a tag derived on either side adds ${relatedWeights.derivedTag}.`;
+import { component } from './schemas.js';
 
 const relatedExample = {
   id: 8,
@@ -31,15 +28,7 @@ const relatedExample = {
   related: { score: 6, shared_tags: ['port-alder', 'transport'], shared_authors: ['ines-brackley'] },
 };
 
-const RelatedArticle = ArticleSummary.extend({
-  related: z
-    .object({
-      score: z.number().int().describe(`How strongly it matched. ${scoring}`),
-      shared_tags: z.array(z.string()).describe('Slugs of the tags both articles carry.'),
-      shared_authors: z.array(z.string()).describe('Slugs of the authors both articles have.'),
-    })
-    .describe('Why this article is related.'),
-}).meta({
+const RelatedArticle = component(article.RelatedArticle, {
   id: 'RelatedArticle',
   description: 'An article summary with the reason it is related to another article.',
   examples: [relatedExample],
@@ -57,7 +46,7 @@ export const relatedRoutes = routePlugin('gazette-related-routes', async (app) =
       schema: {
         operationId: 'listRelatedArticles',
         summary: 'List articles related to one article',
-        description: `Articles sharing tags or authors with this one, best match first, then newest. ${scoring} The article itself is never listed.`,
+        description: `Articles sharing tags or authors with this one, best match first, then newest. ${relatedScoring} The article itself is never listed.`,
         tags: ['Articles'],
         params: idOrSlugParams('ferry-company-orders-two-hybrid-vessels-for-the-island-routes'),
         querystring: z.strictObject({

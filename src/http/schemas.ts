@@ -13,7 +13,7 @@ import * as page from '../domain/page.js';
  * Names a domain schema as a component. The schema itself is registered, not a copy, so every
  * schema nesting it (an article's images, its authors) refers to the component too.
  */
-function component<T extends z.ZodType>(schema: T, meta: z.GlobalMeta & { id: string }): T {
+export function component<T extends z.ZodType>(schema: T, meta: z.GlobalMeta & { id: string }): T {
   z.globalRegistry.add(schema, meta);
   return schema;
 }
@@ -79,7 +79,7 @@ const articleSummaryExample = {
   updated_at: '2026-03-14T10:02:11.512Z',
 };
 
-export const ArticleSummary = component(article.ArticleSummary, {
+component(article.ArticleSummary, {
   id: 'ArticleSummary',
   description: 'An article without its body.',
   examples: [articleSummaryExample],

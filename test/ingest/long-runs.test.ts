@@ -82,6 +82,20 @@ const steps: Record<string, (text: string) => unknown> = {
   'parseArticle text/html': (text) => parseArticle({ body: text, contentType: 'text/html' }),
 };
 
+/**
+ * How long a call takes, timed again (up to three times, the fastest kept) when it misses the bound:
+ * a quadratic step is as slow every time, a busy machine is not.
+ */
+function fastestOfThree(call: () => unknown): number {
+  let fastest = Number.POSITIVE_INFINITY;
+  for (let attempt = 0; attempt < 3 && fastest >= boundMs; attempt++) {
+    const start = performance.now();
+    call();
+    fastest = Math.min(fastest, performance.now() - start);
+  }
+  return fastest;
+}
+
 /** ASCII only, so a line separator in a sample cannot break the test output. */
 const printable = (text: string) =>
   text.replace(/[^\x20-\x7e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
@@ -93,9 +107,7 @@ t.test('every class of character in a long run goes through each parser step in 
     let slowest = { ms: 0, sample: '' };
     const result = fc.check(
       fc.property(longRun, (text) => {
-        const start = performance.now();
-        step(text);
-        const ms = performance.now() - start;
+        const ms = fastestOfThree(() => step(text));
         if (ms > slowest.ms) slowest = { ms, sample: printable(text.slice(0, 30)) };
         return ms < boundMs;
       }),

@@ -1,4 +1,4 @@
-import { countWords } from './blocks.js';
+import { collapseSpaces, countWords } from './blocks.js';
 import { type DateResult, findDate } from './dates.js';
 import { BYLINE_NAME_PARTICLES } from './names.js';
 
@@ -146,4 +146,32 @@ export function sameAuthor(a: string, b: string): boolean {
   const lastX = x.split(/\s+/).pop();
   const lastY = y.split(/\s+/).pop();
   return lastX !== undefined && lastX === lastY && (x.startsWith(y[0] ?? '') || y.startsWith(x[0] ?? ''));
+}
+
+const WEEKDAY = /^(mon|tues|wednes|thurs|fri|satur|sun)day$/i;
+/** "Written by", "Par", "Von": the label before a byline's names, in the languages we meet. */
+const BYLINE_LABEL =
+  /^(?:(?:written|posted|story|words|text|reporting)\s+by|by|par|von|por|door|di|av|af)\s+/i;
+
+/**
+ * The people a page's byline element names: "By A", "Written by A Edited by B", "Par A (avec B)",
+ * "By A March 25, 2015", and "by A22 Dec 2016" where the page glued a date or a comment count
+ * to the name.
+ */
+export function bylineNames(byline: string): string[] {
+  // "Written by A Edited by B": the writer, not the editor or the photographer.
+  const line = collapseSpaces(byline.replace(/\s+/g, ' ')).split(
+    /\s(?:edited|photos?|photographs|illustrations?|graphics|additional reporting) by\s/i,
+  )[0] as string;
+  const aside = line.search(/[([]/);
+  const head = (aside === -1 ? line : line.slice(0, aside)).replace(BYLINE_LABEL, '');
+  const parsed = parseByline(`By ${head}`);
+  // Names hold no digits: what starts at the first one is a date, a time or a count.
+  const digit = head.search(/\d/);
+  const names =
+    parsed && parsed.authors.length > 0
+      ? parsed.authors
+      : splitNames(digit < 0 ? head : head.slice(0, digit));
+  // What is left of "Sunday, 12 April" once the date is read is no person.
+  return names.filter((name) => !WEEKDAY.test(name));
 }

@@ -1,5 +1,5 @@
 import { collapseSpaces, countWords } from './blocks.js';
-import { splitNames } from './byline.js';
+import { isPersonName, splitNames } from './byline.js';
 import { splitCredit } from './captions.js';
 import { normalizeIsoDate } from './dates.js';
 import type { DomDocument as HtmlDocument, DomElement as HtmlElement } from './dom.js';
@@ -85,14 +85,20 @@ function meta(document: HtmlDocument, ...keys: string[]): string[] {
   return values;
 }
 
-function authorsFrom(values: unknown[]): ParsedAuthor[] {
+/**
+ * The authors a page declares. A declared value that is no person's name ("mcupdate") is kept as
+ * the page gives it unless `peopleOnly`: a link's text is not a declaration ("View my profile").
+ */
+function authorsFrom(values: unknown[], peopleOnly = false): ParsedAuthor[] {
   const authors: ParsedAuthor[] = [];
   for (const value of values) {
     const name = text(value);
     // article:author is often a profile URL, which names nobody.
     if (!name || /^https?:/.test(name)) continue;
     const names = splitNames(name.replace(/^by\s+/i, ''));
-    for (const person of names.length > 0 ? names : [name]) {
+    // A nickname in brackets ("Richard (R.J.) Eskow") is part of the name as the page gives it.
+    const keepWhole = !peopleOnly || isPersonName(collapseSpaces(name.replace(/\([^()]*\)/g, ' ')));
+    for (const person of names.length > 0 || !keepWhole ? names : [name]) {
       if (!authors.some((author) => author.name === person)) {
         authors.push({ name: person, bio: isObject(value) ? text(value.description) : null });
       }
@@ -160,6 +166,7 @@ function readAuthors(document: HtmlDocument, ld: JsonObject | null): Hint<Parsed
     [...document.querySelectorAll('a[rel~="author"], [itemprop="author"] [itemprop="name"]')].map(
       (el) => el.textContent,
     ),
+    true,
   );
   return relAuthors.length > 0 ? { value: relAuthors, rule: 'html:rel-author' } : undefined;
 }

@@ -1,6 +1,6 @@
 import { Readability } from '@mozilla/readability';
-import { type Block, collapseSpaces, countWords, splitPlainBlocks } from './blocks.js';
-import { parseByline, splitNames } from './byline.js';
+import { type Block, countWords, splitPlainBlocks } from './blocks.js';
+import { bylineNames, isPersonName } from './byline.js';
 import type { DomDocument as HtmlDocument, DomElement as HtmlElement } from './dom.js';
 import { htmlToBlocks } from './html-blocks.js';
 import { jsonLdArticleBody, readHtmlMetadata } from './html-metadata.js';
@@ -21,26 +21,6 @@ export interface HtmlExtraction {
   /** Which evidence the body came from (`html:readability`, `html:json-ld-body`, `html:prose-run`). */
   bodyRule: FieldRule;
 }
-
-/** Readability's byline ("By A", "Par A (avec B)", "By A March 25, 2015") → the people named. */
-function namesFromByline(byline: string): string[] {
-  // "Written by A Edited by B": the writer, not the editor or the photographer.
-  const line = collapseSpaces(byline.replace(/\s+/g, ' ')).split(
-    /\s(?:edited|photos?|photographs|illustrations?|graphics|additional reporting) by\s/i,
-  )[0] as string;
-  const aside = line.search(/[([]/);
-  const head = (aside === -1 ? line : line.slice(0, aside)).replace(
-    /^(par|von|por|door|di|av|af)\s+/i,
-    'By ',
-  );
-  const parsed = parseByline(/^by\s/i.test(head) ? head : `By ${head}`);
-  const names =
-    parsed && parsed.authors.length > 0 ? parsed.authors : splitNames(head.replace(/^by\s+/i, ''));
-  // What is left of "Sunday, 12 April" once the date is read is no person.
-  return names.filter((name) => !WEEKDAY.test(name));
-}
-
-const WEEKDAY = /^(mon|tues|wednes|thurs|fri|satur|sun)day$/i;
 
 /** Word 3-grams of a text, for measuring how far two candidate bodies agree. */
 function trigrams(blocks: ProseBlock[]): Set<string> {
@@ -163,7 +143,13 @@ function bylineAuthors(
   metadata: Hint<ParsedAuthor[]> | undefined,
   byline: string | null,
 ): Hint<ParsedAuthor[]> | null {
-  if ((metadata && metadata.rule !== 'html:rel-author') || !byline) return null;
-  const names = namesFromByline(byline);
+  if (!byline) return null;
+  // A metadata author that names no person (a user handle, "CC7567") is weaker than a byline that does.
+  const weakMetadata =
+    !metadata ||
+    metadata.rule === 'html:rel-author' ||
+    !metadata.value.some((author) => isPersonName(author.name));
+  if (!weakMetadata) return null;
+  const names = bylineNames(byline);
   return names.length > 0 ? { value: names.map((name) => ({ name, bio: null })), rule: 'html:byline' } : null;
 }

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { isPersonName, parseBio, parseByline, sameAuthor } from '../../src/ingest/byline.js';
+import { bylineNames, isPersonName, parseBio, parseByline, sameAuthor } from '../../src/ingest/byline.js';
 
 const authors = (text: string) => parseByline(text)?.authors ?? null;
 
@@ -23,6 +23,19 @@ t.test('bylines with dates', async (t) => {
     authors: [],
     date: { iso: '2016-04-21T00:00:00.000Z', matched: '21 April 2016' },
   });
+});
+
+t.test("a page's byline element names its writers", async (t) => {
+  t.same(
+    bylineNames('Written by Jane Doe\n   Edited by John Roe'),
+    ['Jane Doe'],
+    'a label, and the editor left out',
+  );
+  t.same(bylineNames('Posted by Jane Doe'), ['Jane Doe']);
+  t.same(bylineNames('by Jane Doe14 Mar 2021 37'), ['Jane Doe'], 'a date and a count glued to the name');
+  t.same(bylineNames('By Jane Doe 3 hours ago'), ['Jane Doe']);
+  t.same(bylineNames('Par Jeanne Dupont (avec Paul Martin)'), ['Jeanne Dupont']);
+  t.same(bylineNames('Sunday, 12 April 2020'), [], 'a date line names nobody');
 });
 
 t.test('sentences are not bylines', async (t) => {

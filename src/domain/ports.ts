@@ -64,7 +64,8 @@ export interface IngestRepository {
   /** Rewrites an article from a newer parse of its stored payload; the slug stays as it was. */
   reparseArticle(reparse: Reparse): Promise<void>;
   findIngest(id: number): Promise<StoredIngest | undefined>;
-  findIngestByIdempotencyKey(key: string): Promise<StoredIngest | undefined>;
+  /** The ingest `caller` made with this Idempotency-Key; another caller's same key is not it. */
+  findIngestByIdempotencyKey(caller: string | null, key: string): Promise<StoredIngest | undefined>;
   /** Stored payloads of live articles, in ingest order, a batch at a time. */
   listStoredPayloads(afterIngestId: number, limit: number): Promise<StoredIngestWithRaw[]>;
 }

@@ -6,6 +6,7 @@ import type {
   ArticlePage,
   ArticleSummary,
   ArticleView,
+  DeletedArticle,
 } from './article.js';
 import type { Author, CollectionQuery, Tag } from './collections.js';
 import type { IngestRecord, StoredIngest, StoredIngestWithRaw, StoreOutcome } from './ingest.js';
@@ -24,6 +25,14 @@ export interface ArticlesRepository {
   findArticleView(idOrSlug: string, withText: boolean): Promise<ArticleView | undefined>;
   hasArticles(): Promise<boolean>;
   countArticles(): Promise<number>;
+  /** The tombstone of a deleted article by its id or its slug (the latest one with that slug). */
+  findDeletedArticle(idOrSlug: string): Promise<DeletedArticle | undefined>;
+  /**
+   * Deletes article `id` with its links, search entry and related rows, and leaves a tombstone, in
+   * one transaction; only while its `updated_at` is still `expectedUpdatedAt`, so a check made on
+   * what was read holds. False when the article is gone or changed meanwhile.
+   */
+  deleteArticle(id: number, expectedUpdatedAt: string, now: string): Promise<boolean>;
 }
 
 export interface AuthorsRepository {

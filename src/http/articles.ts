@@ -224,7 +224,7 @@ function articleDeleteRoute(app: RoutesApp) {
         querystring: z.strictObject({}),
         response: {
           204: z.undefined().describe('Deleted; there is no body.'),
-          ...problemResponses(400, 401, 403, 404, 410, 412, 503, 507),
+          ...problemResponses(400, 401, 403, 404, 410, 412, 413, 415, 503, 507),
         },
       },
     },

@@ -27,5 +27,3 @@ export function createArticleDeletionService(repositories: Repositories) {
     },
   };
 }
-
-export type ArticleDeletionService = ReturnType<typeof createArticleDeletionService>;

@@ -62,6 +62,7 @@ export async function generateDatabase(databasePath: string, count: number): Pro
         report: {},
         parserVersion: 'bench',
         idempotencyKey: null,
+        idempotencyCaller: null,
       },
     });
     if (batch.length === 5000 || index === count - 1) {

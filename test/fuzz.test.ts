@@ -232,74 +232,80 @@ t.test('no input to any operation makes Gazette answer 5xx', async (t) => {
 
   let operations = 0;
   const statuses = new Map<number, number>();
-  for (const [route, methods] of Object.entries(document.paths)) {
-    for (const [method, operation] of Object.entries(methods)) {
-      operations++;
-      const parameters = (operation.parameters ?? []).map((parameter) => ({
-        parameter,
-        value: fc.option(
-          parameter.in === 'path'
-            ? fc.oneof(known, valuesOf(parameter.schema, document))
-            : valuesOf(parameter.schema, document),
-          { freq: 4 },
-        ),
-      }));
-      const request = fc.record({
-        values: fc.tuple(...parameters.map(({ value }) => value)),
-        body:
-          method === 'get'
-            ? fc.constant<{ type?: string; payload?: string }>({})
-            : bodiesOf(operation, document),
-        authorization: authorizations,
-      });
-      await fc.assert(
-        fc.asyncProperty(request, async ({ values, body, authorization }) => {
-          let url = route;
-          const query = new URLSearchParams();
-          const headers: Record<string, string> = { ...authorization };
-          parameters.forEach(({ parameter }, index) => {
-            const value = values[index];
-            if (parameter.in === 'path') {
-              // A URL carries bytes: a lone surrogate goes as U+FFFD, as any client would send it.
-              const text = Buffer.from(asText(value ?? 'x'), 'utf8').toString('utf8');
-              url = url.replace(`{${parameter.name}}`, encodeURIComponent(text));
-            } else if (value === null || value === undefined) {
-              // left out
-            } else if (parameter.in === 'query') {
-              for (const item of Array.isArray(value) ? value : [value])
-                query.append(parameter.name, asText(item));
-            } else {
-              // Header values cannot carry control characters or non-Latin-1 text at all.
-              const text = asText(value).replace(/[^\x20-\x7e]/g, '');
-              if (text) headers[parameter.name] = text;
-            }
-          });
-          if (body.type) headers['content-type'] = body.type;
-          const target = `${url}${query.size ? `?${query}` : ''}`;
-          const response = await app.inject({
-            method: method.toUpperCase() as 'GET',
-            url: target,
-            headers,
-            ...(body.payload !== undefined ? { payload: body.payload } : {}),
-          });
-          statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
-          if (response.statusCode >= 500) {
-            throw new Error(
-              `${method.toUpperCase()} ${target.slice(0, 300)} → ${response.statusCode}: ${response.body.slice(0, 300)}`,
-            );
+  // Deletes go last: with the valid key they remove the known articles every other operation reads.
+  const byMethod = Object.entries(document.paths).flatMap(([route, methods]) =>
+    Object.entries(methods).map(([method, operation]) => ({ route, method, operation })),
+  );
+  const ordered = [
+    ...byMethod.filter(({ method }) => method !== 'delete'),
+    ...byMethod.filter(({ method }) => method === 'delete'),
+  ];
+  for (const { route, method, operation } of ordered) {
+    operations++;
+    const parameters = (operation.parameters ?? []).map((parameter) => ({
+      parameter,
+      value: fc.option(
+        parameter.in === 'path'
+          ? fc.oneof(known, valuesOf(parameter.schema, document))
+          : valuesOf(parameter.schema, document),
+        { freq: 4 },
+      ),
+    }));
+    const request = fc.record({
+      values: fc.tuple(...parameters.map(({ value }) => value)),
+      body:
+        method === 'get'
+          ? fc.constant<{ type?: string; payload?: string }>({})
+          : bodiesOf(operation, document),
+      authorization: authorizations,
+    });
+    await fc.assert(
+      fc.asyncProperty(request, async ({ values, body, authorization }) => {
+        let url = route;
+        const query = new URLSearchParams();
+        const headers: Record<string, string> = { ...authorization };
+        parameters.forEach(({ parameter }, index) => {
+          const value = values[index];
+          if (parameter.in === 'path') {
+            // A URL carries bytes: a lone surrogate goes as U+FFFD, as any client would send it.
+            const text = Buffer.from(asText(value ?? 'x'), 'utf8').toString('utf8');
+            url = url.replace(`{${parameter.name}}`, encodeURIComponent(text));
+          } else if (value === null || value === undefined) {
+            // left out
+          } else if (parameter.in === 'query') {
+            for (const item of Array.isArray(value) ? value : [value])
+              query.append(parameter.name, asText(item));
+          } else {
+            // Header values cannot carry control characters or non-Latin-1 text at all.
+            const text = asText(value).replace(/[^\x20-\x7e]/g, '');
+            if (text) headers[parameter.name] = text;
           }
-          if (
-            response.statusCode >= 400 &&
-            !/^application\/problem\+json/.test(String(response.headers['content-type']))
-          ) {
-            throw new Error(
-              `${method.toUpperCase()} ${target.slice(0, 300)} → ${response.statusCode} without a problem`,
-            );
-          }
-        }),
-        { numRuns: method === 'get' ? 60 : 40, endOnFailure: true },
-      );
-    }
+        });
+        if (body.type) headers['content-type'] = body.type;
+        const target = `${url}${query.size ? `?${query}` : ''}`;
+        const response = await app.inject({
+          method: method.toUpperCase() as 'GET',
+          url: target,
+          headers,
+          ...(body.payload !== undefined ? { payload: body.payload } : {}),
+        });
+        statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
+        if (response.statusCode >= 500) {
+          throw new Error(
+            `${method.toUpperCase()} ${target.slice(0, 300)} → ${response.statusCode}: ${response.body.slice(0, 300)}`,
+          );
+        }
+        if (
+          response.statusCode >= 400 &&
+          !/^application\/problem\+json/.test(String(response.headers['content-type']))
+        ) {
+          throw new Error(
+            `${method.toUpperCase()} ${target.slice(0, 300)} → ${response.statusCode} without a problem`,
+          );
+        }
+      }),
+      { numRuns: method === 'get' ? 60 : 40, endOnFailure: true },
+    );
   }
   t.ok(operations >= 15, `${operations} operations fuzzed`);
   const seen = [...statuses.keys()];

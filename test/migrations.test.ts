@@ -42,6 +42,7 @@ t.test('migrations build the whole schema on an empty database, once', async (t)
       'articles',
       'articles_fts',
       'authors',
+      'deleted_articles',
       'ingests',
       'raw_payloads',
       'tags',

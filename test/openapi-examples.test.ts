@@ -92,6 +92,8 @@ t.test('every documented example works against the seed database', async (t) => 
           ...(body ? { payload: body.payload } : {}),
         });
         replayed++;
+        // A delete consumes its example article: the seed brings it back (under a new id) for the next.
+        if (method === 'delete') await seed(app.services.ingest);
         const problems = responseValidator().problemsWith(method, target, response);
         return { ok: response.statusCode < 400 && problems.length === 0, response, problems, target };
       };

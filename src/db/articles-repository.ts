@@ -1,5 +1,6 @@
 import type { Article, ArticleListQuery, ArticlePage, ArticleView } from '../domain/article.js';
 import type { ArticlesRepository } from '../domain/ports.js';
+import { createArticleDeletion } from './article-deletion.js';
 import { countFacets } from './article-facets.js';
 import { articleFilter, filteredArticles } from './article-filters.js';
 import { createArticlePages } from './article-pages.js';
@@ -29,6 +30,7 @@ export function createArticlesRepository(
     isNumericId(idOrSlug) ? statements.byId.get(Number(idOrSlug)) : statements.bySlug.get(idOrSlug);
 
   return {
+    ...createArticleDeletion(sqlite),
     async listArticles(query: ArticleListQuery): Promise<ArticlePage> {
       const filter = articleFilter(query);
       // A search works on its sample of matches, taken once and only when something needs it.

@@ -28,13 +28,16 @@ export function createIngestRecords(sqlite: Database.Database) {
   // A payload seen before is already stored: the new ingest refers to it by its hash.
   const insertPayload = sqlite.prepare('INSERT OR IGNORE INTO raw_payloads (sha256, raw) VALUES (?, ?)');
   const insertIngest = sqlite.prepare(`INSERT INTO ingests (received_at, content_type, source_url,
-    raw_sha256, overrides, status, article_id, duplicate_of, warnings, report, parser_version, idempotency_key)
-    VALUES (@receivedAt, @contentType, @sourceUrl, @rawSha256, @overrides, @status, @articleId,
-    @duplicateOf, @warnings, @report, @parserVersion, @idempotencyKey)`);
+    raw_sha256, overrides, status, article_id, duplicate_of, warnings, report, parser_version, idempotency_key,
+    idempotency_caller) VALUES (@receivedAt, @contentType, @sourceUrl, @rawSha256, @overrides, @status, @articleId,
+    @duplicateOf, @warnings, @report, @parserVersion, @idempotencyKey, @idempotencyCaller)`);
   const updateReport = sqlite.prepare(
     'UPDATE ingests SET warnings = ?, report = ?, parser_version = ?, status = ? WHERE id = ?',
   );
-  const idByKey = sqlite.prepare('SELECT id FROM ingests WHERE idempotency_key = ?').pluck();
+  // `IS` so that ingests stored before keys were scoped (caller NULL) stay distinct from every caller's.
+  const idByKey = sqlite
+    .prepare('SELECT id FROM ingests WHERE idempotency_caller IS ? AND idempotency_key = ?')
+    .pluck();
 
   return {
     /** Stores the payload (once per distinct content) and the ingest's record; returns the ingest id. */
@@ -45,8 +48,8 @@ export function createIngestRecords(sqlite: Database.Database) {
     },
 
     /** The ingest that already used this idempotency key, if any. */
-    idByIdempotencyKey(key: string): number | undefined {
-      return idByKey.get(key) as number | undefined;
+    idByIdempotencyKey(caller: string | null, key: string): number | undefined {
+      return idByKey.get(caller, key) as number | undefined;
     },
 
     /** Records a re-parse: the new warnings, report and parser version, and the `updated` status. */
@@ -59,7 +62,9 @@ export function createIngestRecords(sqlite: Database.Database) {
 /** Reading ingest records back: one by id or idempotency key, or the payloads of live articles. */
 export function createIngestReads(sqlite: Database.Database) {
   const byId = sqlite.prepare(`SELECT ${ingestColumns} FROM ingests WHERE id = ?`);
-  const byKey = sqlite.prepare(`SELECT ${ingestColumns} FROM ingests WHERE idempotency_key = ?`);
+  const byKey = sqlite.prepare(
+    `SELECT ${ingestColumns} FROM ingests WHERE idempotency_caller IS ? AND idempotency_key = ?`,
+  );
   const storedPayloads = sqlite.prepare(`SELECT ${ingestColumns}, p.raw, overrides FROM ingests
     JOIN raw_payloads p ON p.sha256 = ingests.raw_sha256
     WHERE status IN ('created', 'updated') AND article_id IS NOT NULL AND id > ? ORDER BY id LIMIT ?`);
@@ -70,8 +75,8 @@ export function createIngestReads(sqlite: Database.Database) {
       return row && toStoredIngest(row);
     },
 
-    async findIngestByIdempotencyKey(key: string): Promise<StoredIngest | undefined> {
-      const row = byKey.get(key) as IngestRow | undefined;
+    async findIngestByIdempotencyKey(caller: string | null, key: string): Promise<StoredIngest | undefined> {
+      const row = byKey.get(caller, key) as IngestRow | undefined;
       return row && toStoredIngest(row);
     },
 

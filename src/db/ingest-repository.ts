@@ -47,7 +47,7 @@ export function createIngestRepository(db: Db): IngestRepository {
    */
   const storeOne = sqlite.transaction((ingest: Ingest): StoreOutcome => {
     const key = ingest.record.idempotencyKey;
-    const earlier = key ? ingests.idByIdempotencyKey(key) : undefined;
+    const earlier = key ? ingests.idByIdempotencyKey(ingest.record.idempotencyCaller, key) : undefined;
     if (earlier !== undefined) return { kind: 'replay', ingestId: earlier };
     const copyOf = articles.copyOf(ingest.draft);
     return copyOf === undefined ? storeNew(ingest) : storeCopy(ingest.record, copyOf);

@@ -171,12 +171,31 @@ export const ingests = sqliteTable(
     report: text('report', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
     parserVersion: text('parser_version').notNull(),
     idempotencyKey: text('idempotency_key'),
+    /**
+     * Who sent the Idempotency-Key (the caller id, `db:7` or `env:0`): keys are unique per caller, so
+     * two API keys never replay each other's ingests. NULL on ingests stored before keys were scoped.
+     */
+    idempotencyCaller: text('idempotency_caller'),
   },
   (table) => [
     index('ingests_article_id').on(table.articleId),
     index('ingests_duplicate_of').on(table.duplicateOf),
-    uniqueIndex('ingests_idempotency_key_unique').on(table.idempotencyKey),
+    uniqueIndex('ingests_idempotency_caller_key_unique').on(table.idempotencyCaller, table.idempotencyKey),
   ],
+);
+
+/**
+ * A tombstone per deleted article, so its id and slug answer 410 Gone after the row is gone. A
+ * slug that a later article takes serves that article; the tombstone still answers for the id.
+ */
+export const deletedArticles = sqliteTable(
+  'deleted_articles',
+  {
+    articleId: integer('article_id').primaryKey(),
+    slug: text('slug').notNull(),
+    deletedAt: text('deleted_at').notNull(),
+  },
+  (table) => [index('deleted_articles_slug').on(table.slug)],
 );
 
 export const apiKeys = sqliteTable(

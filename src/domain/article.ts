@@ -132,3 +132,10 @@ export interface ArticleDraft {
   authors: { name: string; key: string; slug: string; bio: string | null }[];
   tags: { name: string; slug: string; derived: boolean }[];
 }
+
+/** What is left of a deleted article: enough to answer 410 Gone for its id and slug. */
+export interface DeletedArticle {
+  id: number;
+  slug: string;
+  deleted_at: string;
+}

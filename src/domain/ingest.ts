@@ -22,6 +22,8 @@ export interface IngestRecord {
   report: Record<string, unknown>;
   parserVersion: string;
   idempotencyKey: string | null;
+  /** The caller that sent the key: keys are unique per caller. */
+  idempotencyCaller: string | null;
 }
 
 export interface StoredIngest {

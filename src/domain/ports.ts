@@ -6,6 +6,7 @@ import type {
   ArticlePage,
   ArticleSummary,
   ArticleView,
+  DeletedArticle,
 } from './article.js';
 import type { Author, CollectionQuery, Tag } from './collections.js';
 import type { IngestRecord, StoredIngest, StoredIngestWithRaw, StoreOutcome } from './ingest.js';
@@ -24,6 +25,14 @@ export interface ArticlesRepository {
   findArticleView(idOrSlug: string, withText: boolean): Promise<ArticleView | undefined>;
   hasArticles(): Promise<boolean>;
   countArticles(): Promise<number>;
+  /** The tombstone of a deleted article by its id or its slug (the latest one with that slug). */
+  findDeletedArticle(idOrSlug: string): Promise<DeletedArticle | undefined>;
+  /**
+   * Deletes article `id` with its links, search entry and related rows, and leaves a tombstone, in
+   * one transaction; only while its `updated_at` is still `expectedUpdatedAt`, so a check made on
+   * what was read holds. False when the article is gone or changed meanwhile.
+   */
+  deleteArticle(id: number, expectedUpdatedAt: string, now: string): Promise<boolean>;
 }
 
 export interface AuthorsRepository {
@@ -64,7 +73,8 @@ export interface IngestRepository {
   /** Rewrites an article from a newer parse of its stored payload; the slug stays as it was. */
   reparseArticle(reparse: Reparse): Promise<void>;
   findIngest(id: number): Promise<StoredIngest | undefined>;
-  findIngestByIdempotencyKey(key: string): Promise<StoredIngest | undefined>;
+  /** The ingest `caller` made with this Idempotency-Key; another caller's same key is not it. */
+  findIngestByIdempotencyKey(caller: string | null, key: string): Promise<StoredIngest | undefined>;
   /** Stored payloads of live articles, in ingest order, a batch at a time. */
   listStoredPayloads(afterIngestId: number, limit: number): Promise<StoredIngestWithRaw[]>;
 }

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { ArticleSort, FacetName } from '../domain/article.js';
+import { ArticleSort, type ArticleView, FacetName } from '../domain/article.js';
+import { PreconditionFailed } from '../lib/errors.js';
+import { bearerSecurity, requireScope } from './auth.js';
+import { entityTag, ifMatchAllows } from './caching.js';
 import { sendPage } from './links.js';
 import {
   cursorParam,
@@ -12,7 +15,7 @@ import {
 } from './params.js';
 import { type RoutesApp, routePlugin } from './route-plugin.js';
 import { Article, ArticleFields, ArticleFieldsPage, ArticlePage } from './schemas.js';
-import { documentedAs } from './serializer.js';
+import { compileSerializer, documentedAs } from './serializer.js';
 import { fieldsParam, pickFields, sendSparse } from './sparse-fields.js';
 
 const articleFields = Object.keys(Article.shape);
@@ -99,6 +102,7 @@ function listOptionsOf(query: z.output<typeof listQuery>) {
 export const articleRoutes = routePlugin('gazette-article-routes', async (app) => {
   articleListRoute(app);
   articleRoute(app);
+  articleDeleteRoute(app);
 });
 
 function articleListRoute(app: RoutesApp) {
@@ -159,7 +163,7 @@ function articleRoute(app: RoutesApp) {
             'The article; with `fields`, only the fields asked for.',
             documentedAs(Article, z.union([Article, ArticleFields])),
           ),
-          ...problemResponses(400, 404, 414),
+          ...problemResponses(400, 404, 410, 414),
         },
       },
     },
@@ -169,6 +173,75 @@ function articleRoute(app: RoutesApp) {
         withText: fields?.includes('body_text') ?? false,
       });
       return fields ? sendSparse(reply, pickFields(article, fields)) : article;
+    },
+  );
+}
+
+/**
+ * The strong ETag `GET /v1/articles/{id}` sends for the article (no `fields`): the hash of the same
+ * bytes, before any content coding, so one tag names one version whatever encoding the client read.
+ */
+function articleEntityTag(): (article: ArticleView) => string {
+  const serialize = compileSerializer(Article);
+  return (article) => entityTag(Buffer.from(serialize(article)));
+}
+
+const deleteHeaders = z.object({
+  'if-match': z
+    .string()
+    .max(1000)
+    .optional()
+    .meta({
+      description:
+        'Delete only if the article is still this version: the `ETag` of `GET /v1/articles/{idOrSlug}` ' +
+        '(without `fields`; the tag of a compressed response, `"…-gzip"`, names the same version), or ' +
+        '`*` for any version. A stale tag is a 412 whose `etag` is the current (uncompressed) one. ' +
+        'Without the header the delete goes ahead whatever the version.',
+      examples: ['*'],
+    }),
+});
+
+function articleDeleteRoute(app: RoutesApp) {
+  const currentTag = articleEntityTag();
+  app.delete(
+    '/v1/articles/:idOrSlug',
+    {
+      onRequest: requireScope(app.services, 'write'),
+      schema: {
+        operationId: 'deleteArticle',
+        summary: 'Delete an article',
+        description:
+          'Removes the article from lists, search, facets, feeds, related results and author and tag ' +
+          'counts. Its id and slug then answer 410 Gone (a new article may take the slug later). Needs ' +
+          'a key with the `write` scope. Send `If-Match` with the ETag you read to delete only that version.',
+        tags: ['Articles'],
+        security: bearerSecurity,
+        params: idOrSlugParams('glenhollows-old-packhorse-bridge-reopens-after-flood-repairs'),
+        headers: deleteHeaders,
+        querystring: z.strictObject({}),
+        response: {
+          204: z.undefined().describe('Deleted; there is no body.'),
+          ...problemResponses(400, 401, 403, 404, 410, 412, 413, 415, 503, 507),
+        },
+      },
+    },
+    async (request, reply) => {
+      const ifMatch = request.headers['if-match'];
+      await app.services.deletion.deleteArticle(
+        request.params.idOrSlug,
+        ifMatch === undefined
+          ? undefined
+          : (current) => {
+              const etag = currentTag(current);
+              if (!ifMatchAllows(ifMatch, etag)) {
+                throw new PreconditionFailed(
+                  `The article changed since that version was read; its current ETag is ${etag}.`,
+                  etag,
+                );
+              }
+            },
+      );
+      return reply.code(204).send();
     },
   );
 }

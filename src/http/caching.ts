@@ -6,6 +6,7 @@ import type {
 } from 'fastify';
 import fp from 'fastify-plugin';
 import { sha256 } from '../lib/hash.js';
+import { withoutCoding } from './compression.js';
 
 /**
  * How a route's successful GET responses may be cached. `list` and `item` are public with a short
@@ -52,7 +53,7 @@ export function cachePolicyForRoute(url: string, secured: boolean): CachePolicy 
  * gets a correct tag with no bookkeeping. The caller hashes the bytes it is about to send, so the
  * body is encoded once for the hash and the socket both.
  */
-function entityTag(body: Buffer): string {
+export function entityTag(body: Buffer): string {
   return `"${sha256(body, 'base64url').slice(0, 22)}"`;
 }
 
@@ -64,6 +65,17 @@ export function ifNoneMatchAllows(header: string, etag: string): boolean {
   if (header.trim() === '*') return true;
   const opaque = etag.replace(/^W\//, '');
   return header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === opaque);
+}
+
+/**
+ * RFC 9110 §13.1.1: `*` matches any current representation; otherwise the strong comparison with
+ * `etag`, the identity-coded representation's tag, so a weak tag (`W/"x"`) never matches: a write
+ * must name exactly the version it read. A tag read from a compressed response (`"x-gzip"`) names
+ * the same version and matches on its uncompressed part.
+ */
+export function ifMatchAllows(header: string, etag: string): boolean {
+  if (header.trim() === '*') return true;
+  return header.split(',').some((candidate) => withoutCoding(candidate.trim()) === etag);
 }
 
 /** RFC 9110 §13.1.3: only a valid HTTP-date counts; `If-None-Match`, when present, wins (checked first). */

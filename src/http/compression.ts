@@ -9,6 +9,15 @@ const codings = ['br', 'gzip'] as const;
 /** `"tag-gzip"` → tag `"tag"`, coding `gzip`. */
 const codedTag = /^(W\/)?"(.*)-(br|gzip)"$/;
 
+/**
+ * The tag of the uncompressed representation a strong coded tag came from (`"x-gzip"` → `"x"`);
+ * any other tag as it is. Both name the same version of the resource.
+ */
+export function withoutCoding(tag: string): string {
+  const match = tag.match(codedTag);
+  return match && !match[1] ? `"${match[2]}"` : tag;
+}
+
 /** The tags a client sent in If-None-Match with a content-coding suffix, keyed by the bare tag. */
 const heldCodedTags = new WeakMap<FastifyRequest, Map<string, string>>();
 

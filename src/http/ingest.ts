@@ -2,11 +2,12 @@ import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { z } from 'zod';
 import { BadRequest, Unprocessable } from '../lib/errors.js';
+import type { Caller } from '../services/api-keys.js';
 import type { IngestRequest } from '../services/draft.js';
 import type { Services } from '../services/index.js';
 import { ingestItems, ingestLines, type LineOutcome } from '../services/ingest-batch.js';
 import { IngestObject, ingestRequestOf } from '../services/ingest-object.js';
-import { bearerSecurity, requireScope } from './auth.js';
+import { bearerSecurity, callerOf, requireScope } from './auth.js';
 import {
   type BatchLineResult,
   BatchObject,
@@ -154,11 +155,15 @@ const ingestResponses = {
 /** One article: raw bytes with `source_url` in the query, or a JSON ingest object. */
 async function ingestOne(
   services: Services,
-  query: z.output<typeof ingestQuery>,
-  headers: { 'idempotency-key'?: string; 'content-type'?: string },
-  body: unknown,
+  caller: Caller,
+  request: {
+    query: z.output<typeof ingestQuery>;
+    headers: { 'idempotency-key'?: string; 'content-type'?: string };
+    body: unknown;
+  },
   reply: FastifyReply,
 ) {
+  const { query, headers, body } = request;
   const idempotencyKey = headers['idempotency-key'];
   let ingestRequest: IngestRequest;
   if (Buffer.isBuffer(body)) {
@@ -173,6 +178,8 @@ async function ingestOne(
     ingestRequest = ingestRequestOf(body as IngestObject, idempotencyKey);
   }
 
+  // An Idempotency-Key is the caller's own: another API key's key of the same name is another key.
+  ingestRequest.idempotencyCaller = caller.id;
   if (query.dry_run) return reply.code(200).send(await services.ingest.preview(ingestRequest));
   const result = await services.ingest.ingestArticle(ingestRequest);
   return reply.code(result.ingest.status === 'created' ? 201 : 200).send(result);
@@ -190,7 +197,7 @@ function singleIngestRoutes(app: RoutesApp, ingestScope: onRequestAsyncHookHandl
         'Generated clients that send one media type per operation can use /v1/ingest/text and /v1/ingest/html for raw bodies.',
       { 'application/json': { schema: IngestObject }, ...plainBody, ...htmlBody },
     ),
-    (request, reply) => ingestOne(app.services, request.query, request.headers, request.body, reply),
+    async (request, reply) => ingestOne(app.services, await callerOf(app.services, request), request, reply),
   );
   app.post(
     '/v1/ingest/text',
@@ -201,7 +208,7 @@ function singleIngestRoutes(app: RoutesApp, ingestScope: onRequestAsyncHookHandl
       'The article exactly as copied off the page, title first; `source_url` goes in the query.',
       plainBody,
     ),
-    (request, reply) => ingestOne(app.services, request.query, request.headers, request.body, reply),
+    async (request, reply) => ingestOne(app.services, await callerOf(app.services, request), request, reply),
   );
   app.post(
     '/v1/ingest/html',
@@ -212,7 +219,7 @@ function singleIngestRoutes(app: RoutesApp, ingestScope: onRequestAsyncHookHandl
       'The page as fetched; its charset, metadata and JSON-LD are read. `source_url` goes in the query.',
       htmlBody,
     ),
-    (request, reply) => ingestOne(app.services, request.query, request.headers, request.body, reply),
+    async (request, reply) => ingestOne(app.services, await callerOf(app.services, request), request, reply),
   );
 }
 

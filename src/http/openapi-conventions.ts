@@ -96,6 +96,7 @@ const operationHeaders: Record<string, Record<string, Record<string, { $ref: str
   getServiceIndex: { '200': { Link: ref('ServiceLinks') } },
   listProblemTypes: { '200': { 'Cache-Control': ref('CacheControl') } },
   getProblemType: { '200': { 'Cache-Control': ref('CacheControl') } },
+  deleteArticle: { '412': { ETag: ref('ETag') } },
 };
 
 const ifNoneMatch = {

@@ -80,6 +80,8 @@ const problemDescriptions: Record<number, string> = {
   403: 'The API key lacks the needed scope.',
   404: 'No such resource.',
   409: 'Conflicts with the current state.',
+  410: 'The resource was deleted.',
+  412: '`If-Match` names another version than the current one; `etag` is the current one.',
   413: 'The body is larger than the configured limit.',
   414: 'The path is longer than any id or slug.',
   415: 'The media type is not accepted here.',
@@ -87,6 +89,7 @@ const problemDescriptions: Record<number, string> = {
   429: 'Too many requests; wait for `Retry-After` seconds.',
   500: 'Something failed on the server; the request id is in its logs.',
   503: 'Busy: a search past its deadline, too many waiting, or the write lock held too long; retry later.',
+  507: 'The database has no room to store the change (a full disk); nothing was changed.',
 };
 
 /** Response entries for errors, each an application/problem+json Problem. */

@@ -37,6 +37,18 @@ const explanations: Record<number, { meaning: string; remedy: string }> = {
       'a different payload.',
     remedy: 'Use a new `Idempotency-Key` for a new payload, or resend the original payload.',
   },
+  410: {
+    meaning:
+      'The resource existed and was deleted. Gazette keeps a record of the deletion, so its id (and its ' +
+      'slug, until another article takes it) answers 410 rather than 404.',
+    remedy: 'Drop your copy and any links to it; lists and search no longer show it.',
+  },
+  412: {
+    meaning:
+      'The `If-Match` header names a version of the resource that is no longer the current one: it ' +
+      "changed since you read it. The problem's `etag` member and the `ETag` header give the current version.",
+    remedy: 'Read the resource again, check that the change still makes sense, and retry with its `ETag`.',
+  },
   413: {
     meaning:
       'The body is larger than the server accepts (`BODY_LIMIT_BYTES`, 5 MB by default); in an NDJSON ' +

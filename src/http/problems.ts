@@ -2,7 +2,7 @@ import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, Fa
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import FindMyWay from 'find-my-way';
-import { DomainError, type FieldError, statusTitles } from '../lib/errors.js';
+import { DomainError, type FieldError, PreconditionFailed, statusTitles } from '../lib/errors.js';
 import { problemType } from './problem-types.js';
 
 export const problemContentType = 'application/problem+json';
@@ -13,8 +13,11 @@ function sendProblem(
   status: number,
   detail: string,
   errors?: FieldError[],
+  etag?: string,
 ) {
   if (status === 401 || status === 403) reply.header('www-authenticate', bearerChallenge(request, status));
+  // A failed If-Match says which version is current, so the client can re-read or retry with it.
+  if (etag) reply.header('etag', etag);
   return reply
     .code(status)
     .type(problemContentType)
@@ -25,6 +28,7 @@ function sendProblem(
       detail,
       instance: request.url.split('?')[0],
       ...(errors ? { errors } : {}),
+      ...(etag ? { etag } : {}),
     });
 }
 
@@ -100,7 +104,8 @@ export const problemHandling = fp(
 
 function problemOf(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const { status, detail, errors } = describeProblem(error, request);
-  return sendProblem(request, reply, status, detail, errors);
+  const etag = error instanceof PreconditionFailed ? error.currentEtag : undefined;
+  return sendProblem(request, reply, status, detail, errors, etag);
 }
 
 /**

@@ -60,7 +60,7 @@ export const relatedRoutes = routePlugin('gazette-related-routes', async (app) =
         }),
         response: {
           200: jsonResponse('The related articles, best match first.', RelatedPage),
-          ...problemResponses(400, 404, 414, 503),
+          ...problemResponses(400, 404, 410, 414, 503),
         },
       },
     },

@@ -31,6 +31,10 @@ export const Problem = z
       .array(z.object({ path: z.string(), message: z.string() }))
       .optional()
       .describe('For validation problems: one entry per invalid input, e.g. `query.limit`.'),
+    etag: z
+      .string()
+      .optional()
+      .describe('For 412 Precondition Failed: the current `ETag` of the resource, also sent as a header.'),
   })
   .meta({
     id: 'Problem',

@@ -49,8 +49,14 @@ export function documentedAs<T extends z.ZodType>(serialized: z.ZodType, documen
  * Compiles each route's zod response schema into a fast-json-stringify function once, at start.
  * Responses are then written by generated code instead of being walked by zod on every request.
  */
-export const compiledSerializerCompiler: FastifySerializerCompiler<unknown> = ({ schema }) => {
+export const compiledSerializerCompiler: FastifySerializerCompiler<unknown> = ({ schema }) =>
+  compileSerializer(schema);
+
+/** The serializer a response schema compiles to: what turns a reply's payload into its bytes. */
+export function compileSerializer(schema: unknown): (data: unknown) => string {
   const target = schema instanceof z.ZodType ? (serializedAs.get(schema) ?? schema) : schema;
+  // A response without a body (204): nothing to write, and JSON Schema cannot say `undefined`.
+  if (target instanceof z.ZodUndefined) return () => '';
   const jsonSchema =
     target instanceof z.ZodType
       ? z.toJSONSchema(target, {
@@ -63,4 +69,4 @@ export const compiledSerializerCompiler: FastifySerializerCompiler<unknown> = ({
   return fastJson(nullableAsTypeList(jsonSchema) as Parameters<typeof fastJson>[0]) as (
     data: unknown,
   ) => string;
-};
+}

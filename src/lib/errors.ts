@@ -12,6 +12,8 @@ export const statusTitles: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
+  410: 'Gone',
+  412: 'Precondition Failed',
   413: 'Content Too Large',
   414: 'URI Too Long',
   415: 'Unsupported Media Type',
@@ -53,6 +55,17 @@ export class Unauthorized extends withStatus(401) {}
 export class Forbidden extends withStatus(403) {}
 export class NotFound extends withStatus(404) {}
 export class Conflict extends withStatus(409) {}
+/** The resource existed and was deleted; unlike 404, this id or slug will not come back. */
+export class Gone extends withStatus(410) {}
+/** An `If-Match` that names another version than the current one, `currentEtag`. */
+export class PreconditionFailed extends withStatus(412) {
+  constructor(
+    detail: string,
+    readonly currentEtag: string,
+  ) {
+    super(detail);
+  }
+}
 export class ContentTooLarge extends withStatus(413) {}
 export class UnsupportedMediaType extends withStatus(415) {}
 export class Unprocessable extends withStatus(422) {}

@@ -4,6 +4,7 @@ import type { Page } from '../domain/page.js';
 import type { Repositories } from '../domain/ports.js';
 import { BadRequest, NotFound } from '../lib/errors.js';
 import { toFullTextQuery } from '../search/query.js';
+import { missingArticle } from './missing-article.js';
 
 /** Reading articles, authors and tags: what the public read API offers. */
 export function createCatalogService(repositories: Repositories) {
@@ -32,10 +33,10 @@ export function createCatalogService(repositories: Repositories) {
     countArticles(): Promise<number> {
       return articles.countArticles();
     },
-    /** One article with its body as HTML, and as text too when `withText`. */
+    /** One article with its body as HTML, and as text too when `withText`; 410 once deleted. */
     async getArticle(idOrSlug: string, options: { withText: boolean }): Promise<ArticleView> {
       const article = await articles.findArticleView(idOrSlug, options.withText);
-      if (!article) throw new NotFound(`No article has the id or slug "${idOrSlug}".`);
+      if (!article) throw await missingArticle(articles, idOrSlug);
       return article;
     },
     listAuthors(query: CollectionQuery): Promise<Page<Author>> {

@@ -24,6 +24,8 @@ export interface IngestRequest {
   contentType: string;
   overrides: IngestOverrides;
   idempotencyKey?: string | null | undefined;
+  /** Who sent `idempotencyKey` (`Caller.id`): another caller's key of the same name is another key. */
+  idempotencyCaller?: string | null | undefined;
 }
 
 export interface IngestPreview {

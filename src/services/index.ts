@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { Repositories } from '../domain/ports.js';
 import { createApiKeyService } from './api-keys.js';
+import { createArticleDeletionService } from './article-deletion.js';
 import { createCatalogService } from './catalog.js';
 import { createFeedService } from './feeds.js';
 import { createIngestService, type IngestObserver } from './ingest.js';
@@ -16,6 +17,7 @@ export function createServices(
   const catalog = createCatalogService(repositories);
   return {
     catalog,
+    deletion: createArticleDeletionService(repositories),
     apiKeys: createApiKeyService(repositories, config.apiKeys),
     ingest: createIngestService(repositories, parser, ingestObserver),
     related: createRelatedService(repositories),

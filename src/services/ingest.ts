@@ -105,6 +105,7 @@ async function prepare(
     report: parseReport,
     parserVersion: PARSER_VERSION,
     idempotencyKey: request.idempotencyKey ?? null,
+    idempotencyCaller: request.idempotencyKey ? (request.idempotencyCaller ?? null) : null,
   };
   return { draft: parsed, record };
 }
@@ -152,7 +153,10 @@ async function getIngest({ store }: IngestContext, id: number) {
 async function ingestArticle(context: IngestContext, request: IngestRequest): Promise<IngestResult> {
   const { store, observer } = context;
   if (request.idempotencyKey) {
-    const earlier = await store.findIngestByIdempotencyKey(request.idempotencyKey);
+    const earlier = await store.findIngestByIdempotencyKey(
+      request.idempotencyCaller ?? null,
+      request.idempotencyKey,
+    );
     if (earlier) return replay(context, earlier.id, sha256(request.raw));
   }
   let prepared: Awaited<ReturnType<typeof prepare>>;

@@ -1,6 +1,6 @@
 import type { RelatedArticle } from '../domain/article.js';
 import type { Repositories } from '../domain/ports.js';
-import { NotFound } from '../lib/errors.js';
+import { missingArticle } from './missing-article.js';
 
 /** Articles to read next: those sharing authors or tags with a given one. */
 export function createRelatedService(repositories: Repositories) {
@@ -8,7 +8,7 @@ export function createRelatedService(repositories: Repositories) {
   return {
     async listRelatedArticles(idOrSlug: string, limit: number): Promise<RelatedArticle[]> {
       const article = await articles.findArticle(idOrSlug);
-      if (!article) throw new NotFound(`No article has the id or slug "${idOrSlug}".`);
+      if (!article) throw await missingArticle(articles, idOrSlug);
       const tagSlugs = new Set(article.tags.map((tag) => tag.slug));
       const authorSlugs = new Set(article.authors.map((author) => author.slug));
       const ranked = await related.listRelatedArticles(article.id, limit);

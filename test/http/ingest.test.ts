@@ -149,6 +149,26 @@ t.test('POST /v1/ingest', async (t) => {
     t.match(other.headers['content-type'], /^application\/problem\+json/);
   });
 
+  t.test(
+    'Idempotency-Key is per API key: two keys sending one name each get their own article',
+    async (t) => {
+      const { key } = await app.services.apiKeys.createKey('second scraper', ['ingest']);
+      const mine = { 'idempotency-key': 'shared-name' };
+      const theirs = { ...mine, authorization: `Bearer ${key}` };
+      const ownRaw = plainArticle({ title: 'Harbour tolls rise for cruise ships' });
+      const otherRaw = plainArticle({ title: 'Ferry timetable changes for the winter' });
+      const first = await app.inject(post(ownRaw, 'text/plain', { headers: mine }));
+      const other = await app.inject(post(otherRaw, 'text/plain', { headers: theirs }));
+      t.equal(first.statusCode, 201);
+      t.equal(other.statusCode, 201, 'not a 409: the other key never used this name');
+      t.not(other.json().article.id, first.json().article.id);
+      const replayed = await app.inject(post(ownRaw, 'text/plain', { headers: mine }));
+      const otherReplayed = await app.inject(post(otherRaw, 'text/plain', { headers: theirs }));
+      t.same(replayed.json(), first.json(), 'the same key replays its own result');
+      t.same(otherReplayed.json(), other.json());
+    },
+  );
+
   const badInputs: [
     string,
     { payload: string | Buffer; contentType: string; headers?: Record<string, string> },

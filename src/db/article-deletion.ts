@@ -1,0 +1,43 @@
+import type Database from 'better-sqlite3';
+import type { DeletedArticle } from '../domain/article.js';
+import { isNumericId } from './statements.js';
+import { writeGateOf } from './writes.js';
+
+/**
+ * Deleting articles and reading their tombstones. Deleting the row is enough for everything
+ * derived from it: the links and simhash bands cascade, the full-text trigger removes the search
+ * entry, and ingests keep their record with `article_id` set to NULL.
+ */
+export function createArticleDeletion(sqlite: Database.Database) {
+  const gate = writeGateOf(sqlite);
+  const columns = 'article_id AS id, slug, deleted_at';
+  const tombstoneById = sqlite.prepare(`SELECT ${columns} FROM deleted_articles WHERE article_id = ?`);
+  const tombstoneBySlug = sqlite.prepare(
+    `SELECT ${columns} FROM deleted_articles WHERE slug = ? ORDER BY deleted_at DESC, article_id DESC LIMIT 1`,
+  );
+  const slugIfCurrent = sqlite.prepare('SELECT slug FROM articles WHERE id = ? AND updated_at = ?').pluck();
+  const insertTombstone = sqlite.prepare(
+    'INSERT INTO deleted_articles (article_id, slug, deleted_at) VALUES (?, ?, ?)',
+  );
+  const deleteRow = sqlite.prepare('DELETE FROM articles WHERE id = ?');
+
+  const remove = sqlite.transaction((id: number, expectedUpdatedAt: string, now: string): boolean => {
+    const slug = slugIfCurrent.get(id, expectedUpdatedAt) as string | undefined;
+    if (slug === undefined) return false;
+    insertTombstone.run(id, slug, now);
+    deleteRow.run(id);
+    return true;
+  });
+
+  return {
+    async findDeletedArticle(idOrSlug: string): Promise<DeletedArticle | undefined> {
+      return (isNumericId(idOrSlug) ? tombstoneById.get(Number(idOrSlug)) : tombstoneBySlug.get(idOrSlug)) as
+        | DeletedArticle
+        | undefined;
+    },
+
+    async deleteArticle(id: number, expectedUpdatedAt: string, now: string): Promise<boolean> {
+      return gate.write(() => remove.immediate(id, expectedUpdatedAt, now));
+    },
+  };
+}

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { DeletedArticle } from '../domain/article.js';
+import { createEventLog } from './events.js';
 import { isNumericId } from './statements.js';
 import { writeGateOf } from './writes.js';
 
@@ -10,6 +11,7 @@ import { writeGateOf } from './writes.js';
  */
 export function createArticleDeletion(sqlite: Database.Database) {
   const gate = writeGateOf(sqlite);
+  const events = createEventLog(sqlite);
   const columns = 'article_id AS id, slug, deleted_at';
   const tombstoneById = sqlite.prepare(`SELECT ${columns} FROM deleted_articles WHERE article_id = ?`);
   const tombstoneBySlug = sqlite.prepare(
@@ -26,6 +28,7 @@ export function createArticleDeletion(sqlite: Database.Database) {
     if (slug === undefined) return false;
     insertTombstone.run(id, slug, now);
     deleteRow.run(id);
+    events.deleted('article.deleted', { id, slug, deleted_at: now });
     return true;
   });
 

@@ -1,13 +1,15 @@
 import type Database from 'better-sqlite3';
 import type { ArticleDraft } from '../domain/article.js';
 import { bioToKeep } from '../domain/collections.js';
+import type { EventLog } from './events.js';
 import { uniqueSlug } from './statements.js';
 
 /**
  * An article's authors and tags: each person and tag stored once, and linked to the article in
- * byline and tag order. The caller runs these inside its transaction.
+ * byline and tag order. The caller runs these inside its transaction; people and tags created or
+ * changed here are recorded in the change feed.
  */
-export function createArticleLinks(sqlite: Database.Database) {
+export function createArticleLinks(sqlite: Database.Database, events: EventLog) {
   const authorByKey = sqlite.prepare('SELECT id, bio FROM authors WHERE name_key = ?');
   const authorSlugTaken = sqlite.prepare('SELECT 1 FROM authors WHERE slug = ?').pluck();
   const insertAuthor = sqlite.prepare(`INSERT INTO authors (slug, name, name_key, bio, created_at, updated_at)
@@ -30,16 +32,24 @@ export function createArticleLinks(sqlite: Database.Database) {
     const existing = authorByKey.get(author.key) as { id: number; bio: string | null } | undefined;
     if (!existing) {
       const slug = uniqueSlug(author.slug, (candidate) => authorSlugTaken.get(candidate));
-      return Number(insertAuthor.run({ ...author, slug, now }).lastInsertRowid);
+      const id = Number(insertAuthor.run({ ...author, slug, now }).lastInsertRowid);
+      events.author('author.created', id, now);
+      return id;
     }
     const bio = bioToKeep(existing.bio, author.bio);
-    if (bio !== existing.bio) updateAuthorBio.run(bio, now, existing.id);
+    if (bio !== existing.bio) {
+      updateAuthorBio.run(bio, now, existing.id);
+      events.author('author.updated', existing.id, now);
+    }
     return existing.id;
   }
 
   function tagId(tag: ArticleDraft['tags'][number], now: string): number {
     const existing = tagBySlug.get(tag.slug) as number | undefined;
-    return existing ?? Number(insertTag.run({ slug: tag.slug, name: tag.name, now }).lastInsertRowid);
+    if (existing !== undefined) return existing;
+    const id = Number(insertTag.run({ slug: tag.slug, name: tag.name, now }).lastInsertRowid);
+    events.tag('tag.created', id, now);
+    return id;
   }
 
   return {

@@ -4,6 +4,7 @@ import type { IngestRepository, Reparse } from '../domain/ports.js';
 import { createArticleLinks } from './article-links.js';
 import { createArticleRows } from './article-rows.js';
 import type { Db } from './connection.js';
+import { createEventLog } from './events.js';
 import { createIngestReads, createIngestRecords } from './ingest-records.js';
 import { createSimhashBands } from './simhash-bands.js';
 import { isStorageError, writeGateOf } from './writes.js';
@@ -18,7 +19,8 @@ export function createIngestRepository(db: Db): IngestRepository {
   const sqlite = db.$client;
   const gate = writeGateOf(sqlite);
   const articles = createArticleRows(sqlite);
-  const links = createArticleLinks(sqlite);
+  const events = createEventLog(sqlite);
+  const links = createArticleLinks(sqlite, events);
   const bands = createSimhashBands(sqlite);
   const ingests = createIngestRecords(sqlite);
 
@@ -37,6 +39,7 @@ export function createIngestRepository(db: Db): IngestRepository {
     const articleId = articles.insert(draft, now);
     links.link(articleId, draft, now);
     bands.add(articleId, draft.simhash);
+    events.article('article.created', articleId, now);
     const ingestId = ingests.insert({ ...record, duplicateOf: similar, warnings }, articleId);
     return { kind: 'stored', status: 'created', articleId, ingestId, warnings };
   }
@@ -72,6 +75,7 @@ export function createIngestRepository(db: Db): IngestRepository {
     bands.remove(articleId);
     links.link(articleId, draft, now);
     bands.add(articleId, draft.simhash);
+    events.article('article.updated', articleId, now);
     ingests.updateReport(ingestId, report.warnings, report.report, report.parserVersion);
   });
 

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { ApiKeyScope } from '../domain/api-keys.js';
 import type { Image } from '../domain/article.js';
+import { changeTypes } from '../domain/changes.js';
 import { ingestStatuses } from '../domain/ingest.js';
 
 const timestamps = {
@@ -212,4 +213,22 @@ export const apiKeys = sqliteTable(
     revokedAt: text('revoked_at'),
   },
   (table) => [uniqueIndex('api_keys_hash_unique').on(table.hash)],
+);
+
+/**
+ * The change feed (SPEC §3, `/v1/changes`): one row per create, update or delete of an article,
+ * author or tag, written in the transaction that made the change. SQLite commits one writer at a
+ * time, so ids become visible in order and a reader never sees a later event before an earlier one.
+ */
+export const events = sqliteTable(
+  'events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    type: text('type', { enum: changeTypes }).notNull(),
+    resourceId: integer('resource_id').notNull(),
+    /** The resource right after the change, as JSON (see domain/changes.ts). */
+    data: text('data').notNull(),
+    occurredAt: text('occurred_at').notNull(),
+  },
+  (table) => [index('events_type_resource').on(table.type, table.resourceId)],
 );

@@ -23,6 +23,8 @@ export interface DispatcherOptions {
   giveUpMs: number;
   allowPrivate: boolean;
   resolve?: Resolver;
+  /** The jitter's source; Math.random unless a test needs the bound itself. */
+  random?: () => number;
   /** Counts every attempt by outcome (the metrics). */
   attempted?: (outcome: 'success' | 'failure') => void;
 }
@@ -78,7 +80,9 @@ function afterFailure(
         `${failures + 1} attempts); the last, of event ${event.id}, got ${failureOf(result)}.`,
     };
   }
-  return { nextAttemptAt: now + retryDelay(failures, options.retryBaseMs, options.retryMaxMs) };
+  return {
+    nextAttemptAt: now + retryDelay(failures, options.retryBaseMs, options.retryMaxMs, options.random),
+  };
 }
 
 interface Lease {

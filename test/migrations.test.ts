@@ -43,9 +43,13 @@ t.test('migrations build the whole schema on an empty database, once', async (t)
       'articles_fts',
       'authors',
       'deleted_articles',
+      'events',
       'ingests',
       'raw_payloads',
       'tags',
+      'webhook_deliveries',
+      'webhook_redeliveries',
+      'webhooks',
     ],
     'the tables, and the full-text index (its shadow tables left out)',
   );

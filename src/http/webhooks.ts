@@ -68,7 +68,7 @@ const ResendInput = z
   .strictObject({
     event_id: z.number().int().min(1).describe('The event to send again: a `webhook-id` the receiver saw.'),
   })
-  .meta({ id: 'WebhookResendInput', examples: [{ event_id: 1 }] });
+  .meta({ id: 'WebhookResend', examples: [{ event_id: 4 }] });
 
 const idParams = z.strictObject({
   id: z.coerce

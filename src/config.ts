@@ -76,7 +76,7 @@ const environmentSchema = z.object({
 });
 
 /** How webhooks are delivered (see services/webhook-dispatcher.ts). */
-export interface WebhookConfig {
+interface WebhookConfig {
   /** Lets subscriptions use http and private, loopback or link-local addresses (local receivers, tests). */
   allowPrivate: boolean;
   /** Longest one delivery may take. */

@@ -11,7 +11,6 @@ import { ChangeType, changeTypes } from './changes.js';
  */
 
 export const webhookStatuses = ['active', 'disabled'] as const;
-export type WebhookStatus = (typeof webhookStatuses)[number];
 
 export const Webhook = z.object({
   id: z.number().int(),

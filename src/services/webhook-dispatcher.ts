@@ -217,5 +217,3 @@ export function createWebhookDispatcher(repositories: Repositories, options: Dis
     },
   };
 }
-
-export type WebhookDispatcher = ReturnType<typeof createWebhookDispatcher>;

@@ -125,5 +125,3 @@ export function createWebhookSender(options: SenderOptions) {
     },
   };
 }
-
-export type WebhookSender = ReturnType<typeof createWebhookSender>;

@@ -1,7 +1,10 @@
+import type { onRequestAsyncHookHandler } from 'fastify';
 import { z } from 'zod';
 import * as domain from '../domain/webhooks.js';
+import { NotFound } from '../lib/errors.js';
 import { bearerSecurity, requireScope } from './auth.js';
 import { sendPage } from './links.js';
+import { acceptsDocumentedMediaTypes } from './media-types.js';
 import { cursorParam, jsonResponse, limitParam, problemResponses } from './params.js';
 import { type RoutesApp, routePlugin } from './route-plugin.js';
 import { component } from './schemas.js';
@@ -98,11 +101,19 @@ export const webhookRoutes = routePlugin('gazette-webhook-routes', async (app) =
 
 type Admin = ReturnType<typeof requireScope>;
 
+/**
+ * `/v1/webhooks//deliveries` reaches a route with an empty id: that names no webhook, whoever asks,
+ * so it is a 404 before the key is even looked at.
+ */
+const idNotEmpty: onRequestAsyncHookHandler = async (request) => {
+  if ((request.params as { id?: string }).id === '') throw new NotFound('No webhook has an empty id.');
+};
+
 function createRoute(app: RoutesApp, admin: Admin) {
   app.post(
     '/v1/webhooks',
     {
-      onRequest: admin,
+      onRequest: [admin, acceptsDocumentedMediaTypes],
       schema: {
         ...common,
         operationId: 'createWebhook',
@@ -180,7 +191,7 @@ function deleteRoute(app: RoutesApp, admin: Admin) {
         params: idParams,
         response: {
           204: z.undefined().describe('Deleted; there is no body.'),
-          ...problemResponses(400, 401, 403, 404, 503, 507),
+          ...problemResponses(400, 401, 403, 404, 413, 415, 503, 507),
         },
       },
     },
@@ -195,7 +206,7 @@ function deliveriesRoute(app: RoutesApp, admin: Admin) {
   app.get(
     '/v1/webhooks/:id/deliveries',
     {
-      onRequest: admin,
+      onRequest: [idNotEmpty, admin],
       schema: {
         ...common,
         operationId: 'listWebhookDeliveries',
@@ -221,7 +232,7 @@ function resendRoute(app: RoutesApp, admin: Admin) {
   app.post(
     '/v1/webhooks/:id/resend',
     {
-      onRequest: admin,
+      onRequest: [idNotEmpty, admin, acceptsDocumentedMediaTypes],
       schema: {
         ...common,
         operationId: 'resendWebhookEvent',

@@ -74,6 +74,7 @@ t.test('webhook subscriptions: admin only, the secret shown once', async (t) => 
     404,
   );
   t.equal((await app.inject({ url: '/v1/webhooks/abc', headers: auth })).statusCode, 400);
+  t.equal((await app.inject('/v1/webhooks//deliveries')).statusCode, 404, 'an empty id names no webhook');
 });
 
 t.test('a webhook URL must be https on a public address', async (t) => {
@@ -102,6 +103,24 @@ t.test('a webhook URL must be https on a public address', async (t) => {
   });
   t.equal(badType.statusCode, 400, 'an unknown event type → 400');
   t.equal((await createWebhook(app, { url: 'https://hooks.example.com/x', secret: 'mine' })).statusCode, 400);
+  const noType = await app.inject({ method: 'POST', url: '/v1/webhooks', headers: auth });
+  t.equal(noType.statusCode, 415, 'no body and no Content-Type → 415');
+  const text = await app.inject({
+    method: 'POST',
+    url: '/v1/webhooks',
+    headers: { ...auth, 'content-type': 'text/plain' },
+    payload: 'https://hooks.example.com/x',
+  });
+  t.equal(text.statusCode, 415, 'text/plain → 415');
+  for (const payload of ['null', '[]', '"https://hooks.example.com/x"', '{"url":']) {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/webhooks',
+      headers: { ...auth, 'content-type': 'application/json' },
+      payload,
+    });
+    t.equal(response.statusCode, 400, `${payload} → 400`);
+  }
   t.same((await app.inject({ url: '/v1/webhooks', headers: auth })).json().data, [], 'none was stored');
 });
 

@@ -50,7 +50,8 @@ function statements(sqlite: Database.Database) {
       'INSERT INTO webhook_redeliveries (webhook_id, event_id, requested_at) VALUES (?, ?, ?)',
     ),
     due: sqlite.prepare(
-      `SELECT w.id, w.url, w.secret, w.attempt, w.failing_since AS failingSince FROM webhooks w
+      `SELECT w.id, w.url, w.secret, w.attempt, w.failing_since AS failingSince,
+        w.next_attempt_at AS nextAttemptAt FROM webhooks w
        WHERE w.leased_until < @now AND (
          (w.status = 'active' AND w.next_attempt_at <= @now AND EXISTS (SELECT 1 ${pendingEvents}))
          OR EXISTS (SELECT 1 FROM webhook_redeliveries r WHERE r.webhook_id = w.id))
@@ -87,6 +88,14 @@ function statements(sqlite: Database.Database) {
     release: sqlite.prepare(
       'UPDATE webhooks SET leased_until = 0, lease_owner = NULL WHERE id = ? AND lease_owner = ?',
     ),
+    // Caught up: the cursor passes the events it does not take, so no later look scans them again.
+    // Events are written only under the write lock this runs under, so none can slip in between.
+    passOver: sqlite.prepare(
+      `UPDATE webhooks SET last_event_id = (SELECT coalesce(max(id), 0) FROM events)
+       WHERE id = ? AND lease_owner = ? AND status = 'active' AND NOT EXISTS (SELECT 1 FROM events e
+         WHERE e.id > webhooks.last_event_id AND e.type IN (SELECT value FROM json_each(webhooks.event_types)))`,
+    ),
+    renew: sqlite.prepare('UPDATE webhooks SET leased_until = ? WHERE id = ? AND lease_owner = ?'),
   };
 }
 
@@ -170,9 +179,16 @@ function deliveryQueue(sqlite: Database.Database, sql: Statements) {
       sql.record.run(recordOf(attempt, 'nextAttemptAt' in after ? after.nextAttemptAt : null));
     },
   );
-  const redelivered = sqlite.transaction((redeliveryId: number, attempt: DeliveryAttempt) => {
-    if (sql.unqueue.run(redeliveryId).changes === 0) return;
-    sql.record.run(recordOf(attempt, null));
+  const redelivered = sqlite.transaction(
+    (redeliveryId: number, attempt: DeliveryAttempt, owner: string, leasedUntil: number) => {
+      sql.renew.run(leasedUntil, attempt.webhookId, owner);
+      if (sql.unqueue.run(redeliveryId).changes === 0) return;
+      sql.record.run(recordOf(attempt, null));
+    },
+  );
+  const release = sqlite.transaction((webhookId: number, owner: string) => {
+    sql.passOver.run(webhookId, owner);
+    sql.release.run(webhookId, owner);
   });
   return {
     claimDue: (owner: string, now: number, leasedUntil: number, limit: number) =>
@@ -188,11 +204,9 @@ function deliveryQueue(sqlite: Database.Database, sql: Statements) {
       gate.write(() => succeed.immediate(attempt, owner, leasedUntil)),
     recordFailure: (attempt: DeliveryAttempt, owner: string, failingSince: number, after: AfterFailure) =>
       gate.write(() => fail.immediate(attempt, owner, failingSince, after)),
-    recordRedelivery: (redeliveryId: number, attempt: DeliveryAttempt) =>
-      gate.write(() => redelivered.immediate(redeliveryId, attempt)),
-    async release(webhookId: number, owner: string) {
-      await gate.write(() => sqlite.transaction(() => sql.release.run(webhookId, owner)).immediate());
-    },
+    recordRedelivery: (redeliveryId: number, attempt: DeliveryAttempt, owner: string, leasedUntil: number) =>
+      gate.write(() => redelivered.immediate(redeliveryId, attempt, owner, leasedUntil)),
+    release: (webhookId: number, owner: string) => gate.write(() => release.immediate(webhookId, owner)),
   };
 }
 

@@ -104,6 +104,8 @@ export interface WebhookTarget {
   /** Failed attempts at the next event so far, and since when (epoch ms) it has been failing. */
   attempt: number;
   failingSince: number | null;
+  /** When the event after the cursor may be tried again (epoch ms). */
+  nextAttemptAt: number;
 }
 
 /** An event as stored: `data` is its JSON. */
@@ -172,9 +174,20 @@ export interface WebhooksRepository {
     failingSince: number,
     after: AfterFailure,
   ): Promise<void>;
-  /** Records a re-send's one attempt and takes it off the queue; it moves neither cursor nor retries. */
-  recordRedelivery(redeliveryId: number, attempt: DeliveryAttempt): Promise<void>;
-  /** Gives the lease up, so the subscription is due again at once when it has more to send. */
+  /**
+   * Records a re-send's one attempt and takes it off the queue, renewing the lease; it moves
+   * neither cursor nor retries.
+   */
+  recordRedelivery(
+    redeliveryId: number,
+    attempt: DeliveryAttempt,
+    owner: string,
+    leasedUntil: number,
+  ): Promise<void>;
+  /**
+   * Gives the lease up, so the subscription is due again at once when it has more to send; when it
+   * has caught up, its cursor passes the events of types it does not take.
+   */
   release(webhookId: number, owner: string): Promise<void>;
 }
 

@@ -116,7 +116,8 @@ function createDrainer(repositories: Repositories, options: DispatcherOptions, l
       const result = await post(target, queued.event);
       if (stopping.aborted) return;
       options.attempted?.(isSuccess(result) ? 'success' : 'failure');
-      await webhooks.recordRedelivery(queued.id, attemptOf(target, queued.event, result, 1, true));
+      const attempt = attemptOf(target, queued.event, result, 1, true);
+      await webhooks.recordRedelivery(queued.id, attempt, owner, Date.now() + lease.leaseMs);
     }
   }
 
@@ -124,7 +125,8 @@ function createDrainer(repositories: Repositories, options: DispatcherOptions, l
   async function drain(target: WebhookTarget): Promise<void> {
     await sendRedeliveries(target);
     let { attempt: failures, failingSince } = target;
-    while (!stopping.aborted) {
+    // Leased for a re-send while its next event still waits for its retry time: that waits on.
+    while (!stopping.aborted && target.nextAttemptAt <= Date.now()) {
       const event = await webhooks.nextEvent(target.id);
       if (!event) break;
       const started = Date.now();

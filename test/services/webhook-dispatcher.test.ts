@@ -98,14 +98,18 @@ t.test('only subscribed types, in order; unsubscribed events are passed over', a
   addEvent('tag.created', 1);
   const webhook = await subscribe(receiver.url, ['tag.created', 'tag.deleted']);
   const wanted = [addEvent('tag.created', 2), addEvent('tag.deleted', 2), addEvent('tag.created', 3)];
-  addEvent('author.created', 9);
+  const last = addEvent('author.created', 9);
   await dispatcher().runOnce();
   t.same(
     receiver.received.map((request) => Number(request.headers['webhook-id'])),
     wanted,
     'the subscribed events after the subscription, in order',
   );
-  t.equal((await repositories.webhooks.findWebhook(webhook.id))!.last_event_id, wanted.at(-1));
+  t.equal(
+    (await repositories.webhooks.findWebhook(webhook.id))!.last_event_id,
+    last,
+    'caught up, the cursor passes the author event it does not take',
+  );
 });
 
 t.test(
@@ -284,4 +288,33 @@ t.test('in flight is bounded', async (t) => {
   for (let round = 0; round < 3; round++) await worker.runOnce();
   t.equal(receiver.received.length, 6, 'every subscription got the event');
   t.equal(most, 2, 'never more than two at once');
+});
+
+t.test('a re-send goes once, beside the ordered stream, without cutting a retry short', async (t) => {
+  const { addEvent, subscribe, dispatcher, repositories } = storage(t);
+  const receiver = await startReceiver((_request, response) => {
+    response.statusCode = 503;
+    response.end();
+  });
+  t.teardown(receiver.close);
+  const webhook = await subscribe(receiver.url);
+  const event = addEvent();
+  const worker = dispatcher({ retryBaseMs: 60_000, retryMaxMs: 60_000, random: () => 1 });
+  await worker.runOnce();
+  t.equal(receiver.received.length, 1, 'the first attempt failed; its retry is a minute away');
+
+  await repositories.webhooks.queueRedelivery(webhook.id, event, new Date().toISOString());
+  await worker.runOnce();
+  await worker.runOnce();
+  t.equal(receiver.received.length, 2, 'the re-send went, once; the retry still waits');
+  const attempts = (await repositories.webhooks.listDeliveries(webhook.id, { limit: 10 })).data;
+  t.same(
+    attempts.map((attempt) => [attempt.redelivery, attempt.attempt, attempt.status_code]),
+    [
+      [true, 1, 503],
+      [false, 1, 503],
+    ],
+  );
+  const after = (await repositories.webhooks.findWebhook(webhook.id))!;
+  t.equal(after.last_event_id, event - 1, 'a re-send moves no cursor');
 });

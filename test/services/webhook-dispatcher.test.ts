@@ -1,3 +1,4 @@
+import { lookup } from 'node:dns';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -225,23 +226,31 @@ t.test('private addresses are refused at connection time, after DNS', async (t) 
   const receiver = await startReceiver();
   t.teardown(receiver.close);
   // A public-looking name that resolves inward, as a rebinding DNS server would answer.
-  const resolve: Resolver = (_hostname, _options, callback) =>
-    callback(null, [{ address: '127.0.0.1', family: 4 }]);
+  const resolve: Resolver = (hostname, options, callback) =>
+    hostname === 'hooks.example.test'
+      ? callback(null, [{ address: '127.0.0.1', family: 4 }])
+      : lookup(hostname, { ...options, all: true }, callback);
   const byName = await subscribe(`http://hooks.example.test:${receiver.port}/rebound`);
   const byAddress = await subscribe(`http://127.0.0.1:${receiver.port}/literal`);
+  // Through the system resolver: localhost is loopback, whatever a URL says.
+  const local = await subscribe(`http://localhost:${receiver.port}/local`);
   addEvent();
 
   await dispatcher({ allowPrivate: false, resolve }).runOnce();
   t.equal(receiver.received.length, 0, 'nothing reached the receiver');
-  const [named] = (await repositories.webhooks.listDeliveries(byName.id, { limit: 1 })).data;
-  t.match(named!.error, /hooks\.example\.test resolves to 127\.0\.0\.1, which is not a public address/);
-  const [literal] = (await repositories.webhooks.listDeliveries(byAddress.id, { limit: 1 })).data;
-  t.match(literal!.error, /127\.0\.0\.1 is not a public address/);
+  const errorOf = async (id: number) =>
+    (await repositories.webhooks.listDeliveries(id, { limit: 1 })).data[0]?.error;
+  t.match(
+    await errorOf(byName.id),
+    /hooks\.example\.test resolves to 127\.0\.0\.1, which is not a public address/,
+  );
+  t.match(await errorOf(byAddress.id), /127\.0\.0\.1 is not a public address/);
+  t.match(await errorOf(local.id), /localhost resolves to (127\.0\.0\.1|::1), which is not a public address/);
 
   // The same subscriptions, with private addresses allowed, do reach it: the refusal was the guard's.
   await sleep(50);
   await dispatcher({ allowPrivate: true, resolve }).runOnce();
-  t.same(receiver.received.map((request) => request.path).sort(), ['/literal', '/rebound']);
+  t.same(receiver.received.map((request) => request.path).sort(), ['/literal', '/local', '/rebound']);
 });
 
 t.test('two dispatchers on one database never deliver a subscription at once', async (t) => {

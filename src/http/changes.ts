@@ -30,8 +30,11 @@ const ChangePageAsStored = ChangePage.extend({
 
 export const changeRoutes = routePlugin('gazette-change-routes', async (app) => {
   const { changes } = app.services;
-  // A held request ends as the server starts closing, not up to 30 s later.
+  // A held request ends as the server starts closing, not up to 30 s later, and its connection with
+  // it: the server closes idle keep-alive connections only once, before these answers go out.
+  let closing = false;
   app.addHook('preClose', (done) => {
+    closing = true;
     changes.close();
     done();
   });
@@ -65,11 +68,9 @@ export const changeRoutes = routePlugin('gazette-change-routes', async (app) => 
       const gone = new AbortController();
       reply.raw.once('close', () => gone.abort());
       const { limit, cursor, wait } = request.query;
-      return sendPage(
-        request,
-        reply,
-        await changes.listChanges({ limit, cursor, waitSeconds: wait, signal: gone.signal }),
-      );
+      const page = await changes.listChanges({ limit, cursor, waitSeconds: wait, signal: gone.signal });
+      if (closing) reply.header('connection', 'close');
+      return sendPage(request, reply, page);
     },
   );
 });

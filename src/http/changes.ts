@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { sendPage } from './links.js';
 import { cursorParam, jsonResponse, limitParam, problemResponses } from './params.js';
+import { problemContentType } from './problems.js';
 import { routePlugin } from './route-plugin.js';
-import { ChangePage } from './schemas.js';
+import { ChangePage, Problem } from './schemas.js';
 import { documentedAs } from './serializer.js';
 
 const listQuery = z.strictObject({
@@ -59,6 +60,12 @@ export const changeRoutes = routePlugin('gazette-change-routes', async (app) => 
             documentedAs(ChangePageAsStored, ChangePage),
           ),
           ...problemResponses(400),
+          409: jsonResponse(
+            'The cursor is past the newest event (a database restored from an older backup, or a ' +
+              'cursor from another server): replay from the start.',
+            Problem,
+            problemContentType,
+          ),
         },
       },
       config: { cache: 'feed' },

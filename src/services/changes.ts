@@ -1,6 +1,7 @@
 import type { ChangeEvent } from '../domain/changes.js';
 import type { ChangesRepository, Repositories } from '../domain/ports.js';
 import { decodeCursor, encodeCursor } from '../lib/cursor.js';
+import { Conflict } from '../lib/errors.js';
 
 /** A page of the change feed; `next_cursor` is always there, so a consumer polls on from it. */
 export interface ChangePage {
@@ -119,6 +120,22 @@ export function createChangesService(repositories: Repositories) {
   const { changes } = repositories;
   const watch = createChangeWatch(changes);
 
+  /**
+   * Ids only grow, so a cursor past the newest event was not issued by this database as it is now:
+   * it was restored from an older backup, or the cursor comes from another server. Waiting would
+   * skip the events that reuse those ids; the consumer has to start over.
+   */
+  async function refuseCursorAhead(after: number) {
+    const latest = await changes.latestChangeId();
+    if (after > latest) {
+      throw new Conflict(
+        `The cursor is past the newest event (${latest}): the database was restored from an earlier ` +
+          'backup, or the cursor comes from another server. Replay the feed from the start, without a cursor.',
+        [{ path: 'query.cursor', message: 'ahead of the feed' }],
+      );
+    }
+  }
+
   async function pageAfter(after: number, limit: number): Promise<ChangePage> {
     const data = await changes.listChanges(after, limit);
     const position = data.at(-1)?.id ?? after;
@@ -130,7 +147,9 @@ export function createChangesService(repositories: Repositories) {
     async listChanges(query: ChangesQuery): Promise<ChangePage> {
       const [after] = query.cursor === undefined ? [0] : decodeCursor<Position>(query.cursor, isPosition);
       const page = await pageAfter(after, query.limit);
-      if (page.data.length > 0 || query.waitSeconds === 0) return page;
+      if (page.data.length > 0) return page;
+      await refuseCursorAhead(after);
+      if (query.waitSeconds === 0) return page;
       const reason = await watch.wait(after, query.waitSeconds * 1000, query.signal);
       // Closing: answer without touching storage, which is about to close too.
       return reason === 'closed' ? page : pageAfter(after, query.limit);

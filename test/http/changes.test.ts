@@ -204,6 +204,21 @@ t.test('GET /v1/changes', async (t) => {
     }
   });
 
+  t.test('a cursor past the newest event (a restored database, another server) → 409', async (t) => {
+    const ahead = encodeCursor([1_000_000]);
+    for (const query of [`?cursor=${ahead}`, `?cursor=${ahead}&wait=5`]) {
+      const started = Date.now();
+      const response = await app.inject(`/v1/changes${query}`);
+      t.equal(response.statusCode, 409, query);
+      t.match(response.json(), {
+        status: 409,
+        detail: /past the newest event/,
+        errors: [{ path: 'query.cursor' }],
+      });
+      t.ok(Date.now() - started < 2000, 'refused at once, not after the wait');
+    }
+  });
+
   t.test('wait: answers as soon as an event lands', async (t) => {
     const cursor = await tailCursor(app);
     const started = Date.now();

@@ -6,22 +6,16 @@ type EventRow = Omit<ChangeEvent, 'data'> & { data: string };
 
 /**
  * Reads the change feed. An event is served only while it is its resource's latest: once an article,
- * author or tag changes again (or is deleted), its earlier events drop out. Replaying the feed still
- * rebuilds the current state, since the latest event carries the whole resource, and nothing the API
- * no longer serves (a deleted article's body, an old version) stays readable through it.
+ * author or tag changes again (or is deleted), a trigger marks its earlier events superseded and they
+ * drop out. Replaying the feed still rebuilds the current state, since the latest event carries the
+ * whole resource, and nothing the API no longer serves (a deleted article's body, an old version)
+ * stays readable through it. The partial index `events_live` holds only the latest events, so a
+ * page costs the same however many superseded events lie between its cursor and the next live one.
  */
 export function createChangesRepository(db: Db): ChangesRepository {
   const sqlite = db.$client;
-  // `later.type IN (…)` lists the three types of the event's kind, so each is one probe of the
-  // (type, resource_id) index, whose implicit rowid answers `later.id > e.id`.
-  const page = sqlite.prepare(`SELECT e.id, e.type, e.resource_id, e.occurred_at, e.data FROM events e
-    WHERE e.id > ? AND NOT EXISTS (
-      SELECT 1 FROM events later
-      WHERE later.type IN (substr(e.type, 1, instr(e.type, '.')) || 'created',
-                           substr(e.type, 1, instr(e.type, '.')) || 'updated',
-                           substr(e.type, 1, instr(e.type, '.')) || 'deleted')
-        AND later.resource_id = e.resource_id AND later.id > e.id)
-    ORDER BY e.id LIMIT ?`);
+  const page = sqlite.prepare(`SELECT id, type, resource_id, occurred_at, data FROM events
+    WHERE superseded = 0 AND id > ? ORDER BY id LIMIT ?`);
   const latest = sqlite.prepare('SELECT coalesce(max(id), 0) FROM events').pluck();
 
   return {

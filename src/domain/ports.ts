@@ -8,6 +8,7 @@ import type {
   ArticleView,
   DeletedArticle,
 } from './article.js';
+import type { ChangeEvent } from './changes.js';
 import type { Author, CollectionQuery, Tag } from './collections.js';
 import type { IngestRecord, StoredIngest, StoredIngestWithRaw, StoreOutcome } from './ingest.js';
 import type { Page } from './page.js';
@@ -95,6 +96,16 @@ export interface ApiKeysRepository {
   revokeApiKey(id: number, now: string): Promise<boolean>;
 }
 
+export interface ChangesRepository {
+  /**
+   * Up to `limit` events after event `after`, in order: each resource's latest event only, so an
+   * event another change of the same resource superseded is skipped.
+   */
+  listChanges(after: number, limit: number): Promise<ChangeEvent[]>;
+  /** The id of the newest event, 0 when there is none. */
+  latestChangeId(): Promise<number>;
+}
+
 /** Whether the storage can serve: what the readiness probe reports. */
 export interface DatabaseCheck {
   reachable: boolean;
@@ -110,4 +121,5 @@ export interface Repositories {
   ingest: IngestRepository;
   apiKeys: ApiKeysRepository;
   related: RelatedRepository;
+  changes: ChangesRepository;
 }

@@ -3,20 +3,25 @@ import type { Repositories } from '../domain/ports.js';
 import { createApiKeyService } from './api-keys.js';
 import { createArticleDeletionService } from './article-deletion.js';
 import { createCatalogService } from './catalog.js';
+import { createChangesService } from './changes.js';
 import { createFeedService } from './feeds.js';
 import { createIngestService, type IngestObserver } from './ingest.js';
 import type { ParserPool } from './parser-pool.js';
 import { createRelatedService } from './related.js';
 
 export function createServices(
-  repositories: Repositories,
+  stores: Repositories,
   config: Pick<Config, 'apiKeys'>,
   parser: ParserPool,
   ingestObserver?: IngestObserver,
 ) {
+  const changes = createChangesService(stores);
+  // Writes wake requests waiting on the change feed.
+  const repositories = changes.signalWrites(stores);
   const catalog = createCatalogService(repositories);
   return {
     catalog,
+    changes,
     deletion: createArticleDeletionService(repositories),
     apiKeys: createApiKeyService(repositories, config.apiKeys),
     ingest: createIngestService(repositories, parser, ingestObserver),

@@ -213,7 +213,32 @@ function wholePageText(page: Page): string {
 
 interface Row {
   page: string;
+  /** What the page says it is, in its JSON-LD or Open Graph type. */
+  kind: string;
   scores: Record<string, Score>;
+}
+
+/** The page's own claim about what it is: a news article, a blog post, another article, or nothing. */
+function pageKind(html: string): string {
+  const types = [...html.matchAll(/"@type"\s*:\s*"([A-Za-z]+)"/g)].map((match) => match[1]);
+  if (types.some((type) => type?.endsWith('NewsArticle'))) return 'news article';
+  if (types.includes('BlogPosting')) return 'blog post';
+  if (types.includes('Article') || /property=["']og:type["']\s+content=["']article/i.test(html))
+    return 'other article';
+  return 'undeclared';
+}
+
+/** HTML and plain-text F1 per kind of page, beside Readability's on the same pages. */
+function printByKind(rows: Row[]): void {
+  console.log('  by kind of page (declared type)   pages  html F1  readability F1  region F1  page F1');
+  const kinds = [...new Set(rows.map((row) => row.kind))].sort();
+  for (const kind of kinds) {
+    const group = rows.filter((row) => row.kind === kind);
+    const f1 = (key: string) => fixed(mean(group.map((row) => row.scores[key]?.f1 ?? 0)));
+    console.log(
+      `    ${kind.padEnd(31)} ${String(group.length).padStart(5)}  ${f1('html')}    ${f1('readability')}           ${f1('region')}      ${f1('page')}`,
+    );
+  }
 }
 
 const mean = (values: number[]) =>
@@ -295,6 +320,7 @@ export function benchQuality(options: { verbose?: boolean } = {}) {
     if (whole.refused) refusals.page?.push(`${page.name}: ${whole.refused}`);
     rows.push({
       page: page.name,
+      kind: pageKind(page.sourceText),
       scores: {
         html: shingleScore(html.body, page.expectedText),
         readability: shingleScore(alone.body, page.expectedText),
@@ -316,6 +342,7 @@ export function benchQuality(options: { verbose?: boolean } = {}) {
   );
   console.log(`  text/plain, page     Gazette ${summary(rows, 'page')}`);
   console.log(`                       keeping every line ${summary(rows, 'pageAll')}`);
+  printByKind(rows);
   const worse = rows.filter((row) => (row.scores.html?.f1 ?? 0) < (row.scores.readability?.f1 ?? 0) - 0.05);
   console.log(`  pages where Gazette's HTML F1 trails Readability's by more than 0.05: ${worse.length}`);
   console.log(

@@ -13,6 +13,7 @@ import type { DatabaseCheck } from './domain/ports.js';
 import { articleRoutes } from './http/articles.js';
 import { authorRoutes } from './http/authors.js';
 import { caching } from './http/caching.js';
+import { changeRoutes } from './http/changes.js';
 import { compression } from './http/compression.js';
 import { corsPolicy } from './http/cors.js';
 import { bodyDrain } from './http/drain.js';
@@ -167,6 +168,7 @@ async function registerPlugins(app: FastifyInstance, config: Config, backend: Ba
   await app.register(authorRoutes);
   await app.register(tagRoutes);
   await app.register(ingestRoutes);
+  await app.register(changeRoutes);
   await app.register(webhookRoutes);
 }
 

@@ -64,6 +64,7 @@ t.test('migrations build the whole schema on an empty database, once', async (t)
     'articles_fts_after_insert',
     'articles_fts_after_update',
     'articles_links_published_sort_after_update',
+    'events_supersede_after_insert',
   ]);
 
   t.equal(db.$client.pragma('journal_mode', { simple: true }), 'wal');
@@ -171,4 +172,44 @@ t.test('stored payloads move to raw_payloads once each, and ingests keep their h
   ]);
   const columns = db.$client.prepare("SELECT name FROM pragma_table_info('ingests')").pluck().all();
   t.notOk(columns.includes('raw'), 'ingests no longer hold a copy');
+});
+
+t.test('change-feed events written before superseding existed are marked on upgrade', async (t) => {
+  const directory = mkdtempSync(path.join(tmpdir(), 'gazette-migrate-'));
+  const before = path.join(directory, 'migrations');
+  cpSync(migrationsFolder, before, { recursive: true });
+  const journalPath = path.join(before, 'meta', '_journal.json');
+  const journal = JSON.parse(readFileSync(journalPath, 'utf8'));
+  const index = journal.entries.findIndex((entry: { tag: string }) =>
+    entry.tag.endsWith('change_feed_superseded'),
+  );
+  journal.entries = journal.entries.slice(0, index);
+  writeFileSync(journalPath, JSON.stringify(journal));
+  const db = openDatabase(path.join(directory, 'gazette.db'));
+  t.teardown(() => {
+    db.$client.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+  migrate(db, { migrationsFolder: before });
+  const insert = db.$client.prepare(
+    "INSERT INTO events (type, resource_id, data, occurred_at) VALUES (?, ?, '{}', '2026-01-01T00:00:00.000Z')",
+  );
+  const written: [string, number][] = [
+    ['article.created', 1],
+    ['tag.created', 1],
+    ['article.updated', 1],
+    ['author.created', 1],
+    ['article.created', 2],
+    ['tag.updated', 1],
+    ['article.deleted', 1],
+  ];
+  for (const [type, id] of written) insert.run(type, id);
+
+  migrateDatabase(db);
+  const live = () =>
+    db.$client.prepare('SELECT id FROM events WHERE superseded = 0 ORDER BY id').pluck().all();
+  t.same(live(), [4, 5, 6, 7], "each resource's latest event, whatever the ids of other kinds");
+  insert.run('article.updated', 2);
+  insert.run('author.updated', 2);
+  t.same(live(), [4, 6, 7, 8, 9], 'the trigger supersedes from then on');
 });

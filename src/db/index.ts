@@ -2,6 +2,7 @@ import type { Repositories } from '../domain/ports.js';
 import { createApiKeysRepository } from './api-keys-repository.js';
 import { createArticlesRepository } from './articles-repository.js';
 import { createAuthorsRepository } from './authors-repository.js';
+import { createChangesRepository } from './changes-repository.js';
 import type { Db } from './connection.js';
 import { createIngestRepository } from './ingest-repository.js';
 import { createRelatedRepository } from './related-repository.js';
@@ -20,6 +21,7 @@ export function createRepositories(
     ingest: createIngestRepository(db),
     apiKeys: createApiKeysRepository(db),
     related: createRelatedRepository(db),
+    changes: createChangesRepository(db),
     webhooks: createWebhooksRepository(db),
   };
 }

@@ -230,8 +230,16 @@ export const events = sqliteTable(
     /** The resource right after the change, as JSON (see domain/changes.ts). */
     data: text('data').notNull(),
     occurredAt: text('occurred_at').notNull(),
+    /**
+     * Set (by a trigger, migration 0013) once a later event of the same resource is written: the feed
+     * serves each resource's latest event only, and reads the rest through the `events_live` index.
+     */
+    superseded: integer('superseded', { mode: 'boolean' }).notNull().default(false),
   },
-  (table) => [index('events_type_resource').on(table.type, table.resourceId)],
+  (table) => [
+    index('events_type_resource').on(table.type, table.resourceId),
+    index('events_live').on(table.id).where(sql`${table.superseded} = 0`),
+  ],
 );
 
 /**

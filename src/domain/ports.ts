@@ -8,6 +8,7 @@ import type {
   ArticleView,
   DeletedArticle,
 } from './article.js';
+import type { ChangeEvent } from './changes.js';
 import type { Author, CollectionQuery, Tag } from './collections.js';
 import type { IngestRecord, StoredIngest, StoredIngestWithRaw, StoreOutcome } from './ingest.js';
 import type { Page } from './page.js';
@@ -94,6 +95,16 @@ export interface ApiKeysRepository {
   findApiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined>;
   /** Returns false when no live key has that id. */
   revokeApiKey(id: number, now: string): Promise<boolean>;
+}
+
+export interface ChangesRepository {
+  /**
+   * Up to `limit` events after event `after`, in order: each resource's latest event only, so an
+   * event another change of the same resource superseded is skipped.
+   */
+  listChanges(after: number, limit: number): Promise<ChangeEvent[]>;
+  /** The id of the newest event, 0 when there is none. */
+  latestChangeId(): Promise<number>;
 }
 
 /** A subscription as the dispatcher needs it to deliver. */
@@ -206,5 +217,6 @@ export interface Repositories {
   ingest: IngestRepository;
   apiKeys: ApiKeysRepository;
   related: RelatedRepository;
+  changes: ChangesRepository;
   webhooks: WebhooksRepository;
 }

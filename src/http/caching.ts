@@ -10,10 +10,11 @@ import { withoutCoding } from './compression.js';
 
 /**
  * How a route's successful GET responses may be cached. `list` and `item` are public with a short
- * and a longer max-age; `private` responses (anything behind an API key) are never stored; `none`
- * leaves the response alone (health checks, docs).
+ * and a longer max-age; `feed` (the change feed, whose last page grows) may be stored but is checked
+ * with the server on every use; `private` responses (anything behind an API key) are never stored;
+ * `none` leaves the response alone (health checks, docs).
  */
-export type CachePolicy = 'list' | 'item' | 'private' | 'none';
+export type CachePolicy = 'list' | 'item' | 'feed' | 'private' | 'none';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -25,6 +26,7 @@ declare module 'fastify' {
 const cacheControl: Record<Exclude<CachePolicy, 'none'>, string> = {
   list: 'public, max-age=60',
   item: 'public, max-age=300',
+  feed: 'no-cache',
   private: 'private, no-store',
 };
 

@@ -62,7 +62,7 @@ const headers: Record<string, Header> = {
     true,
   ),
   CacheControl: textHeader(
-    'Lists `public, max-age=60`, single resources `public, max-age=300`, keyed resources `private, no-store`, problem pages `public, max-age=3600`.',
+    'Lists `public, max-age=60`, single resources `public, max-age=300`, the change feed `no-cache`, keyed resources `private, no-store`, problem pages `public, max-age=3600`.',
     100,
     true,
   ),
@@ -146,6 +146,8 @@ function conventionsFor(document: OpenApiDocument, path: string, method: string,
         ETag: ref('ETag'),
         'Cache-Control': ref('CacheControl'),
         ...(policy === 'item' ? { 'Last-Modified': ref('LastModified') } : {}),
+        // The next page's link comes with the 304 as with the 200 it stands for.
+        ...(ok?.headers?.Link ? { Link: ref('Link') } : {}),
       },
     };
     operation.parameters = [...(operation.parameters ?? []), ifNoneMatch];

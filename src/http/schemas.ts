@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import * as article from '../domain/article.js';
+import * as changes from '../domain/changes.js';
 import * as collections from '../domain/collections.js';
 import * as page from '../domain/page.js';
 
@@ -213,4 +214,58 @@ export const ArticleFieldsPage = z
         page: pageInfoExample,
       },
     ],
+  });
+
+const deletionExample = {
+  id: 5,
+  slug: articleSummaryExample.slug,
+  deleted_at: '2026-03-20T09:15:00.000Z',
+};
+component(article.Article, {
+  id: 'ArticleSnapshot',
+  description: 'An article as a change left it, with both bodies.',
+  examples: [{ ...articleExample, body_text: 'The council approved the purchase…' }],
+});
+component(changes.AuthorSnapshot, {
+  id: 'AuthorSnapshot',
+  description: 'An author without the article count, which a consumer derives from the articles.',
+  examples: [{ id: 3, slug: authorExample.slug, name: authorExample.name, bio: authorExample.bio }],
+});
+component(changes.TagSnapshot, {
+  id: 'TagSnapshot',
+  description: 'A tag without the article count, which a consumer derives from the articles.',
+  examples: [{ id: 7, slug: 'transport', name: 'transport' }],
+});
+component(changes.DeletionSnapshot, { id: 'DeletionSnapshot', examples: [deletionExample] });
+
+const changeEventExample = {
+  id: 42,
+  type: 'article.deleted',
+  resource_id: 5,
+  occurred_at: deletionExample.deleted_at,
+  data: deletionExample,
+};
+const ChangeEvent = component(changes.ChangeEvent, {
+  id: 'ChangeEvent',
+  description:
+    'One change. `created` and `updated` carry the whole resource (apply both as an upsert); ' +
+    '`deleted` carries its id and slug. Only the latest event of each resource is served.',
+  examples: [changeEventExample],
+});
+
+export const ChangePage = z
+  .object({
+    data: z
+      .array(ChangeEvent)
+      .describe('Events in feed order; empty when nothing happened since the cursor.'),
+    page: z.object({
+      next_cursor: z
+        .string()
+        .describe('Where this page ends: pass as `cursor` to continue, also after an empty page.'),
+      limit: z.number().int(),
+    }),
+  })
+  .meta({
+    id: 'ChangePage',
+    examples: [{ data: [changeEventExample], page: { next_cursor: 'WzQyXQ', limit: 20 } }],
   });

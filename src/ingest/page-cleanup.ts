@@ -7,14 +7,19 @@ import { countWords } from './blocks.js';
 import { type DomDocument, type DomElement, parseDocument } from './dom.js';
 import { htmlToBlocks } from './html-blocks.js';
 import { captionElementOf, FIGURE_SELECTOR } from './html-metadata.js';
+import { boundNesting } from './nesting.js';
 import { type ParseWarning, parseWarning } from './report.js';
 import type { RemovedBlock } from './types.js';
 
 /** The page parsed, with a warning when pathological nesting had to be flattened. */
 export function preparePage(html: string): { document: DomDocument; warnings: ParseWarning[] } {
-  const document = parseDocument(html);
+  const bounded = boundNesting(html, MAX_PARSED_NESTING);
+  const document = parseDocument(bounded.html);
   const flattened = flattenDeepNesting(document);
-  return { document, warnings: flattened > 0 ? [parseWarning('deep-nesting', MAX_NESTING)] : [] };
+  return {
+    document,
+    warnings: flattened + bounded.dropped > 0 ? [parseWarning('deep-nesting', MAX_NESTING)] : [],
+  };
 }
 
 /**
@@ -30,6 +35,11 @@ export function cleanPage(document: DomDocument): RemovedBlock[] {
 
 /** Real pages nest a few dozen elements deep; past this, structure carries no meaning, only cost. */
 const MAX_NESTING = 64;
+/**
+ * Tags opened deeper than this are dropped before parsing (nesting.ts). It sits well above
+ * MAX_NESTING, which flattens what lies between the two once the page is parsed.
+ */
+const MAX_PARSED_NESTING = 512;
 
 /**
  * Replaces each subtree that starts deeper than `maxDepth` with its text, so extraction (which

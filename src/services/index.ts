@@ -3,6 +3,7 @@ import type { Repositories } from '../domain/ports.js';
 import { createApiKeyService } from './api-keys.js';
 import { createArticleDeletionService } from './article-deletion.js';
 import { createCatalogService } from './catalog.js';
+import { createChangesService } from './changes.js';
 import { createFeedService } from './feeds.js';
 import { createIngestService, type IngestObserver } from './ingest.js';
 import type { ParserPool } from './parser-pool.js';
@@ -11,15 +12,19 @@ import { createWebhookDispatcher } from './webhook-dispatcher.js';
 import { createWebhookService } from './webhooks.js';
 
 export function createServices(
-  repositories: Repositories,
+  stores: Repositories,
   config: Pick<Config, 'apiKeys' | 'webhooks'>,
   parser: ParserPool,
   ingestObserver?: IngestObserver,
   webhookAttempted?: (outcome: 'success' | 'failure') => void,
 ) {
+  const changes = createChangesService(stores);
+  // Writes wake requests waiting on the change feed.
+  const repositories = changes.signalWrites(stores);
   const catalog = createCatalogService(repositories);
   return {
     catalog,
+    changes,
     deletion: createArticleDeletionService(repositories),
     apiKeys: createApiKeyService(repositories, config.apiKeys),
     ingest: createIngestService(repositories, parser, ingestObserver),

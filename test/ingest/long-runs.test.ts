@@ -120,3 +120,62 @@ t.test('every class of character in a long run goes through each parser step in 
     t.ok(slowest.ms < boundMs, `${name}: slowest ${Math.round(slowest.ms)} ms (${slowest.sample}…)`);
   }
 });
+
+/** Inputs scraped pages really contain, built to any size: each stresses a different part of the parse. */
+const growingInputs: Record<string, { contentType: string; make: (size: number) => string }> = {
+  'a caption opener before a run of "<"': {
+    contentType: 'text/html',
+    make: (n) => `Image caption ${'<'.repeat(n)}`,
+  },
+  'thousands of <br> lines': {
+    contentType: 'text/html',
+    make: (n) => `Title\n${'a line<br>'.repeat(n / 10)}`,
+  },
+  'thousands of short paragraphs': {
+    contentType: 'text/html',
+    make: (n) => '<p>One word.</p>'.repeat(n / 16),
+  },
+  'nested divs': {
+    contentType: 'text/html',
+    make: (n) => `${'<div>x'.repeat(n / 6)}${'</div>'.repeat(n / 6)}`,
+  },
+  'nested inline tags': { contentType: 'text/html', make: (n) => `<p>${'<b>x'.repeat(n / 4)}</p>` },
+  'thousands of short lines': {
+    contentType: 'text/plain',
+    make: (n) => `Title\n\n${'Short line\n'.repeat(n / 11)}`,
+  },
+  'one paragraph of many sentences': {
+    contentType: 'text/plain',
+    make: (n) => `Title\n\n${'Words run on here. '.repeat(n / 19)}`,
+  },
+};
+
+/**
+ * A time bound alone lets a quadratic step through when it is fast at the size tried; the growth
+ * from one size to four times it tells them apart: about 4× for a linear parse, 16× for a quadratic one.
+ */
+t.test('parse time grows linearly with the size of hostile input', async (t) => {
+  const base = 20_000;
+  const fastest = (call: () => unknown) => {
+    let best = Number.POSITIVE_INFINITY;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const start = performance.now();
+      call();
+      best = Math.min(best, performance.now() - start);
+    }
+    return best;
+  };
+  for (const [name, { contentType, make }] of Object.entries(growingInputs)) {
+    const small = make(base);
+    const large = make(base * 4);
+    parseArticle({ body: small, contentType });
+    const smallMs = fastest(() => parseArticle({ body: small, contentType }));
+    const largeMs = fastest(() => parseArticle({ body: large, contentType }));
+    // Below a few tens of milliseconds, timer noise decides the ratio; such a parse is fast anyway.
+    const growth = largeMs / Math.max(smallMs, 10);
+    t.ok(
+      largeMs < 50 || growth < 10,
+      `${name}: ${Math.round(smallMs)} ms → ${Math.round(largeMs)} ms (×${growth.toFixed(1)})`,
+    );
+  }
+});

@@ -25,6 +25,9 @@ const toDelivery = (row: DeliveryRow): WebhookDelivery => ({ ...row, redelivery:
 const isIdCursor = (values: unknown[]): values is [number] =>
   values.length === 1 && Number.isSafeInteger(values[0]);
 
+/** How many of its latest attempts a subscription keeps for `GET /v1/webhooks/{id}/deliveries`. */
+const keptAttempts = 1000;
+
 /** Events of a subscription's types after its cursor; `w` is the subscription. */
 const pendingEvents =
   'FROM events e WHERE e.id > w.last_event_id AND e.type IN (SELECT value FROM json_each(w.event_types))';
@@ -73,6 +76,11 @@ function statements(sqlite: Database.Database) {
        VALUES (@webhookId, @eventId, @attempt, @redelivery, @statusCode, @error, @durationMs,
         @responseBody, @attemptedAt, @nextAttemptAtIso)`,
     ),
+    // Attempts past the newest `keptAttempts` of a subscription are let go as each new one is stored.
+    prune: sqlite.prepare(
+      `DELETE FROM webhook_deliveries WHERE webhook_id = @webhookId AND id <= (SELECT id FROM
+        webhook_deliveries WHERE webhook_id = @webhookId ORDER BY id DESC LIMIT 1 OFFSET ${keptAttempts})`,
+    ),
     advance: sqlite.prepare(
       `UPDATE webhooks SET last_event_id = ?, attempt = 0, failing_since = NULL, next_attempt_at = 0,
         leased_until = ? WHERE id = ? AND lease_owner = ?`,
@@ -106,6 +114,11 @@ const recordOf = (attempt: DeliveryAttempt, nextAttemptAt: number | null) => ({
 });
 
 type Statements = ReturnType<typeof statements>;
+
+function store(sql: Statements, attempt: DeliveryAttempt, nextAttemptAt: number | null): void {
+  sql.record.run(recordOf(attempt, nextAttemptAt));
+  sql.prune.run({ webhookId: attempt.webhookId });
+}
 
 /** Creating, listing and deleting subscriptions, their attempts and re-send requests. */
 function subscriptionStore(sqlite: Database.Database, sql: Statements) {
@@ -165,7 +178,7 @@ function deliveryQueue(sqlite: Database.Database, sql: Statements) {
   });
   const succeed = sqlite.transaction((attempt: DeliveryAttempt, owner: string, leasedUntil: number) => {
     if (sql.advance.run(attempt.eventId, leasedUntil, attempt.webhookId, owner).changes === 0) return false;
-    sql.record.run(recordOf(attempt, null));
+    store(sql, attempt, null);
     return true;
   });
   const fail = sqlite.transaction(
@@ -176,14 +189,14 @@ function deliveryQueue(sqlite: Database.Database, sql: Statements) {
           : sql.retryLater.run(failingSince, after.nextAttemptAt, attempt.webhookId, owner);
       // A lost lease means another process owns the subscription now; its record is the one kept.
       if (changed.changes === 0) return;
-      sql.record.run(recordOf(attempt, 'nextAttemptAt' in after ? after.nextAttemptAt : null));
+      store(sql, attempt, 'nextAttemptAt' in after ? after.nextAttemptAt : null);
     },
   );
   const redelivered = sqlite.transaction(
     (redeliveryId: number, attempt: DeliveryAttempt, owner: string, leasedUntil: number) => {
       sql.renew.run(leasedUntil, attempt.webhookId, owner);
       if (sql.unqueue.run(redeliveryId).changes === 0) return;
-      sql.record.run(recordOf(attempt, null));
+      store(sql, attempt, null);
     },
   );
   const release = sqlite.transaction((webhookId: number, owner: string) => {
@@ -191,8 +204,11 @@ function deliveryQueue(sqlite: Database.Database, sql: Statements) {
     sql.release.run(webhookId, owner);
   });
   return {
-    claimDue: (owner: string, now: number, leasedUntil: number, limit: number) =>
-      gate.write(() => claim.immediate(owner, now, leasedUntil, limit)),
+    async claimDue(owner: string, now: number, leasedUntil: number, limit: number) {
+      // A read first: most polls find nothing due and then take no write lock at all.
+      if (sql.due.all({ now, limit: 1 }).length === 0) return [];
+      return gate.write(() => claim.immediate(owner, now, leasedUntil, limit));
+    },
     nextEvent: async (webhookId: number) => sql.next.get(webhookId) as StoredEvent | undefined,
     async nextRedelivery(webhookId: number) {
       const row = sql.nextRedelivery.get(webhookId) as (StoredEvent & { redeliveryId: number }) | undefined;

@@ -212,8 +212,9 @@ function deliveriesRoute(app: RoutesApp, admin: Admin) {
         operationId: 'listWebhookDeliveries',
         summary: 'List delivery attempts',
         description:
-          'Attempts of one subscription, newest first: the event, the receiver’s status code or the ' +
-          'error, the time taken, the start of the response body, and when a failed one is retried. ' +
+          'Attempts of one subscription, newest first (its latest 1,000 are kept): the event, the ' +
+          'receiver’s status code or the error, the time taken, the start of the response body, and ' +
+          'when a failed one is retried. ' +
           adminOnly,
         params: idParams,
         querystring: z.strictObject({ limit: limitParam, cursor: cursorParam('WzEwXQ') }),

@@ -327,3 +327,26 @@ t.test('a re-send goes once, beside the ordered stream, without cutting a retry 
   const after = (await repositories.webhooks.findWebhook(webhook.id))!;
   t.equal(after.last_event_id, event - 1, 'a re-send moves no cursor');
 });
+
+t.test('a subscription keeps its latest 1,000 attempts', async (t) => {
+  const { db, addEvent, subscribe, dispatcher, repositories } = storage(t);
+  const receiver = await startReceiver();
+  t.teardown(receiver.close);
+  const webhook = await subscribe(receiver.url);
+  const insert = db.$client.prepare(
+    `INSERT INTO webhook_deliveries (webhook_id, event_id, attempt, duration_ms, attempted_at)
+     VALUES (?, 1, 1, 5, '2026-04-20T09:00:00.000Z')`,
+  );
+  db.$client.transaction(() => {
+    for (let i = 0; i < 1000; i++) insert.run(webhook.id);
+  })();
+  const oldest = db.$client.prepare('SELECT min(id) FROM webhook_deliveries').pluck().get() as number;
+  const event = addEvent();
+  await dispatcher().runOnce();
+  const count = db.$client.prepare('SELECT count(*) FROM webhook_deliveries').pluck().get();
+  t.equal(count, 1000, 'one in, the oldest out');
+  const page = await repositories.webhooks.listDeliveries(webhook.id, { limit: 1 });
+  t.equal(page.data[0]!.event_id, event, 'the newest is kept');
+  const gone = db.$client.prepare('SELECT count(*) FROM webhook_deliveries WHERE id = ?').pluck().get(oldest);
+  t.equal(gone, 0, 'the oldest was let go');
+});

@@ -43,6 +43,10 @@ function statements(sqlite: Database.Database) {
     all: sqlite.prepare(`SELECT ${webhookColumns} FROM webhooks ORDER BY id`),
     byId: sqlite.prepare(`SELECT ${webhookColumns} FROM webhooks WHERE id = ?`),
     remove: sqlite.prepare('DELETE FROM webhooks WHERE id = ?'),
+    enable: sqlite.prepare(
+      `UPDATE webhooks SET status = 'active', disabled_reason = NULL, attempt = 0, failing_since = NULL,
+        next_attempt_at = 0 WHERE id = ? AND status = 'disabled'`,
+    ),
     deliveries: sqlite.prepare(
       `SELECT id, event_id, attempt, redelivery, status_code, error, duration_ms, response_body,
         attempted_at, next_attempt_at FROM webhook_deliveries
@@ -145,6 +149,17 @@ function subscriptionStore(sqlite: Database.Database, sql: Statements) {
     },
     async deleteWebhook(id: number) {
       return gate.write(() => sqlite.transaction(() => sql.remove.run(id).changes === 1).immediate());
+    },
+    async enableWebhook(id: number) {
+      const row = await gate.write(() =>
+        sqlite
+          .transaction(() => {
+            sql.enable.run(id);
+            return sql.byId.get(id);
+          })
+          .immediate(),
+      );
+      return row ? toWebhook(row as WebhookRow) : undefined;
     },
     async listDeliveries(webhookId: number, query: { limit: number; cursor?: string | undefined }) {
       const before = query.cursor

@@ -156,6 +156,8 @@ export interface WebhooksRepository {
   findWebhook(id: number): Promise<Webhook | undefined>;
   /** Removes it with its attempts; false when there was none. */
   deleteWebhook(id: number): Promise<boolean>;
+  /** Makes a disabled subscription active again, from its cursor, with no failures counted. */
+  enableWebhook(id: number): Promise<Webhook | undefined>;
   /** Attempts of one subscription, newest first, a page at a time. */
   listDeliveries(
     webhookId: number,

@@ -95,6 +95,7 @@ export const webhookRoutes = routePlugin('gazette-webhook-routes', async (app) =
   listRoute(app, admin);
   deliveriesRoute(app, admin);
   resendRoute(app, admin);
+  enableRoute(app, admin);
   getRoute(app, admin);
   deleteRoute(app, admin);
 });
@@ -256,5 +257,30 @@ function resendRoute(app: RoutesApp, admin: Admin) {
       await app.services.webhooks.resend(request.params.id, event_id);
       return reply.code(202).send();
     },
+  );
+}
+
+function enableRoute(app: RoutesApp, admin: Admin) {
+  app.post(
+    '/v1/webhooks/:id/enable',
+    {
+      onRequest: [idNotEmpty, admin],
+      schema: {
+        ...common,
+        operationId: 'enableWebhook',
+        summary: 'Resume a disabled subscription',
+        description:
+          'Makes a subscription disabled after failing for too long active again: deliveries resume ' +
+          'from the event it gave up on, in order, with no failures counted. An active one is left as ' +
+          'it is. ' +
+          adminOnly,
+        params: idParams,
+        response: {
+          200: jsonResponse('The subscription, active.', Webhook),
+          ...problemResponses(400, 401, 403, 404, 413, 415, 503, 507),
+        },
+      },
+    },
+    async (request) => app.services.webhooks.enable(request.params.id),
   );
 }

@@ -47,6 +47,13 @@ export function createWebhookService(repositories: Repositories, options: { allo
       if (!(await webhooks.deleteWebhook(id))) throw new NotFound(`No webhook has the id ${id}.`);
     },
 
+    /** Resumes a disabled subscription from the event it gave up on; an active one stays as it is. */
+    async enable(id: number): Promise<Webhook> {
+      const webhook = await webhooks.enableWebhook(id);
+      if (!webhook) throw new NotFound(`No webhook has the id ${id}.`);
+      return webhook;
+    },
+
     async listDeliveries(
       id: number,
       query: { limit: number; cursor?: string | undefined },

@@ -64,6 +64,14 @@ t.test('webhook subscriptions: admin only, the secret shown once', async (t) => 
   const all = await createWebhook(app, { url: 'https://hooks.example.com/all' });
   t.equal(all.json().event_types.length, 9, 'without event_types: every type');
 
+  const enable = (id: number, headers = auth) =>
+    app.inject({ method: 'POST', url: `/v1/webhooks/${id}/enable`, headers });
+  const enabled = await enable(webhook.id);
+  t.equal(enabled.statusCode, 200, 'enabling an active webhook leaves it as it is');
+  t.equal(enabled.json().status, 'active');
+  t.equal((await enable(webhook.id, { authorization: `Bearer ${ingestKey}` })).statusCode, 403);
+  t.equal((await enable(999_999)).statusCode, 404);
+
   t.equal(
     (await app.inject({ method: 'DELETE', url: `/v1/webhooks/${webhook.id}`, headers: auth })).statusCode,
     204,

@@ -117,8 +117,9 @@ t.test(
   'a failing receiver: retries back off, then the subscription is disabled with the reason',
   async (t) => {
     const { addEvent, subscribe, dispatcher, repositories } = storage(t);
+    let failing = true;
     const receiver = await startReceiver((_request, response) => {
-      response.statusCode = 500;
+      response.statusCode = failing ? 500 : 200;
       response.end('x'.repeat(10_000));
     });
     t.teardown(receiver.close);
@@ -176,6 +177,18 @@ t.test(
     await sleep(60);
     await worker.runOnce();
     t.equal(receiver.received.length, count, 'a disabled subscription gets nothing more');
+
+    failing = false;
+    const enabled = (await repositories.webhooks.enableWebhook(webhook.id))!;
+    t.match(enabled, { status: 'active', disabled_reason: null, last_event_id: event - 1 });
+    await worker.runOnce();
+    t.same(
+      receiver.received.slice(count).map((request) => Number(request.headers['webhook-id'])),
+      [event, later],
+      'enabled again, it resumes from the event it gave up on, in order',
+    );
+    const [latest] = (await repositories.webhooks.listDeliveries(webhook.id, { limit: 1 })).data;
+    t.match(latest, { event_id: later, attempt: 1, status_code: 200 });
   },
 );
 

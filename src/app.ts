@@ -33,6 +33,7 @@ import { compiledSerializerCompiler } from './http/serializer.js';
 import { serviceIndexRoutes } from './http/service-index.js';
 import { servicesDecorator } from './http/services.js';
 import { tagRoutes } from './http/tags.js';
+import { webhookRoutes } from './http/webhooks.js';
 import { createServices, type Services } from './services/index.js';
 import { createParserPool, type ParserPool } from './services/parser-pool.js';
 
@@ -99,12 +100,15 @@ function openBackend(config: Config, options: BuildOptions): Backend {
     config,
     parser,
     metrics.ingestObserver,
+    (outcome) => metrics.webhookDeliveries.inc({ outcome }),
   );
   return {
     services,
     metrics,
     checkDatabase: () => checkDatabase(db),
     async close() {
+      // Deliveries under way are aborted and stay due, before the database they record to closes.
+      await services.webhookDispatcher.stop();
       // A parser pool passed in is shared; its owner closes it.
       if (options.parser === undefined) await parser.close();
       await readPool?.close();
@@ -165,6 +169,7 @@ async function registerPlugins(app: FastifyInstance, config: Config, backend: Ba
   await app.register(tagRoutes);
   await app.register(ingestRoutes);
   await app.register(changeRoutes);
+  await app.register(webhookRoutes);
 }
 
 /**
@@ -175,6 +180,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const backend = openBackend(config, options);
   const app = createServer(config, options);
   app.addHook('onClose', backend.close);
+  // Webhooks go out only from a server that listens, never from a one-shot command.
+  app.addHook('onListen', async () => {
+    backend.services.webhookDispatcher.start((error) =>
+      app.log.error({ err: error }, 'webhook delivery failed to record'),
+    );
+  });
   await registerPlugins(app, config, backend);
   await app.ready();
   return app;

@@ -62,7 +62,35 @@ const environmentSchema = z.object({
   SEARCH_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   SEARCH_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(2000),
   SEARCH_SAMPLE_SIZE: z.coerce.number().int().min(10).max(1_000_000).default(2000),
+  WEBHOOK_ALLOW_PRIVATE: booleanFlag.default(false),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  WEBHOOK_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1000).default(16),
+  WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).default(10_000),
+  WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().min(1).default(3_600_000),
+  WEBHOOK_GIVE_UP_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(24 * 3_600_000),
 });
+
+/** How webhooks are delivered (see services/webhook-dispatcher.ts). */
+interface WebhookConfig {
+  /** Lets subscriptions use http and private, loopback or link-local addresses (local receivers, tests). */
+  allowPrivate: boolean;
+  /** Longest one delivery may take. */
+  timeoutMs: number;
+  /** Deliveries under way at once in one process. */
+  maxInFlight: number;
+  /** How often the queue is looked at. */
+  pollMs: number;
+  /** Retries wait a random time up to base × 2^failures, capped at the max. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** How long a subscription may keep failing before it is disabled (24 h). */
+  giveUpMs: number;
+}
 
 export interface Config {
   port: number;
@@ -95,6 +123,7 @@ export interface Config {
   searchTimeoutMs: number;
   /** How many of its newest matches a search ranks and counts; past it, totals and facets are estimates. */
   searchSampleSize: number;
+  webhooks: WebhookConfig;
 }
 
 export class ConfigError extends Error {}
@@ -126,5 +155,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     searchWorkers: env.SEARCH_WORKERS,
     searchTimeoutMs: env.SEARCH_TIMEOUT_MS,
     searchSampleSize: env.SEARCH_SAMPLE_SIZE,
+    webhooks: {
+      allowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      maxInFlight: env.WEBHOOK_MAX_IN_FLIGHT,
+      pollMs: env.WEBHOOK_POLL_MS,
+      retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+      retryMaxMs: env.WEBHOOK_RETRY_MAX_MS,
+      giveUpMs: env.WEBHOOK_GIVE_UP_MS,
+    },
   };
 }

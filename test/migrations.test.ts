@@ -47,6 +47,9 @@ t.test('migrations build the whole schema on an empty database, once', async (t)
       'ingests',
       'raw_payloads',
       'tags',
+      'webhook_deliveries',
+      'webhook_redeliveries',
+      'webhooks',
     ],
     'the tables, and the full-text index (its shadow tables left out)',
   );

@@ -7,6 +7,7 @@ import type { Db } from './connection.js';
 import { createIngestRepository } from './ingest-repository.js';
 import { createRelatedRepository } from './related-repository.js';
 import { createTagsRepository } from './tags-repository.js';
+import { createWebhooksRepository } from './webhooks-repository.js';
 
 /** The SQLite implementation of every repository port; services receive this and never see SQL. */
 export function createRepositories(
@@ -21,5 +22,6 @@ export function createRepositories(
     apiKeys: createApiKeysRepository(db),
     related: createRelatedRepository(db),
     changes: createChangesRepository(db),
+    webhooks: createWebhooksRepository(db),
   };
 }

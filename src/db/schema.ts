@@ -2,8 +2,9 @@ import { sql } from 'drizzle-orm';
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { ApiKeyScope } from '../domain/api-keys.js';
 import type { Image } from '../domain/article.js';
-import { changeTypes } from '../domain/changes.js';
+import { type ChangeType, changeTypes } from '../domain/changes.js';
 import { ingestStatuses } from '../domain/ingest.js';
+import { webhookStatuses } from '../domain/webhooks.js';
 
 const timestamps = {
   createdAt: text('created_at').notNull(),
@@ -239,4 +240,65 @@ export const events = sqliteTable(
     index('events_type_resource').on(table.type, table.resourceId),
     index('events_live').on(table.id).where(sql`${table.superseded} = 0`),
   ],
+);
+
+/**
+ * Webhook subscriptions. The events table is their queue: each subscription delivers the events
+ * after `last_event_id`, one at a time, and moves the cursor only after a 2xx. A process claims a
+ * subscription by setting `leased_until`, so two processes never deliver it at once. Times the
+ * dispatcher compares are epoch milliseconds.
+ */
+export const webhooks = sqliteTable('webhooks', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  url: text('url').notNull(),
+  description: text('description').notNull().default(''),
+  eventTypes: text('event_types', { mode: 'json' }).$type<ChangeType[]>().notNull(),
+  /** The signing secret (`whsec_…`); kept because every delivery is signed with it. */
+  secret: text('secret').notNull(),
+  status: text('status', { enum: webhookStatuses }).notNull().default('active'),
+  disabledReason: text('disabled_reason'),
+  lastEventId: integer('last_event_id').notNull(),
+  /** Failed attempts at the event after the cursor, and when the first of them failed. */
+  attempt: integer('attempt').notNull().default(0),
+  failingSince: integer('failing_since'),
+  nextAttemptAt: integer('next_attempt_at').notNull().default(0),
+  leasedUntil: integer('leased_until').notNull().default(0),
+  leaseOwner: text('lease_owner'),
+  createdAt: text('created_at').notNull(),
+});
+
+/** One row per delivery attempt, kept for `GET /v1/webhooks/{id}/deliveries`. */
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    webhookId: integer('webhook_id')
+      .notNull()
+      .references(() => webhooks.id, { onDelete: 'cascade' }),
+    eventId: integer('event_id').notNull(),
+    attempt: integer('attempt').notNull(),
+    redelivery: integer('redelivery', { mode: 'boolean' }).notNull().default(false),
+    statusCode: integer('status_code'),
+    error: text('error'),
+    durationMs: integer('duration_ms').notNull(),
+    /** The start of the response body, cut to a few KB. */
+    responseBody: text('response_body'),
+    attemptedAt: text('attempted_at').notNull(),
+    nextAttemptAt: text('next_attempt_at'),
+  },
+  (table) => [index('webhook_deliveries_webhook').on(table.webhookId, table.id)],
+);
+
+/** Re-sends asked for through the API, waiting for the dispatcher; each is tried once. */
+export const webhookRedeliveries = sqliteTable(
+  'webhook_redeliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    webhookId: integer('webhook_id')
+      .notNull()
+      .references(() => webhooks.id, { onDelete: 'cascade' }),
+    eventId: integer('event_id').notNull(),
+    requestedAt: text('requested_at').notNull(),
+  },
+  (table) => [index('webhook_redeliveries_webhook').on(table.webhookId, table.id)],
 );

@@ -12,6 +12,7 @@ import type { ChangeEvent } from './changes.js';
 import type { Author, CollectionQuery, Tag } from './collections.js';
 import type { IngestRecord, StoredIngest, StoredIngestWithRaw, StoreOutcome } from './ingest.js';
 import type { Page } from './page.js';
+import type { Webhook, WebhookDelivery } from './webhooks.js';
 
 /**
  * The storage services use, one interface per store. src/db implements them on SQLite; every method
@@ -106,6 +107,103 @@ export interface ChangesRepository {
   latestChangeId(): Promise<number>;
 }
 
+/** A subscription as the dispatcher needs it to deliver. */
+export interface WebhookTarget {
+  id: number;
+  url: string;
+  secret: string;
+  /** Failed attempts at the next event so far, and since when (epoch ms) it has been failing. */
+  attempt: number;
+  failingSince: number | null;
+  /** When the event after the cursor may be tried again (epoch ms). */
+  nextAttemptAt: number;
+}
+
+/** An event as stored: `data` is its JSON. */
+export interface StoredEvent {
+  id: number;
+  type: string;
+  occurred_at: string;
+  data: string;
+}
+
+/** One attempt's outcome, recorded with the attempt. */
+export interface DeliveryAttempt {
+  webhookId: number;
+  eventId: number;
+  attempt: number;
+  redelivery: boolean;
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+  responseBody: string | null;
+  attemptedAt: string;
+}
+
+/** What follows a failed attempt: a retry at `nextAttemptAt` (epoch ms), or disabling with a reason. */
+export type AfterFailure = { nextAttemptAt: number } | { disabledReason: string };
+
+export interface WebhooksRepository {
+  /** Stores a subscription whose cursor is the newest event now, so it receives only later ones. */
+  createWebhook(input: {
+    url: string;
+    description: string;
+    eventTypes: readonly string[];
+    secret: string;
+    now: string;
+  }): Promise<Webhook>;
+  listWebhooks(): Promise<Webhook[]>;
+  findWebhook(id: number): Promise<Webhook | undefined>;
+  /** Removes it with its attempts; false when there was none. */
+  deleteWebhook(id: number): Promise<boolean>;
+  /** Makes a disabled subscription active again, from its cursor, with no failures counted. */
+  enableWebhook(id: number): Promise<Webhook | undefined>;
+  /** Attempts of one subscription, newest first, a page at a time. */
+  listDeliveries(
+    webhookId: number,
+    query: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<WebhookDelivery>>;
+  findEvent(id: number): Promise<StoredEvent | undefined>;
+  /** Queues a one-off re-send of an event to a subscription. */
+  queueRedelivery(webhookId: number, eventId: number, now: string): Promise<void>;
+  /**
+   * Leases up to `limit` subscriptions with something due (an event past the cursor whose retry
+   * time has come, or a queued re-send) to `owner` until `leasedUntil`, in one write.
+   */
+  claimDue(owner: string, now: number, leasedUntil: number, limit: number): Promise<WebhookTarget[]>;
+  /** The first subscribed event after the cursor, or undefined when it has caught up. */
+  nextEvent(webhookId: number): Promise<StoredEvent | undefined>;
+  /** The oldest queued re-send, with its event. */
+  nextRedelivery(webhookId: number): Promise<{ id: number; event: StoredEvent } | undefined>;
+  /**
+   * Records a 2xx for the event after the cursor and moves the cursor to it, renewing the lease;
+   * false when the lease was lost (another process took the subscription over).
+   */
+  recordSuccess(attempt: DeliveryAttempt, owner: string, leasedUntil: number): Promise<boolean>;
+  /** Records a failed attempt and schedules the retry or disables the subscription; ends the lease. */
+  recordFailure(
+    attempt: DeliveryAttempt,
+    owner: string,
+    failingSince: number,
+    after: AfterFailure,
+  ): Promise<void>;
+  /**
+   * Records a re-send's one attempt and takes it off the queue, renewing the lease; it moves
+   * neither cursor nor retries.
+   */
+  recordRedelivery(
+    redeliveryId: number,
+    attempt: DeliveryAttempt,
+    owner: string,
+    leasedUntil: number,
+  ): Promise<void>;
+  /**
+   * Gives the lease up, so the subscription is due again at once when it has more to send; when it
+   * has caught up, its cursor passes the events of types it does not take.
+   */
+  release(webhookId: number, owner: string): Promise<void>;
+}
+
 /** Whether the storage can serve: what the readiness probe reports. */
 export interface DatabaseCheck {
   reachable: boolean;
@@ -122,4 +220,5 @@ export interface Repositories {
   apiKeys: ApiKeysRepository;
   related: RelatedRepository;
   changes: ChangesRepository;
+  webhooks: WebhooksRepository;
 }

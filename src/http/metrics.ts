@@ -9,7 +9,7 @@ export interface Metrics {
   registry: Registry;
   /** Counts parse time and outcomes as ingest reports them. */
   ingestObserver: IngestObserver;
-  /** For webhook delivery, once Gazette delivers webhooks: one increment per attempt, by outcome. */
+  /** Webhook delivery attempts, by outcome (`success`: a 2xx; `failure`: anything else). */
   webhookDeliveries: Counter<'outcome'>;
 }
 
@@ -65,6 +65,7 @@ export function createMetrics(databasePath: string): Metrics {
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
+  for (const outcome of ['success', 'failure']) webhookDeliveries.inc({ outcome }, 0);
 
   return {
     registry,

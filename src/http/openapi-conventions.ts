@@ -97,6 +97,7 @@ const operationHeaders: Record<string, Record<string, Record<string, { $ref: str
   listProblemTypes: { '200': { 'Cache-Control': ref('CacheControl') } },
   getProblemType: { '200': { 'Cache-Control': ref('CacheControl') } },
   deleteArticle: { '412': { ETag: ref('ETag') } },
+  listWebhookDeliveries: { '200': { Link: ref('Link') } },
 };
 
 const ifNoneMatch = {

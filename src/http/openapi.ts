@@ -45,6 +45,10 @@ export const openApi = fp(
           { name: 'Feeds', description: 'Articles as Atom, RSS and JSON Feed for feed readers' },
           { name: 'Ingest', description: 'Raw articles in, structured articles out' },
           { name: 'Changes', description: 'Every change, in order, for mirrors and search indexes' },
+          {
+            name: 'Webhooks',
+            description: 'Change events POSTed to subscribers, signed per Standard Webhooks',
+          },
           { name: 'Operations', description: 'The service index, health and readiness' },
         ],
         components: {

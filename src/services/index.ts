@@ -8,12 +8,15 @@ import { createFeedService } from './feeds.js';
 import { createIngestService, type IngestObserver } from './ingest.js';
 import type { ParserPool } from './parser-pool.js';
 import { createRelatedService } from './related.js';
+import { createWebhookDispatcher } from './webhook-dispatcher.js';
+import { createWebhookService } from './webhooks.js';
 
 export function createServices(
   stores: Repositories,
-  config: Pick<Config, 'apiKeys'>,
+  config: Pick<Config, 'apiKeys' | 'webhooks'>,
   parser: ParserPool,
   ingestObserver?: IngestObserver,
+  webhookAttempted?: (outcome: 'success' | 'failure') => void,
 ) {
   const changes = createChangesService(stores);
   // Writes wake requests waiting on the change feed.
@@ -27,6 +30,11 @@ export function createServices(
     ingest: createIngestService(repositories, parser, ingestObserver),
     related: createRelatedService(repositories),
     feeds: createFeedService(catalog),
+    webhooks: createWebhookService(repositories, config.webhooks),
+    webhookDispatcher: createWebhookDispatcher(repositories, {
+      ...config.webhooks,
+      ...(webhookAttempted ? { attempted: webhookAttempted } : {}),
+    }),
   };
 }
 

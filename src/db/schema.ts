@@ -231,7 +231,7 @@ export const events = sqliteTable(
     data: text('data').notNull(),
     occurredAt: text('occurred_at').notNull(),
     /**
-     * Set (by a trigger, migration 0013) once a later event of the same resource is written: the feed
+     * Set (by a trigger, migration 0011) once a later event of the same resource is written: the feed
      * serves each resource's latest event only, and reads the rest through the `events_live` index.
      */
     superseded: integer('superseded', { mode: 'boolean' }).notNull().default(false),

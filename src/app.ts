@@ -16,6 +16,7 @@ import { caching } from './http/caching.js';
 import { compression } from './http/compression.js';
 import { corsPolicy } from './http/cors.js';
 import { bodyDrain } from './http/drain.js';
+import { editingRoutes } from './http/editing.js';
 import { feedRoutes } from './http/feeds/routes.js';
 import { healthRoutes } from './http/health.js';
 import { ingestRoutes } from './http/ingest.js';
@@ -163,6 +164,7 @@ async function registerPlugins(app: FastifyInstance, config: Config, backend: Ba
   await app.register(authorRoutes);
   await app.register(tagRoutes);
   await app.register(ingestRoutes);
+  await app.register(editingRoutes);
 }
 
 /**

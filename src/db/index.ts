@@ -3,6 +3,7 @@ import { createApiKeysRepository } from './api-keys-repository.js';
 import { createArticlesRepository } from './articles-repository.js';
 import { createAuthorsRepository } from './authors-repository.js';
 import type { Db } from './connection.js';
+import { createEditsRepository } from './edits-repository.js';
 import { createIngestRepository } from './ingest-repository.js';
 import { createRelatedRepository } from './related-repository.js';
 import { createTagsRepository } from './tags-repository.js';
@@ -19,5 +20,6 @@ export function createRepositories(
     ingest: createIngestRepository(db),
     apiKeys: createApiKeysRepository(db),
     related: createRelatedRepository(db),
+    edits: createEditsRepository(db),
   };
 }

@@ -74,6 +74,7 @@ export const tags = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     slug: text('slug').notNull(),
     name: text('name').notNull(),
+    description: text('description'),
     ...timestamps,
   },
   (table) => [uniqueIndex('tags_slug_unique').on(table.slug), index('tags_name').on(table.name)],
@@ -231,4 +232,34 @@ export const events = sqliteTable(
     occurredAt: text('occurred_at').notNull(),
   },
   (table) => [index('events_type_resource').on(table.type, table.resourceId)],
+);
+
+/**
+ * Slugs an article had before a title edit gave it a new one: links to the old slug keep serving
+ * the article. A slug in use by an article itself wins over one remembered here.
+ */
+export const articleSlugs = sqliteTable(
+  'article_slugs',
+  {
+    slug: text('slug').primaryKey(),
+    articleId: integer('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+  },
+  (table) => [index('article_slugs_article').on(table.articleId)],
+);
+
+/**
+ * Slugs of tags folded into another by a merge: the old slug serves the surviving tag, and a later
+ * ingest naming the old tag links the surviving one instead of creating it again.
+ */
+export const tagSlugs = sqliteTable(
+  'tag_slugs',
+  {
+    slug: text('slug').primaryKey(),
+    tagId: integer('tag_id')
+      .notNull()
+      .references(() => tags.id, { onDelete: 'cascade' }),
+  },
+  (table) => [index('tag_slugs_tag').on(table.tagId)],
 );

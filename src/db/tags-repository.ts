@@ -2,13 +2,24 @@ import type { Tag } from '../domain/collections.js';
 import type { TagsRepository } from '../domain/ports.js';
 import type { Db } from './connection.js';
 import { createNamedRepository } from './named-repository.js';
+import { isNumericId } from './statements.js';
 
 export function createTagsRepository(db: Db): TagsRepository {
   const named = createNamedRepository<Tag>(db, {
     table: 'tags',
-    extraColumns: '',
+    extraColumns: ', x.description',
     linkTable: 'article_tags',
     linkColumn: 'tag_id',
   });
-  return { listTags: named.list, findTag: named.find };
+  // A slug folded into another tag by a merge finds the tag it was merged into.
+  const mergedInto = db.$client.prepare('SELECT tag_id FROM tag_slugs WHERE slug = ?').pluck();
+  return {
+    listTags: named.list,
+    async findTag(idOrSlug: string): Promise<Tag | undefined> {
+      const tag = await named.find(idOrSlug);
+      if (tag !== undefined || isNumericId(idOrSlug)) return tag;
+      const id = mergedInto.get(idOrSlug) as number | undefined;
+      return id === undefined ? undefined : named.find(String(id));
+    },
+  };
 }

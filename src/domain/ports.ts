@@ -9,6 +9,7 @@ import type {
   DeletedArticle,
 } from './article.js';
 import type { Author, CollectionQuery, Tag } from './collections.js';
+import type { EditableArticle, NamedVersion } from './edits.js';
 import type { IngestRecord, StoredIngest, StoredIngestWithRaw, StoreOutcome } from './ingest.js';
 import type { Page } from './page.js';
 
@@ -79,6 +80,29 @@ export interface IngestRepository {
   listStoredPayloads(afterIngestId: number, limit: number): Promise<StoredIngestWithRaw[]>;
 }
 
+/**
+ * Edits of articles, authors and tags. Each write applies only while the resource is still the
+ * version the edit was made on (false otherwise), and records its change-feed events.
+ */
+export interface EditsRepository {
+  /** The article by id, slug or former slug, as an edit starts from it. */
+  findEditableArticle(idOrSlug: string): Promise<EditableArticle | undefined>;
+  /**
+   * Rewrites article `id` from the draft: row, links, simhash bands, and a new slug (the old one
+   * kept resolving) when `draft.slug` differs; only while `updated_at` is still `expectedUpdatedAt`.
+   */
+  updateArticle(id: number, expectedUpdatedAt: string, draft: ArticleDraft, now: string): Promise<boolean>;
+  /** Renames an author or changes their bio, while the stored name and bio are still `expected`. */
+  updateAuthor(id: number, expected: NamedVersion, next: NamedVersion, now: string): Promise<boolean>;
+  /** Renames a tag or changes its description, while they are still `expected`. */
+  updateTag(id: number, expected: NamedVersion, next: NamedVersion, now: string): Promise<boolean>;
+  /**
+   * Folds tag `fromId` into tag `intoId`: its articles carry the other tag instead, its slug then
+   * names the other tag, and it is removed; while its name and description are still `expected`.
+   */
+  mergeTag(fromId: number, expected: NamedVersion, intoId: number, now: string): Promise<boolean>;
+}
+
 export interface ApiKeysRepository {
   /** Stores a key by its hash; returns its id. */
   createApiKey(input: {
@@ -110,4 +134,5 @@ export interface Repositories {
   ingest: IngestRepository;
   apiKeys: ApiKeysRepository;
   related: RelatedRepository;
+  edits: EditsRepository;
 }

@@ -320,3 +320,103 @@ t.test('If-Match on PATCH', async (t) => {
     );
   });
 });
+
+const patchOf =
+  (collection: 'authors' | 'tags') =>
+  (app: FastifyInstance, idOrSlug: string, body: unknown, headers: Record<string, string> = auth) =>
+    app.inject({
+      method: 'PATCH',
+      url: `/v1/${collection}/${idOrSlug}`,
+      headers: { 'content-type': mergePatch, ...headers },
+      payload: JSON.stringify(body),
+    });
+
+t.test('PATCH /v1/authors/{idOrSlug} and /v1/tags/{idOrSlug}', async (t) => {
+  const { app, events } = await appWithDatabase(t);
+  const article = await ingest(
+    app,
+    plainArticle({ title: 'Glassworks reopens', author: 'Ines Brackley', tags: ['Glass', 'Industry'] }),
+  );
+  await ingest(app, plainArticle({ title: 'Kiln fired again', author: 'Hana Mirov' }));
+  const patchAuthor = patchOf('authors');
+  const patchTag = patchOf('tags');
+
+  t.test(
+    'an author: new name and bio; the slug stays; articles show the name and are searchable by it',
+    async (t) => {
+      const { key } = await app.services.apiKeys.createKey('scraper', ['ingest']);
+      t.equal(
+        (await patchAuthor(app, 'ines-brackley', { bio: 'x' }, { authorization: `Bearer ${key}` }))
+          .statusCode,
+        403,
+      );
+      const etag = String((await app.inject('/v1/authors/ines-brackley')).headers.etag);
+      const response = await patchAuthor(
+        app,
+        'ines-brackley',
+        { name: 'Inès Brackley-Moore', bio: 'Trade correspondent.' },
+        { ...auth, 'if-match': etag },
+      );
+      t.equal(response.statusCode, 200);
+      t.match(response.json(), {
+        slug: 'ines-brackley',
+        name: 'Inès Brackley-Moore',
+        bio: 'Trade correspondent.',
+      });
+      t.equal(response.headers.etag, (await app.inject('/v1/authors/ines-brackley')).headers.etag);
+      const stale = await patchAuthor(app, 'ines-brackley', { bio: null }, { ...auth, 'if-match': etag });
+      t.equal(stale.statusCode, 412);
+      t.equal(stale.json().etag, response.headers.etag);
+      const served = (await app.inject(`/v1/articles/${article.id}`)).json();
+      t.equal(served.authors[0].name, 'Inès Brackley-Moore');
+      const found = (await app.inject('/v1/articles?q=moore')).json();
+      t.same(
+        found.data.map((item: { id: number }) => item.id),
+        [article.id],
+      );
+      const author = response.json();
+      t.equal(events('author.updated', author.id).at(-1).name, 'Inès Brackley-Moore');
+      t.equal(events('article.updated', article.id).at(-1).authors[0].name, 'Inès Brackley-Moore');
+      t.equal(
+        (await patchAuthor(app, 'ines-brackley', { bio: null })).json().bio,
+        null,
+        'null clears the bio',
+      );
+    },
+  );
+
+  t.test('author refusals: another author’s name → 409; bad members → 400; unknown → 404', async (t) => {
+    const clash = await patchAuthor(app, 'ines-brackley', { name: 'hana  MIROV' });
+    t.equal(clash.statusCode, 409);
+    const unknown = await patchAuthor(app, 'ines-brackley', { slug: 'x' });
+    t.equal(unknown.statusCode, 400);
+    t.equal(unknown.json().errors[0].path, 'body.slug');
+    t.equal((await patchAuthor(app, 'ines-brackley', { name: '***' })).statusCode, 422);
+    t.equal((await patchAuthor(app, 'nobody-at-all', { bio: 'x' })).statusCode, 404);
+  });
+
+  t.test('a tag: new name and description; articles carrying it show the new name', async (t) => {
+    const glass = (await app.inject('/v1/tags/glass')).json();
+    t.equal(glass.description, null);
+    const response = await patchTag(app, 'glass', {
+      name: 'Glassmaking',
+      description: 'Furnaces and kilns.',
+    });
+    t.equal(response.statusCode, 200);
+    t.match(response.json(), {
+      id: glass.id,
+      slug: 'glass',
+      name: 'Glassmaking',
+      description: 'Furnaces and kilns.',
+    });
+    const served = (await app.inject(`/v1/articles/${article.id}`)).json();
+    t.equal(served.tags.find((tag: { slug: string }) => tag.slug === 'glass').name, 'Glassmaking');
+    t.equal(events('tag.updated', glass.id).at(-1).name, 'Glassmaking');
+    const before = events('article.updated', article.id).length;
+    t.equal((await patchTag(app, 'glass', { description: null })).json().description, null);
+    t.equal(events('article.updated', article.id).length, before, 'a description alone changes no article');
+    const stale = await patchTag(app, 'glass', { name: 'x' }, { ...auth, 'if-match': '"old"' });
+    t.equal(stale.statusCode, 412);
+    t.equal((await patchTag(app, 'glass', {})).statusCode, 400);
+  });
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Article, Image } from './article.js';
+import type { Article } from './article.js';
 
 /**
  * What a client may change, each as a JSON merge patch (RFC 7396): a member present replaces the
@@ -7,6 +7,13 @@ import { type Article, Image } from './article.js';
  */
 
 const line = (max: number) => z.string().trim().min(1).max(max);
+
+/** An image caption as a patch gives it (the served `Image`, without being a named component twice). */
+const ImageCaption = z.strictObject({
+  caption: line(2000),
+  credit: line(200).nullable(),
+  date: z.iso.date().nullable().describe('The date the caption carries, if any.'),
+});
 
 export const ArticlePatch = z
   .strictObject({
@@ -61,7 +68,7 @@ export const ArticlePatch = z
       .nullable()
       .optional()
       .describe('ISO 639-1 code, or `null`.'),
-    images: z.array(Image).max(100).nullable().optional().describe('The whole list of image captions.'),
+    images: z.array(ImageCaption).max(100).nullable().optional().describe('The whole list of image captions.'),
   })
   .refine((patch) => patch.body_text === undefined || patch.body_html === undefined, {
     message: 'send body_text or body_html, not both',

@@ -12,7 +12,7 @@ const line = (max: number) => z.string().trim().min(1).max(max);
 const ImageCaption = z.strictObject({
   caption: line(2000),
   credit: line(200).nullable(),
-  date: z.iso.date().nullable().describe('The date the caption carries, if any.'),
+  date: z.iso.date().max(10).nullable().describe('The date the caption carries, if any.'),
 });
 
 export const ArticlePatch = z
@@ -64,6 +64,7 @@ export const ArticlePatch = z
       .describe('ISO 8601 date-time; `null` when the date is unknown.'),
     language: z
       .string()
+      .max(2)
       .regex(/^[a-z]{2}$/, 'must be an ISO 639-1 code such as en')
       .nullable()
       .optional()

@@ -32,6 +32,7 @@ export function createArticleEditing(sqlite: Database.Database, events: EventLog
       OR EXISTS (SELECT 1 FROM article_slugs WHERE slug = @slug AND article_id <> @id)`)
     .pluck();
   const setSlug = sqlite.prepare('UPDATE articles SET slug = ? WHERE id = ?');
+  const markEdited = sqlite.prepare('UPDATE articles SET edited_at = ? WHERE id = ?');
   const rememberSlug = sqlite.prepare(
     'INSERT OR REPLACE INTO article_slugs (slug, article_id) VALUES (?, ?)',
   );
@@ -59,6 +60,7 @@ export function createArticleEditing(sqlite: Database.Database, events: EventLog
       const version = nextVersion(now, expectedUpdatedAt);
       if (draft.slug !== row.slug) reslug(id, row.slug, draft.slug);
       rows.update(id, draft, version);
+      markEdited.run(version, id);
       links.unlink(id);
       links.link(id, draft, version);
       bands.remove(id);

@@ -37,6 +37,8 @@ export const articles = sqliteTable(
     authorNames: text('author_names').notNull().default(''),
     tagNames: text('tag_names').notNull().default(''),
     simhash: text('simhash').notNull(),
+    /** When an editor last changed the article through the API; a re-parse leaves such articles alone. */
+    editedAt: text('edited_at'),
     ...timestamps,
   },
   (table) => [

@@ -69,7 +69,12 @@ export const ArticlePatch = z
       .nullable()
       .optional()
       .describe('ISO 639-1 code, or `null`.'),
-    images: z.array(ImageCaption).max(100).nullable().optional().describe('The whole list of image captions.'),
+    images: z
+      .array(ImageCaption)
+      .max(100)
+      .nullable()
+      .optional()
+      .describe('The whole list of image captions.'),
   })
   .refine((patch) => patch.body_text === undefined || patch.body_html === undefined, {
     message: 'send body_text or body_html, not both',

@@ -420,3 +420,17 @@ t.test('PATCH /v1/authors/{idOrSlug} and /v1/tags/{idOrSlug}', async (t) => {
     t.equal((await patchTag(app, 'glass', {})).statusCode, 400);
   });
 });
+
+t.test('a re-parse of stored payloads leaves edited articles as the editor left them', async (t) => {
+  const app = await buildTestApp(t);
+  const edited = await ingest(app, plainArticle({ title: 'Orchard harvest starts early' }));
+  const untouched = await ingest(app, plainArticle({ title: 'Cider press restored' }));
+  t.equal((await patch(app, edited.id, { title: 'Orchard harvest starts a week early' })).statusCode, 200);
+  const result = await app.services.ingest.reparseAll();
+  t.same(result, { updated: 1, failed: [] }, 'only the article nobody edited is parsed again');
+  t.equal(
+    (await app.inject(`/v1/articles/${edited.id}`)).json().title,
+    'Orchard harvest starts a week early',
+  );
+  t.equal((await app.inject(`/v1/articles/${untouched.id}`)).statusCode, 200);
+});

@@ -12,4 +12,5 @@ CREATE TABLE `tag_slugs` (
 );
 --> statement-breakpoint
 CREATE INDEX `tag_slugs_tag` ON `tag_slugs` (`tag_id`);--> statement-breakpoint
+ALTER TABLE `articles` ADD `edited_at` text;--> statement-breakpoint
 ALTER TABLE `tags` ADD `description` text;

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { NamedVersion } from '../domain/edits.js';
+import { slugify } from '../ingest/slug.js';
 import { Conflict } from '../lib/errors.js';
 import { nameKey } from '../lib/names.js';
 import { nextVersion } from './article-editing.js';
@@ -57,6 +58,9 @@ export function createCollectionEditing(sqlite: Database.Database, events: Event
   const sameAuthor = sqlite.prepare('SELECT id FROM authors WHERE name_key = ? AND id <> ?').pluck();
   const updateAuthor = sqlite.prepare(`UPDATE authors SET name = @name, name_key = @key, bio = @detail,
     updated_at = @now WHERE id = @id AND name = @expectedName AND bio IS @expectedDetail`);
+  // The slug of a tag's new name finds it too, so a later ingest naming it so links this tag.
+  const aliasTag = sqlite.prepare(`INSERT OR IGNORE INTO tag_slugs (slug, tag_id) SELECT @slug, @id
+    WHERE NOT EXISTS (SELECT 1 FROM tags WHERE slug = @slug)`);
   const updateTag = sqlite.prepare(`UPDATE tags SET name = @name, description = @detail, updated_at = @now
     WHERE id = @id AND name = @expectedName AND description IS @expectedDetail`);
 
@@ -77,7 +81,10 @@ export function createCollectionEditing(sqlite: Database.Database, events: Event
     const params = { id, ...next, now, expectedName: expected.name, expectedDetail: expected.detail };
     if (updateTag.run(params).changes === 0) return false;
     events.tag('tag.updated', id, now);
-    if (next.name !== expected.name) renamed.refresh('tag', id, now);
+    if (next.name !== expected.name) {
+      aliasTag.run({ slug: slugify(next.name, 'tag'), id });
+      renamed.refresh('tag', id, now);
+    }
     return true;
   });
 

@@ -252,8 +252,9 @@ export const articleSlugs = sqliteTable(
 );
 
 /**
- * Slugs of tags folded into another by a merge: the old slug serves the surviving tag, and a later
- * ingest naming the old tag links the surviving one instead of creating it again.
+ * Other slugs that name a tag: those of tags folded into it by a merge, and that of a new name it
+ * was given (its own slug stays). Each serves the tag, and a later ingest naming the tag so links it
+ * instead of creating another; a tag's own slug wins over one remembered here.
  */
 export const tagSlugs = sqliteTable(
   'tag_slugs',

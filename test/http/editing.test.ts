@@ -412,6 +412,17 @@ t.test('PATCH /v1/authors/{idOrSlug} and /v1/tags/{idOrSlug}', async (t) => {
     const served = (await app.inject(`/v1/articles/${article.id}`)).json();
     t.equal(served.tags.find((tag: { slug: string }) => tag.slug === 'glass').name, 'Glassmaking');
     t.equal(events('tag.updated', glass.id).at(-1).name, 'Glassmaking');
+    const later = await ingest(app, plainArticle({ title: 'Furnace relit', tags: ['Glassmaking'] }));
+    t.equal(
+      (await app.inject(`/v1/articles/${later.id}`)).json().tags[0].id,
+      glass.id,
+      'a later ingest naming the new name links the same tag',
+    );
+    t.equal(
+      (await app.inject('/v1/tags/glassmaking')).json().id,
+      glass.id,
+      'and the new name’s slug finds it',
+    );
     const before = events('article.updated', article.id).length;
     t.equal((await patchTag(app, 'glass', { description: null })).json().description, null);
     t.equal(events('article.updated', article.id).length, before, 'a description alone changes no article');

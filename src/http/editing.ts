@@ -160,11 +160,12 @@ function tagMergeRoute(app: RoutesApp, tagOf: (tag: TagValue) => string) {
         description:
           'Every article carrying the tag in the path carries the tag `into` instead (once), the path tag is ' +
           'removed, and its slug then serves the tag it was merged into. Answers with that tag and its new ' +
-          '`ETag`. Needs the `write` scope; `If-Match` names the version of the path tag.',
+          '`ETag`; sent again once made, it answers the same. Needs the `write` scope; `If-Match` names ' +
+          'the version of the path tag.',
         tags: ['Tags'],
         security: bearerSecurity,
         params: idOrSlugParams('libraries'),
-        headers: ifMatchHeaders('/v1/tags/{idOrSlug}', 'Merge', []),
+        headers: ifMatchHeaders('/v1/tags/{idOrSlug}', 'Merge'),
         querystring: z.strictObject({}),
         body: {
           content: { 'application/json': { schema: TagMerge.meta({ examples: [{ into: 'easterleigh' }] }) } },

@@ -56,7 +56,10 @@ export function createCollectionEditingService(repositories: Repositories) {
       }
     },
 
-    /** Folds the tag `idOrSlug` into the tag `into` and returns the one that stays. */
+    /**
+     * Folds the tag `idOrSlug` into the tag `into` and returns the one that stays; asked again once
+     * made, it answers the same.
+     */
     async mergeTag(idOrSlug: string, into: string, precondition?: WritePrecondition<Tag>): Promise<Tag> {
       for (;;) {
         const from = await tags.findTag(idOrSlug);
@@ -69,6 +72,8 @@ export function createCollectionEditingService(repositories: Repositories) {
           ]);
         }
         if (target.id === from.id) {
+          // The path names the tag by a slug that now leads to `into`: the merge was already made.
+          if (from.slug !== idOrSlug && String(from.id) !== idOrSlug) return target;
           throw new Unprocessable('A tag cannot be merged into itself.', [
             { path: 'body.into', message: 'names the same tag as the path' },
           ]);

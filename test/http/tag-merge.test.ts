@@ -82,6 +82,13 @@ t.test('POST /v1/tags/{idOrSlug}/merge', async (t) => {
     );
   });
 
+  t.test('the same merge sent again answers the same and changes nothing', async (t) => {
+    const again = await merge(app, 'ferry', { into: 'ferries' });
+    t.equal(again.statusCode, 200);
+    t.match(again.json(), { id: ferries.id, article_count: 3 });
+    t.equal((await merge(app, 'ferries', { into: 'ferry' })).statusCode, 422, 'but not a tag into itself');
+  });
+
   t.test('the change feed has every affected article, the tag that stayed and the folded one', async (t) => {
     const db = new Database(databasePath, { readonly: true });
     t.teardown(() => db.close());

@@ -81,7 +81,8 @@ function bodyOf(current: EditableArticle, title: string, { patch, body }: Resolv
     wordCount: current.word_count,
     readingTimeMinutes: current.reading_time_minutes,
     simhash: current.simhash,
-    contentHash: contentHashOf(title, current.body_text),
+    // Kept as stored: an ingested title may have been cleaned after it was hashed.
+    contentHash: current.content_hash,
   };
   const source = patch.body_text ?? patch.body_html;
   let fields = kept;

@@ -68,6 +68,8 @@ t.test('PATCH /v1/articles/{idOrSlug}: who may edit', async (t) => {
   );
   t.equal(edited.statusCode, 200);
   t.equal(edited.json().subtitle, 'Forty trams');
+  t.equal(edited.json().content_hash, article.content_hash, 'title and body unchanged: the same hash');
+  t.equal(edited.json().slug, article.slug);
   t.equal((await patch(app, 999_999, { subtitle: 'x' })).statusCode, 404);
 });
 

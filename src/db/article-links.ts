@@ -15,7 +15,7 @@ export function createArticleLinks(sqlite: Database.Database, events: EventLog) 
   const insertAuthor = sqlite.prepare(`INSERT INTO authors (slug, name, name_key, bio, created_at, updated_at)
     VALUES (@slug, @name, @key, @bio, @now, @now)`);
   const updateAuthorBio = sqlite.prepare('UPDATE authors SET bio = ?, updated_at = ? WHERE id = ?');
-  // A tag merged into another answers by its old slug with the tag that stayed.
+  // A slug a tag answers to besides its own (merged into it, or its new name's) links that tag.
   const tagBySlug = sqlite
     .prepare(`SELECT coalesce((SELECT id FROM tags WHERE slug = @slug),
       (SELECT tag_id FROM tag_slugs WHERE slug = @slug))`)

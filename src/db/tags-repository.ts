@@ -11,7 +11,7 @@ export function createTagsRepository(db: Db): TagsRepository {
     linkTable: 'article_tags',
     linkColumn: 'tag_id',
   });
-  // A slug folded into another tag by a merge finds the tag it was merged into.
+  // Another slug of a tag (one merged into it, or its new name's) finds the tag.
   const mergedInto = db.$client.prepare('SELECT tag_id FROM tag_slugs WHERE slug = ?').pluck();
   return {
     listTags: named.list,

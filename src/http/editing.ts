@@ -1,7 +1,9 @@
+import type { onRequestAsyncHookHandler } from 'fastify';
 import { z } from 'zod';
 import type { ArticleView } from '../domain/article.js';
 import type { Author as AuthorValue, Tag as TagValue } from '../domain/collections.js';
 import { ArticlePatch, AuthorPatch, TagMerge, TagPatch } from '../domain/edits.js';
+import { BadRequest } from '../lib/errors.js';
 import { bearerSecurity, requireScope } from './auth.js';
 import {
   acceptMergePatches,
@@ -17,10 +19,22 @@ import { Article, Author, Tag } from './schemas.js';
 
 const writeProblems = problemResponses(400, 401, 403, 404, 409, 412, 413, 415, 422, 503, 507);
 
-/** What every write operation here shares: the write scope, documented media types, no query. */
+/**
+ * `/v1/tags//merge` reaches the route with an empty id: refused as validation would refuse it, before
+ * the media type is checked, so the answer is the 400 that names the path and not a 415.
+ */
+const nonEmptyPath: onRequestAsyncHookHandler = async (request) => {
+  if ((request.params as { idOrSlug?: string }).idOrSlug === '') {
+    throw new BadRequest('Invalid path: path.idOrSlug is empty; name an id or a slug.', [
+      { path: 'path.idOrSlug', message: 'must not be empty' },
+    ]);
+  }
+};
+
+/** What every write operation here shares: a path that names something, the write scope, documented media types. */
 function writeOperation(app: RoutesApp) {
   return {
-    onRequest: [requireScope(app.services, 'write'), acceptsDocumentedMediaTypes],
+    onRequest: [nonEmptyPath, requireScope(app.services, 'write'), acceptsDocumentedMediaTypes],
   };
 }
 

@@ -54,6 +54,13 @@ t.test('POST /v1/tags/{idOrSlug}/merge', async (t) => {
     t.equal(missing.json().errors[0].path, 'body.into');
     t.equal((await merge(app, 'ferry', { into: String(ferry.id) })).statusCode, 422, 'not into itself');
     t.equal((await merge(app, 'ferry', {})).statusCode, 400);
+    const empty = await app.inject({
+      method: 'POST',
+      url: '/v1/tags//merge',
+      headers: { ...auth, 'content-type': 'text/plain' },
+    });
+    t.equal(empty.statusCode, 400, 'an empty path segment is a 400 naming it, whatever the body');
+    t.equal(empty.json().errors[0].path, 'path.idOrSlug');
     const stale = await merge(app, 'ferry', { into: 'ferries' }, { ...auth, 'if-match': '"old"' });
     t.equal(stale.statusCode, 412);
     t.equal(stale.json().etag, (await app.inject('/v1/tags/ferry')).headers.etag);

@@ -44,6 +44,8 @@ export interface AuthorsRepository {
 export interface TagsRepository {
   listTags(query: CollectionQuery): Promise<Page<Tag>>;
   findTag(idOrSlug: string): Promise<Tag | undefined>;
+  /** Each slug as the slug of the tag that answers to it now (after a merge or a rename); unknown ones as given. */
+  currentTagSlugs(slugs: string[]): Promise<string[]>;
 }
 
 /** An article summary ranked by how much it shares with another; higher scores first. */

@@ -82,6 +82,10 @@ t.test('POST /v1/tags/{idOrSlug}/merge', async (t) => {
     t.same(slugsOf((await app.inject(`/v1/articles/${onlyFerries.id}`)).json()), ['ferries']);
     const listed = (await app.inject('/v1/articles?tag=ferries')).json();
     t.equal(listed.data.length, 3);
+    const byOldSlug = (await app.inject('/v1/articles?tag=ferry')).json();
+    t.same(byOldSlug.data, listed.data, 'a filter by the old slug lists the same articles');
+    const feed = (await app.inject('/v1/feeds/articles.json?tag=ferry')).json();
+    t.equal(feed.items.length, 3, 'and so does a feed');
     const found = (await app.inject('/v1/articles?q=ferries&include_total=true')).json();
     t.ok(
       found.data.some((item: { id: number }) => item.id === onlyFerry.id),

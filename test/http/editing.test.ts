@@ -413,7 +413,10 @@ t.test('PATCH /v1/authors/{idOrSlug} and /v1/tags/{idOrSlug}', async (t) => {
     });
     const served = (await app.inject(`/v1/articles/${article.id}`)).json();
     t.equal(served.tags.find((tag: { slug: string }) => tag.slug === 'glass').name, 'Glassmaking');
-    t.match(events('tag.updated', glass.id).at(-1), { name: 'Glassmaking', description: 'Furnaces and kilns.' });
+    t.match(events('tag.updated', glass.id).at(-1), {
+      name: 'Glassmaking',
+      description: 'Furnaces and kilns.',
+    });
     const later = await ingest(app, plainArticle({ title: 'Furnace relit', tags: ['Glassmaking'] }));
     t.equal(
       (await app.inject(`/v1/articles/${later.id}`)).json().tags[0].id,

@@ -17,6 +17,7 @@ import { changeRoutes } from './http/changes.js';
 import { compression } from './http/compression.js';
 import { corsPolicy } from './http/cors.js';
 import { bodyDrain } from './http/drain.js';
+import { editingRoutes } from './http/editing.js';
 import { feedRoutes } from './http/feeds/routes.js';
 import { healthRoutes } from './http/health.js';
 import { ingestRoutes } from './http/ingest.js';
@@ -170,6 +171,7 @@ async function registerPlugins(app: FastifyInstance, config: Config, backend: Ba
   await app.register(ingestRoutes);
   await app.register(changeRoutes);
   await app.register(webhookRoutes);
+  await app.register(editingRoutes);
 }
 
 /**

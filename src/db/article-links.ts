@@ -15,7 +15,11 @@ export function createArticleLinks(sqlite: Database.Database, events: EventLog) 
   const insertAuthor = sqlite.prepare(`INSERT INTO authors (slug, name, name_key, bio, created_at, updated_at)
     VALUES (@slug, @name, @key, @bio, @now, @now)`);
   const updateAuthorBio = sqlite.prepare('UPDATE authors SET bio = ?, updated_at = ? WHERE id = ?');
-  const tagBySlug = sqlite.prepare('SELECT id FROM tags WHERE slug = ?').pluck();
+  // A slug a tag answers to besides its own (merged into it, or its new name's) links that tag.
+  const tagBySlug = sqlite
+    .prepare(`SELECT coalesce((SELECT id FROM tags WHERE slug = @slug),
+      (SELECT tag_id FROM tag_slugs WHERE slug = @slug))`)
+    .pluck();
   const insertTag = sqlite.prepare(
     'INSERT INTO tags (slug, name, created_at, updated_at) VALUES (@slug, @name, @now, @now)',
   );
@@ -45,8 +49,8 @@ export function createArticleLinks(sqlite: Database.Database, events: EventLog) 
   }
 
   function tagId(tag: ArticleDraft['tags'][number], now: string): number {
-    const existing = tagBySlug.get(tag.slug) as number | undefined;
-    if (existing !== undefined) return existing;
+    const existing = tagBySlug.get({ slug: tag.slug }) as number | null;
+    if (existing !== null) return existing;
     const id = Number(insertTag.run({ slug: tag.slug, name: tag.name, now }).lastInsertRowid);
     events.tag('tag.created', id, now);
     return id;

@@ -26,8 +26,15 @@ export function createArticlesRepository(
   });
   const withBothBodies = findStatements('a.body_text, a.body_html');
   const withHtmlBody = findStatements('a.body_html');
-  const findRow = (statements: typeof withBothBodies, idOrSlug: string) =>
-    isNumericId(idOrSlug) ? statements.byId.get(Number(idOrSlug)) : statements.bySlug.get(idOrSlug);
+  // A slug the article had before a title edit still finds it, unless an article has it now.
+  const byOldSlug = sqlite.prepare('SELECT article_id FROM article_slugs WHERE slug = ?').pluck();
+  const findRow = (statements: typeof withBothBodies, idOrSlug: string) => {
+    if (isNumericId(idOrSlug)) return statements.byId.get(Number(idOrSlug));
+    const row = statements.bySlug.get(idOrSlug);
+    if (row !== undefined) return row;
+    const id = byOldSlug.get(idOrSlug);
+    return id === undefined ? undefined : statements.byId.get(id);
+  };
 
   return {
     ...createArticleDeletion(sqlite),

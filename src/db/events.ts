@@ -23,7 +23,9 @@ export function createEventLog(sqlite: Database.Database) {
     .prepare("SELECT json_object('id', id, 'slug', slug, 'name', name, 'bio', bio) FROM authors WHERE id = ?")
     .pluck();
   const tagJson = sqlite
-    .prepare("SELECT json_object('id', id, 'slug', slug, 'name', name) FROM tags WHERE id = ?")
+    .prepare(
+      "SELECT json_object('id', id, 'slug', slug, 'name', name, 'description', description) FROM tags WHERE id = ?",
+    )
     .pluck();
 
   function append(type: ChangeType, resourceId: number, json: unknown, now: string): void {

@@ -4,6 +4,7 @@ import { createArticlesRepository } from './articles-repository.js';
 import { createAuthorsRepository } from './authors-repository.js';
 import { createChangesRepository } from './changes-repository.js';
 import type { Db } from './connection.js';
+import { createEditsRepository } from './edits-repository.js';
 import { createIngestRepository } from './ingest-repository.js';
 import { createRelatedRepository } from './related-repository.js';
 import { createTagsRepository } from './tags-repository.js';
@@ -23,5 +24,6 @@ export function createRepositories(
     related: createRelatedRepository(db),
     changes: createChangesRepository(db),
     webhooks: createWebhooksRepository(db),
+    edits: createEditsRepository(db),
   };
 }

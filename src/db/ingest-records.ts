@@ -59,7 +59,10 @@ export function createIngestRecords(sqlite: Database.Database) {
   };
 }
 
-/** Reading ingest records back: one by id or idempotency key, or the payloads of live articles. */
+/**
+ * Reading ingest records back: one by id or idempotency key, or the payloads of live articles that
+ * no editor has changed (a re-parse must not undo an edit).
+ */
 export function createIngestReads(sqlite: Database.Database) {
   const byId = sqlite.prepare(`SELECT ${ingestColumns} FROM ingests WHERE id = ?`);
   const byKey = sqlite.prepare(
@@ -67,7 +70,9 @@ export function createIngestReads(sqlite: Database.Database) {
   );
   const storedPayloads = sqlite.prepare(`SELECT ${ingestColumns}, p.raw, overrides FROM ingests
     JOIN raw_payloads p ON p.sha256 = ingests.raw_sha256
-    WHERE status IN ('created', 'updated') AND article_id IS NOT NULL AND id > ? ORDER BY id LIMIT ?`);
+    WHERE status IN ('created', 'updated') AND article_id IS NOT NULL AND id > ?
+      AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = ingests.article_id AND a.edited_at IS NOT NULL)
+      ORDER BY id LIMIT ?`);
 
   return {
     async findIngest(id: number): Promise<StoredIngest | undefined> {

@@ -38,6 +38,8 @@ export const articles = sqliteTable(
     authorNames: text('author_names').notNull().default(''),
     tagNames: text('tag_names').notNull().default(''),
     simhash: text('simhash').notNull(),
+    /** When an editor last changed the article through the API; a re-parse leaves such articles alone. */
+    editedAt: text('edited_at'),
     ...timestamps,
   },
   (table) => [
@@ -75,6 +77,7 @@ export const tags = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     slug: text('slug').notNull(),
     name: text('name').notNull(),
+    description: text('description'),
     ...timestamps,
   },
   (table) => [uniqueIndex('tags_slug_unique').on(table.slug), index('tags_name').on(table.name)],
@@ -301,4 +304,35 @@ export const webhookRedeliveries = sqliteTable(
     requestedAt: text('requested_at').notNull(),
   },
   (table) => [index('webhook_redeliveries_webhook').on(table.webhookId, table.id)],
+);
+
+/**
+ * Slugs an article had before a title edit gave it a new one: links to the old slug keep serving
+ * the article. A slug in use by an article itself wins over one remembered here.
+ */
+export const articleSlugs = sqliteTable(
+  'article_slugs',
+  {
+    slug: text('slug').primaryKey(),
+    articleId: integer('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+  },
+  (table) => [index('article_slugs_article').on(table.articleId)],
+);
+
+/**
+ * Other slugs that name a tag: those of tags folded into it by a merge, and that of a new name it
+ * was given (its own slug stays). Each serves the tag, and a later ingest naming the tag so links it
+ * instead of creating another; a tag's own slug wins over one remembered here.
+ */
+export const tagSlugs = sqliteTable(
+  'tag_slugs',
+  {
+    slug: text('slug').primaryKey(),
+    tagId: integer('tag_id')
+      .notNull()
+      .references(() => tags.id, { onDelete: 'cascade' }),
+  },
+  (table) => [index('tag_slugs_tag').on(table.tagId)],
 );

@@ -30,7 +30,12 @@ export const AuthorSnapshot = z.object({
 });
 export type AuthorSnapshot = z.infer<typeof AuthorSnapshot>;
 
-export const TagSnapshot = z.object({ id: z.number().int(), slug: z.string(), name: z.string() });
+export const TagSnapshot = z.object({
+  id: z.number().int(),
+  slug: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+});
 export type TagSnapshot = z.infer<typeof TagSnapshot>;
 
 /** What a deletion leaves: the id and slug that now answer 410 Gone, or that no longer resolve. */

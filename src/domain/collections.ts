@@ -14,6 +14,7 @@ export const Tag = z.object({
   id: z.number().int(),
   slug: z.string(),
   name: z.string(),
+  description: z.string().nullable().describe('What the tag covers, when an editor has said.'),
   article_count: z.number().int(),
 });
 export type Tag = z.infer<typeof Tag>;

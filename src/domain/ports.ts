@@ -10,6 +10,7 @@ import type {
 } from './article.js';
 import type { ChangeEvent } from './changes.js';
 import type { Author, CollectionQuery, Tag } from './collections.js';
+import type { EditableArticle, NamedVersion } from './edits.js';
 import type { IngestRecord, StoredIngest, StoredIngestWithRaw, StoreOutcome } from './ingest.js';
 import type { Page } from './page.js';
 import type { Webhook, WebhookDelivery } from './webhooks.js';
@@ -45,6 +46,8 @@ export interface AuthorsRepository {
 export interface TagsRepository {
   listTags(query: CollectionQuery): Promise<Page<Tag>>;
   findTag(idOrSlug: string): Promise<Tag | undefined>;
+  /** Each slug as the slug of the tag that answers to it now (after a merge or a rename); unknown ones as given. */
+  currentTagSlugs(slugs: string[]): Promise<string[]>;
 }
 
 /** An article summary ranked by how much it shares with another; higher scores first. */
@@ -79,6 +82,29 @@ export interface IngestRepository {
   findIngestByIdempotencyKey(caller: string | null, key: string): Promise<StoredIngest | undefined>;
   /** Stored payloads of live articles, in ingest order, a batch at a time. */
   listStoredPayloads(afterIngestId: number, limit: number): Promise<StoredIngestWithRaw[]>;
+}
+
+/**
+ * Edits of articles, authors and tags. Each write applies only while the resource is still the
+ * version the edit was made on (false otherwise), and records its change-feed events.
+ */
+export interface EditsRepository {
+  /** The article by id, slug or former slug, as an edit starts from it. */
+  findEditableArticle(idOrSlug: string): Promise<EditableArticle | undefined>;
+  /**
+   * Rewrites article `id` from the draft: row, links, simhash bands, and a new slug (the old one
+   * kept resolving) when `draft.slug` differs; only while `updated_at` is still `expectedUpdatedAt`.
+   */
+  updateArticle(id: number, expectedUpdatedAt: string, draft: ArticleDraft, now: string): Promise<boolean>;
+  /** Renames an author or changes their bio, while the stored name and bio are still `expected`. */
+  updateAuthor(id: number, expected: NamedVersion, next: NamedVersion, now: string): Promise<boolean>;
+  /** Renames a tag or changes its description, while they are still `expected`. */
+  updateTag(id: number, expected: NamedVersion, next: NamedVersion, now: string): Promise<boolean>;
+  /**
+   * Folds tag `fromId` into tag `intoId`: its articles carry the other tag instead, its slug then
+   * names the other tag, and it is removed; while its name and description are still `expected`.
+   */
+  mergeTag(fromId: number, expected: NamedVersion, intoId: number, now: string): Promise<boolean>;
 }
 
 export interface ApiKeysRepository {
@@ -221,4 +247,5 @@ export interface Repositories {
   related: RelatedRepository;
   changes: ChangesRepository;
   webhooks: WebhooksRepository;
+  edits: EditsRepository;
 }

@@ -98,6 +98,10 @@ const operationHeaders: Record<string, Record<string, Record<string, { $ref: str
   getProblemType: { '200': { 'Cache-Control': ref('CacheControl') } },
   deleteArticle: { '412': { ETag: ref('ETag') } },
   listWebhookDeliveries: { '200': { Link: ref('Link') } },
+  editArticle: { '200': { ETag: ref('ETag') }, '412': { ETag: ref('ETag') } },
+  editAuthor: { '200': { ETag: ref('ETag') }, '412': { ETag: ref('ETag') } },
+  editTag: { '200': { ETag: ref('ETag') }, '412': { ETag: ref('ETag') } },
+  mergeTag: { '200': { ETag: ref('ETag') }, '412': { ETag: ref('ETag') } },
 };
 
 const ifNoneMatch = {

@@ -116,7 +116,7 @@ const authorExample = {
   bio: 'Ines Brackley is the transport and trade correspondent.',
   article_count: 4,
 };
-const tagExample = { id: 7, slug: 'transport', name: 'transport', article_count: 4 };
+const tagExample = { id: 7, slug: 'transport', name: 'transport', description: null, article_count: 4 };
 const pageInfoExample = { next_cursor: 'WyIyMDI2LTA0LTAyVDE1OjAwOjAwLjAwMFoiLDFd', limit: 20 };
 
 export const Author = component(collections.Author, { id: 'Author', examples: [authorExample] });

@@ -1,5 +1,5 @@
-import { sha256 } from '../lib/hash.js';
 import { countWords, isSentenceLike, splitPlainBlocks } from './blocks.js';
+import { contentHashOf, readingTimeMinutes } from './body-fields.js';
 import {
   binaryReason,
   binaryReasonOfText,
@@ -22,7 +22,6 @@ import { structureBlocks } from './structure.js';
 import type { ParsedArticle, ParsedTag, ParseOutcome, RawArticle, RemovedBlock } from './types.js';
 
 const MIN_BODY_WORDS = 25;
-const WORDS_PER_MINUTE = 230;
 
 function isHtml(contentType: string, text: string): boolean {
   if (/html|xml/i.test(contentType)) return true;
@@ -179,7 +178,6 @@ function assembleArticle(
   structure: Structure,
 ): ParsedArticle {
   const { title, paragraphs, bodyText, wordCount, tags, language } = body;
-  const normalised = `${title}\n${bodyText}`.toLowerCase().replace(/\s+/g, ' ').trim();
   return {
     title,
     subtitle: structure.subtitle,
@@ -193,11 +191,11 @@ function assembleArticle(
     references: structure.references,
     language,
     wordCount,
-    readingTimeMinutes: Math.max(1, Math.ceil(wordCount / WORDS_PER_MINUTE)),
+    readingTimeMinutes: readingTimeMinutes(wordCount),
     publishedAt: structure.publishedAt,
     slug: slugify(title),
     simhash: simhash(bodyText),
-    contentHash: sha256(normalised),
+    contentHash: contentHashOf(title, bodyText),
   };
 }
 

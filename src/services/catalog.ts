@@ -11,13 +11,15 @@ export function createCatalogService(repositories: Repositories) {
   const { articles, authors, tags } = repositories;
   return {
     /** Lists articles; with `q`, searches and (unless told otherwise) ranks by relevance. */
-    listArticles(
+    async listArticles(
       query: Omit<ArticleListQuery, 'match' | 'sort'> & {
         q?: string | undefined;
         sort?: ArticleSort | undefined;
       },
     ): Promise<ArticlePage> {
       const { q, ...rest } = query;
+      // A tag merged into another, or renamed, is still found by the slug a client saved.
+      if (rest.tags?.length) rest.tags = await tags.currentTagSlugs(rest.tags);
       const match = q === undefined ? undefined : toFullTextQuery(q);
       const sort = query.sort ?? (match ? 'relevance' : '-published_at');
       if (sort === 'relevance' && !match) {

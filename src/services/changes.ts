@@ -103,6 +103,7 @@ function createChangeWatch(changes: ChangesRepository) {
 const eventWriters: { [K in keyof Repositories]?: (keyof Repositories[K])[] } = {
   ingest: ['storeArticles', 'reparseArticle'],
   articles: ['deleteArticle'],
+  edits: ['updateArticle', 'updateAuthor', 'updateTag', 'mergeTag'],
 };
 
 /** `repository` with each of `methods` calling `after` once its promise settles. */

@@ -2,8 +2,10 @@ import type { Config } from '../config.js';
 import type { Repositories } from '../domain/ports.js';
 import { createApiKeyService } from './api-keys.js';
 import { createArticleDeletionService } from './article-deletion.js';
+import { createArticleEditingService } from './article-editing.js';
 import { createCatalogService } from './catalog.js';
 import { createChangesService } from './changes.js';
+import { createCollectionEditingService } from './collection-editing.js';
 import { createFeedService } from './feeds.js';
 import { createIngestService, type IngestObserver } from './ingest.js';
 import type { ParserPool } from './parser-pool.js';
@@ -26,6 +28,8 @@ export function createServices(
     catalog,
     changes,
     deletion: createArticleDeletionService(repositories),
+    editing: createArticleEditingService(repositories),
+    collectionEditing: createCollectionEditingService(repositories),
     apiKeys: createApiKeyService(repositories, config.apiKeys),
     ingest: createIngestService(repositories, parser, ingestObserver),
     related: createRelatedService(repositories),

@@ -25,7 +25,7 @@ t.test('errors are problem+json everywhere', async (t) => {
   t.test('known path, wrong method → 405 problem with Allow', async (t) => {
     const response = await app.inject({ method: 'PUT', url: '/v1/articles/some-slug' });
     t.equal(response.statusCode, 405);
-    t.equal(response.headers.allow, 'DELETE, GET, HEAD');
+    t.equal(response.headers.allow, 'DELETE, GET, HEAD, PATCH');
     t.match(response.headers['content-type'], /^application\/problem\+json/);
     t.match(response.json(), { status: 405, title: 'Method Not Allowed' });
   });

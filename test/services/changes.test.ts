@@ -16,7 +16,7 @@ function fakeRepositories() {
                 type: 'tag.created',
                 resource_id: 1,
                 occurred_at: '2026-01-01T00:00:00.000Z',
-                data: { id: 1, slug: 'a', name: 'A' },
+                data: { id: 1, slug: 'a', name: 'A', description: null },
               },
             ]
           : [];
@@ -38,6 +38,7 @@ function fakeRepositories() {
         return [];
       },
     },
+    edits: {},
   } as unknown as Repositories;
   return { state, repositories };
 }

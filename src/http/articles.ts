@@ -187,7 +187,8 @@ function articleDeleteRoute(app: RoutesApp) {
         summary: 'Delete an article',
         description:
           'Removes the article from lists, search, facets, feeds, related results and author and tag ' +
-          'counts. Its id and slug then answer 410 Gone (a new article may take the slug later). Needs ' +
+          'counts. Its id and slugs (those it had before title edits too) then answer 410 Gone (a new ' +
+          'article may take a slug later). Needs ' +
           'a key with the `write` scope. Send `If-Match` with the ETag you read to delete only that version.',
         tags: ['Articles'],
         security: bearerSecurity,

@@ -473,7 +473,7 @@ t.test('replaying the change feed rebuilds exactly what the API serves', async (
         }
       },
     ),
-    { numRuns: 25, examples: [everyKind] },
+    { numRuns: 20, examples: [everyKind] },
   );
   t.pass(
     `${runs} runs, ${writes} writes; events replayed: ${JSON.stringify(Object.fromEntries(replayedTypes))}; ` +

@@ -234,7 +234,7 @@ component(changes.AuthorSnapshot, {
 component(changes.TagSnapshot, {
   id: 'TagSnapshot',
   description: 'A tag without the article count, which a consumer derives from the articles.',
-  examples: [{ id: 7, slug: 'transport', name: 'transport' }],
+  examples: [{ id: 7, slug: 'transport', name: 'transport', description: null }],
 });
 component(changes.DeletionSnapshot, { id: 'DeletionSnapshot', examples: [deletionExample] });
 

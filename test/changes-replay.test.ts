@@ -101,7 +101,8 @@ const authorPool = ['Mira Olsen', 'Jonas Reyes', 'Ada Brenner', 'Pavel Dane'];
 const bioPool = [null, 'Covers transport and the harbour.', 'Reports on the city council.'];
 const tagPool = ['Harbour', 'Trams', 'Weather', 'Budget', 'Schools'];
 const titlePool = ['Harbour plan approved', 'Trams return to the high street', 'Budget vote delayed'];
-const editNamePool = ['Mira Olsen-Reyes', 'M. Olsen', 'Ferries', 'Harbour News', 'Trams'];
+// Some names are already taken by another author or tag: a refused rename must leave no event.
+const editNamePool = ['Mira Olsen-Reyes', 'M. Olsen', 'Jonas Reyes', 'Ferries', 'Harbour News', 'Trams'];
 
 function editedText(k: number) {
   return [
@@ -111,19 +112,21 @@ function editedText(k: number) {
   ].join('\n');
 }
 
-/** Answers other than these fail the run; an allowed refusal (a 409) must leave no event. */
+/** Answers other than these fail the run; an allowed refusal (a 409, a 412) must leave no event. */
 async function write(
   world: World,
   method: 'PATCH' | 'POST' | 'DELETE',
   url: string,
   body: unknown,
   allowed: number[] = [200],
+  ifMatch?: string,
 ) {
   const response = await world.app.inject({
     method,
     url,
     headers: {
       ...auth,
+      ...(ifMatch ? { 'if-match': ifMatch } : {}),
       'content-type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json',
     },
     payload: JSON.stringify(body),
@@ -237,13 +240,23 @@ export const commandKinds = {
     },
   },
   editArticle: {
-    arbitrary: fc.record({ pick: fc.nat(), patch: articlePatch }),
-    async run(world: World, { pick, patch }: { pick: number; patch: Record<string, unknown> }) {
+    arbitrary: fc.record({
+      pick: fc.nat(),
+      patch: articlePatch,
+      precondition: fc.constantFrom('none', 'current', 'stale'),
+    }),
+    async run(
+      world: World,
+      { pick, patch, precondition }: { pick: number; patch: Record<string, unknown>; precondition: string },
+    ) {
       if (world.live.length === 0) return;
       const id = world.live[pick % world.live.length]!;
       const before = await currentSlug(world, id);
-      // A 409: the edit would copy another article's title and body.
-      const response = await write(world, 'PATCH', `/v1/articles/${id}`, patch, [200, 409]);
+      const etag = (await world.app.inject(`/v1/articles/${id}`)).headers.etag as string;
+      const ifMatch = { none: undefined, current: etag, stale: `"${etag.slice(1, -1)}x"` }[precondition];
+      // A 409: the edit would copy another article's title and body; a 412: the stale If-Match.
+      const allowed = precondition === 'stale' ? [412] : [200, 409];
+      const response = await write(world, 'PATCH', `/v1/articles/${id}`, patch, allowed, ifMatch);
       const after = (response.json() as { slug: string }).slug;
       if (response.statusCode === 200 && after !== before) {
         world.oldSlugs.set(before, id);
@@ -350,7 +363,11 @@ const everyKind: [Command[], number] = [
     { kind: 'editAuthor', params: { pick: 0, patch: { name: 'M. Olsen', bio: bioPool[1] } } },
     { kind: 'editTag', params: { pick: 0, patch: { name: 'Harbour News', description: null } } },
     { kind: 'mergeTag', params: { from: 0, into: 0 } },
-    { kind: 'editArticle', params: { pick: 0, patch: { title: titlePool[1], published_at: null } } },
+    { kind: 'editArticle', params: { pick: 0, patch: { title: titlePool[2] }, precondition: 'stale' } },
+    {
+      kind: 'editArticle',
+      params: { pick: 0, patch: { title: titlePool[1], published_at: null }, precondition: 'none' },
+    },
     { kind: 'delete', params: 1 },
     { kind: 'delete', params: 0 },
   ],

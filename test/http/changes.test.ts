@@ -370,7 +370,8 @@ t.test('past CHANGES_MAX_WAITING held requests, a wait answers 503 with Retry-Af
   const app = await buildTestApp(t, { CHANGES_MAX_WAITING: '1' });
   const cursor = await tailCursor(app);
   const held = changes(app, `?cursor=${cursor}&wait=20`);
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  // Time for the held request to reach its wait.
+  await new Promise((resolve) => setTimeout(resolve, 500));
   const started = Date.now();
   const refused = await app.inject(`/v1/changes?cursor=${cursor}&wait=20`);
   t.ok(Date.now() - started < 2000, 'refused at once');

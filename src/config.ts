@@ -62,6 +62,7 @@ const environmentSchema = z.object({
   SEARCH_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   SEARCH_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(2000),
   SEARCH_SAMPLE_SIZE: z.coerce.number().int().min(10).max(1_000_000).default(2000),
+  CHANGES_MAX_WAITING: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   WEBHOOK_ALLOW_PRIVATE: booleanFlag.default(false),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   WEBHOOK_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1000).default(16),
@@ -123,6 +124,8 @@ export interface Config {
   searchTimeoutMs: number;
   /** How many of its newest matches a search ranks and counts; past it, totals and facets are estimates. */
   searchSampleSize: number;
+  /** Long-poll requests `/v1/changes` may hold at once; past it, a wait answers 503 with Retry-After. */
+  changesMaxWaiting: number;
   webhooks: WebhookConfig;
 }
 
@@ -155,6 +158,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     searchWorkers: env.SEARCH_WORKERS,
     searchTimeoutMs: env.SEARCH_TIMEOUT_MS,
     searchSampleSize: env.SEARCH_SAMPLE_SIZE,
+    changesMaxWaiting: env.CHANGES_MAX_WAITING,
     webhooks: {
       allowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
       timeoutMs: env.WEBHOOK_TIMEOUT_MS,

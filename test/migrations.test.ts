@@ -43,6 +43,7 @@ t.test('migrations build the whole schema on an empty database, once', async (t)
       'articles',
       'articles_fts',
       'authors',
+      'deleted_article_slugs',
       'deleted_articles',
       'events',
       'ingests',

@@ -203,6 +203,18 @@ export const deletedArticles = sqliteTable(
   (table) => [index('deleted_articles_slug').on(table.slug)],
 );
 
+/** The slugs a deleted article had before title edits gave it new ones: they answer 410 too. */
+export const deletedArticleSlugs = sqliteTable(
+  'deleted_article_slugs',
+  {
+    slug: text('slug').notNull(),
+    articleId: integer('article_id')
+      .notNull()
+      .references(() => deletedArticles.articleId, { onDelete: 'cascade' }),
+  },
+  (table) => [primaryKey({ columns: [table.slug, table.articleId] })],
+);
+
 export const apiKeys = sqliteTable(
   'api_keys',
   {

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { ArticleSort, type ArticleView, FacetName } from '../domain/article.js';
-import { PreconditionFailed } from '../lib/errors.js';
 import { bearerSecurity, requireScope } from './auth.js';
-import { entityTag, ifMatchAllows } from './caching.js';
+import { ifMatchHeaders, ifMatchPrecondition, resourceEntityTag } from './conditional-writes.js';
 import { sendPage } from './links.js';
 import {
   cursorParam,
@@ -15,7 +14,7 @@ import {
 } from './params.js';
 import { type RoutesApp, routePlugin } from './route-plugin.js';
 import { Article, ArticleFields, ArticleFieldsPage, ArticlePage } from './schemas.js';
-import { compileSerializer, documentedAs } from './serializer.js';
+import { documentedAs } from './serializer.js';
 import { fieldsParam, pickFields, sendSparse } from './sparse-fields.js';
 
 const articleFields = Object.keys(Article.shape);
@@ -177,32 +176,8 @@ function articleRoute(app: RoutesApp) {
   );
 }
 
-/**
- * The strong ETag `GET /v1/articles/{id}` sends for the article (no `fields`): the hash of the same
- * bytes, before any content coding, so one tag names one version whatever encoding the client read.
- */
-function articleEntityTag(): (article: ArticleView) => string {
-  const serialize = compileSerializer(Article);
-  return (article) => entityTag(Buffer.from(serialize(article)));
-}
-
-const deleteHeaders = z.object({
-  'if-match': z
-    .string()
-    .max(1000)
-    .optional()
-    .meta({
-      description:
-        'Delete only if the article is still this version: the `ETag` of `GET /v1/articles/{idOrSlug}` ' +
-        '(without `fields`; the tag of a compressed response, `"…-gzip"`, names the same version), or ' +
-        '`*` for any version. A stale tag is a 412 whose `etag` is the current (uncompressed) one. ' +
-        'Without the header the delete goes ahead whatever the version.',
-      examples: ['*'],
-    }),
-});
-
 function articleDeleteRoute(app: RoutesApp) {
-  const currentTag = articleEntityTag();
+  const tagOf = resourceEntityTag<ArticleView>(Article);
   app.delete(
     '/v1/articles/:idOrSlug',
     {
@@ -212,12 +187,13 @@ function articleDeleteRoute(app: RoutesApp) {
         summary: 'Delete an article',
         description:
           'Removes the article from lists, search, facets, feeds, related results and author and tag ' +
-          'counts. Its id and slug then answer 410 Gone (a new article may take the slug later). Needs ' +
+          'counts. Its id and slugs (those it had before title edits too) then answer 410 Gone (a new ' +
+          'article may take a slug later). Needs ' +
           'a key with the `write` scope. Send `If-Match` with the ETag you read to delete only that version.',
         tags: ['Articles'],
         security: bearerSecurity,
         params: idOrSlugParams('glenhollows-old-packhorse-bridge-reopens-after-flood-repairs'),
-        headers: deleteHeaders,
+        headers: ifMatchHeaders('/v1/articles/{idOrSlug}', 'Delete'),
         querystring: z.strictObject({}),
         response: {
           204: z.undefined().describe('Deleted; there is no body.'),
@@ -226,21 +202,8 @@ function articleDeleteRoute(app: RoutesApp) {
       },
     },
     async (request, reply) => {
-      const ifMatch = request.headers['if-match'];
-      await app.services.deletion.deleteArticle(
-        request.params.idOrSlug,
-        ifMatch === undefined
-          ? undefined
-          : (current) => {
-              const etag = currentTag(current);
-              if (!ifMatchAllows(ifMatch, etag)) {
-                throw new PreconditionFailed(
-                  `The article changed since that version was read; its current ETag is ${etag}.`,
-                  etag,
-                );
-              }
-            },
-      );
+      const precondition = ifMatchPrecondition(request.headers['if-match'], tagOf, 'article');
+      await app.services.deletion.deleteArticle(request.params.idOrSlug, precondition);
       return reply.code(204).send();
     },
   );

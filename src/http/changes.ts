@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ServiceUnavailable } from '../lib/errors.js';
+import { changesRetryAfterSeconds } from '../services/changes.js';
 import { sendPage } from './links.js';
 import { cursorParam, jsonResponse, limitParam, problemResponses } from './params.js';
 import { problemContentType } from './problems.js';
@@ -51,7 +53,8 @@ export const changeRoutes = routePlugin('gazette-change-routes', async (app) => 
           'sequence. Start without a cursor and keep passing `page.next_cursor` (there is one on ' +
           'every page, even an empty one). Each resource keeps only its latest event, so replaying ' +
           'from the start rebuilds what the API serves, and a deletion stays as a tombstone. With ' +
-          '`wait`, an empty page is held until an event lands.',
+          '`wait`, an empty page is held until an event lands; when the server already holds as many waiting ' +
+          'requests as it allows, it answers 503 with `Retry-After` at once.',
         tags: ['Changes'],
         querystring: listQuery,
         response: {
@@ -66,6 +69,12 @@ export const changeRoutes = routePlugin('gazette-change-routes', async (app) => 
             Problem,
             problemContentType,
           ),
+          503: jsonResponse(
+            'With `wait`: the server already holds as many waiting requests as it allows ' +
+              '(`CHANGES_MAX_WAITING`); retry after `Retry-After` seconds.',
+            Problem,
+            problemContentType,
+          ),
         },
       },
       config: { cache: 'feed' },
@@ -75,7 +84,13 @@ export const changeRoutes = routePlugin('gazette-change-routes', async (app) => 
       const gone = new AbortController();
       reply.raw.once('close', () => gone.abort());
       const { limit, cursor, wait } = request.query;
-      const page = await changes.listChanges({ limit, cursor, waitSeconds: wait, signal: gone.signal });
+      const page = await changes
+        .listChanges({ limit, cursor, waitSeconds: wait, signal: gone.signal })
+        .catch((error: unknown) => {
+          if (error instanceof ServiceUnavailable)
+            reply.header('retry-after', String(changesRetryAfterSeconds));
+          throw error;
+        });
       if (closing) reply.header('connection', 'close');
       return sendPage(request, reply, page);
     },

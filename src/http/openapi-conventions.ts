@@ -102,6 +102,7 @@ const operationHeaders: Record<string, Record<string, Record<string, { $ref: str
   editAuthor: { '200': { ETag: ref('ETag') }, '412': { ETag: ref('ETag') } },
   editTag: { '200': { ETag: ref('ETag') }, '412': { ETag: ref('ETag') } },
   mergeTag: { '200': { ETag: ref('ETag') }, '412': { ETag: ref('ETag') } },
+  listChanges: { '503': { 'Retry-After': ref('RetryAfter') } },
 };
 
 const ifNoneMatch = {

@@ -13,6 +13,8 @@ const ServiceIndex = z
         articles: z.string(),
         authors: z.string(),
         tags: z.string(),
+        changes: z.string(),
+        webhooks: z.string(),
         feeds: z.object({ atom: z.string(), rss: z.string(), json: z.string() }),
         openapi: z.string(),
         docs: z.string(),
@@ -20,7 +22,10 @@ const ServiceIndex = z
         health: z.string(),
         readiness: z.string(),
       })
-      .describe('Absolute URLs of the collections, feeds, documentation and probes.'),
+      .describe(
+        'Absolute URLs of the collections, the change feed, webhook subscriptions (the `admin` scope), ' +
+          'feeds, documentation and probes.',
+      ),
   })
   .meta({
     id: 'ServiceIndex',
@@ -32,6 +37,8 @@ const ServiceIndex = z
           articles: 'http://127.0.0.1:3000/v1/articles',
           authors: 'http://127.0.0.1:3000/v1/authors',
           tags: 'http://127.0.0.1:3000/v1/tags',
+          changes: 'http://127.0.0.1:3000/v1/changes',
+          webhooks: 'http://127.0.0.1:3000/v1/webhooks',
           feeds: {
             atom: 'http://127.0.0.1:3000/v1/feeds/articles.atom',
             rss: 'http://127.0.0.1:3000/v1/feeds/articles.rss',
@@ -65,6 +72,31 @@ const ApiCatalog = z
   })
   .describe('An RFC 9264 linkset in JSON.');
 
+/** The index `GET /` answers, with `url` making a path absolute. */
+function serviceIndex(url: (path: string) => string): z.infer<typeof ServiceIndex> {
+  return {
+    name: 'Gazette',
+    description: 'News and analysis articles with their authors and tags.',
+    links: {
+      articles: url('/v1/articles'),
+      authors: url('/v1/authors'),
+      tags: url('/v1/tags'),
+      changes: url('/v1/changes'),
+      webhooks: url('/v1/webhooks'),
+      feeds: {
+        atom: url('/v1/feeds/articles.atom'),
+        rss: url('/v1/feeds/articles.rss'),
+        json: url('/v1/feeds/articles.json'),
+      },
+      openapi: url('/openapi.json'),
+      docs: url('/docs'),
+      problems: url('/problems'),
+      health: url('/healthz'),
+      readiness: url('/readyz'),
+    },
+  };
+}
+
 /**
  * Where a newcomer (or a crawler) finds everything: `GET /` lists the API's entry points and points
  * to the OpenAPI document with `Link: rel="service-desc"` (RFC 8631); `/.well-known/api-catalog`
@@ -76,7 +108,7 @@ export const serviceIndexRoutes = routePlugin('gazette-service-index', async (ap
     {
       schema: {
         operationId: 'getServiceIndex',
-        summary: 'Entry points: collections, feeds, the OpenAPI document',
+        summary: 'Entry points: collections, the change feed, webhooks, feeds, the OpenAPI document',
         description: 'Also answers with `Link` headers to the OpenAPI document and the interactive docs.',
         tags: ['Operations'],
         querystring: z.strictObject({}),
@@ -91,25 +123,7 @@ export const serviceIndexRoutes = routePlugin('gazette-service-index', async (ap
           `<${url('/docs')}>; rel="service-doc"; type="text/html", ` +
           `<${url('/.well-known/api-catalog')}>; rel="api-catalog"`,
       );
-      return {
-        name: 'Gazette',
-        description: 'News and analysis articles with their authors and tags.',
-        links: {
-          articles: url('/v1/articles'),
-          authors: url('/v1/authors'),
-          tags: url('/v1/tags'),
-          feeds: {
-            atom: url('/v1/feeds/articles.atom'),
-            rss: url('/v1/feeds/articles.rss'),
-            json: url('/v1/feeds/articles.json'),
-          },
-          openapi: url('/openapi.json'),
-          docs: url('/docs'),
-          problems: url('/problems'),
-          health: url('/healthz'),
-          readiness: url('/readyz'),
-        },
-      };
+      return serviceIndex(url);
     },
   );
 

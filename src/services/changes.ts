@@ -1,7 +1,7 @@
 import type { ChangeEvent } from '../domain/changes.js';
 import type { ChangesRepository, Repositories } from '../domain/ports.js';
 import { decodeCursor, encodeCursor } from '../lib/cursor.js';
-import { Conflict } from '../lib/errors.js';
+import { Conflict, ServiceUnavailable } from '../lib/errors.js';
 
 /** A page of the change feed; `next_cursor` is always there, so a consumer polls on from it. */
 export interface ChangePage {
@@ -21,6 +21,9 @@ export interface ChangesQuery {
 /** How often a waiting request looks for events another process wrote to the same database. */
 const pollIntervalMs = 500;
 
+/** When the held requests are at their cap, how long a refused one is told to wait before trying again. */
+export const changesRetryAfterSeconds = 5;
+
 type Position = [number];
 const isPosition = (values: unknown[]): values is Position =>
   values.length === 1 && Number.isSafeInteger(values[0]) && (values[0] as number) >= 0;
@@ -37,7 +40,7 @@ interface Waiter {
  * right after they commit; while anyone waits it also polls the newest id, for writes by other
  * processes on the same database file.
  */
-function createChangeWatch(changes: ChangesRepository) {
+function createChangeWatch(changes: ChangesRepository, maxWaiting: number) {
   const waiters = new Set<Waiter>();
   let poller: NodeJS.Timeout | undefined;
   let checkQueued = false;
@@ -63,6 +66,13 @@ function createChangeWatch(changes: ChangesRepository) {
 
   function wait(after: number, ms: number, signal?: AbortSignal): Promise<WakeReason> {
     if (closed || signal?.aborted) return Promise.resolve('closed');
+    // Each held request keeps a socket and a timer: past the cap, the client retries later instead.
+    if (waiters.size >= maxWaiting) {
+      throw new ServiceUnavailable(
+        `The server already holds as many requests waiting for changes as it allows (${maxWaiting}); ` +
+          `retry in ${changesRetryAfterSeconds} s, or read without \`wait\`.`,
+      );
+    }
     return new Promise((resolve) => {
       const waiter: Waiter = {
         after,
@@ -117,9 +127,9 @@ function signalling<T extends object>(repository: T, methods: (keyof T)[], after
 }
 
 /** The change feed: every change to articles, authors and tags, in order, for consumers to follow. */
-export function createChangesService(repositories: Repositories) {
+export function createChangesService(repositories: Repositories, options: { maxWaiting: number }) {
   const { changes } = repositories;
-  const watch = createChangeWatch(changes);
+  const watch = createChangeWatch(changes, options.maxWaiting);
 
   /**
    * Ids only grow, so a cursor past the newest event was not issued by this database as it is now:

@@ -15,12 +15,12 @@ import { createWebhookService } from './webhooks.js';
 
 export function createServices(
   stores: Repositories,
-  config: Pick<Config, 'apiKeys' | 'webhooks'>,
+  config: Pick<Config, 'apiKeys' | 'webhooks' | 'changesMaxWaiting'>,
   parser: ParserPool,
   ingestObserver?: IngestObserver,
   webhookAttempted?: (outcome: 'success' | 'failure') => void,
 ) {
-  const changes = createChangesService(stores);
+  const changes = createChangesService(stores, { maxWaiting: config.changesMaxWaiting });
   // Writes wake requests waiting on the change feed.
   const repositories = changes.signalWrites(stores);
   const catalog = createCatalogService(repositories);

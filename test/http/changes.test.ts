@@ -365,3 +365,27 @@ t.test('a write that rolls back leaves no event', async (t) => {
   t.notOk(/Odile|Lighthouse/.test(text), 'nothing of the refused ingest is in the feed');
   t.ok(/Ada Brenner/.test(text) && /Pavel Dane/.test(text));
 });
+
+t.test('past CHANGES_MAX_WAITING held requests, a wait answers 503 with Retry-After at once', async (t) => {
+  const app = await buildTestApp(t, { CHANGES_MAX_WAITING: '1' });
+  const cursor = await tailCursor(app);
+  const held = changes(app, `?cursor=${cursor}&wait=20`);
+  // Time for the held request to reach its wait.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const started = Date.now();
+  const refused = await app.inject(`/v1/changes?cursor=${cursor}&wait=20`);
+  t.ok(Date.now() - started < 2000, 'refused at once');
+  t.equal(refused.statusCode, 503);
+  t.equal(refused.headers['retry-after'], '5');
+  t.match(refused.json(), { status: 503, detail: /as it allows \(1\)/ });
+  t.equal(
+    (await app.inject(`/v1/changes?cursor=${cursor}`)).statusCode,
+    200,
+    'reads without wait still answer',
+  );
+  const article = await ingest(app, plainArticle({ title: 'Harbour lights repaired before the winter' }));
+  t.ok(
+    (await held).data.some((event) => event.resource_id === article.id),
+    'the held request still answers',
+  );
+});

@@ -265,9 +265,12 @@ t.test('GET / lists the entry points and links the OpenAPI document', async (t) 
     index.links.articles,
     index.links.readiness,
     index.links.feeds.atom,
+    index.links.changes,
   ]) {
     t.equal((await app.inject(new URL(link).pathname)).statusCode, 200, link);
   }
+  t.equal(index.links.webhooks, 'http://127.0.0.1:3000/v1/webhooks');
+  t.equal((await app.inject(new URL(index.links.webhooks).pathname)).statusCode, 401, 'webhooks need a key');
   const catalog = await app.inject('/.well-known/api-catalog');
   t.match(catalog.headers['content-type'], /^application\/linkset\+json/);
   t.equal(catalog.json().linkset[0]['service-desc'][0].href, 'http://127.0.0.1:3000/openapi.json');

@@ -20,7 +20,7 @@ t.test("a deleted or edited article's earlier text does not stay in the change f
   t.teardown(() => rmSync(directory, { recursive: true, force: true }));
   const databasePath = path.join(directory, 'gazette.db');
   const app = await buildTestApp(t, { DATABASE_URL: `file:${databasePath}` });
-  const send = (method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown, type?: string) =>
+  const send = (method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: string | object, type?: string) =>
     app.inject({ method, url, headers: { ...auth, ...(type && { 'content-type': type }) }, payload });
 
   const ingested = await send(

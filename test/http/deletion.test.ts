@@ -130,6 +130,31 @@ t.test('DELETE /v1/articles/{idOrSlug}', async (t) => {
   });
 });
 
+t.test('the slugs a deleted article had before title edits answer 410 like its last one', async (t) => {
+  const app = await buildTestApp(t);
+  const article = await ingest(app, plainArticle({ title: 'Lock keepers strike over the new rota' }));
+  const retitle = (title: string) =>
+    app.inject({
+      method: 'PATCH',
+      url: `/v1/articles/${article.id}`,
+      headers: { ...auth, 'content-type': 'application/merge-patch+json' },
+      payload: JSON.stringify({ title }),
+    });
+  const middle = (await retitle('Lock keepers call off their strike')).json().slug as string;
+  const last = (await retitle('Lock keepers sign a new rota')).json().slug as string;
+  t.equal((await app.inject(`/v1/articles/${article.slug}`)).json().id, article.id, 'an old slug serves it');
+  t.equal((await remove(app, article.id)).statusCode, 204);
+  for (const slug of [article.slug, middle, last]) {
+    const gone = await app.inject(`/v1/articles/${slug}`);
+    t.equal(gone.statusCode, 410, slug);
+    t.match(gone.json().detail, `Article ${article.id} ("${last}")`);
+  }
+  t.equal((await remove(app, middle)).statusCode, 410, 'deleting by an old slug again → 410');
+  const later = await ingest(app, plainArticle({ title: 'Lock keepers strike over the new rota' }));
+  t.equal(later.slug, article.slug, 'a later article may take an old slug');
+  t.equal((await app.inject(`/v1/articles/${article.slug}`)).json().id, later.id, 'and it serves that one');
+});
+
 t.test('DELETE with If-Match', async (t) => {
   const app = await buildTestApp(t);
   const article = await ingest(app, plainArticle({ title: 'Bridge repairs finish early' }));

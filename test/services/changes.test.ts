@@ -51,7 +51,7 @@ t.test(
   'a write in this process wakes a waiting read right after it commits, without waiting for the poll',
   async (t) => {
     const { state, repositories } = fakeRepositories();
-    const changes = createChangesService(repositories);
+    const changes = createChangesService(repositories, { maxWaiting: 1000 });
     const signalled = changes.signalWrites(repositories);
     let answered: Awaited<ReturnType<typeof changes.listChanges>> | undefined;
     void changes.listChanges({ limit: 20, waitSeconds: 30 }).then((page) => {
@@ -69,7 +69,7 @@ t.test(
 
 t.test('without a signal, the poll finds an event another process wrote', async (t) => {
   const { state, repositories } = fakeRepositories();
-  const changes = createChangesService(repositories);
+  const changes = createChangesService(repositories, { maxWaiting: 1000 });
   const started = Date.now();
   const held = changes.listChanges({ limit: 20, waitSeconds: 30 });
   await turns(3);
@@ -86,7 +86,7 @@ t.test(
   'an abort or a close ends the wait with an empty page; the poll stops with the last waiter',
   async (t) => {
     const { state, repositories } = fakeRepositories();
-    const changes = createChangesService(repositories);
+    const changes = createChangesService(repositories, { maxWaiting: 1000 });
     const gone = new AbortController();
     const aborted = changes.listChanges({ limit: 20, waitSeconds: 30, signal: gone.signal });
     gone.abort();
@@ -102,5 +102,36 @@ t.test(
       [],
       'after close, no wait at all',
     );
+  },
+);
+
+t.test(
+  'past the cap of held requests, a wait is refused with 503 at once; a freed place takes the next',
+  async (t) => {
+    const { state, repositories } = fakeRepositories();
+    const changes = createChangesService(repositories, { maxWaiting: 2 });
+    const first = new AbortController();
+    const held = [
+      changes.listChanges({ limit: 20, waitSeconds: 30, signal: first.signal }),
+      changes.listChanges({ limit: 20, waitSeconds: 30 }),
+    ];
+    await turns(3);
+    await t.rejects(changes.listChanges({ limit: 20, waitSeconds: 30 }), {
+      status: 503,
+      message: /as many requests waiting for changes as it allows \(2\)/,
+    });
+    t.same(
+      (await changes.listChanges({ limit: 20, waitSeconds: 0 })).data,
+      [],
+      'a read without wait still answers',
+    );
+    first.abort();
+    t.same((await held[0]!).data, []);
+    const third = changes.listChanges({ limit: 20, waitSeconds: 30 });
+    await turns(3);
+    state.latest = 1;
+    changes.close();
+    t.same((await third).data, [], 'the freed place held the next wait until the close');
+    await held[1];
   },
 );

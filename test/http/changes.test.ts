@@ -11,6 +11,7 @@ import {
   auth,
   buildTestApp,
   checkedAgainstDocument,
+  ingestText,
   plainArticle,
   testApiKey,
   testParser,
@@ -26,17 +27,6 @@ interface Event {
 interface ChangePage {
   data: Event[];
   page: { next_cursor: string; limit: number };
-}
-
-async function ingest(app: FastifyInstance, raw: string) {
-  const response = await app.inject({
-    method: 'POST',
-    url: '/v1/ingest',
-    headers: { ...auth, 'content-type': 'text/plain' },
-    payload: raw,
-  });
-  if (response.statusCode >= 300) throw new Error(`ingest answered ${response.statusCode}: ${response.body}`);
-  return response.json().article as { id: number; slug: string };
 }
 
 async function changes(app: FastifyInstance, query = ''): Promise<ChangePage> {
@@ -101,7 +91,7 @@ t.test('GET /v1/changes', async (t) => {
     t.equal(again.statusCode, 304);
   });
 
-  const first = await ingest(
+  const first = await ingestText(
     app,
     plainArticle({ title: 'Tram line extension opens to riders', author: 'Mira Olsen', tags: ['Trams'] }),
   );
@@ -130,14 +120,14 @@ t.test('GET /v1/changes', async (t) => {
   t.test('a duplicate ingest writes nothing new', async (t) => {
     const before = await allChanges(app, 100);
     const raw = plainArticle({ title: 'Ferry timetable changes for winter' });
-    await ingest(app, raw);
-    await ingest(app, raw);
+    await ingestText(app, raw);
+    await ingestText(app, raw);
     const after = await allChanges(app, 100);
     t.equal(after.length, before.length + 1, 'only the first copy is an event');
   });
 
   t.test('paging with limit=1 walks the same sequence as one big page', async (t) => {
-    await ingest(app, plainArticle({ author: 'Jonas Reyes', tags: ['Harbour', 'Weather'] }));
+    await ingestText(app, plainArticle({ author: 'Jonas Reyes', tags: ['Harbour', 'Weather'] }));
     const whole = await allChanges(app, 100);
     t.ok(whole.length >= 6);
     t.same(await allChanges(app, 1), whole);
@@ -152,7 +142,7 @@ t.test('GET /v1/changes', async (t) => {
   t.test(
     'a deletion: a tombstone that stays, and the article events before it are no longer served',
     async (t) => {
-      const doomed = await ingest(app, plainArticle({ title: 'Bridge repairs close the east lane' }));
+      const doomed = await ingestText(app, plainArticle({ title: 'Bridge repairs close the east lane' }));
       const cursor = await tailCursor(app);
       const deleted = await app.inject({ method: 'DELETE', url: `/v1/articles/${doomed.id}`, headers: auth });
       t.equal(deleted.statusCode, 204);
@@ -224,7 +214,7 @@ t.test('GET /v1/changes', async (t) => {
     const started = Date.now();
     const held = changes(app, `?cursor=${cursor}&wait=20`);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const article = await ingest(app, plainArticle({ title: 'Night buses return to the airport route' }));
+    const article = await ingestText(app, plainArticle({ title: 'Night buses return to the airport route' }));
     const page = await held;
     const elapsed = Date.now() - started;
     t.ok(elapsed < 5000, `answered after ${elapsed} ms, not at the deadline`);
@@ -256,7 +246,7 @@ t.test('GET /v1/changes', async (t) => {
     const held = changes(app, `?cursor=${cursor}&wait=20`);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const written = Date.now();
-    const article = await ingest(other, plainArticle({ title: 'Ferry crews vote on a new rota' }));
+    const article = await ingestText(other, plainArticle({ title: 'Ferry crews vote on a new rota' }));
     const page = await held;
     const seenAfter = Date.now() - written;
     t.ok(
@@ -383,7 +373,7 @@ t.test('past CHANGES_MAX_WAITING held requests, a wait answers 503 with Retry-Af
     200,
     'reads without wait still answer',
   );
-  const article = await ingest(app, plainArticle({ title: 'Harbour lights repaired before the winter' }));
+  const article = await ingestText(app, plainArticle({ title: 'Harbour lights repaired before the winter' }));
   t.ok(
     (await held).data.some((event) => event.resource_id === article.id),
     'the held request still answers',

@@ -4,17 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import t from 'tap';
-import { auth, buildTestApp, plainArticle } from '../support/app.js';
-
-async function ingest(app: FastifyInstance, raw: string) {
-  const response = await app.inject({
-    method: 'POST',
-    url: '/v1/ingest',
-    headers: { ...auth, 'content-type': 'text/plain' },
-    payload: raw,
-  });
-  return response.json().article as { id: number; slug: string };
-}
+import { auth, buildTestApp, ingestText, plainArticle } from '../support/app.js';
 
 const remove = (app: FastifyInstance, idOrSlug: string | number, headers: Record<string, string> = auth) =>
   app.inject({ method: 'DELETE', url: `/v1/articles/${idOrSlug}`, headers });
@@ -30,11 +20,11 @@ async function appWithDatabase(t: Parameters<typeof buildTestApp>[0]) {
 t.test('DELETE /v1/articles/{idOrSlug}', async (t) => {
   const { app, databasePath } = await appWithDatabase(t);
   const tags = ['Harbour works', 'Port Alder'];
-  const doomed = await ingest(
+  const doomed = await ingestText(
     app,
     plainArticle({ title: 'Crane operators trial a quayside lift', author: 'Noor Haddad', tags }),
   );
-  const kept = await ingest(
+  const kept = await ingestText(
     app,
     plainArticle({ title: 'Pilots agree a new harbour rota', author: 'Noor Haddad', tags }),
   );
@@ -117,7 +107,7 @@ t.test('DELETE /v1/articles/{idOrSlug}', async (t) => {
   );
 
   t.test('a later article that takes the slug is served; the old id stays 410', async (t) => {
-    const again = await ingest(
+    const again = await ingestText(
       app,
       plainArticle({ title: 'Crane operators trial a quayside lift', author: 'Tomas Reyes' }),
     );
@@ -132,7 +122,7 @@ t.test('DELETE /v1/articles/{idOrSlug}', async (t) => {
 
 t.test('the slugs a deleted article had before title edits answer 410 like its last one', async (t) => {
   const app = await buildTestApp(t);
-  const article = await ingest(app, plainArticle({ title: 'Lock keepers strike over the new rota' }));
+  const article = await ingestText(app, plainArticle({ title: 'Lock keepers strike over the new rota' }));
   const retitle = (title: string) =>
     app.inject({
       method: 'PATCH',
@@ -150,14 +140,14 @@ t.test('the slugs a deleted article had before title edits answer 410 like its l
     t.match(gone.json().detail, `Article ${article.id} ("${last}")`);
   }
   t.equal((await remove(app, middle)).statusCode, 410, 'deleting by an old slug again → 410');
-  const later = await ingest(app, plainArticle({ title: 'Lock keepers strike over the new rota' }));
+  const later = await ingestText(app, plainArticle({ title: 'Lock keepers strike over the new rota' }));
   t.equal(later.slug, article.slug, 'a later article may take an old slug');
   t.equal((await app.inject(`/v1/articles/${article.slug}`)).json().id, later.id, 'and it serves that one');
 });
 
 t.test('DELETE with If-Match', async (t) => {
   const app = await buildTestApp(t);
-  const article = await ingest(app, plainArticle({ title: 'Bridge repairs finish early' }));
+  const article = await ingestText(app, plainArticle({ title: 'Bridge repairs finish early' }));
   const read = await app.inject(`/v1/articles/${article.id}`);
   const etag = String(read.headers.etag);
   const compressed = await app.inject({
@@ -177,7 +167,7 @@ t.test('DELETE with If-Match', async (t) => {
   });
 
   t.test('the tag of a compressed copy names the same version → 204', async (t) => {
-    const other = await ingest(app, plainArticle({ title: 'Glass recycling moves to the quay' }));
+    const other = await ingestText(app, plainArticle({ title: 'Glass recycling moves to the quay' }));
     const read = await app.inject({ url: `/v1/articles/${other.id}`, headers: { 'accept-encoding': 'br' } });
     const coded = String(read.headers.etag);
     t.match(coded, /-br"$/);
@@ -191,7 +181,7 @@ t.test('DELETE with If-Match', async (t) => {
   });
 
   t.test('If-Match: * deletes any existing article; on a deleted one → 410', async (t) => {
-    const other = await ingest(app, plainArticle({ title: 'Night buses return to the valley' }));
+    const other = await ingestText(app, plainArticle({ title: 'Night buses return to the valley' }));
     t.equal((await remove(app, other.id, { ...auth, 'if-match': '*' })).statusCode, 204);
     t.equal((await remove(app, other.id, { ...auth, 'if-match': '*' })).statusCode, 410);
   });

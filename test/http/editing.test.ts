@@ -4,19 +4,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import t from 'tap';
-import { auth, buildTestApp, plainArticle } from '../support/app.js';
+import { auth, buildTestApp, ingestText, plainArticle } from '../support/app.js';
 
 const mergePatch = 'application/merge-patch+json';
-
-async function ingest(app: FastifyInstance, raw: string) {
-  const response = await app.inject({
-    method: 'POST',
-    url: '/v1/ingest',
-    headers: { ...auth, 'content-type': 'text/plain' },
-    payload: raw,
-  });
-  return response.json().article as { id: number; slug: string; content_hash: string; tags: unknown[] };
-}
 
 const patch = (
   app: FastifyInstance,
@@ -53,7 +43,7 @@ async function appWithDatabase(t: Parameters<typeof buildTestApp>[0]) {
 
 t.test('PATCH /v1/articles/{idOrSlug}: who may edit', async (t) => {
   const app = await buildTestApp(t);
-  const article = await ingest(app, plainArticle({ title: 'Tram depot opens on the east side' }));
+  const article = await ingestText(app, plainArticle({ title: 'Tram depot opens on the east side' }));
   t.equal((await patch(app, article.id, { subtitle: 'x' }, {})).statusCode, 401);
   const { key } = await app.services.apiKeys.createKey('scraper', ['ingest']);
   const refused = await patch(app, article.id, { subtitle: 'x' }, { authorization: `Bearer ${key}` });
@@ -75,7 +65,7 @@ t.test('PATCH /v1/articles/{idOrSlug}: who may edit', async (t) => {
 
 t.test('PATCH edits fields, derives the body as ingest does, and keeps old slugs working', async (t) => {
   const { app, events } = await appWithDatabase(t);
-  const article = await ingest(
+  const article = await ingestText(
     app,
     plainArticle({
       title: 'Harbour pilots agree a new rota',
@@ -174,7 +164,7 @@ t.test('PATCH edits fields, derives the body as ingest does, and keeps old slugs
   );
 
   t.test('tags and authors by name or slug; explicit tags first; a new author is created', async (t) => {
-    await ingest(
+    await ingestText(
       app,
       plainArticle({ title: 'Quay cranes get new cabs', author: 'Ines Brackley', tags: ['Port Alder'] }),
     );
@@ -235,8 +225,8 @@ t.test('PATCH edits fields, derives the body as ingest does, and keeps old slugs
 
 t.test('PATCH refuses bad patches with problems naming the field, and changes nothing', async (t) => {
   const app = await buildTestApp(t);
-  const article = await ingest(app, plainArticle({ title: 'Lifeboat crew gets a new station' }));
-  const other = await ingest(app, plainArticle({ title: 'Coastguard tower repainted' }));
+  const article = await ingestText(app, plainArticle({ title: 'Lifeboat crew gets a new station' }));
+  const other = await ingestText(app, plainArticle({ title: 'Coastguard tower repainted' }));
   const before = (await app.inject(`/v1/articles/${article.id}`)).json();
   const cases: [string, unknown, number, string | undefined][] = [
     ['an unknown member', { colour: 'red' }, 400, 'body.colour'],
@@ -280,7 +270,7 @@ t.test('PATCH refuses bad patches with problems naming the field, and changes no
 
 t.test('If-Match on PATCH', async (t) => {
   const app = await buildTestApp(t);
-  const article = await ingest(app, plainArticle({ title: 'Museum reopens its map room' }));
+  const article = await ingestText(app, plainArticle({ title: 'Museum reopens its map room' }));
   const read = await app.inject(`/v1/articles/${article.id}`);
   const etag = String(read.headers.etag);
 
@@ -335,11 +325,11 @@ const patchOf =
 
 t.test('PATCH /v1/authors/{idOrSlug} and /v1/tags/{idOrSlug}', async (t) => {
   const { app, events } = await appWithDatabase(t);
-  const article = await ingest(
+  const article = await ingestText(
     app,
     plainArticle({ title: 'Glassworks reopens', author: 'Ines Brackley', tags: ['Glass', 'Industry'] }),
   );
-  await ingest(app, plainArticle({ title: 'Kiln fired again', author: 'Hana Mirov' }));
+  await ingestText(app, plainArticle({ title: 'Kiln fired again', author: 'Hana Mirov' }));
   const patchAuthor = patchOf('authors');
   const patchTag = patchOf('tags');
 
@@ -417,7 +407,7 @@ t.test('PATCH /v1/authors/{idOrSlug} and /v1/tags/{idOrSlug}', async (t) => {
       name: 'Glassmaking',
       description: 'Furnaces and kilns.',
     });
-    const later = await ingest(app, plainArticle({ title: 'Furnace relit', tags: ['Glassmaking'] }));
+    const later = await ingestText(app, plainArticle({ title: 'Furnace relit', tags: ['Glassmaking'] }));
     t.equal(
       (await app.inject(`/v1/articles/${later.id}`)).json().tags[0].id,
       glass.id,
@@ -439,8 +429,8 @@ t.test('PATCH /v1/authors/{idOrSlug} and /v1/tags/{idOrSlug}', async (t) => {
 
 t.test('a re-parse of stored payloads leaves edited articles as the editor left them', async (t) => {
   const app = await buildTestApp(t);
-  const edited = await ingest(app, plainArticle({ title: 'Orchard harvest starts early' }));
-  const untouched = await ingest(app, plainArticle({ title: 'Cider press restored' }));
+  const edited = await ingestText(app, plainArticle({ title: 'Orchard harvest starts early' }));
+  const untouched = await ingestText(app, plainArticle({ title: 'Cider press restored' }));
   t.equal((await patch(app, edited.id, { title: 'Orchard harvest starts a week early' })).statusCode, 200);
   const result = await app.services.ingest.reparseAll();
   t.same(result, { updated: 1, failed: [] }, 'only the article nobody edited is parsed again');

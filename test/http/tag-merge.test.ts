@@ -4,17 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import t from 'tap';
-import { auth, buildTestApp, plainArticle } from '../support/app.js';
-
-async function ingest(app: FastifyInstance, raw: string) {
-  const response = await app.inject({
-    method: 'POST',
-    url: '/v1/ingest',
-    headers: { ...auth, 'content-type': 'text/plain' },
-    payload: raw,
-  });
-  return response.json().article as { id: number; slug: string };
-}
+import { auth, buildTestApp, ingestText, plainArticle } from '../support/app.js';
 
 const merge = (app: FastifyInstance, from: string, body: unknown, headers: Record<string, string> = auth) =>
   app.inject({
@@ -32,12 +22,15 @@ t.test('POST /v1/tags/{idOrSlug}/merge', async (t) => {
   t.teardown(() => rmSync(directory, { recursive: true, force: true }));
   const databasePath = path.join(directory, 'gazette.db');
   const app = await buildTestApp(t, { DATABASE_URL: `file:${databasePath}` });
-  const onlyFerry = await ingest(
+  const onlyFerry = await ingestText(
     app,
     plainArticle({ title: 'Night ferry returns', tags: ['Ferry', 'Islands'] }),
   );
-  const both = await ingest(app, plainArticle({ title: 'Ferry fares rise', tags: ['Ferries', 'Ferry'] }));
-  const onlyFerries = await ingest(app, plainArticle({ title: 'New ferries ordered', tags: ['Ferries'] }));
+  const both = await ingestText(app, plainArticle({ title: 'Ferry fares rise', tags: ['Ferries', 'Ferry'] }));
+  const onlyFerries = await ingestText(
+    app,
+    plainArticle({ title: 'New ferries ordered', tags: ['Ferries'] }),
+  );
   const ferry = (await app.inject('/v1/tags/ferry')).json();
   const ferries = (await app.inject('/v1/tags/ferries')).json();
 
@@ -120,7 +113,7 @@ t.test('POST /v1/tags/{idOrSlug}/merge', async (t) => {
   });
 
   t.test('an article ingested later with the old tag name carries the tag that stayed', async (t) => {
-    const later = await ingest(app, plainArticle({ title: 'Ferry timetable changes', tags: ['Ferry'] }));
+    const later = await ingestText(app, plainArticle({ title: 'Ferry timetable changes', tags: ['Ferry'] }));
     t.same(slugsOf((await app.inject(`/v1/articles/${later.id}`)).json()), ['ferries']);
     t.equal(
       (await app.inject('/v1/tags?include_total=true'))
@@ -131,7 +124,7 @@ t.test('POST /v1/tags/{idOrSlug}/merge', async (t) => {
   });
 
   t.test('a tag merged into one that is merged later still resolves to the last', async (t) => {
-    await ingest(app, plainArticle({ title: 'Boats in the harbour', tags: ['Boats'] }));
+    await ingestText(app, plainArticle({ title: 'Boats in the harbour', tags: ['Boats'] }));
     t.equal((await merge(app, 'ferries', { into: 'boats' })).statusCode, 200);
     t.equal((await app.inject('/v1/tags/ferry')).json().slug, 'boats');
     t.equal((await app.inject('/v1/tags/ferries')).json().slug, 'boats');

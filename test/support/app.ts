@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import type { Article } from '../../src/domain/article.js';
 import { createParserPool, type ParserPool } from '../../src/services/parser-pool.js';
 import { responseValidator } from './openapi-validator.js';
 
@@ -70,6 +71,18 @@ export function checkedAgainstDocument(app: FastifyInstance): FastifyInstance {
 }
 
 export const auth = { authorization: `Bearer ${testApiKey}` };
+
+/** Ingests a plain-text article with the full-scope key; anything but a stored article fails the test. */
+export async function ingestText(app: FastifyInstance, raw: string): Promise<Article> {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/v1/ingest',
+    headers: { ...auth, 'content-type': 'text/plain' },
+    payload: raw,
+  });
+  if (response.statusCode >= 300) throw new Error(`ingest answered ${response.statusCode}: ${response.body}`);
+  return response.json().article as Article;
+}
 
 let counter = 0;
 

@@ -86,6 +86,31 @@ postgresTest(t, 'migrations apply on an empty database, once, and build the whol
   t.equal((await checkPostgres(db)).migrationsCurrent, false, 'a missing migration is noticed');
 });
 
+postgresTest(t, 'the pool is bounded and every connection has the statement timeout', async (t, url) => {
+  const db = openPostgres({ url, maxConnections: 1, statementTimeoutMs: 1234 });
+  t.teardown(() => db.$client.end());
+  await migratePostgres(db);
+  t.equal((await checkPostgres(db)).migrationsCurrent, true, 'one connection is enough to migrate');
+  const [timeout, slow] = await Promise.allSettled([
+    db.$client.query('SHOW statement_timeout'),
+    db.$client.query('SELECT pg_sleep(3)'),
+  ]);
+  t.same(timeout.status === 'fulfilled' && timeout.value.rows, [{ statement_timeout: '1234ms' }]);
+  t.match(
+    slow,
+    { status: 'rejected', reason: { message: /statement timeout/ } },
+    'a long statement is cancelled',
+  );
+  const pids = await Promise.all(
+    Array.from({ length: 5 }, () => db.$client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')),
+  );
+  t.equal(
+    new Set(pids.map((result) => result.rows[0]!.pid)).size,
+    1,
+    'five queries at once share the one connection',
+  );
+});
+
 postgresTest(t, 'an unreachable server is reported, not thrown', async (t, url) => {
   const unreachable = new URL(url);
   unreachable.port = '1';

@@ -51,7 +51,8 @@ export async function migratePostgres(db: PostgresDb): Promise<void> {
   try {
     await client.query('SELECT pg_advisory_lock($1)', [migrationLock]);
     try {
-      await migrate(db, { migrationsFolder: postgresMigrationsFolder });
+      // On the connection holding the lock: a pool of one connection must not wait for a second.
+      await migrate(drizzle(client), { migrationsFolder: postgresMigrationsFolder });
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [migrationLock]);
     }

@@ -30,7 +30,9 @@ export function postgresTest(t: Test, name: string, fn: (t: Test, url: string) =
  */
 async function freshPostgresDatabase(t: Teardown): Promise<string> {
   if (serverUrl === undefined) throw new Error(postgresSkipped);
-  const name = `gazette_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  // Named after the server URL's database, so whoever made that one can find (and drop) these.
+  const base = new URL(serverUrl).pathname.slice(1).replace(/[^a-z0-9_]/g, '') || 'gazette_test';
+  const name = `${base.slice(0, 40)}_${process.pid}_${randomBytes(4).toString('hex')}`;
   await administer((client) =>
     client.query(
       `CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'`,

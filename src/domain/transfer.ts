@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BadRequest } from '../lib/errors.js';
+import { Image } from './article.js';
 import { ingestStatuses } from './ingest.js';
 
 /**
@@ -65,7 +66,7 @@ const ArticleRecord = z.object({
   excerpt: text,
   body_text: text,
   body_html: text,
-  images: z.array(z.unknown()),
+  images: z.array(Image),
   language: maybe,
   word_count: z.number().int(),
   reading_time_minutes: z.number().int(),

@@ -1,5 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, existsSync, type WriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
@@ -127,6 +130,91 @@ program
     if (pendingMigrations) console.log('the backup predates some migrations; the next start applies them');
   });
 
+/** A command's own failure, told in one line (a file that exists already, one that cannot be read). */
+class CommandError extends Error {}
+
+/** Writes to a stream, waiting whenever its buffer is full, so an export never piles up in memory. */
+function streamWriter(stream: NodeJS.WritableStream) {
+  return async (text: string) => {
+    if (!stream.write(text)) await once(stream, 'drain');
+  };
+}
+
+function exportProgress(bar: SingleBar) {
+  return (done: number, total: number | undefined) => {
+    bar.setTotal(total ?? done);
+    bar.update(done);
+  };
+}
+
+/** Exports into `<file>.partial` and renames it when complete, so a failed export leaves no file. */
+async function exportToFile(file: string, bar: SingleBar): Promise<number> {
+  const partial = `${file}.partial`;
+  const stream: WriteStream = createWriteStream(partial, { flags: 'wx' });
+  await once(stream, 'open').catch((error: Error) => {
+    throw new CommandError(`cannot write ${partial}: ${error.message}`);
+  });
+  try {
+    const lines = await onConfiguredApp((app) =>
+      app.services.transfer.exportTo(streamWriter(stream), exportProgress(bar)),
+    );
+    stream.end();
+    await once(stream, 'finish');
+    await rename(partial, file);
+    return lines;
+  } catch (error) {
+    stream.destroy();
+    await rm(partial, { force: true });
+    throw error;
+  }
+}
+
+program
+  .command('export')
+  .description(
+    'write the whole database as NDJSON: articles with authors, tags, images, ingests and payloads',
+  )
+  .option('--output <file>', 'where to write it (standard output when left out)')
+  .action(async (options: { output?: string }) => {
+    if (options.output && existsSync(options.output))
+      throw new CommandError(`${options.output} exists already; export to a new file`);
+    const bar = new SingleBar({ format: 'exporting [{bar}] {value}/{total} lines', stream: process.stderr });
+    bar.start(0, 0);
+    const lines = await (options.output
+      ? exportToFile(options.output, bar)
+      : onConfiguredApp((app) =>
+          app.services.transfer.exportTo(streamWriter(process.stdout), exportProgress(bar)),
+        )
+    ).finally(() => bar.stop());
+    console.error(`exported ${lines} lines${options.output ? ` to ${options.output}` : ''}`);
+  });
+
+program
+  .command('import')
+  .description('read a `gazette export` file into an empty database, keeping ids, slugs and timestamps')
+  .argument('<file>', 'an NDJSON file written by `gazette export`')
+  .action(async (file: string) => {
+    const { size } = await stat(file).catch((error: Error) => {
+      throw new CommandError(`cannot read ${file}: ${error.message}`);
+    });
+    const input = createReadStream(file);
+    const bar = new SingleBar({
+      format: 'importing [{bar}] {percentage}% {lines} lines',
+      stream: process.stderr,
+    });
+    bar.start(size, 0, { lines: 0 });
+    const lines = await onConfiguredApp((app) =>
+      app.services.transfer.importFrom(
+        createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY }),
+        (done) => bar.update(input.bytesRead, { lines: done }),
+      ),
+    ).finally(() => {
+      bar.stop();
+      input.destroy();
+    });
+    console.log(`imported ${lines} lines from ${file} into ${loadConfig().databasePath}`);
+  });
+
 const keys = program.command('keys').description('manage API keys');
 keys
   .command('create')
@@ -181,6 +269,7 @@ try {
   if (
     error instanceof ConfigError ||
     error instanceof BackupError ||
+    error instanceof CommandError ||
     (error instanceof Error && 'status' in error)
   ) {
     console.error(`gazette: ${error.message}`);

@@ -12,6 +12,10 @@ const environmentSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z
     .string()
+    .refine(
+      (value) => !/^postgres(ql)?:/i.test(value),
+      'PostgreSQL is not available yet as a database for Gazette; use a SQLite file: URL such as file:./data/gazette.db',
+    )
     .regex(/^file:.+/, 'must look like file:./data/gazette.db or file::memory:')
     .default('file:./data/gazette.db'),
   LOG_LEVEL: logLevel.default('info'),

@@ -47,7 +47,9 @@ t.test('values are read and converted', async (t) => {
 for (const [variable, value, pattern] of [
   ['PORT', 'abc', /^invalid PORT="abc": /],
   ['PORT', '70000', /^invalid PORT="70000": /],
-  ['DATABASE_URL', 'postgres://x', /^invalid DATABASE_URL=.*file:/],
+  ['DATABASE_URL', 'mysql://x', /^invalid DATABASE_URL=.*file:/],
+  ['DATABASE_URL', 'postgres://x', /^invalid DATABASE_URL=.*PostgreSQL is not available yet.*file:/],
+  ['DATABASE_URL', 'postgresql://u@h/db', /^invalid DATABASE_URL=.*PostgreSQL is not available yet/],
   ['LOG_LEVEL', 'loud', /^invalid LOG_LEVEL="loud"/],
   ['SEED_ON_EMPTY', 'maybe', /^invalid SEED_ON_EMPTY="maybe"/],
   ['API_KEYS', 'short', /^invalid API_KEYS=.*at least 16 characters/],

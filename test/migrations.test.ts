@@ -239,3 +239,26 @@ t.test('superseded events stay until every active webhook has delivered them', a
   insert.run('article.deleted');
   t.same(all(), [4], 'once delivered, the superseded events go with the next write');
 });
+
+t.test(
+  'a database migrated when the migrations lived in ./migrations is current under migrations/sqlite',
+  async (t) => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'gazette-migrate-'));
+    // The old layout: the same files straight under a folder named `migrations`.
+    const old = path.join(directory, 'migrations');
+    cpSync(migrationsFolder, old, { recursive: true });
+    const db = openDatabase(path.join(directory, 'gazette.db'));
+    t.teardown(() => {
+      db.$client.close();
+      rmSync(directory, { recursive: true, force: true });
+    });
+    t.not(path.basename(migrationsFolder), 'migrations', 'the folder moved');
+    migrate(db, { migrationsFolder: old });
+    const applied = () =>
+      db.$client.prepare('SELECT hash, created_at FROM __drizzle_migrations ORDER BY id').all();
+    const before = applied();
+    t.same(checkDatabase(db), { reachable: true, migrationsCurrent: true, storage: true });
+    migrateDatabase(db);
+    t.same(applied(), before, 'nothing applied again from the new folder');
+  },
+);

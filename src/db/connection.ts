@@ -13,7 +13,7 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 /** Resolved from this module, not the working directory, so `gazette` works from anywhere. */
 export const migrationsFolder = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
-  '../../migrations',
+  '../../migrations/sqlite',
 );
 
 export function openDatabase(databasePath: string): Db {

@@ -8,6 +8,7 @@ import { createEditsRepository } from './edits-repository.js';
 import { createIngestRepository } from './ingest-repository.js';
 import { createRelatedRepository } from './related-repository.js';
 import { createTagsRepository } from './tags-repository.js';
+import { createTransferRepository } from './transfer-repository.js';
 import { createWebhooksRepository } from './webhooks-repository.js';
 
 /** The SQLite implementation of every repository port; services receive this and never see SQL. */
@@ -25,5 +26,6 @@ export function createRepositories(
     changes: createChangesRepository(db),
     webhooks: createWebhooksRepository(db),
     edits: createEditsRepository(db),
+    transfer: createTransferRepository(db),
   };
 }

@@ -3,7 +3,7 @@ import { nearDuplicateBits } from '../domain/ingest.js';
 import { hammingDistance } from '../ingest/simhash.js';
 
 /** The 16-bit bands of a 64-bit simhash, numbered so equal bits in different positions never match. */
-function simhashBands(simhash: string): number[] {
+export function simhashBands(simhash: string): number[] {
   return [0, 1, 2, 3].map(
     (band) => band * 65536 + Number.parseInt(simhash.slice(band * 4, band * 4 + 4), 16),
   );

@@ -13,6 +13,7 @@ import type { Author, CollectionQuery, Tag } from './collections.js';
 import type { EditableArticle, NamedVersion } from './edits.js';
 import type { IngestRecord, StoredIngest, StoredIngestWithRaw, StoreOutcome } from './ingest.js';
 import type { Page } from './page.js';
+import type { ExportLine, ExportSection } from './transfer.js';
 import type { Webhook, WebhookDelivery } from './webhooks.js';
 
 /**
@@ -238,6 +239,28 @@ export interface DatabaseCheck {
   storage: boolean;
 }
 
+/** A whole database read for export from one consistent snapshot; closed when done. */
+export interface ExportSnapshot {
+  /** How many lines the export holds, for progress. */
+  countLines(): Promise<number>;
+  /** Up to `limit` lines of one kind after the one with key `afterKey`, in key order. */
+  readLines(section: ExportSection, afterKey: number, limit: number): Promise<ExportLine[]>;
+  close(): Promise<void>;
+}
+
+/** An import: every line written in one transaction, so a failed import leaves the database empty. */
+export interface ImportTransaction {
+  writeLines(lines: ExportLine[]): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+}
+
+export interface TransferRepository {
+  openExport(): Promise<ExportSnapshot>;
+  /** Starts an import; a Conflict when the database already holds articles, authors, tags or ingests. */
+  beginImport(): Promise<ImportTransaction>;
+}
+
 export interface Repositories {
   articles: ArticlesRepository;
   authors: AuthorsRepository;
@@ -248,4 +271,5 @@ export interface Repositories {
   changes: ChangesRepository;
   webhooks: WebhooksRepository;
   edits: EditsRepository;
+  transfer: TransferRepository;
 }

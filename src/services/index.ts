@@ -10,6 +10,7 @@ import { createFeedService } from './feeds.js';
 import { createIngestService, type IngestObserver } from './ingest.js';
 import type { ParserPool } from './parser-pool.js';
 import { createRelatedService } from './related.js';
+import { createTransferService } from './transfer.js';
 import { createWebhookDispatcher } from './webhook-dispatcher.js';
 import { createWebhookService } from './webhooks.js';
 
@@ -34,6 +35,7 @@ export function createServices(
     ingest: createIngestService(repositories, parser, ingestObserver),
     related: createRelatedService(repositories),
     feeds: createFeedService(catalog),
+    transfer: createTransferService(repositories),
     webhooks: createWebhookService(repositories, config.webhooks),
     webhookDispatcher: createWebhookDispatcher(repositories, {
       ...config.webhooks,

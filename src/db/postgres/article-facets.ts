@@ -14,7 +14,7 @@ const facetQueries: Record<FacetName, SQL> = {
     GROUP BY au.id ORDER BY count DESC, au.slug COLLATE "C" LIMIT 50`,
   month: sql`SELECT substr(m.published_at, 1, 7) AS value, substr(m.published_at, 1, 7) AS name,
     count(*)::int AS count FROM matched m WHERE m.published_at IS NOT NULL
-    GROUP BY 1 ORDER BY 1 COLLATE "C" DESC`,
+    GROUP BY 1 ORDER BY value DESC`,
 };
 
 /** The facets a list query asks for: a search counts over its sample ids; a plain list over every match. */

@@ -5,7 +5,7 @@ import { createNamedReads } from './named-repository.js';
 import { authors } from './schema.js';
 
 export function createPostgresAuthorsRepository(db: PostgresDb): AuthorsRepository {
-  const articleCount = sql<number>`(SELECT count(*)::int FROM article_authors l WHERE l.author_id = ${authors.id})`;
+  const articleCount = sql<number>`(SELECT count(*)::int FROM article_authors l WHERE l.author_id = authors.id)`;
   const columns = {
     id: authors.id,
     slug: authors.slug,

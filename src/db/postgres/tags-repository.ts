@@ -6,7 +6,7 @@ import { createNamedReads } from './named-repository.js';
 import { tagSlugs, tags } from './schema.js';
 
 export function createPostgresTagsRepository(db: PostgresDb): TagsRepository {
-  const articleCount = sql<number>`(SELECT count(*)::int FROM article_tags l WHERE l.tag_id = ${tags.id})`;
+  const articleCount = sql<number>`(SELECT count(*)::int FROM article_tags l WHERE l.tag_id = tags.id)`;
   const columns = {
     id: tags.id,
     slug: tags.slug,

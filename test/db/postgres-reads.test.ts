@@ -5,8 +5,8 @@ import t, { type Test } from 'tap';
 import { openReadOnlyDatabase } from '../../src/db/connection.js';
 import { createRepositories } from '../../src/db/index.js';
 import { migratePostgres, openPostgres } from '../../src/db/postgres/connection.js';
-import { createPostgresTransferRepository } from '../../src/db/postgres/transfer-repository.js';
 import { createPostgresReadRepositories } from '../../src/db/postgres/read-repositories.js';
+import { createPostgresTransferRepository } from '../../src/db/postgres/transfer-repository.js';
 import type { ArticleListQuery, ArticlePage } from '../../src/domain/article.js';
 import type { CollectionQuery } from '../../src/domain/collections.js';
 import type { Page } from '../../src/domain/page.js';
@@ -51,7 +51,10 @@ async function populated(t: Test) {
     await post(app, '/v1/ingest', raw, 'text/plain');
   }
   // Markup-like text and an ampersand, which snippets must return escaped.
-  const raw = plainArticle({ title: 'Harbour stall sells fish & chips <b>late</b> into the night', author: 'Bo Hansen' });
+  const raw = plainArticle({
+    title: 'Harbour stall sells fish & chips <b>late</b> into the night',
+    author: 'Bo Hansen',
+  });
   await post(app, '/v1/ingest', raw, 'text/plain');
   const sqliteDb = openReadOnlyDatabase(file);
   t.teardown(() => sqliteDb.$client.close());
@@ -67,7 +70,9 @@ async function postgresOf(t: Test, url: string, text: string): Promise<Reads> {
 }
 
 /** Every page of a walk, following next_cursor to the end. */
-async function walk<T>(list: (cursor: string | undefined) => Promise<T & { page: { next_cursor: string | null } }>) {
+async function walk<T>(
+  list: (cursor: string | undefined) => Promise<T & { page: { next_cursor: string | null } }>,
+) {
   const pages: T[] = [];
   let cursor: string | undefined;
   do {
@@ -95,7 +100,8 @@ const articleQueries: Omit<ArticleListQuery, 'limit' | 'sort' | 'includeTotal'>[
 postgresTest(t, 'PostgreSQL reads answer as SQLite does for the same data', async (t, url) => {
   const { app, sqlite, edited, deleted } = await populated(t);
   const postgres = await postgresOf(t, url, await exportOf(app));
-  const both = async <T>(read: (reads: Reads) => Promise<T>) => [await read(sqlite), await read(postgres)] as const;
+  const both = async <T>(read: (reads: Reads) => Promise<T>) =>
+    [await read(sqlite), await read(postgres)] as const;
 
   await t.test('article lists: every filter, both sorts, every page', async (t) => {
     for (const filters of articleQueries) {
@@ -115,23 +121,34 @@ postgresTest(t, 'PostgreSQL reads answer as SQLite does for the same data', asyn
         }
       }
     }
-    const [first] = await both((reads) => reads.articles.listArticles({ sort: '-published_at', limit: 4, includeTotal: true }));
+    const [first] = await both((reads) =>
+      reads.articles.listArticles({ sort: '-published_at', limit: 4, includeTotal: true }),
+    );
     // The eight seeds, two of populate's three ingests (one was deleted), the 24 above and the stall.
     t.equal(first.page.total, 35, 'the populated collection is the one compared');
     const cursor = first.page.next_cursor!;
     const [next, crossed] = await both((reads) =>
       reads.articles.listArticles({ sort: '-published_at', limit: 4, cursor, includeTotal: false }),
     );
-    t.same(crossed, next, "a SQLite cursor continues the same walk on PostgreSQL");
+    t.same(crossed, next, 'a SQLite cursor continues the same walk on PostgreSQL');
     await t.rejects(
-      postgres.articles.listArticles({ sort: '-published_at', limit: 4, cursor: 'bm90IGEgY3Vyc29y', includeTotal: false }),
+      postgres.articles.listArticles({
+        sort: '-published_at',
+        limit: 4,
+        cursor: 'bm90IGEgY3Vyc29y',
+        includeTotal: false,
+      }),
       { status: 400, message: /cursor/ },
       'a forged cursor is a 400',
     );
   });
 
   await t.test('single articles by id, slug and former slug; tombstones', async (t) => {
-    const { data } = await sqlite.articles.listArticles({ sort: '-published_at', limit: 100, includeTotal: false });
+    const { data } = await sqlite.articles.listArticles({
+      sort: '-published_at',
+      limit: 100,
+      includeTotal: false,
+    });
     const keys = data.flatMap((article) => [String(article.id), article.slug]);
     keys.push(edited.slug, String(deleted.id), deleted.slug, 'no-such-article', '99999999999', '0');
     for (const key of keys) {
@@ -163,7 +180,12 @@ postgresTest(t, 'PostgreSQL reads answer as SQLite does for the same data', asyn
     ];
     for (const filters of queries) {
       for (const limit of [1, 2, 3]) {
-        const query = (cursor: string | undefined) => ({ ...filters, limit, cursor, includeTotal: limit === 3 });
+        const query = (cursor: string | undefined) => ({
+          ...filters,
+          limit,
+          cursor,
+          includeTotal: limit === 3,
+        });
         const [authorsExpected, authorsActual] = await both((reads) =>
           walk<Page<unknown>>((cursor) => reads.authors.listAuthors(query(cursor))),
         );
@@ -186,13 +208,21 @@ postgresTest(t, 'PostgreSQL reads answer as SQLite does for the same data', asyn
     t.equal(merged?.slug, 'ferries', 'a merged tag slug finds the tag it was merged into');
     const slugs = ['ferry', 'budgets', 'unknown', 'harbour-works', 'ferry'];
     const [current, pgCurrent] = await both((reads) => reads.tags.currentTagSlugs(slugs));
-    t.same(current, ['ferries', 'budgets', 'unknown', 'harbour-works', 'ferries'], 'a renamed tag keeps its slug');
+    t.same(
+      current,
+      ['ferries', 'budgets', 'unknown', 'harbour-works', 'ferries'],
+      'a renamed tag keeps its slug',
+    );
     t.same(pgCurrent, current, 'currentTagSlugs');
     t.same(await postgres.tags.currentTagSlugs([]), []);
   });
 
   await t.test('related articles', async (t) => {
-    const { data } = await sqlite.articles.listArticles({ sort: '-published_at', limit: 100, includeTotal: false });
+    const { data } = await sqlite.articles.listArticles({
+      sort: '-published_at',
+      limit: 100,
+      includeTotal: false,
+    });
     let compared = 0;
     for (const { id } of data) {
       for (const limit of [1, 5]) {
@@ -214,26 +244,49 @@ postgresTest(t, 'PostgreSQL reads answer as SQLite does for the same data', asyn
         t.match(error, { status: 400 }, `${JSON.stringify(q).slice(0, 40)} is a 400 before either engine`);
         continue;
       }
-      for (const filters of [{}, { tags: ['ferries'] }, { authors: ['bo-hansen', 'ada-lindqvist'], language: 'en' }]) {
-        await compareSearch(t, { ...filters, match }, `${JSON.stringify(q).slice(0, 40)} ${JSON.stringify(filters)}`);
+      for (const filters of [
+        {},
+        { tags: ['ferries'] },
+        { authors: ['bo-hansen', 'ada-lindqvist'], language: 'en' },
+      ]) {
+        await compareSearch(
+          t,
+          { ...filters, match },
+          `${JSON.stringify(q).slice(0, 40)} ${JSON.stringify(filters)}`,
+        );
       }
     }
   });
 
-  await t.test('known differences: SQLite stems English and folds diacritics; PostgreSQL matches words as written', async (t) => {
-    const ids = async (reads: Reads, q: string) =>
-      (
-        await reads.articles.listArticles({ match: toFullTextQuery(q), sort: '-published_at', limit: 100, includeTotal: false })
-      ).data.map((row) => row.id);
-    for (const q of ['harbour\u0301', 'library']) {
-      const [expected, actual] = await both((reads) => ids(reads, q));
-      t.ok(actual.every((id) => expected.includes(id)), `${q}: PostgreSQL finds a subset of what SQLite finds`);
-      t.ok(actual.length < expected.length, `${q}: and fewer (${actual.length} of ${expected.length})`);
-    }
-  });
+  await t.test(
+    'known differences: SQLite stems English and folds diacritics; PostgreSQL matches words as written',
+    async (t) => {
+      const ids = async (reads: Reads, q: string) =>
+        (
+          await reads.articles.listArticles({
+            match: toFullTextQuery(q),
+            sort: '-published_at',
+            limit: 100,
+            includeTotal: false,
+          })
+        ).data.map((row) => row.id);
+      for (const q of ['harbour\u0301', 'library']) {
+        const [expected, actual] = await both((reads) => ids(reads, q));
+        t.ok(
+          actual.every((id) => expected.includes(id)),
+          `${q}: PostgreSQL finds a subset of what SQLite finds`,
+        );
+        t.ok(actual.length < expected.length, `${q}: and fewer (${actual.length} of ${expected.length})`);
+      }
+    },
+  );
 
   /** A search walked by date (the same pages, snippets aside) and by relevance (the same matches). */
-  async function compareSearch(t: Test, filters: Omit<ArticleListQuery, 'limit' | 'sort' | 'includeTotal'>, name: string) {
+  async function compareSearch(
+    t: Test,
+    filters: Omit<ArticleListQuery, 'limit' | 'sort' | 'includeTotal'>,
+    name: string,
+  ) {
     const withoutSnippets = (pages: ArticlePage[]) =>
       pages.map(({ data, ...rest }) => ({ ...rest, data: data.map(({ snippet: _, ...row }) => row) }));
     for (const sort of ['-published_at', 'published_at', 'relevance'] as const) {
@@ -249,16 +302,25 @@ postgresTest(t, 'PostgreSQL reads answer as SQLite does for the same data', asyn
         walk<ArticlePage>((cursor) => reads.articles.listArticles(query(cursor))),
       );
       for (const row of actual.flatMap((page) => page.data)) {
-        t.notMatch(row.snippet?.replaceAll(/<\/?mark>/g, '') ?? '', /[<>]/, `${name}: a snippet is escaped HTML`);
+        t.notMatch(
+          row.snippet?.replaceAll(/<\/?mark>/g, '') ?? '',
+          /[<>]/,
+          `${name}: a snippet is escaped HTML`,
+        );
       }
       if (sort !== 'relevance') {
         t.same(withoutSnippets(actual), withoutSnippets(expected), `${name} ${sort}`);
         continue;
       }
       // Ranking differs between engines (bm25 on SQLite, ts_rank_cd here): the matches, totals and facets agree.
-      const ids = (pages: ArticlePage[]) => pages.flatMap((page) => page.data.map((row) => row.id)).sort((a, b) => a - b);
+      const ids = (pages: ArticlePage[]) =>
+        pages.flatMap((page) => page.data.map((row) => row.id)).sort((a, b) => a - b);
       t.same(ids(actual), ids(expected), `${name} relevance: the same matches`);
-      const summary = (page: ArticlePage | undefined) => ({ ...page?.page, next_cursor: undefined, facets: page?.facets });
+      const summary = (page: ArticlePage | undefined) => ({
+        ...page?.page,
+        next_cursor: undefined,
+        facets: page?.facets,
+      });
       t.same(summary(actual[0]), summary(expected[0]), `${name} relevance: the same total and facets`);
     }
   }

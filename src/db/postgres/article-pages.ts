@@ -36,7 +36,7 @@ export function createArticlePages(db: PostgresDb, search: ArticleSearch) {
       .from(articles)
       .where(where)
       .orderBy(...order)
-      .limit(limit) as Promise<ArticleListItem[]>;
+      .limit(limit);
   }
 
   /** Newest (or oldest) first, by keyset on (published_sort, id). */
@@ -46,7 +46,9 @@ export function createArticlePages(db: PostgresDb, search: ArticleSearch) {
     if (query.cursor) {
       const [sortKey, afterId] = decodeCursor<DateCursor>(query.cursor, isDateCursor);
       const key = sql`(${articles.publishedSort}, ${articles.id})`;
-      keyed.push(descending ? sql`${key} < (${sortKey}, ${afterId})` : sql`${key} > (${sortKey}, ${afterId})`);
+      keyed.push(
+        descending ? sql`${key} < (${sortKey}, ${afterId})` : sql`${key} > (${sortKey}, ${afterId})`,
+      );
     }
     const direction = descending ? desc : asc;
     const order = [direction(articles.publishedSort), direction(articles.id)];
@@ -67,7 +69,9 @@ export function createArticlePages(db: PostgresDb, search: ArticleSearch) {
       : await search.rank(query.match!, await sample(), relevanceWalkLimit);
     const pageIds = ranked.slice(0, query.limit);
     const rest = ranked.slice(query.limit);
-    const found = pageIds.length ? await select(query, inArray(articles.id, pageIds), [], pageIds.length) : [];
+    const found = pageIds.length
+      ? await select(query, inArray(articles.id, pageIds), [], pageIds.length)
+      : [];
     const byId = new Map(found.map((row) => [row.id, row]));
     // An article deleted since the walk began is left out, as SQLite's join leaves it out.
     const rows = pageIds.flatMap((id) => byId.get(id) ?? []);

@@ -41,7 +41,11 @@ export function createArticleSearch(db: PostgresDb, sampleSize: number = default
     ids.pop();
     const newest = await newestId();
     const reach = newest - ids.at(-1)! + 1;
-    return { ids, complete: false, total: Math.max(sampleSize + 1, Math.round((sampleSize * newest) / reach)) };
+    return {
+      ids,
+      complete: false,
+      total: Math.max(sampleSize + 1, Math.round((sampleSize * newest) / reach)),
+    };
   }
 
   /** The sample's ids, best first (ties newest first), at most `limit`. */

@@ -26,7 +26,9 @@ export const summaryColumns = {
   authors: sql<AuthorSummary[]>`(SELECT coalesce(json_agg(json_build_object('id', au.id, 'slug', au.slug,
     'name', au.name) ORDER BY aa.position), '[]') FROM article_authors aa JOIN authors au ON au.id = aa.author_id
     WHERE aa.article_id = articles.id)`,
-  tags: sql<TagSummary[]>`(SELECT coalesce(json_agg(json_build_object('id', t.id, 'slug', t.slug, 'name', t.name,
+  tags: sql<
+    TagSummary[]
+  >`(SELECT coalesce(json_agg(json_build_object('id', t.id, 'slug', t.slug, 'name', t.name,
     'derived', at.derived) ORDER BY at.position), '[]') FROM article_tags at JOIN tags t ON t.id = at.tag_id
     WHERE at.article_id = articles.id)`,
 };

@@ -1,10 +1,9 @@
-import { and, type AnyColumn, eq, type SQL, sql } from 'drizzle-orm';
+import { type AnyColumn, and, eq, type SQL, sql } from 'drizzle-orm';
 import type { CollectionQuery } from '../../domain/collections.js';
 import type { Page } from '../../domain/page.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
 import { nameKey } from '../../lib/names.js';
 import { isNumericId } from '../statements.js';
-import type { PostgresDb } from './connection.js';
 
 // The cursors are SQLite's (../named-repository.ts), so either engine continues the other's walk.
 type NameCursor = [string, number];
@@ -78,7 +77,10 @@ export function createNamedReads<T extends NamedRow>(source: NamedSource<T>) {
       const hasMore = found.length > query.limit;
       const data = hasMore ? found.slice(0, query.limit) : found;
       const last = data.at(-1);
-      const page: Page<T>['page'] = { next_cursor: hasMore && last ? cursorOf(last) : null, limit: query.limit };
+      const page: Page<T>['page'] = {
+        next_cursor: hasMore && last ? cursorOf(last) : null,
+        limit: query.limit,
+      };
       if (query.includeTotal) page.total = (await source.count(filter))[0]?.n ?? 0;
       return { data, page };
     },

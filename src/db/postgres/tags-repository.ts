@@ -35,7 +35,10 @@ export function createPostgresTagsRepository(db: PostgresDb): TagsRepository {
     async findTag(idOrSlug) {
       const tag = await named.find(idOrSlug, tags.slug);
       if (tag !== undefined || isNumericId(idOrSlug)) return tag;
-      const [alias] = await db.select({ id: tagSlugs.tagId }).from(tagSlugs).where(eq(tagSlugs.slug, idOrSlug));
+      const [alias] = await db
+        .select({ id: tagSlugs.tagId })
+        .from(tagSlugs)
+        .where(eq(tagSlugs.slug, idOrSlug));
       return alias === undefined ? undefined : named.find(String(alias.id), tags.slug);
     },
 

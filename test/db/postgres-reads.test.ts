@@ -11,6 +11,7 @@ import type { ArticleListQuery, ArticlePage } from '../../src/domain/article.js'
 import type { CollectionQuery } from '../../src/domain/collections.js';
 import type { Page } from '../../src/domain/page.js';
 import type { Repositories } from '../../src/domain/ports.js';
+import { encodeCursor } from '../../src/lib/cursor.js';
 import { toFullTextQuery } from '../../src/search/query.js';
 import { createTransferService } from '../../src/services/transfer.js';
 import { buildTestApp, plainArticle } from '../support/app.js';
@@ -255,6 +256,88 @@ postgresTest(t, 'PostgreSQL reads answer as SQLite does for the same data', asyn
           `${JSON.stringify(q).slice(0, 40)} ${JSON.stringify(filters)}`,
         );
       }
+    }
+  });
+
+  await t.test('forged cursors and NUL in values compare or find nothing, as on SQLite', async (t) => {
+    const dateCursors = [
+      ['2026-02-11T00:00:00.000Z', 2 ** 40],
+      ['2026-02-11T00:00:00.000Z', -5],
+      ['2026-02-11T00:00:00.000Z\u0000x', 3],
+      ['', 1e300],
+      ['zzzz', 0],
+    ];
+    for (const values of dateCursors) {
+      for (const sort of ['-published_at', 'published_at'] as const) {
+        const cursor = encodeCursor(values);
+        const [expected, actual] = await both((reads) =>
+          walk<ArticlePage>((next) =>
+            reads.articles.listArticles({ sort, limit: 3, cursor: next ?? cursor, includeTotal: false }),
+          ),
+        );
+        t.same(actual, expected, `${JSON.stringify(values)} ${sort}`);
+      }
+    }
+    const [newest] = (
+      await sqlite.articles.listArticles({ sort: '-published_at', limit: 2, includeTotal: false })
+    ).data;
+    const relevance = encodeCursor(['relevance', 2 ** 40, newest!.id, 2 ** 31]);
+    const [ranked, pgRanked] = await both((reads) =>
+      reads.articles.listArticles({
+        match: toFullTextQuery('council'),
+        sort: 'relevance',
+        limit: 2,
+        cursor: relevance,
+        includeTotal: false,
+      }),
+    );
+    t.same(
+      pgRanked.data.map((row) => row.id),
+      ranked.data.map((row) => row.id),
+      'a relevance cursor of unknown ids',
+    );
+    t.same(pgRanked.page, ranked.page);
+    const collectionCursors = [
+      ['Ada\u0000', 2 ** 40],
+      ['', -1],
+      [2 ** 40, 'a', 1],
+      [1e300, 'B', 2 ** 40],
+      [-3, 'x\u0000', 1],
+      [1, 'Ines', 0],
+    ];
+    for (const values of collectionCursors) {
+      const cursor = encodeCursor(values);
+      const sort = values.length === 3 ? '-article_count' : 'name';
+      const query = (next: string | undefined) =>
+        ({ sort, limit: 2, cursor: next ?? cursor, includeTotal: true }) as const;
+      const [authors, pgAuthors] = await both((reads) =>
+        walk<Page<unknown>>((next) => reads.authors.listAuthors(query(next))),
+      );
+      t.same(pgAuthors, authors, `authors after ${JSON.stringify(values)}`);
+      const [tags, pgTags] = await both((reads) =>
+        walk<Page<unknown>>((next) => reads.tags.listTags(query(next))),
+      );
+      t.same(pgTags, tags, `tags after ${JSON.stringify(values)}`);
+    }
+    const nul = 'ferries\u0000x';
+    t.same(await both((reads) => reads.articles.findArticle(nul)), [undefined, undefined]);
+    t.same(await both((reads) => reads.articles.findArticleView(nul, false)), [undefined, undefined]);
+    t.same(await both((reads) => reads.articles.findDeletedArticle(nul)), [undefined, undefined]);
+    t.same(await both((reads) => reads.authors.findAuthor(nul)), [undefined, undefined]);
+    t.same(await both((reads) => reads.tags.findTag(nul)), [undefined, undefined]);
+    const [current, pgCurrent] = await both((reads) => reads.tags.currentTagSlugs(['ferry', nul, 'budgets']));
+    t.same(pgCurrent, current, 'currentTagSlugs with NUL');
+    for (const filters of [{ tags: [nul] }, { tags: ['ferries', nul] }, { authors: ['\u0000'] }]) {
+      const [expected, actual] = await both((reads) =>
+        reads.articles.listArticles({
+          ...filters,
+          sort: '-published_at',
+          limit: 50,
+          includeTotal: true,
+          facets: ['tag'],
+        }),
+      );
+      t.same(actual, expected, `filter ${JSON.stringify(filters)}`);
     }
   });
 

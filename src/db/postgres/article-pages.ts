@@ -4,6 +4,7 @@ import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
 import { allOf } from './article-filters.js';
 import type { ArticleSearch, SearchSample } from './article-search.js';
 import { bodyColumns, summaryColumns } from './article-summary.js';
+import { textIdBound } from './bounds.js';
 import type { PostgresDb } from './connection.js';
 import { articles } from './schema.js';
 
@@ -24,7 +25,7 @@ type RelevanceCursor = ['relevance', ...number[]];
 const isRelevanceCursor = (values: unknown[]): values is RelevanceCursor =>
   values[0] === 'relevance' &&
   values.length <= relevanceWalkLimit + 1 &&
-  values.slice(1).every((id) => Number.isInteger(id) && (id as number) > 0 && (id as number) < 2 ** 31);
+  values.slice(1).every((id) => Number.isInteger(id) && (id as number) > 0);
 
 /** Pages of a list query, by date or by relevance. */
 export function createArticlePages(db: PostgresDb, search: ArticleSearch) {
@@ -47,7 +48,9 @@ export function createArticlePages(db: PostgresDb, search: ArticleSearch) {
       const [sortKey, afterId] = decodeCursor<DateCursor>(query.cursor, isDateCursor);
       const key = sql`(${articles.publishedSort}, ${articles.id})`;
       keyed.push(
-        descending ? sql`${key} < (${sortKey}, ${afterId})` : sql`${key} > (${sortKey}, ${afterId})`,
+        descending
+          ? sql`${key} < ${textIdBound(sortKey, afterId)}`
+          : sql`${key} > ${textIdBound(sortKey, afterId)}`,
       );
     }
     const direction = descending ? desc : asc;
@@ -69,9 +72,9 @@ export function createArticlePages(db: PostgresDb, search: ArticleSearch) {
       : await search.rank(query.match!, await sample(), relevanceWalkLimit);
     const pageIds = ranked.slice(0, query.limit);
     const rest = ranked.slice(query.limit);
-    const found = pageIds.length
-      ? await select(query, inArray(articles.id, pageIds), [], pageIds.length)
-      : [];
+    // Ids past 32 bits name no article (a forged cursor): left out, as SQLite finds none for them.
+    const lookup = pageIds.filter((id) => id < 2 ** 31);
+    const found = lookup.length ? await select(query, inArray(articles.id, lookup), [], lookup.length) : [];
     const byId = new Map(found.map((row) => [row.id, row]));
     // An article deleted since the walk began is left out, as SQLite's join leaves it out.
     const rows = pageIds.flatMap((id) => byId.get(id) ?? []);

@@ -4,6 +4,7 @@ import type { ArticlesRepository } from '../../domain/ports.js';
 import { isNumericId } from '../statements.js';
 import { createArticleList } from './article-list.js';
 import { summaryColumns } from './article-summary.js';
+import { storable } from './bounds.js';
 import type { PostgresDb } from './connection.js';
 import { articleSlugs, articles, deletedArticleSlugs, deletedArticles } from './schema.js';
 
@@ -23,6 +24,7 @@ export function createPostgresArticleReads(
   /** The id of the article `idOrSlug` names: its id, its slug, or a slug it had before a title edit. */
   async function findId(idOrSlug: string): Promise<number | undefined> {
     if (isNumericId(idOrSlug)) return idOf(idOrSlug);
+    if (!storable(idOrSlug)) return undefined;
     const [current] = await db.select({ id: articles.id }).from(articles).where(eq(articles.slug, idOrSlug));
     if (current) return current.id;
     const [old] = await db
@@ -71,6 +73,7 @@ export function createPostgresArticleReads(
 
 /** The tombstone by id, or the latest one whose last slug, or a slug it had before, is this. */
 async function findTombstone(db: PostgresDb, idOrSlug: string): Promise<DeletedArticle | undefined> {
+  if (!storable(idOrSlug)) return undefined;
   const columns = {
     id: deletedArticles.articleId,
     slug: deletedArticles.slug,

@@ -4,6 +4,7 @@ import type { Page } from '../../domain/page.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
 import { nameKey } from '../../lib/names.js';
 import { isNumericId } from '../statements.js';
+import { bigintBound, storable, textIdBound } from './bounds.js';
 
 // The cursors are SQLite's (../named-repository.ts), so either engine continues the other's walk.
 type NameCursor = [string, number];
@@ -49,7 +50,7 @@ export function createNamedReads<T extends NamedRow>(source: NamedSource<T>) {
     let after: SQL | undefined;
     if (query.cursor) {
       const [last, id] = decodeCursor<NameCursor>(query.cursor, isNameCursor);
-      after = sql`(${name}, ${source.id}) > (${last}, ${id})`;
+      after = sql`(${name}, ${source.id}) > ${textIdBound(last, id)}`;
     }
     const rows = source.select(and(filter, after), [name, sql`${source.id}`], query.limit + 1);
     return { rows, cursorOf: (row: T) => encodeCursor([row.name, row.id]) };
@@ -60,8 +61,9 @@ export function createNamedReads<T extends NamedRow>(source: NamedSource<T>) {
     if (query.cursor) {
       const [n, last, id] = decodeCursor<CountCursor>(query.cursor, isCountCursor);
       // Most used first, then by name and id: the cursor's row is the last one strictly before the page.
-      after = sql`(${source.articleCount} < ${n} OR (${source.articleCount} = ${n}
-        AND (${name}, ${source.id}) > (${last}, ${id})))`;
+      const count = bigintBound(n);
+      after = sql`(${source.articleCount} < ${count} OR (${source.articleCount} = ${count}
+        AND (${name}, ${source.id}) > ${textIdBound(last, id)}))`;
     }
     const order = [sql`${source.articleCount} DESC`, name, sql`${source.id}`];
     const rows = source.select(and(filter, after), order, query.limit + 1);
@@ -87,7 +89,9 @@ export function createNamedReads<T extends NamedRow>(source: NamedSource<T>) {
 
     /** By id, or by the slug column `slug`. */
     async find(idOrSlug: string, slug: AnyColumn): Promise<T | undefined> {
-      if (!isNumericId(idOrSlug)) return (await source.select(eq(slug, idOrSlug), [], 1))[0];
+      if (!isNumericId(idOrSlug)) {
+        return storable(idOrSlug) ? (await source.select(eq(slug, idOrSlug), [], 1))[0] : undefined;
+      }
       const id = Number(idOrSlug);
       return id < 2 ** 31 ? (await source.select(eq(source.id, id), [], 1))[0] : undefined;
     },

@@ -1,6 +1,7 @@
 import { count, eq, type SQL, sql } from 'drizzle-orm';
 import type { TagsRepository } from '../../domain/ports.js';
 import { isNumericId } from '../statements.js';
+import { storable } from './bounds.js';
 import type { PostgresDb } from './connection.js';
 import { createNamedReads } from './named-repository.js';
 import { tagSlugs, tags } from './schema.js';
@@ -28,6 +29,16 @@ export function createPostgresTagsRepository(db: PostgresDb): TagsRepository {
     count: (where: SQL | undefined) => db.select({ n: count() }).from(tags).where(where),
   });
 
+  /** Each slug as the slug of the tag answering to it now, in the order given (a numbered text[]). */
+  async function currentOf(slugs: string[]): Promise<string[]> {
+    const result = await db.execute<{ slug: string }>(sql`SELECT coalesce(
+        (SELECT t.slug FROM tags t WHERE t.slug = v.value),
+        (SELECT t.slug FROM tag_slugs s JOIN tags t ON t.id = s.tag_id WHERE s.slug = v.value),
+        v.value) AS slug
+      FROM unnest(${sql.param(slugs)}::text[]) WITH ORDINALITY AS v(value, n) ORDER BY v.n`);
+    return result.rows.map((row) => row.slug);
+  }
+
   return {
     listTags: named.list,
 
@@ -35,6 +46,7 @@ export function createPostgresTagsRepository(db: PostgresDb): TagsRepository {
     async findTag(idOrSlug) {
       const tag = await named.find(idOrSlug, tags.slug);
       if (tag !== undefined || isNumericId(idOrSlug)) return tag;
+      if (!storable(idOrSlug)) return undefined;
       const [alias] = await db
         .select({ id: tagSlugs.tagId })
         .from(tagSlugs)
@@ -43,14 +55,11 @@ export function createPostgresTagsRepository(db: PostgresDb): TagsRepository {
     },
 
     async currentTagSlugs(slugs: string[]): Promise<string[]> {
-      if (slugs.length === 0) return [];
-      // A one-dimensional text[] parameter, numbered so the answer keeps the order asked in.
-      const result = await db.execute<{ slug: string }>(sql`SELECT coalesce(
-          (SELECT t.slug FROM tags t WHERE t.slug = v.value),
-          (SELECT t.slug FROM tag_slugs s JOIN tags t ON t.id = s.tag_id WHERE s.slug = v.value),
-          v.value) AS slug
-        FROM unnest(${sql.param(slugs)}::text[]) WITH ORDINALITY AS v(value, n) ORDER BY v.n`);
-      return result.rows.map((row) => row.slug);
+      // A slug PostgreSQL cannot hold is no tag's: it comes back as given, like any unknown slug.
+      const held = slugs.filter(storable);
+      const current = held.length ? await currentOf(held) : [];
+      let next = 0;
+      return slugs.map((slug) => (storable(slug) ? current[next++]! : slug));
     },
   };
 }

@@ -23,7 +23,7 @@ export function createArticleList(db: PostgresDb, options: { searchSampleSize?: 
     const { rows, nextCursor } =
       query.sort === 'relevance'
         ? await pages.byRelevance(query, sample)
-        : await pages.byDate(query, conditions);
+        : await pages.byDate(query, conditions, sample);
     const page: ArticlePage['page'] = { next_cursor: nextCursor, limit: query.limit };
     if (query.includeTotal) {
       page.total = query.match

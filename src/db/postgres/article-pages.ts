@@ -40,10 +40,21 @@ export function createArticlePages(db: PostgresDb, search: ArticleSearch) {
       .limit(limit);
   }
 
-  /** Newest (or oldest) first, by keyset on (published_sort, id). */
-  async function byDate(query: ArticleListQuery, conditions: SQL[]): Promise<RowPage> {
+  /**
+   * Newest (or oldest) first, by keyset on (published_sort, id). A search whose sample holds every
+   * match pages through those ids: walking the date index and testing each article would read them
+   * all when few match. When many match, the walk finds a page in a few rows.
+   */
+  async function byDate(
+    query: ArticleListQuery,
+    conditions: SQL[],
+    sample: () => Promise<SearchSample>,
+  ): Promise<RowPage> {
     const descending = query.sort === '-published_at';
-    const keyed = [...conditions];
+    const taken = query.match ? await sample() : undefined;
+    const keyed = taken?.complete
+      ? [taken.ids.length ? inArray(articles.id, taken.ids) : sql`false`]
+      : [...conditions];
     if (query.cursor) {
       const [sortKey, afterId] = decodeCursor<DateCursor>(query.cursor, isDateCursor);
       const key = sql`(${articles.publishedSort}, ${articles.id})`;

@@ -8,7 +8,8 @@ import { escapeHtml } from '../lib/escape-html.js';
  *
  * What differs from SQLite: FTS5 stems English words (porter) and folds diacritics, where the
  * 'simple' configuration matches words as written (lower-cased); so `ferries` does not find `ferry`
- * here, nor `cafe` find `café`.
+ * here, nor `cafe` find `café`. And ts_headline leaves out text that reads as an HTML tag (`<b>`),
+ * where SQLite's snippet shows it, escaped.
  */
 
 /** Letters, digits and combining marks, as in query.ts: the only characters an operand may hold. */

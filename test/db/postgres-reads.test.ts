@@ -259,6 +259,28 @@ postgresTest(t, 'PostgreSQL reads answer as SQLite does for the same data', asyn
     }
   });
 
+  await t.test('snippets mark the matches in escaped HTML', async (t) => {
+    const search = (reads: Reads, q: string) =>
+      reads.articles.listArticles({
+        match: toFullTextQuery(q),
+        sort: '-published_at',
+        limit: 50,
+        includeTotal: false,
+      });
+    const [stall, pgStall] = await both((reads) => search(reads, 'chips'));
+    t.equal(pgStall.data.length, 1);
+    t.match(
+      pgStall.data[0]?.snippet,
+      /fish &amp; <mark>chips<\/mark>/,
+      'PostgreSQL: the ampersand escaped, the match marked',
+    );
+    t.match(stall.data[0]?.snippet, /fish &amp; <mark>chips<\/mark>/, 'SQLite alike');
+    const [, council] = await both((reads) => search(reads, 'council libr*'));
+    t.ok(council.data.length > 20);
+    for (const row of council.data)
+      t.match(row.snippet, /<mark>(council|librar\w*)<\/mark>/i, `snippet of ${row.id}`);
+  });
+
   await t.test('forged cursors and NUL in values compare or find nothing, as on SQLite', async (t) => {
     const dateCursors = [
       ['2026-02-11T00:00:00.000Z', 2 ** 40],

@@ -1,0 +1,58 @@
+import { escapeHtml } from '../lib/escape-html.js';
+
+/**
+ * Full-text search on PostgreSQL: the query the repositories receive (the FTS5 expression that
+ * toFullTextQuery made from what a person typed) as `to_tsquery` text for the weighted `search`
+ * tsvector. Operator precedence agrees: FTS5 binds NOT, then AND, then OR; tsquery binds `!`, then
+ * `<->`, then `&`, then `|`; and FTS5's binary `a NOT b` is `a & !b`.
+ *
+ * What differs from SQLite: FTS5 stems English words (porter) and folds diacritics, where the
+ * 'simple' configuration matches words as written (lower-cased); so `ferries` does not find `ferry`
+ * here, nor `cafe` find `café`. And ts_headline leaves out text that reads as an HTML tag (`<b>`),
+ * where SQLite's snippet shows it, escaped.
+ */
+
+/** Letters, digits and combining marks, as in query.ts: the only characters an operand may hold. */
+const wordPattern = /[\p{L}\p{N}\p{M}]+/gu;
+
+/** One FTS5 phrase (`"w1 w2"`, `"w"*`) as a tsquery operand: words in sequence, the last a prefix. */
+function phraseOperand(phrase: string): string | undefined {
+  const words = phrase.match(wordPattern);
+  if (!words) return undefined;
+  const prefix = phrase.endsWith('*') ? ':*' : '';
+  const operands = words.map((word, index) => `'${word}'${index === words.length - 1 ? prefix : ''}`);
+  return operands.length === 1 ? operands[0] : `(${operands.join(' <-> ')})`;
+}
+
+/**
+ * The FTS5 expression as `to_tsquery('simple', …)` text. Only quoted phrases and the bare words OR
+ * and NOT are read; anything else is ignored, so no input can make a tsquery syntax error.
+ */
+export function toTsQuery(match: string): string {
+  const parts: string[] = [];
+  let operator: '&' | '|' | '& !' = '&';
+  for (const token of match.match(/"[^"]*"\*?|\bOR\b|\bNOT\b/g) ?? []) {
+    if (token === 'OR' || token === 'NOT') {
+      if (parts.length > 0) operator = token === 'OR' ? '|' : '& !';
+      continue;
+    }
+    const operand = phraseOperand(token);
+    if (operand === undefined) continue;
+    if (parts.length > 0) parts.push(operator);
+    parts.push(operand);
+    operator = '&';
+  }
+  return parts.join(' ');
+}
+
+// Highlight markers that cannot occur in stored text; the headline is HTML-escaped and they become <mark>.
+const markStart = '\u0002';
+const markEnd = '\u0003';
+
+/** ts_headline options: one fragment of about 24 words around the best match, as SQLite's snippet. */
+export const headlineOptions = `StartSel=${markStart}, StopSel=${markEnd}, MaxWords=24, MinWords=12, MaxFragments=1, FragmentDelimiter=…`;
+
+/** The headline as safe HTML: the text escaped, the matches wrapped in <mark>. */
+export function headlineHtml(raw: string): string {
+  return escapeHtml(raw).replaceAll(markStart, '<mark>').replaceAll(markEnd, '</mark>');
+}

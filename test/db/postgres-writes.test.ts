@@ -1,0 +1,169 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import t, { type Test } from 'tap';
+import { loadConfig } from '../../src/config.js';
+import { type Db, migrateDatabase, openDatabase } from '../../src/db/connection.js';
+import { createRepositories } from '../../src/db/index.js';
+import { migratePostgres, openPostgres, type PostgresDb } from '../../src/db/postgres/connection.js';
+import { createPostgresTransferRepository } from '../../src/db/postgres/transfer-repository.js';
+import { createPostgresWriteRepositories } from '../../src/db/postgres/write-repositories.js';
+import type { ArticleDraft } from '../../src/domain/article.js';
+import type { IngestRecord } from '../../src/domain/ingest.js';
+import type { Repositories } from '../../src/domain/ports.js';
+import { createServices } from '../../src/services/index.js';
+import { createTransferService } from '../../src/services/transfer.js';
+import { plainArticle, testParser } from '../support/app.js';
+import { postgresTest } from '../support/postgres.js';
+
+type Method = (...args: unknown[]) => Promise<unknown>;
+
+/** A value as compared across engines: an error is only an error (their messages differ by engine). */
+const comparable = (value: unknown) =>
+  JSON.parse(JSON.stringify(value ?? null, (_key, v) => (v instanceof Error ? 'error' : v)));
+
+/**
+ * `lite` with every method also called on `pg` with the same arguments, right after: both must
+ * answer alike. Services see SQLite's answers, so they drive both engines through one sequence.
+ */
+function tee<T extends object>(t: Test, name: string, lite: T, pg: Partial<T>): T {
+  const both: Record<string, Method> = { ...(lite as Record<string, Method>) };
+  for (const [method, run] of Object.entries(pg as Record<string, Method>)) {
+    both[method] = async (...args) => {
+      const expected = await (lite as Record<string, Method>)[method]!(...args);
+      const actual = await run(...args);
+      t.same(comparable(actual), comparable(expected), `${name}.${method} answers as on SQLite`);
+      return expected;
+    };
+  }
+  return both as T;
+}
+
+async function exportText(repositories: Pick<Repositories, 'transfer'>): Promise<string> {
+  let text = '';
+  await createTransferService(repositories).exportTo(async (chunk) => {
+    text += chunk;
+  });
+  return text;
+}
+
+function openBoth(t: Test, url: string): Promise<{ lite: Db; pg: PostgresDb }> {
+  const directory = mkdtempSync(path.join(tmpdir(), 'gazette-pgwrites-'));
+  const lite = openDatabase(path.join(directory, 'gazette.db'));
+  migrateDatabase(lite);
+  const pg = openPostgres({ url, maxConnections: 4, statementTimeoutMs: 10_000 });
+  t.teardown(async () => {
+    lite.$client.close();
+    rmSync(directory, { recursive: true, force: true });
+    await pg.$client.end();
+  });
+  return migratePostgres(pg).then(() => ({ lite, pg }));
+}
+
+/** The record of an ingest made by hand, for a batch no service would send. */
+function recordOf(raw: string, receivedAt: string): IngestRecord {
+  return {
+    receivedAt,
+    contentType: 'text/plain',
+    sourceUrl: null,
+    raw: Buffer.from(raw),
+    rawSha256: `hand-${raw.length}-${receivedAt}`,
+    overrides: null,
+    status: 'created',
+    duplicateOf: null,
+    warnings: [],
+    report: { fields: {} },
+    parserVersion: 'test',
+    idempotencyKey: null,
+    idempotencyCaller: null,
+  };
+}
+
+postgresTest(t, 'the PostgreSQL writes store what SQLite stores, event for event', async (t, url) => {
+  const { lite, pg } = await openBoth(t, url);
+  const sqliteRepositories = createRepositories(lite);
+  const writes = createPostgresWriteRepositories(pg);
+  const drafts: ArticleDraft[] = [];
+  const storeArticles = sqliteRepositories.ingest.storeArticles;
+  sqliteRepositories.ingest.storeArticles = (items) => {
+    drafts.push(...items.map((item) => item.draft));
+    return storeArticles(items);
+  };
+  const repositories: Repositories = {
+    ...sqliteRepositories,
+    ingest: tee(t, 'ingest', sqliteRepositories.ingest, writes.ingest),
+    apiKeys: tee(t, 'apiKeys', sqliteRepositories.apiKeys, writes.apiKeys),
+    articles: tee(t, 'articles', sqliteRepositories.articles, { deleteArticle: writes.deleteArticle }),
+  };
+  const config = loadConfig({ DATABASE_URL: 'file::memory:', API_KEYS: 'k'.repeat(32) });
+  const services = createServices(repositories, config, testParser());
+  const ingest = (raw: string, extra: { idempotencyKey?: string; idempotencyCaller?: string } = {}) =>
+    services.ingest.ingestArticle({ raw, contentType: 'text/plain', overrides: {}, ...extra });
+
+  // New articles, a copy of one, the same one again under a key, and its replay.
+  const first = plainArticle({
+    author: 'Noor "Haddad"',
+    tags: ['Harbour works', 'Ferries'],
+    date: '2026-03-04',
+  });
+  const created = await ingest(first);
+  await ingest(plainArticle({ author: 'Ines Okafor', tags: ['Ferry', 'Budgets'] }));
+  await ingest(first);
+  const keyed = plainArticle({ author: 'Lone Writer', tags: ['Only here'] });
+  await ingest(keyed, { idempotencyKey: 'k-1', idempotencyCaller: 'db:1' });
+  await ingest(keyed, { idempotencyKey: 'k-1', idempotencyCaller: 'db:1' });
+  await ingest(keyed, { idempotencyKey: 'k-1', idempotencyCaller: 'db:2' });
+  await services.ingest.ingestMany(
+    [plainArticle({ tags: ['Budgets'] }), plainArticle({ author: 'Ines Okafor' })].map((raw) => ({
+      raw,
+      contentType: 'text/plain',
+      overrides: { source_url: `https://example.com/${raw.length}` },
+    })),
+  );
+
+  // A batch whose middle item fails leaves that one out, and nothing of it, not even an id.
+  const draft = (n: number): ArticleDraft => ({
+    ...drafts[0]!,
+    title: `Hand-made ${n}`,
+    slug: `hand-made-${n}`,
+    contentHash: `hand-${n}`,
+    simhash: `${n}`.repeat(16).slice(0, 16),
+  });
+  const [good, later] = [draft(1), draft(2)];
+  const broken = { ...draft(3), title: null as unknown as string };
+  const now = new Date().toISOString();
+  const outcomes = await repositories.ingest.storeArticles([
+    { draft: good, record: recordOf('good', now) },
+    { draft: broken, record: recordOf('broken', now) },
+    { draft: later, record: recordOf('later', now) },
+  ]);
+  t.same(
+    outcomes.map((outcome) => outcome.kind),
+    ['stored', 'failed', 'stored'],
+  );
+
+  await services.ingest.reparseAll();
+  await services.apiKeys.revokeKey((await services.apiKeys.createKey('ci', ['ingest'])).id);
+  await services.deletion.deleteArticle(String(created.article.id));
+
+  const liteText = await exportText({ transfer: sqliteRepositories.transfer });
+  const pgText = await exportText({ transfer: createPostgresTransferRepository(pg) });
+  const lines = (text: string) =>
+    text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+  t.ok(lines(liteText).length > 5, 'the export holds the articles written');
+  t.same(lines(pgText), lines(liteText), 'both engines export the same records');
+
+  const liteEvents = lite.$client
+    .prepare('SELECT id, type, resource_id, occurred_at, data FROM events ORDER BY id')
+    .all();
+  const pgEvents = (
+    await pg.$client.query(
+      'SELECT id::int AS id, type, resource_id, occurred_at, data FROM events ORDER BY id',
+    )
+  ).rows;
+  t.ok(liteEvents.length > 5, 'events were written');
+  t.strictSame(pgEvents, liteEvents, 'the same events, with byte-identical data');
+});

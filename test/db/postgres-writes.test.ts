@@ -10,7 +10,8 @@ import { createPostgresTransferRepository } from '../../src/db/postgres/transfer
 import { createPostgresWriteRepositories } from '../../src/db/postgres/write-repositories.js';
 import type { ArticleDraft } from '../../src/domain/article.js';
 import type { IngestRecord } from '../../src/domain/ingest.js';
-import type { Repositories } from '../../src/domain/ports.js';
+import type { DeliveryAttempt, Repositories, WebhooksRepository } from '../../src/domain/ports.js';
+import { WebhookInput } from '../../src/domain/webhooks.js';
 import { createServices } from '../../src/services/index.js';
 import { createTransferService } from '../../src/services/transfer.js';
 import { plainArticle, testParser } from '../support/app.js';
@@ -93,6 +94,49 @@ function recordOf(raw: string, receivedAt: string): IngestRecord {
   };
 }
 
+/** A delivery, a lost lease, a failure, a re-send, a subscription disabled and enabled again. */
+async function deliver(t: Test, hooks: WebhooksRepository, webhookId: number) {
+  const clock = Date.parse('2030-01-01T00:00:00Z');
+  const lease = clock + 60_000;
+  const attempt = (eventId: number, statusCode: number, redelivery = false): DeliveryAttempt => ({
+    ...{ webhookId, eventId, attempt: 1, redelivery, statusCode, durationMs: 12 },
+    ...{
+      error: statusCode < 300 ? null : `HTTP ${statusCode}`,
+      responseBody: 'ok',
+      attemptedAt: '2030-01-01T00:00:00.000Z',
+    },
+  });
+  t.same(
+    (await hooks.claimDue('a', clock, lease, 10)).map((target) => target.id),
+    [webhookId],
+  );
+  const first = (await hooks.nextEvent(webhookId))!;
+  t.equal(await hooks.recordSuccess(attempt(first.id, 200), 'a', lease), true);
+  t.equal(
+    await hooks.recordSuccess(attempt(first.id, 200), 'b', lease),
+    false,
+    'a lost lease records nothing',
+  );
+  const second = (await hooks.nextEvent(webhookId))!;
+  t.not(second.id, first.id);
+  await hooks.recordFailure(attempt(second.id, 500), 'a', clock, { nextAttemptAt: clock + 10_000 });
+  await hooks.queueRedelivery(webhookId, first.id, '2030-01-01T00:00:01.000Z');
+  t.equal((await hooks.claimDue('b', clock + 1, lease, 10)).length, 1, 'a queued re-send is due at once');
+  const resend = (await hooks.nextRedelivery(webhookId))!;
+  await hooks.recordRedelivery(resend.id, attempt(resend.event.id, 204, true), 'b', lease);
+  await hooks.release(webhookId, 'b');
+  await hooks.claimDue('c', clock + 20_000, clock + 80_000, 10);
+  await hooks.recordFailure(attempt(second.id, 410), 'c', clock, { disabledReason: 'gone' });
+  t.equal((await hooks.findWebhook(webhookId))?.status, 'disabled');
+  await hooks.enableWebhook(webhookId);
+  await hooks.claimDue('d', clock + 30_000, clock + 90_000, 10);
+  await hooks.release(webhookId, 'd');
+  const page = await hooks.listDeliveries(webhookId, { limit: 2 });
+  await hooks.listDeliveries(webhookId, { limit: 2, cursor: page.page.next_cursor! });
+  await hooks.findEvent(first.id);
+  await hooks.listWebhooks();
+}
+
 postgresTest(t, 'the PostgreSQL writes store what SQLite stores, event for event', async (t, url) => {
   const { lite, pg } = await openBoth(t, url);
   const sqliteRepositories = createRepositories(lite);
@@ -108,6 +152,8 @@ postgresTest(t, 'the PostgreSQL writes store what SQLite stores, event for event
     ingest: tee(t, 'ingest', sqliteRepositories.ingest, writes.ingest),
     apiKeys: tee(t, 'apiKeys', sqliteRepositories.apiKeys, writes.apiKeys),
     edits: tee(t, 'edits', sqliteRepositories.edits, writes.edits),
+    changes: tee(t, 'changes', sqliteRepositories.changes, writes.changes),
+    webhooks: tee(t, 'webhooks', sqliteRepositories.webhooks, writes.webhooks),
     articles: tee(t, 'articles', sqliteRepositories.articles, { deleteArticle: writes.deleteArticle }),
   };
   const config = loadConfig({ DATABASE_URL: 'file::memory:', API_KEYS: 'k'.repeat(32) });
@@ -157,6 +203,13 @@ postgresTest(t, 'the PostgreSQL writes store what SQLite stores, event for event
     ['stored', 'failed', 'stored'],
   );
 
+  // A subscription made now receives every later event.
+  const hook = await services.webhooks.create(
+    WebhookInput.parse({
+      url: 'https://hooks.example.com/gazette',
+      event_types: ['article.updated', 'tag.deleted'],
+    }),
+  );
   await services.ingest.reparseAll();
 
   // Edits of an article, an author and a tag, with text JSON must escape; a merge.
@@ -190,6 +243,17 @@ postgresTest(t, 'the PostgreSQL writes store what SQLite stores, event for event
   });
   await services.apiKeys.revokeKey((await services.apiKeys.createKey('ci', ['ingest'])).id);
   await services.deletion.deleteArticle(String(created.article.id));
+
+  await deliver(t, repositories.webhooks, hook.id);
+  await services.webhooks.remove(
+    (await services.webhooks.create(WebhookInput.parse({ url: 'https://b.example.com/' }))).id,
+  );
+  await repositories.changes.latestChangeId();
+  for (let after = 0; after < 1000; ) {
+    const page = await repositories.changes.listChanges(after, 4);
+    if (page.length === 0) break;
+    after = page.at(-1)!.id;
+  }
 
   const liteText = await exportText({ transfer: sqliteRepositories.transfer });
   const pgText = await exportText({ transfer: createPostgresTransferRepository(pg) });

@@ -280,3 +280,102 @@ postgresTest(t, 'the PostgreSQL writes store what SQLite stores, event for event
   );
   t.strictSame(pgEvents, liteEvents, 'the same events, with byte-identical data');
 });
+
+postgresTest(
+  t,
+  'concurrent PostgreSQL writers: one article per source, a feed with no gaps',
+  async (t, url) => {
+    const db = openPostgres({ url, maxConnections: 6, statementTimeoutMs: 10_000 });
+    t.teardown(() => db.$client.end());
+    await migratePostgres(db);
+    const { ingest, changes } = createPostgresWriteRepositories(db);
+    const draft = (n: number, sourceUrl: string): ArticleDraft => ({
+      ...{ slug: `report-${n}`, title: `Report ${n}`, subtitle: null, excerpt: 'An excerpt.' },
+      ...{ bodyText: `Body ${n}.`, bodyHtml: `<p>Body ${n}.</p>`, images: [], language: 'en', wordCount: 2 },
+      ...{ readingTimeMinutes: 1, publishedAt: null, sourceUrl, contentHash: `hash-${n}` },
+      ...{
+        simhash: n.toString(16).padStart(16, '0'),
+        authors: [],
+        tags: [{ name: 'Wire', slug: 'wire', derived: false }],
+      },
+    });
+    const store = (n: number, sourceUrl: string) =>
+      ingest.storeArticles([
+        { draft: draft(n, sourceUrl), record: recordOf(`raw-${n}`, new Date().toISOString()) },
+      ]);
+
+    const copies = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => store(n, 'https://example.com/same')));
+    const statuses = copies.map(([outcome]) => (outcome?.kind === 'stored' ? outcome.status : outcome?.kind));
+    t.same(statuses.filter((status) => status === 'created').length, 1, 'one copy becomes the article');
+    t.same(statuses.filter((status) => status === 'duplicate').length, 5, 'the others are its duplicates');
+
+    // A reader following the feed while writers commit concurrently sees every article they create.
+    const seen: number[] = [];
+    let writing = true;
+    const follow = (async () => {
+      let after = 0;
+      while (writing || (await changes.listChanges(after, 1)).length > 0) {
+        for (const event of await changes.listChanges(after, 50)) {
+          if (event.type === 'article.created') seen.push(event.resource_id);
+          after = event.id;
+        }
+      }
+    })();
+    const created = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => store(100 + i, `https://example.com/${i}`)),
+    );
+    writing = false;
+    await follow;
+    const createdIds = [...copies, ...created].flatMap(([outcome]) =>
+      outcome?.kind === 'stored' && outcome.status === 'created' ? [outcome.articleId] : [],
+    );
+    t.equal(createdIds.length, 41, 'every other source became an article');
+    t.same(
+      [...seen].sort((a, b) => a - b),
+      createdIds.sort((a, b) => a - b),
+      'no event was passed over while an earlier one was still to commit',
+    );
+    t.equal(
+      await changes.latestChangeId(),
+      Number((await db.$client.query('SELECT max(id) AS m FROM events')).rows[0].m),
+    );
+  },
+);
+
+postgresTest(
+  t,
+  'a PostgreSQL write that cannot get the write lock answers 503, storing nothing',
+  async (t, url) => {
+    const db = openPostgres({ url, maxConnections: 2, statementTimeoutMs: 30_000 });
+    t.teardown(() => db.$client.end());
+    await migratePostgres(db);
+    const { apiKeys } = createPostgresWriteRepositories(db);
+    const holder = await db.$client.connect();
+    // Another process in the middle of a write: it holds the lock every write transaction takes.
+    await holder.query('BEGIN');
+    await holder.query('SELECT pg_advisory_xact_lock(7202614)');
+    const started = Date.now();
+    await t.rejects(
+      apiKeys.createApiKey({
+        name: 'late',
+        prefix: 'gz_',
+        hash: 'h',
+        scopes: ['ingest'],
+        now: new Date().toISOString(),
+      }),
+      { status: 503, message: /retry/ },
+    );
+    t.ok(Date.now() - started >= 9_000, 'it waited for the lock before giving up');
+    await holder.query('ROLLBACK');
+    holder.release();
+    t.same(await apiKeys.listApiKeys(), [], 'nothing was stored');
+    const id = await apiKeys.createApiKey({
+      name: 'now',
+      prefix: 'gz_',
+      hash: 'h',
+      scopes: ['ingest'],
+      now: '2030-01-01T00:00:00.000Z',
+    });
+    t.equal((await apiKeys.listApiKeys())[0]?.id, id, 'the next write goes through once the lock is free');
+  },
+);

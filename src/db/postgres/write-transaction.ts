@@ -16,7 +16,7 @@ const retryable = new Set(['40001', '40P01', '55P03']);
 const storageFull = new Set(['53100', '53200']);
 
 /** The SQLSTATE of a pg error, also when a query builder wrapped it. */
-export function sqlState(error: unknown): string | undefined {
+function sqlState(error: unknown): string | undefined {
   for (let cause = error, depth = 0; cause && depth < 5; depth++) {
     const code = (cause as { code?: unknown }).code;
     if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;

@@ -266,11 +266,11 @@ postgresTest(t, 'the PostgreSQL writes store what SQLite stores, event for event
   t.same(lines(pgText), lines(liteText), 'both engines export the same records');
 
   const liteEvents = lite.$client
-    .prepare('SELECT id, type, resource_id, occurred_at, data FROM events ORDER BY id')
+    .prepare('SELECT id, type, resource_id, occurred_at, data, superseded FROM events ORDER BY id')
     .all();
   const pgEvents = (
     await pg.$client.query(
-      'SELECT id::int AS id, type, resource_id, occurred_at, data FROM events ORDER BY id',
+      'SELECT id::int AS id, type, resource_id, occurred_at, data, superseded::int AS superseded FROM events ORDER BY id',
     )
   ).rows;
   t.ok(liteEvents.length > 5, 'events were written');
@@ -278,7 +278,7 @@ postgresTest(t, 'the PostgreSQL writes store what SQLite stores, event for event
     liteEvents.some((event) => (event as { data: string }).data.includes('\\u0001 control, é, 😀')),
     'the events carry escaped control characters and unescaped non-ASCII text',
   );
-  t.strictSame(pgEvents, liteEvents, 'the same events, with byte-identical data');
+  t.strictSame(pgEvents, liteEvents, 'the same events (the superseded ones kept and pruned alike), with byte-identical data');
 });
 
 postgresTest(

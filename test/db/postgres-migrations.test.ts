@@ -4,10 +4,7 @@ import t from 'tap';
 import type { PostgresDb } from '../../src/db/postgres/connection.js';
 import * as postgresSchema from '../../src/db/postgres/schema.js';
 import * as sqliteSchema from '../../src/db/schema.js';
-import { postgresTest } from '../support/postgres.js';
-
-/** Loaded only with a server to run it against, so coverage counts the engine only when it runs. */
-const connection = () => import('../../src/db/postgres/connection.js');
+import { postgresEngine, postgresTest } from '../support/postgres.js';
 
 /** Each table of a Drizzle schema module: its columns and index names, sorted. */
 function describeSchema(module: Record<string, unknown>) {
@@ -42,32 +39,32 @@ t.test('the PostgreSQL schema has every SQLite table, column and index, and the 
 });
 
 async function migrated(t: { teardown(fn: () => unknown): void }, url: string): Promise<PostgresDb> {
-  const db = (await connection()).openPostgres({ url, maxConnections: 4, statementTimeoutMs: 5000 });
+  const db = (await postgresEngine()).openPostgres({ url, maxConnections: 4, statementTimeoutMs: 5000 });
   t.teardown(() => db.$client.end());
-  await (await connection()).migratePostgres(db);
+  await (await postgresEngine()).migratePostgres(db);
   return db;
 }
 
 postgresTest(t, 'migrations apply on an empty database, once, and build the whole schema', async (t, url) => {
-  const db = (await connection()).openPostgres({ url, maxConnections: 4, statementTimeoutMs: 5000 });
+  const db = (await postgresEngine()).openPostgres({ url, maxConnections: 4, statementTimeoutMs: 5000 });
   t.teardown(() => db.$client.end());
   t.same(
-    await (await connection()).checkPostgres(db),
+    await (await postgresEngine()).checkPostgres(db),
     { reachable: true, migrationsCurrent: false, storage: true },
     'nothing yet',
   );
   // Two processes starting together: the advisory lock lets one migrate, the other finds it done.
-  const { migratePostgres } = await connection();
+  const { migratePostgres } = await postgresEngine();
   await Promise.all([migratePostgres(db), migratePostgres(db)]);
   const applied = await db.$client.query(
     'SELECT hash, created_at FROM drizzle.__drizzle_migrations ORDER BY id',
   );
-  await (await connection()).migratePostgres(db);
+  await (await postgresEngine()).migratePostgres(db);
   const again = await db.$client.query(
     'SELECT hash, created_at FROM drizzle.__drizzle_migrations ORDER BY id',
   );
   t.same(again.rows, applied.rows, 'a second apply is a no-op');
-  t.same(await (await connection()).checkPostgres(db), {
+  t.same(await (await postgresEngine()).checkPostgres(db), {
     reachable: true,
     migrationsCurrent: true,
     storage: true,
@@ -87,18 +84,18 @@ postgresTest(t, 'migrations apply on an empty database, once, and build the whol
     'DELETE FROM drizzle.__drizzle_migrations WHERE id = (SELECT max(id) FROM drizzle.__drizzle_migrations)',
   );
   t.equal(
-    (await (await connection()).checkPostgres(db)).migrationsCurrent,
+    (await (await postgresEngine()).checkPostgres(db)).migrationsCurrent,
     false,
     'a missing migration is noticed',
   );
 });
 
 postgresTest(t, 'the pool is bounded and every connection has the statement timeout', async (t, url) => {
-  const db = (await connection()).openPostgres({ url, maxConnections: 1, statementTimeoutMs: 1234 });
+  const db = (await postgresEngine()).openPostgres({ url, maxConnections: 1, statementTimeoutMs: 1234 });
   t.teardown(() => db.$client.end());
-  await (await connection()).migratePostgres(db);
+  await (await postgresEngine()).migratePostgres(db);
   t.equal(
-    (await (await connection()).checkPostgres(db)).migrationsCurrent,
+    (await (await postgresEngine()).checkPostgres(db)).migrationsCurrent,
     true,
     'one connection is enough to migrate',
   );
@@ -125,13 +122,13 @@ postgresTest(t, 'the pool is bounded and every connection has the statement time
 postgresTest(t, 'an unreachable server is reported, not thrown', async (t, url) => {
   const unreachable = new URL(url);
   unreachable.port = '1';
-  const db = (await connection()).openPostgres({
+  const db = (await postgresEngine()).openPostgres({
     url: unreachable.toString(),
     maxConnections: 1,
     statementTimeoutMs: 1000,
   });
   t.teardown(() => db.$client.end());
-  t.same(await (await connection()).checkPostgres(db), {
+  t.same(await (await postgresEngine()).checkPostgres(db), {
     reachable: false,
     migrationsCurrent: false,
     storage: false,

@@ -4,9 +4,6 @@ import path from 'node:path';
 import t, { type Test } from 'tap';
 import { openReadOnlyDatabase } from '../../src/db/connection.js';
 import { createRepositories } from '../../src/db/index.js';
-import { migratePostgres, openPostgres } from '../../src/db/postgres/connection.js';
-import { createPostgresReadRepositories } from '../../src/db/postgres/read-repositories.js';
-import { createPostgresTransferRepository } from '../../src/db/postgres/transfer-repository.js';
 import type { ArticleListQuery, ArticlePage } from '../../src/domain/article.js';
 import type { CollectionQuery } from '../../src/domain/collections.js';
 import type { Page } from '../../src/domain/page.js';
@@ -15,7 +12,7 @@ import { encodeCursor } from '../../src/lib/cursor.js';
 import { toFullTextQuery } from '../../src/search/query.js';
 import { createTransferService } from '../../src/services/transfer.js';
 import { buildTestApp, plainArticle } from '../support/app.js';
-import { postgresTest } from '../support/postgres.js';
+import { postgresEngine, postgresTest } from '../support/postgres.js';
 import { exportOf, linesOf, populate, post } from '../support/transfer.js';
 
 /**
@@ -63,6 +60,8 @@ async function populated(t: Test) {
 }
 
 async function postgresOf(t: Test, url: string, text: string): Promise<Reads> {
+  const { openPostgres, migratePostgres, createPostgresTransferRepository, createPostgresReadRepositories } =
+    await postgresEngine();
   const db = openPostgres({ url, maxConnections: 4, statementTimeoutMs: 10_000 });
   t.teardown(() => db.$client.end());
   await migratePostgres(db);

@@ -1,12 +1,8 @@
 import t from 'tap';
 import { createTransferService } from '../../src/services/transfer.js';
 import { buildTestApp } from '../support/app.js';
-import { postgresTest } from '../support/postgres.js';
+import { postgresEngine, postgresTest } from '../support/postgres.js';
 import { exportOf, linesOf, populate } from '../support/transfer.js';
-
-/** Loaded only with a server to run it against, so coverage counts the engine only when it runs. */
-const connection = () => import('../../src/db/postgres/connection.js');
-const transferRepository = () => import('../../src/db/postgres/transfer-repository.js');
 
 /** Lines as values: PostgreSQL's jsonb keeps a JSON value, not the order its keys were written in. */
 const parsed = (text: string) =>
@@ -20,11 +16,11 @@ postgresTest(t, 'a SQLite export imports into PostgreSQL and exports again uncha
   await populate(source);
   const text = await exportOf(source);
 
-  const db = (await connection()).openPostgres({ url, maxConnections: 4, statementTimeoutMs: 10_000 });
+  const db = (await postgresEngine()).openPostgres({ url, maxConnections: 4, statementTimeoutMs: 10_000 });
   t.teardown(() => db.$client.end());
-  await (await connection()).migratePostgres(db);
+  await (await postgresEngine()).migratePostgres(db);
   const transfer = createTransferService({
-    transfer: (await transferRepository()).createPostgresTransferRepository(db),
+    transfer: (await postgresEngine()).createPostgresTransferRepository(db),
   });
 
   const imported = await transfer.importFrom(linesOf(text));
@@ -58,11 +54,11 @@ postgresTest(t, 'a failed import into PostgreSQL leaves the database empty', asy
   const source = await buildTestApp(t);
   await populate(source);
   const text = await exportOf(source);
-  const db = (await connection()).openPostgres({ url, maxConnections: 2, statementTimeoutMs: 10_000 });
+  const db = (await postgresEngine()).openPostgres({ url, maxConnections: 2, statementTimeoutMs: 10_000 });
   t.teardown(() => db.$client.end());
-  await (await connection()).migratePostgres(db);
+  await (await postgresEngine()).migratePostgres(db);
   const transfer = createTransferService({
-    transfer: (await transferRepository()).createPostgresTransferRepository(db),
+    transfer: (await postgresEngine()).createPostgresTransferRepository(db),
   });
 
   const lines = text.split('\n');

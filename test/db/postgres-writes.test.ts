@@ -5,9 +5,7 @@ import t, { type Test } from 'tap';
 import { loadConfig } from '../../src/config.js';
 import { type Db, migrateDatabase, openDatabase } from '../../src/db/connection.js';
 import { createRepositories } from '../../src/db/index.js';
-import { migratePostgres, openPostgres, type PostgresDb } from '../../src/db/postgres/connection.js';
-import { createPostgresTransferRepository } from '../../src/db/postgres/transfer-repository.js';
-import { createPostgresWriteRepositories } from '../../src/db/postgres/write-repositories.js';
+import type { PostgresDb } from '../../src/db/postgres/connection.js';
 import type { ArticleDraft } from '../../src/domain/article.js';
 import type { IngestRecord } from '../../src/domain/ingest.js';
 import type { DeliveryAttempt, Repositories, WebhooksRepository } from '../../src/domain/ports.js';
@@ -15,7 +13,7 @@ import { WebhookInput } from '../../src/domain/webhooks.js';
 import { createServices } from '../../src/services/index.js';
 import { createTransferService } from '../../src/services/transfer.js';
 import { plainArticle, testParser } from '../support/app.js';
-import { postgresTest } from '../support/postgres.js';
+import { postgresEngine, postgresTest } from '../support/postgres.js';
 
 type Method = (...args: unknown[]) => Promise<unknown>;
 
@@ -62,7 +60,8 @@ async function exportText(repositories: Pick<Repositories, 'transfer'>): Promise
   return text;
 }
 
-function openBoth(t: Test, url: string): Promise<{ lite: Db; pg: PostgresDb }> {
+async function openBoth(t: Test, url: string): Promise<{ lite: Db; pg: PostgresDb }> {
+  const { openPostgres, migratePostgres } = await postgresEngine();
   const directory = mkdtempSync(path.join(tmpdir(), 'gazette-pgwrites-'));
   const lite = openDatabase(path.join(directory, 'gazette.db'));
   migrateDatabase(lite);
@@ -139,6 +138,7 @@ async function deliver(t: Test, hooks: WebhooksRepository, webhookId: number) {
 
 postgresTest(t, 'the PostgreSQL writes store what SQLite stores, event for event', async (t, url) => {
   const { lite, pg } = await openBoth(t, url);
+  const { createPostgresWriteRepositories, createPostgresTransferRepository } = await postgresEngine();
   const sqliteRepositories = createRepositories(lite);
   const writes = createPostgresWriteRepositories(pg);
   const drafts: ArticleDraft[] = [];
@@ -278,13 +278,18 @@ postgresTest(t, 'the PostgreSQL writes store what SQLite stores, event for event
     liteEvents.some((event) => (event as { data: string }).data.includes('\\u0001 control, é, 😀')),
     'the events carry escaped control characters and unescaped non-ASCII text',
   );
-  t.strictSame(pgEvents, liteEvents, 'the same events (the superseded ones kept and pruned alike), with byte-identical data');
+  t.strictSame(
+    pgEvents,
+    liteEvents,
+    'the same events (the superseded ones kept and pruned alike), with byte-identical data',
+  );
 });
 
 postgresTest(
   t,
   'concurrent PostgreSQL writers: one article per source, a feed with no gaps',
   async (t, url) => {
+    const { openPostgres, migratePostgres, createPostgresWriteRepositories } = await postgresEngine();
     const db = openPostgres({ url, maxConnections: 6, statementTimeoutMs: 10_000 });
     t.teardown(() => db.$client.end());
     await migratePostgres(db);
@@ -346,6 +351,7 @@ postgresTest(
   t,
   'a PostgreSQL write that cannot get the write lock answers 503, storing nothing',
   async (t, url) => {
+    const { openPostgres, migratePostgres, createPostgresWriteRepositories } = await postgresEngine();
     const db = openPostgres({ url, maxConnections: 2, statementTimeoutMs: 30_000 });
     t.teardown(() => db.$client.end());
     await migratePostgres(db);

@@ -219,26 +219,36 @@ t.test('change-feed events written before superseding existed are marked on upgr
   t.same(all(), [4, 6, 7, 8, 9], 'with no webhook to deliver them, superseded events are deleted');
 });
 
-t.test('superseded events stay until every active webhook has delivered them', async (t) => {
-  const db = openDatabase(':memory:');
-  t.teardown(() => db.$client.close());
-  migrateDatabase(db);
-  const insert = db.$client.prepare(
-    "INSERT INTO events (type, resource_id, data, occurred_at) VALUES (?, 1, '{}', '2026-01-01T00:00:00.000Z')",
-  );
-  const subscribe = db.$client.prepare(`INSERT INTO webhooks (url, event_types, secret, status, last_event_id,
-    created_at) VALUES ('https://example.com/hook', '[]', 'whsec_x', ?, ?, '2026-01-01T00:00:00.000Z')`);
-  const all = () => db.$client.prepare('SELECT id FROM events ORDER BY id').pluck().all();
-  insert.run('article.created');
-  const behind = Number(subscribe.run('active', 1).lastInsertRowid);
-  subscribe.run('disabled', 0);
-  insert.run('article.updated');
-  insert.run('article.updated');
-  t.same(all(), [2, 3], 'what the active webhook delivered goes; a disabled one holds nothing back');
-  db.$client.prepare('UPDATE webhooks SET last_event_id = 3 WHERE id = ?').run(behind);
-  insert.run('article.deleted');
-  t.same(all(), [4], 'once delivered, the superseded events go with the next write');
-});
+t.test(
+  'superseded events stay until every active webhook that takes their type has delivered them',
+  async (t) => {
+    const db = openDatabase(':memory:');
+    t.teardown(() => db.$client.close());
+    migrateDatabase(db);
+    const insert = db.$client.prepare(
+      "INSERT INTO events (type, resource_id, data, occurred_at) VALUES (?, 1, '{}', '2026-01-01T00:00:00.000Z')",
+    );
+    const subscribe =
+      db.$client.prepare(`INSERT INTO webhooks (url, event_types, secret, status, last_event_id,
+    created_at) VALUES ('https://example.com/hook', ?, 'whsec_x', ?, ?, '2026-01-01T00:00:00.000Z')`);
+    const all = () => db.$client.prepare('SELECT id FROM events ORDER BY id').pluck().all();
+    const articleEvents = JSON.stringify(['article.created', 'article.updated', 'article.deleted']);
+    insert.run('article.created');
+    const behind = Number(subscribe.run(articleEvents, 'active', 1).lastInsertRowid);
+    subscribe.run(articleEvents, 'disabled', 0);
+    subscribe.run(JSON.stringify(['tag.created']), 'active', 0);
+    insert.run('article.updated');
+    insert.run('article.updated');
+    t.same(
+      all(),
+      [2, 3],
+      'what the active article webhook delivered goes; a disabled one, or one taking only tags, holds nothing back',
+    );
+    db.$client.prepare('UPDATE webhooks SET last_event_id = 3 WHERE id = ?').run(behind);
+    insert.run('article.deleted');
+    t.same(all(), [4], 'once delivered, the superseded events go with the next write');
+  },
+);
 
 t.test(
   'a database migrated when the migrations lived in ./migrations is current under migrations/sqlite',

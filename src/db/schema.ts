@@ -248,15 +248,16 @@ export const events = sqliteTable(
     /**
      * Set (by a trigger, migration 0011) once a later event of the same resource is written: the feed
      * serves each resource's latest event only, and reads the rest through the `events_live` index.
-     * A superseded event is deleted (migration 0014) once every active webhook has delivered it, so a
-     * deleted article's text and an edited article's earlier versions do not stay in the database.
+     * A superseded event is deleted (migrations 0014, 0016) once every active webhook that takes its
+     * type has delivered it, so a deleted article's text and an edited article's earlier versions do
+     * not stay in the database.
      */
     superseded: integer('superseded', { mode: 'boolean' }).notNull().default(false),
   },
   (table) => [
     index('events_type_resource').on(table.type, table.resourceId),
     index('events_live').on(table.id).where(sql`${table.superseded} = 0`),
-    index('events_superseded').on(table.id).where(sql`${table.superseded} = 1`),
+    index('events_superseded_type').on(table.type, table.id).where(sql`${table.superseded} = 1`),
   ],
 );
 

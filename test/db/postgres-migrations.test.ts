@@ -232,7 +232,8 @@ postgresTest(t, 'triggers keep link published_sort and superseded events as on S
   t.same(await stored(), ['tag.created', 'article.updated'], 'with no active webhook, superseded events go');
 
   await db.$client.query(`INSERT INTO webhooks (url, event_types, secret, status, last_event_id, created_at)
-    VALUES ('https://example.com/hook', '[]', 'whsec_x', 'active', (SELECT max(id) - 1 FROM events), '2026-01-01')`);
+    VALUES ('https://example.com/hook', '["article.updated"]', 'whsec_x', 'active', (SELECT max(id) - 1 FROM events), '2026-01-01'),
+    ('https://example.com/tags', '["tag.created"]', 'whsec_y', 'active', 0, '2026-01-01')`);
   await db.$client.query(event, ['article.deleted', id]);
   t.same(
     await stored(),

@@ -251,14 +251,14 @@ export const events = pgTable(
     occurredAt: text('occurred_at').notNull(),
     /**
      * Set by a trigger (migration 0001) once a later event of the same resource is written; deleted
-     * (migration 0002) once every active webhook has delivered it.
+     * (migrations 0002, 0003) once every active webhook that takes its type has delivered it.
      */
     superseded: boolean('superseded').notNull().default(false),
   },
   (table) => [
     index('events_type_resource').on(table.type, table.resourceId),
     index('events_live').on(table.id).where(sql`${table.superseded} = false`),
-    index('events_superseded').on(table.id).where(sql`${table.superseded} = true`),
+    index('events_superseded_type').on(table.type, table.id).where(sql`${table.superseded} = true`),
   ],
 );
 

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { type ClientRequest, get } from 'node:http';
 import { createServer } from 'node:net';
@@ -7,7 +9,7 @@ import t from 'tap';
 import { workerPoolEnvironment } from '../../src/cluster.js';
 import { loadConfig } from '../../src/config.js';
 import { testApiKey } from '../support/app.js';
-import { startServerProcess } from '../support/processes.js';
+import { freePort, startServerProcess } from '../support/processes.js';
 import { ingestFor, missingArticles } from '../support/writers.js';
 
 /** One scrape of /metrics on a connection of its own (the cluster deals connections out in turn). */
@@ -143,4 +145,32 @@ t.test('serve --workers 2: both answer, ingest loses nothing, a killed worker is
   t.equal(server.child.exitCode, 0, 'SIGTERM: the primary exits 0');
   t.ok(!alive(survivor) && (replacement === undefined || !alive(replacement)), 'no worker is left');
   t.ok(await portFree(Number(port)), 'the port is free');
+});
+
+t.test('workers that cannot listen stop the primary with exit 1 rather than a restart loop', async (t) => {
+  const directory = mkdtempSync(path.join(tmpdir(), 'gazette-workers-'));
+  const port = await freePort();
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(port, '127.0.0.1', resolve));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', '--workers', '2'], {
+    cwd: path.resolve(import.meta.dirname, '../..'),
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: `file:${path.join(directory, 'gazette.db')}`,
+      SEED_ON_EMPTY: 'false',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: 'ignore',
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 40_000);
+  t.teardown(() => {
+    clearTimeout(timer);
+    child.kill('SIGKILL');
+    taken.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+  const [code] = await once(child, 'exit');
+  t.equal(code, 1, 'the primary exits 1');
 });

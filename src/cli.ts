@@ -7,13 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import type { FastifyInstance } from 'fastify';
+import { serve } from './cluster.js';
 import { buildCommandApp, withApp } from './command-app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { BackupError, backupDatabase, restoreDatabase } from './db/backup.js';
 import { migrateDatabase, openDatabase } from './db/connection.js';
 import { type ApiKeyScope, apiKeyScopes } from './domain/api-keys.js';
 import { renderOpenApi } from './http/openapi.js';
-import { startServer } from './server.js';
 import { ingestFiles, listIngestibleFiles } from './services/ingest-files.js';
 import { seed } from './services/seed.js';
 
@@ -45,8 +45,11 @@ const program = new Command('gazette')
 program
   .command('serve')
   .description('serve the HTTP API (migrates first; seeds an empty database unless SEED_ON_EMPTY=false)')
-  .action(async () => {
-    await startServer(loadConfig());
+  .option('--workers <count>', 'processes serving on the port (overrides WORKERS; default 1)')
+  .action(async (options: { workers?: string }) => {
+    await serve(
+      loadConfig({ ...process.env, ...(options.workers !== undefined && { WORKERS: options.workers }) }),
+    );
   });
 
 program

@@ -36,6 +36,7 @@ const environmentSchema = z.object({
     .min(1024)
     .default(5 * 1024 * 1024),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(0),
+  WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   PARSE_THREADS: z.coerce.number().int().min(1).max(256).optional(),
   PARSE_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
   // Below about 128 MB a worker cannot hold the parser's language models at all.
@@ -109,6 +110,8 @@ export interface Config {
   /** Requests per minute per client; 0 turns rate limiting off. */
   rateLimitPerMinute: number;
   trustProxy: boolean;
+  /** Processes `serve` runs on the port (node cluster); 1 serves from this process alone. */
+  workers: number;
   /**
    * Browser origins that may call every operation, writes included (`*` for any). Public reads are
    * open to every origin whatever this holds.
@@ -154,6 +157,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     trustProxy: env.TRUST_PROXY,
+    workers: env.WORKERS,
     corsOrigins: env.CORS_ORIGINS,
     publicUrl: env.PUBLIC_URL,
     parseThreads: env.PARSE_THREADS,

@@ -41,13 +41,8 @@ export async function openStorage(location: StorageLocation, options: StorageOpt
 /** Applies pending migrations and closes the database again (`gazette migrate`). */
 export async function migrateStorage(location: StorageLocation): Promise<void> {
   if (location.engine === 'postgres') {
-    const { openPostgres, migratePostgres } = await import('./postgres/connection.js');
-    const db = openPostgres({ url: location.url, maxConnections: 1, statementTimeoutMs: 0 });
-    try {
-      await migratePostgres(db);
-    } finally {
-      await db.$client.end();
-    }
+    const { migratePostgresDatabase } = await import('./postgres-storage.js');
+    await migratePostgresDatabase(location.url);
     return;
   }
   const db = openDatabase(location.path);

@@ -6,9 +6,7 @@ import Fastify, {
 } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
-import { checkDatabase, type Db, migrateDatabase, openDatabase } from './db/connection.js';
-import { createRepositories } from './db/index.js';
-import { createReadPool, offloadExpensiveReads } from './db/read-pool.js';
+import { openStorage } from './db/open.js';
 import type { DatabaseCheck } from './domain/ports.js';
 import { articleRoutes } from './http/articles.js';
 import { authorRoutes } from './http/authors.js';
@@ -69,26 +67,19 @@ export interface BuildOptions {
 interface Backend {
   services: Services;
   metrics: Metrics;
-  checkDatabase: () => DatabaseCheck;
+  checkDatabase: () => Promise<DatabaseCheck>;
   close: () => Promise<void>;
 }
 
-/** Opens and migrates the database, starts the parser and read workers, and wires the services. */
-function openBackend(config: Config, options: BuildOptions): Backend {
-  const db: Db = openDatabase(config.databasePath);
-  migrateDatabase(db);
-  // An in-memory database exists only on this connection, so its reads cannot move to workers.
-  const readPool =
-    config.databasePath === ':memory:' || options.readWorkers === false
-      ? undefined
-      : createReadPool({
-          databasePath: config.databasePath,
-          searchSampleSize: config.searchSampleSize,
-          size: config.searchWorkers,
-          timeoutMs: config.searchTimeoutMs,
-        });
-  const repositories = createRepositories(db, { searchSampleSize: config.searchSampleSize });
-  const metrics = createMetrics(config.databasePath);
+/** Opens and migrates the database, starts the parser (and SQLite's read workers), and wires the services. */
+async function openBackend(config: Config, options: BuildOptions): Promise<Backend> {
+  const storage = await openStorage(config.database, {
+    searchSampleSize: config.searchSampleSize,
+    searchWorkers: config.searchWorkers,
+    searchTimeoutMs: config.searchTimeoutMs,
+    readWorkers: options.readWorkers !== false,
+  });
+  const metrics = createMetrics(storage.sizeBytes);
   const parser =
     options.parser ??
     createParserPool({
@@ -96,24 +87,19 @@ function openBackend(config: Config, options: BuildOptions): Backend {
       timeoutMs: config.parseTimeoutMs,
       memoryMb: config.parseMemoryMb,
     });
-  const services = createServices(
-    readPool ? offloadExpensiveReads(repositories, readPool, db.$client) : repositories,
-    config,
-    parser,
-    metrics.ingestObserver,
-    (outcome) => metrics.webhookDeliveries.inc({ outcome }),
+  const services = createServices(storage.repositories, config, parser, metrics.ingestObserver, (outcome) =>
+    metrics.webhookDeliveries.inc({ outcome }),
   );
   return {
     services,
     metrics,
-    checkDatabase: () => checkDatabase(db),
+    checkDatabase: storage.check,
     async close() {
       // Deliveries under way are aborted and stay due, before the database they record to closes.
       await services.webhookDispatcher.stop();
       // A parser pool passed in is shared; its owner closes it.
       if (options.parser === undefined) await parser.close();
-      await readPool?.close();
-      db.$client.close();
+      await storage.close();
     },
   };
 }
@@ -179,7 +165,7 @@ async function registerPlugins(app: FastifyInstance, config: Config, backend: Ba
  * registered. The server, the CLI and every test use this, so they all run the same app.
  */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
-  const backend = openBackend(config, options);
+  const backend = await openBackend(config, options);
   const app = createServer(config, options);
   app.addHook('onClose', backend.close);
   // Webhooks go out only from a server that listens, never from a one-shot command.

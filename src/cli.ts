@@ -9,9 +9,9 @@ import { Command, InvalidArgumentError } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { serve } from './cluster.js';
 import { buildCommandApp, withApp } from './command-app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, type DatabaseConfig, loadConfig } from './config.js';
 import { BackupError, backupDatabase, restoreDatabase } from './db/backup.js';
-import { migrateDatabase, openDatabase } from './db/connection.js';
+import { migrateStorage } from './db/open.js';
 import { type ApiKeyScope, apiKeyScopes } from './domain/api-keys.js';
 import { renderOpenApi } from './http/openapi.js';
 import { ingestFiles, listIngestibleFiles } from './services/ingest-files.js';
@@ -55,12 +55,10 @@ program
 program
   .command('migrate')
   .description('apply pending database migrations and exit')
-  .action(() => {
-    const config = loadConfig();
-    const db = openDatabase(config.databasePath);
-    migrateDatabase(db);
-    db.$client.close();
-    console.log(`migrations applied to ${config.databasePath}`);
+  .action(async () => {
+    const { database } = loadConfig();
+    await migrateStorage(database);
+    console.log(`migrations applied to ${describeDatabase(database)}`);
   });
 
 program
@@ -105,11 +103,26 @@ program
     if (result.failed.length) process.exitCode = 1;
   });
 
-/** The configured database file; backups make no sense for a throwaway in-memory one. */
+/** The database named in messages: the SQLite path, or the PostgreSQL URL without its password. */
+function describeDatabase(database: DatabaseConfig): string {
+  if (database.engine === 'sqlite') return database.path;
+  const url = new URL(database.url);
+  if (url.password) url.password = '***';
+  return url.toString();
+}
+
+/**
+ * The configured database file. Backups make no sense for a throwaway in-memory one, and PostgreSQL
+ * has its own tools (pg_dump, base backups).
+ */
 function databaseFile(): string {
-  const { databasePath } = loadConfig();
-  if (databasePath === ':memory:') throw new BackupError('DATABASE_URL names an in-memory database');
-  return databasePath;
+  const { database } = loadConfig();
+  if (database.engine === 'postgres')
+    throw new BackupError(
+      'backup and restore work on SQLite only; on PostgreSQL use pg_dump/pg_restore or gazette export/import',
+    );
+  if (database.path === ':memory:') throw new BackupError('DATABASE_URL names an in-memory database');
+  return database.path;
 }
 
 program
@@ -215,7 +228,7 @@ program
       bar.stop();
       input.destroy();
     });
-    console.log(`imported ${lines} lines from ${file} into ${loadConfig().databasePath}`);
+    console.log(`imported ${lines} lines from ${file} into ${describeDatabase(loadConfig().database)}`);
   });
 
 const keys = program.command('keys').description('manage API keys');
@@ -257,7 +270,7 @@ program
   .action(async () => {
     // The document depends on no data, so a throwaway database will do.
     const document = await withApp(
-      () => buildCommandApp({ ...loadConfig(), databasePath: ':memory:' }),
+      () => buildCommandApp({ ...loadConfig(), database: { engine: 'sqlite', path: ':memory:' } }),
       async (app) => renderOpenApi(app),
     );
     await mkdir(path.dirname(openApiPath), { recursive: true });

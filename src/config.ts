@@ -6,6 +6,11 @@ const booleanFlag = z
 
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
+/** postgres:// or postgresql:// with a host: what `pg` connects to. */
+function isPostgresUrl(value: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(value) && URL.canParse(value) && new URL(value).hostname !== '';
+}
+
 /** The environment Gazette reads, each variable with its default (SPEC §6). */
 const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -13,11 +18,12 @@ const environmentSchema = z.object({
   DATABASE_URL: z
     .string()
     .refine(
-      (value) => !/^postgres(ql)?:/i.test(value),
-      'PostgreSQL is not available yet as a database for Gazette; use a SQLite file: URL such as file:./data/gazette.db',
+      (value) => /^file:.+/.test(value) || isPostgresUrl(value),
+      'must look like file:./data/gazette.db, file::memory: or postgres://user@host:5432/gazette',
     )
-    .regex(/^file:.+/, 'must look like file:./data/gazette.db or file::memory:')
     .default('file:./data/gazette.db'),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   LOG_LEVEL: logLevel.default('info'),
   SEED_ON_EMPTY: booleanFlag.default(true),
   API_KEYS: z
@@ -98,11 +104,27 @@ interface WebhookConfig {
   giveUpMs: number;
 }
 
+/** Which engine stores the data, and where: chosen by the scheme of DATABASE_URL. */
+export type DatabaseConfig =
+  | {
+      engine: 'sqlite';
+      /** Path of the SQLite file, or `:memory:`. */
+      path: string;
+    }
+  | {
+      engine: 'postgres';
+      /** postgres://user:password@host:port/database */
+      url: string;
+      /** Connections the pool may open; requests beyond it wait for one. */
+      poolMax: number;
+      /** Longest one statement may run before the server cancels it; 0 means no limit. */
+      statementTimeoutMs: number;
+    };
+
 export interface Config {
   port: number;
   host: string;
-  /** Path of the SQLite file, or `:memory:`. */
-  databasePath: string;
+  database: DatabaseConfig;
   logLevel: z.infer<typeof logLevel>;
   seedOnEmpty: boolean;
   apiKeys: string[];
@@ -150,7 +172,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   return {
     port: env.PORT,
     host: env.HOST,
-    databasePath: env.DATABASE_URL.slice('file:'.length),
+    database: /^file:/.test(env.DATABASE_URL)
+      ? { engine: 'sqlite', path: env.DATABASE_URL.slice('file:'.length) }
+      : {
+          engine: 'postgres',
+          url: env.DATABASE_URL,
+          poolMax: env.DATABASE_POOL_MAX,
+          statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+        },
     logLevel: env.LOG_LEVEL,
     seedOnEmpty: env.SEED_ON_EMPTY,
     apiKeys: env.API_KEYS,

@@ -14,10 +14,10 @@ import { plainArticle, testApiKey } from './support/app.js';
 const run = promisify(execFile);
 const gazette = path.resolve(import.meta.dirname, '../bin/gazette.js');
 
-async function cli(args: string[], databasePath: string) {
+async function cli(args: string[], databasePath: string, databaseUrl = `file:${databasePath}`) {
   try {
     const { stdout, stderr } = await run(process.execPath, [gazette, ...args], {
-      env: { PATH: process.env.PATH, DATABASE_URL: `file:${databasePath}` },
+      env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -156,4 +156,16 @@ t.test('restore checks the backup first; backup never overwrites', async (t) => 
 
   writeFileSync(path.join(directory, 'taken.db'), '');
   await t.rejects(backupDatabase(livePath, path.join(directory, 'taken.db')), { message: /already exists/ });
+});
+
+t.test('backup and restore refuse a PostgreSQL database in one line, before connecting', async (t) => {
+  const directory = t.testdir();
+  // Nothing listens on port 1: a command that tried to connect would fail differently.
+  const url = 'postgres://gazette@127.0.0.1:1/gazette';
+  for (const command of ['backup', 'restore']) {
+    const result = await cli([command, path.join(directory, 'copy.db')], '', url);
+    t.not(result.code, 0, `${command} fails`);
+    t.match(result.stderr, /^gazette: backup and restore work on SQLite only; on PostgreSQL use pg_dump/);
+    t.equal(result.stderr.trim().split('\n').length, 1, `${command} says it in one line`);
+  }
 });

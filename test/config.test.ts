@@ -5,7 +5,7 @@ t.test('defaults follow the spec', async (t) => {
   const config = loadConfig({});
   t.equal(config.port, 3000);
   t.equal(config.host, '127.0.0.1');
-  t.equal(config.databasePath, './data/gazette.db');
+  t.same(config.database, { engine: 'sqlite', path: './data/gazette.db' });
   t.equal(config.logLevel, 'info');
   t.equal(config.seedOnEmpty, true);
   t.same(config.apiKeys, []);
@@ -37,19 +37,44 @@ t.test('values are read and converted', async (t) => {
     TRUST_PROXY: 'true',
   });
   t.equal(config.port, 8080);
-  t.equal(config.databasePath, '/var/lib/gazette/db.sqlite');
+  t.same(config.database, { engine: 'sqlite', path: '/var/lib/gazette/db.sqlite' });
   t.equal(config.seedOnEmpty, false);
   t.same(config.apiKeys, ['first-key-0123456789', 'second-key-0123456789']);
   t.equal(config.bodyLimitBytes, 2048);
   t.equal(config.trustProxy, true);
 });
 
+t.test(
+  'a postgres:// or postgresql:// DATABASE_URL selects PostgreSQL, with its pool and timeout',
+  async (t) => {
+    t.same(loadConfig({ DATABASE_URL: 'postgres://gazette:secret@db.internal:5432/gazette' }).database, {
+      engine: 'postgres',
+      url: 'postgres://gazette:secret@db.internal:5432/gazette',
+      poolMax: 10,
+      statementTimeoutMs: 30_000,
+    });
+    const config = loadConfig({
+      DATABASE_URL: 'postgresql://u@h/db',
+      DATABASE_POOL_MAX: '4',
+      DATABASE_STATEMENT_TIMEOUT_MS: '5000',
+    });
+    t.same(config.database, {
+      engine: 'postgres',
+      url: 'postgresql://u@h/db',
+      poolMax: 4,
+      statementTimeoutMs: 5000,
+    });
+  },
+);
+
 for (const [variable, value, pattern] of [
   ['PORT', 'abc', /^invalid PORT="abc": /],
   ['PORT', '70000', /^invalid PORT="70000": /],
   ['DATABASE_URL', 'mysql://x', /^invalid DATABASE_URL=.*file:/],
-  ['DATABASE_URL', 'postgres://x', /^invalid DATABASE_URL=.*PostgreSQL is not available yet.*file:/],
-  ['DATABASE_URL', 'postgresql://u@h/db', /^invalid DATABASE_URL=.*PostgreSQL is not available yet/],
+  ['DATABASE_URL', 'postgres://', /^invalid DATABASE_URL=.*postgres:\/\/user@host/],
+  ['DATABASE_URL', 'postgresql:db', /^invalid DATABASE_URL=.*file:/],
+  ['DATABASE_POOL_MAX', '0', /^invalid DATABASE_POOL_MAX="0"/],
+  ['DATABASE_STATEMENT_TIMEOUT_MS', '-1', /^invalid DATABASE_STATEMENT_TIMEOUT_MS="-1"/],
   ['LOG_LEVEL', 'loud', /^invalid LOG_LEVEL="loud"/],
   ['SEED_ON_EMPTY', 'maybe', /^invalid SEED_ON_EMPTY="maybe"/],
   ['API_KEYS', 'short', /^invalid API_KEYS=.*at least 16 characters/],

@@ -20,7 +20,7 @@ const Readiness = z
     examples: [{ status: 'ok', checks: { database: true, migrations: true, storage: true } }],
   });
 
-export const healthRoutes = routePlugin<{ checkDatabase: () => DatabaseCheck }>(
+export const healthRoutes = routePlugin<{ checkDatabase: () => Promise<DatabaseCheck> }>(
   'gazette-health-routes',
   async (app, { checkDatabase }) => {
     app.get(
@@ -56,7 +56,7 @@ export const healthRoutes = routePlugin<{ checkDatabase: () => DatabaseCheck }>(
         },
       },
       async (_request, reply) => {
-        const { reachable, migrationsCurrent, storage } = checkDatabase();
+        const { reachable, migrationsCurrent, storage } = await checkDatabase();
         const ready = reachable && migrationsCurrent && storage;
         reply.code(ready ? 200 : 503);
         return {

@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import fp from 'fastify-plugin';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { z } from 'zod';
@@ -13,25 +12,12 @@ export interface Metrics {
   webhookDeliveries: Counter<'outcome'>;
 }
 
-/** Bytes on disk of a SQLite database: the main file and its write-ahead log. */
-function databaseBytes(databasePath: string): number {
-  let total = 0;
-  for (const file of [databasePath, `${databasePath}-wal`]) {
-    try {
-      total += statSync(file).size;
-    } catch {
-      // No WAL between checkpoints, or a database that is not a file.
-    }
-  }
-  return total;
-}
-
 /**
  * The Prometheus metrics of one app, on a registry of its own (so several apps in one process, as
  * in the tests, never share counters). Process metrics include event-loop lag
  * (`nodejs_eventloop_lag_seconds` and its percentiles).
  */
-export function createMetrics(databasePath: string): Metrics {
+export function createMetrics(databaseBytes: () => Promise<number>): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
@@ -52,10 +38,14 @@ export function createMetrics(databasePath: string): Metrics {
 
   new Gauge({
     name: 'gazette_database_size_bytes',
-    help: 'Size of the SQLite database file plus its write-ahead log.',
+    help: 'Size of the database: the SQLite file plus its write-ahead log, or pg_database_size on PostgreSQL.',
     registers: [registry],
-    collect() {
-      this.set(databasePath === ':memory:' ? 0 : databaseBytes(databasePath));
+    async collect() {
+      // A database that does not answer must not take the other metrics down with it.
+      await databaseBytes().then(
+        (bytes) => this.set(bytes),
+        () => {},
+      );
     },
   });
 

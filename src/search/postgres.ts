@@ -8,8 +8,7 @@ import { escapeHtml } from '../lib/escape-html.js';
  *
  * What differs from SQLite: FTS5 stems English words (porter) and folds diacritics, where the
  * 'simple' configuration matches words as written (lower-cased); so `ferries` does not find `ferry`
- * here, nor `cafe` find `café`. And ts_headline leaves out text that reads as an HTML tag (`<b>`),
- * where SQLite's snippet shows it, escaped.
+ * here, nor `cafe` find `café`.
  */
 
 /** Letters, digits and combining marks, as in query.ts: the only characters an operand may hold. */
@@ -52,7 +51,17 @@ const markEnd = '\u0003';
 /** ts_headline options: one fragment of about 24 words around the best match, as SQLite's snippet. */
 export const headlineOptions = `StartSel=${markStart}, StopSel=${markEnd}, MaxWords=24, MinWords=12, MaxFragments=1, FragmentDelimiter=…`;
 
-/** The headline as safe HTML: the text escaped, the matches wrapped in <mark>. */
+/**
+ * Stand-ins for `<` and `>` in the text given to ts_headline, which would otherwise drop whatever
+ * reads as an HTML tag (`<last>`); like the markers, they cannot occur in stored text.
+ */
+export const angleStandIns = '\u0004\u0005';
+
+/** The headline as safe HTML: the text escaped, the matches wrapped in <mark>, angle brackets restored. */
 export function headlineHtml(raw: string): string {
-  return escapeHtml(raw).replaceAll(markStart, '<mark>').replaceAll(markEnd, '</mark>');
+  return escapeHtml(raw)
+    .replaceAll(markStart, '<mark>')
+    .replaceAll(markEnd, '</mark>')
+    .replaceAll(angleStandIns[0]!, '&lt;')
+    .replaceAll(angleStandIns[1]!, '&gt;');
 }

@@ -274,6 +274,11 @@ postgresTest(t, 'PostgreSQL reads answer as SQLite does for the same data', asyn
       'PostgreSQL: the ampersand escaped, the match marked',
     );
     t.match(stall.data[0]?.snippet, /fish &amp; <mark>chips<\/mark>/, 'SQLite alike');
+    t.match(
+      pgStall.data[0]?.snippet,
+      /&lt;b&gt;late&lt;\/b&gt;/,
+      'PostgreSQL keeps markup-like text, escaped',
+    );
     const [, council] = await both((reads) => search(reads, 'council libr*'));
     t.ok(council.data.length > 20);
     for (const row of council.data)

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { toFullTextQuery } from '../../src/search/query.js';
-import { buildTestApp } from '../support/app.js';
+import { buildTestApp, testEngine } from '../support/app.js';
 
 const story = (title: string, body: string) =>
   `${title}\n\n${body}\n\nThe story continues with a second paragraph, written so that the whole text reads as a real article with enough words in it to count.`;
@@ -57,8 +57,15 @@ t.test('full-text search on GET /v1/articles', async (t) => {
   t.test('stemming, accents, phrases, prefixes, OR and NOT', async (t) => {
     const ids = async (q: string) =>
       (await search(`q=${encodeURIComponent(q)}`)).data.map((article: { id: number }) => article.id);
-    t.equal((await ids('keeper')).length, 1, 'keeper finds keepers');
-    t.equal((await ids('cafe')).length, 1, 'cafe finds café');
+    if (testEngine() === 'postgres') {
+      // PostgreSQL's search neither stems nor folds accents (README, "Running on PostgreSQL").
+      t.equal((await ids('keepers')).length, 1, 'keepers finds keepers');
+      t.equal((await ids('keeper')).length, 0, 'keeper does not find keepers');
+      t.equal((await ids('café')).length, 1, 'café finds café');
+    } else {
+      t.equal((await ids('keeper')).length, 1, 'keeper finds keepers');
+      t.equal((await ids('cafe')).length, 1, 'cafe finds café');
+    }
     t.same(await ids('"staffing report"'), [bodyHit.article.id]);
     t.equal((await ids('lightho*')).length, 2);
     t.equal((await ids('lighthouse NOT report')).length, 1);

@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config.js';
 import type { Article } from '../../src/domain/article.js';
 import { createParserPool, type ParserPool } from '../../src/services/parser-pool.js';
 import { responseValidator } from './openapi-validator.js';
+import { createPostgresDatabase } from './postgres.js';
 
 export const testApiKey = 'test-key-with-full-scope-0123456789';
 
@@ -25,27 +26,46 @@ export function testParser(): ParserPool {
   return sharedParser;
 }
 
+/** The engine the HTTP suite runs on: `TEST_ENGINE=postgres` (set by test/postgres/*), else SQLite. */
+export function testEngine(): 'sqlite' | 'postgres' {
+  return process.env.TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
+}
+
+/** A fresh database for one app: a temporary SQLite file, or a new PostgreSQL database. */
+async function freshDatabase(): Promise<{ url: string; remove: () => Promise<void> }> {
+  if (testEngine() === 'postgres') {
+    const { url, drop } = await createPostgresDatabase();
+    return { url, remove: drop };
+  }
+  const directory = mkdtempSync(path.join(tmpdir(), 'gazette-test-'));
+  return {
+    url: `file:${path.join(directory, 'gazette.db')}`,
+    remove: async () => rmSync(directory, { recursive: true, force: true }),
+  };
+}
+
 /**
- * A fresh app on its own temporary database file, closed and deleted when the test ends. Apps share
- * one parser pool unless the environment sets a PARSE_ variable.
+ * A fresh app on its own database (see testEngine), closed and removed when the test ends. Apps
+ * share one parser pool unless the environment sets a PARSE_ variable.
  */
 export async function buildTestApp(
   t: Teardown,
   environment: Record<string, string> = {},
 ): Promise<FastifyInstance> {
-  const directory = mkdtempSync(path.join(tmpdir(), 'gazette-test-'));
-  const config = loadConfig({
-    DATABASE_URL: `file:${path.join(directory, 'gazette.db')}`,
-    API_KEYS: testApiKey,
-    ...environment,
-  });
+  const database = await freshDatabase();
+  const config = loadConfig({ DATABASE_URL: database.url, API_KEYS: testApiKey, ...environment });
   const ownParser = Object.keys(environment).some((name) => name.startsWith('PARSE_'));
   const app = checkedAgainstDocument(
-    await buildApp(config, { logger: false, ...(ownParser ? {} : { parser: testParser() }) }),
+    await buildApp(config, { logger: false, ...(ownParser ? {} : { parser: testParser() }) }).catch(
+      async (error: unknown) => {
+        await database.remove();
+        throw error;
+      },
+    ),
   );
   t.teardown(async () => {
     await app.close();
-    rmSync(directory, { recursive: true, force: true });
+    await database.remove();
   });
   return app;
 }

@@ -51,10 +51,34 @@ export function postgresTest(t: Test, name: string, fn: (t: Test, url: string) =
 }
 
 /**
+ * Runs a contract test file against PostgreSQL: every app it builds gets a fresh database. Without
+ * TEST_POSTGRES_URL it imports nothing and shows a skipped test with the reason.
+ */
+export async function contractOnPostgres(t: Test, load: () => Promise<unknown>): Promise<void> {
+  if (serverUrl === undefined) {
+    t.comment(postgresSkipped);
+    t.test('the HTTP contract on PostgreSQL', { skip: postgresSkipped }, () => {});
+    return;
+  }
+  process.env.TEST_ENGINE = 'postgres';
+  await load();
+}
+
+/**
  * A new, empty database on the TEST_POSTGRES_URL server, dropped when `t` ends, so test files (and
- * tests) never see each other's rows. Byte-order collation sorts text as SQLite does.
+ * tests) never see each other's rows.
  */
 async function freshPostgresDatabase(t: Teardown): Promise<string> {
+  const { url, drop } = await createPostgresDatabase();
+  t.teardown(drop);
+  return url;
+}
+
+/**
+ * A new, empty database on the TEST_POSTGRES_URL server and how to drop it. Byte-order collation
+ * sorts text as SQLite does.
+ */
+export async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   if (serverUrl === undefined) throw new Error(postgresSkipped);
   // Named after the server URL's database, so whoever made that one can find (and drop) these.
   const base = new URL(serverUrl).pathname.slice(1).replace(/[^a-z0-9_]/g, '') || 'gazette_test';
@@ -64,10 +88,12 @@ async function freshPostgresDatabase(t: Teardown): Promise<string> {
       `CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'`,
     ),
   );
-  t.teardown(() => administer((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  return url.toString();
+  return {
+    url: url.toString(),
+    drop: () => administer((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
+  };
 }
 
 async function administer(work: (client: pg.Client) => Promise<unknown>): Promise<void> {

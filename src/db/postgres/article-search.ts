@@ -1,5 +1,5 @@
 import { desc, inArray, max, type SQL, sql } from 'drizzle-orm';
-import { headlineHtml, headlineOptions } from '../../search/postgres.js';
+import { angleStandIns, headlineHtml, headlineOptions } from '../../search/postgres.js';
 import { allOf, tsQueryOf } from './article-filters.js';
 import type { PostgresDb } from './connection.js';
 import { articles } from './schema.js';
@@ -63,7 +63,8 @@ export function createArticleSearch(db: PostgresDb, sampleSize: number = default
   /** Highlighted snippets of the articles `ids`, from their title, subtitle and body. */
   async function snippets(match: string, ids: number[]): Promise<Map<number, string>> {
     if (ids.length === 0) return new Map();
-    const document = sql`concat_ws(' ', ${articles.title}, ${articles.subtitle}, ${articles.bodyText})`;
+    const text = sql`concat_ws(' ', ${articles.title}, ${articles.subtitle}, ${articles.bodyText})`;
+    const document = sql`translate(${text}, '<>', ${angleStandIns})`;
     const rows = await db
       .select({
         id: articles.id,

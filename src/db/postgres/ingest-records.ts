@@ -1,6 +1,7 @@
 import { and, eq, gt, inArray, isNotNull, notExists, sql } from 'drizzle-orm';
 import type { IngestRecord, StoredIngest, StoredIngestWithRaw } from '../../domain/ingest.js';
 import type { PostgresDb } from './connection.js';
+import { jsonbSafe } from './jsonb.js';
 import { articles, ingests, rawPayloads } from './schema.js';
 import type { Tx } from './write-transaction.js';
 
@@ -28,11 +29,20 @@ export function createIngestRecords(tx: Tx) {
   return {
     /** Stores the payload (once per distinct content) and the ingest's record; returns the ingest id. */
     async insert(record: IngestRecord, articleId: number | null): Promise<number> {
-      const { raw, receivedAt, contentType, sourceUrl, rawSha256, ...rest } = record;
+      const { raw, receivedAt, contentType, sourceUrl, rawSha256, overrides, warnings, report, ...rest } =
+        record;
       await tx.insert(rawPayloads).values({ sha256: rawSha256, raw }).onConflictDoNothing();
       const [row] = await tx
         .insert(ingests)
-        .values({ ...rest, receivedAt, contentType, sourceUrl, rawSha256, articleId })
+        .values({
+          ...rest,
+          ...jsonbSafe({ overrides, warnings, report }),
+          receivedAt,
+          contentType,
+          sourceUrl,
+          rawSha256,
+          articleId,
+        })
         .returning({ id: ingests.id });
       return row!.id;
     },
@@ -47,7 +57,11 @@ export function createIngestRecords(tx: Tx) {
     async updateReport(ingestId: number, warnings: string[], report: object, parserVersion: string) {
       await tx
         .update(ingests)
-        .set({ warnings, report: report as Record<string, unknown>, parserVersion, status: 'updated' })
+        .set({
+          ...jsonbSafe({ warnings, report: report as Record<string, unknown> }),
+          parserVersion,
+          status: 'updated',
+        })
         .where(eq(ingests.id, ingestId));
     },
   };

@@ -3,6 +3,7 @@ import type { ImportTransaction } from '../../domain/ports.js';
 import type { ExportLine } from '../../domain/transfer.js';
 import { Conflict } from '../../lib/errors.js';
 import { simhashBands } from '../simhash-bands.js';
+import { jsonbSafe } from './jsonb.js';
 
 type Line<T extends ExportLine['type']> = Extract<ExportLine, { type: T }>;
 
@@ -47,8 +48,21 @@ function writer(client: pg.PoolClient, duplicates: [number, number][]) {
   const ingest = async (i: Line<'ingest'>['ingest']) => {
     await run(sql.payload, [i.raw_sha256, Buffer.from(i.raw, 'base64')]);
     await run(sql.ingest, [
-      ...[i.id, i.received_at, i.content_type, i.source_url, i.raw_sha256, JSON.stringify(i.overrides)],
-      ...[i.status, i.article_id, JSON.stringify(i.warnings), JSON.stringify(i.report), i.parser_version],
+      ...[
+        i.id,
+        i.received_at,
+        i.content_type,
+        i.source_url,
+        i.raw_sha256,
+        JSON.stringify(jsonbSafe(i.overrides)),
+      ],
+      ...[
+        i.status,
+        i.article_id,
+        JSON.stringify(jsonbSafe(i.warnings)),
+        JSON.stringify(jsonbSafe(i.report)),
+        i.parser_version,
+      ],
       ...[i.idempotency_key, i.idempotency_caller],
     ]);
     if (i.duplicate_of !== null) duplicates.push([i.id, i.duplicate_of]);

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { Gauge } from 'prom-client';
 import { buildCommandApp, withApp } from './command-app.js';
 import type { Config } from './config.js';
-import { migrateDatabase, openDatabase } from './db/connection.js';
+import { migrateStorage } from './db/open.js';
 import { startServer } from './server.js';
 import { seedIfEmpty } from './services/seed.js';
 
@@ -42,12 +42,7 @@ export function workerPoolEnvironment(
 /** Applies migrations, and seeds an empty database when configured to, before any worker starts. */
 async function prepareDatabase(config: Config): Promise<void> {
   if (!config.seedOnEmpty) {
-    const db = openDatabase(config.databasePath);
-    try {
-      migrateDatabase(db);
-    } finally {
-      db.$client.close();
-    }
+    await migrateStorage(config.database);
     return;
   }
   const summary = await withApp(

@@ -5,6 +5,7 @@ import t from 'tap';
 import type * as AppModule from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type * as Connection from '../../src/db/connection.js';
+import type * as StorageModule from '../../src/db/open.js';
 import { auth, plainArticle, testApiKey } from '../support/app.js';
 
 /**
@@ -14,7 +15,9 @@ import { auth, plainArticle, testApiKey } from '../support/app.js';
 t.test('a full disk answers 507 problems and /readyz says not ready until there is room', async (t) => {
   const actual = await import('../../src/db/connection.js');
   let opened: Connection.Db | undefined;
-  const { buildApp } = await t.mockImport<typeof AppModule>('../../src/app.js', {
+  // The app opens its database through db/open.ts, which is loaded with the connection module
+  // replaced, so the test holds the very connection the app writes through.
+  const storage = await t.mockImport<typeof StorageModule>('../../src/db/open.js', {
     '../../src/db/connection.js': {
       ...actual,
       openDatabase: (databasePath: string) => {
@@ -22,6 +25,9 @@ t.test('a full disk answers 507 problems and /readyz says not ready until there 
         return opened;
       },
     },
+  });
+  const { buildApp } = await t.mockImport<typeof AppModule>('../../src/app.js', {
+    '../../src/db/open.js': storage,
   });
   const directory = mkdtempSync(path.join(tmpdir(), 'gazette-full-'));
   const config = loadConfig({ DATABASE_URL: `file:${path.join(directory, 'g.db')}`, API_KEYS: testApiKey });

@@ -1,11 +1,11 @@
 import cluster, { type Worker } from 'node:cluster';
-import { availableParallelism } from 'node:os';
 import { Gauge } from 'prom-client';
 import { buildCommandApp, withApp } from './command-app.js';
 import type { Config } from './config.js';
 import { migrateStorage } from './db/open.js';
 import { startServer } from './server.js';
 import { seedIfEmpty } from './services/seed.js';
+import { workerPoolEnvironment } from './worker-pools.js';
 
 /** How long stopping workers may take to finish their requests before they are killed. */
 const stopGraceMs = 30_000;
@@ -21,22 +21,6 @@ export async function serve(config: Config): Promise<void> {
   if (cluster.isWorker) await startWorker(config);
   else if (config.workers > 1) await startPrimary(config);
   else await startServer(config);
-}
-
-/**
- * Thread pool sizes for one of `workers` processes: the single-process defaults divided among them
- * (at least 1 each), so N processes do not start N times the threads the cores can run. A size set
- * explicitly is kept as it is.
- */
-export function workerPoolEnvironment(
-  config: Config,
-  cores = availableParallelism(),
-): Record<string, string> {
-  // Defaults of the parser pool (one per core) and the read pool (one per core but one, 2 to 4).
-  const parse = config.parseThreads ?? Math.max(1, Math.floor(cores / config.workers));
-  const read =
-    config.searchWorkers ?? Math.max(1, Math.floor(Math.min(4, Math.max(2, cores - 1)) / config.workers));
-  return { PARSE_THREADS: String(parse), SEARCH_WORKERS: String(read) };
 }
 
 /** Applies migrations, and seeds an empty database when configured to, before any worker starts. */

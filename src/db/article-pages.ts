@@ -5,6 +5,13 @@ import type { ArticleFilter, LinkFilter } from './article-filters.js';
 import { singleLinkFilter } from './article-filters.js';
 import type { ArticleSearch, SearchSample } from './article-search.js';
 import { type ArticleSummaryRow, articleSummaryColumns } from './article-summary.js';
+import {
+  type DateCursor,
+  isDateCursor,
+  isRelevanceCursor,
+  type RelevanceCursor,
+  relevanceWalkLimit,
+} from './cursors.js';
 import type { PrepareCached } from './statements.js';
 
 export type PageRow = ArticleSummaryRow & { snippet?: string };
@@ -12,23 +19,6 @@ export interface RowPage {
   rows: PageRow[];
   nextCursor: string | null;
 }
-
-type DateCursor = [string, number];
-const isDateCursor = (values: unknown[]): values is DateCursor =>
-  values.length === 2 && typeof values[0] === 'string' && Number.isInteger(values[1]);
-
-/** How many results a relevance-sorted walk covers, as search engines cap deep relevance paging. */
-const relevanceWalkLimit = 200;
-
-/**
- * A relevance walk is the ranking as it stood at the first page: the cursor carries the ids still to
- * come, so articles that arrive, and ranks that shift with them, cannot reorder it mid-walk.
- */
-type RelevanceCursor = ['relevance', ...number[]];
-const isRelevanceCursor = (values: unknown[]): values is RelevanceCursor =>
-  values[0] === 'relevance' &&
-  values.length <= relevanceWalkLimit + 1 &&
-  values.slice(1).every((id) => Number.isInteger(id) && (id as number) > 0);
 
 /** The columns a list page returns: the summary, and bodies when asked for. */
 function pageColumns(query: ArticleListQuery): string {

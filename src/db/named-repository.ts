@@ -3,18 +3,8 @@ import type { Page } from '../domain/page.js';
 import { decodeCursor, encodeCursor } from '../lib/cursor.js';
 import { nameKey } from '../lib/names.js';
 import type { Db } from './connection.js';
+import { type CountCursor, isCountCursor, isNameCursor, type NameCursor } from './cursors.js';
 import { isNumericId, statementCache } from './statements.js';
-
-type NameCursor = [string, number];
-const isNameCursor = (values: unknown[]): values is NameCursor =>
-  values.length === 2 && typeof values[0] === 'string' && Number.isInteger(values[1]);
-
-type CountCursor = [number, string, number];
-const isCountCursor = (values: unknown[]): values is CountCursor =>
-  values.length === 3 &&
-  Number.isInteger(values[0]) &&
-  typeof values[1] === 'string' &&
-  Number.isInteger(values[2]);
 
 interface NamedTable {
   table: 'authors' | 'tags';

@@ -1,6 +1,13 @@
 import { asc, desc, inArray, type SQL, sql } from 'drizzle-orm';
 import type { ArticleListItem, ArticleListQuery } from '../../domain/article.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
+import {
+  type DateCursor,
+  isDateCursor,
+  isRelevanceCursor,
+  type RelevanceCursor,
+  relevanceWalkLimit,
+} from '../cursors.js';
 import { allOf } from './article-filters.js';
 import type { ArticleSearch, SearchSample } from './article-search.js';
 import { bodyColumns, summaryColumns } from './article-summary.js';
@@ -12,20 +19,6 @@ export interface RowPage {
   rows: ArticleListItem[];
   nextCursor: string | null;
 }
-
-// The cursors are SQLite's (../article-pages.ts), so a cursor from either engine means the same on the other.
-type DateCursor = [string, number];
-const isDateCursor = (values: unknown[]): values is DateCursor =>
-  values.length === 2 && typeof values[0] === 'string' && Number.isInteger(values[1]);
-
-/** How many results a relevance-sorted walk covers, as on SQLite. */
-const relevanceWalkLimit = 200;
-
-type RelevanceCursor = ['relevance', ...number[]];
-const isRelevanceCursor = (values: unknown[]): values is RelevanceCursor =>
-  values[0] === 'relevance' &&
-  values.length <= relevanceWalkLimit + 1 &&
-  values.slice(1).every((id) => Number.isInteger(id) && (id as number) > 0);
 
 /** Pages of a list query, by date or by relevance. */
 export function createArticlePages(db: PostgresDb, search: ArticleSearch) {

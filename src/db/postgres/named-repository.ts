@@ -3,20 +3,9 @@ import type { CollectionQuery } from '../../domain/collections.js';
 import type { Page } from '../../domain/page.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
 import { nameKey } from '../../lib/names.js';
+import { type CountCursor, isCountCursor, isNameCursor, type NameCursor } from '../cursors.js';
 import { isNumericId } from '../statements.js';
 import { bigintBound, storable, textIdBound } from './bounds.js';
-
-// The cursors are SQLite's (../named-repository.ts), so either engine continues the other's walk.
-type NameCursor = [string, number];
-const isNameCursor = (values: unknown[]): values is NameCursor =>
-  values.length === 2 && typeof values[0] === 'string' && Number.isInteger(values[1]);
-
-type CountCursor = [number, string, number];
-const isCountCursor = (values: unknown[]): values is CountCursor =>
-  values.length === 3 &&
-  Number.isInteger(values[0]) &&
-  typeof values[1] === 'string' &&
-  Number.isInteger(values[2]);
 
 type NamedRow = { id: number; name: string; article_count: number };
 

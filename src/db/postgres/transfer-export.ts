@@ -1,18 +1,11 @@
 import type pg from 'pg';
 import type { ExportSnapshot } from '../../domain/ports.js';
 import type { ExportLine, ExportSection } from '../../domain/transfer.js';
+import { articleColumns, authorColumns, ingestColumns, tagColumns } from '../transfer-columns.js';
 
 type Line<T extends ExportLine['type']> = Extract<ExportLine, { type: T }>;
 type IngestLine = Line<'ingest'>['ingest'];
 type ArticleLine = Line<'article'>;
-
-const authorColumns = 'id, slug, name, name_key, bio, created_at, updated_at';
-const tagColumns = 'id, slug, name, description, created_at, updated_at';
-const articleColumns = `id, slug, title, subtitle, excerpt, body_text, body_html, images, language,
-  word_count, reading_time_minutes, published_at, source_url, content_hash, author_names, tag_names,
-  simhash, edited_at, created_at, updated_at`;
-const ingestColumns = `i.id, received_at, content_type, source_url, raw_sha256, p.raw, overrides, status,
-  article_id, duplicate_of, warnings, report, parser_version, idempotency_key, idempotency_caller`;
 
 const unlinked = (table: string, link: string, column: string, columns: string) =>
   `SELECT ${columns} FROM ${table} WHERE id > $1

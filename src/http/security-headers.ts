@@ -1,5 +1,5 @@
-import fastifyHelmet from '@fastify/helmet';
 import fp from 'fastify-plugin';
+import helmet from 'helmet';
 
 /**
  * The interactive docs are the one HTML page Gazette serves: swagger-ui's scripts, styles and fonts
@@ -24,11 +24,12 @@ export const docsContentSecurityPolicy = [
 /**
  * Security headers on every response (helmet). API responses are data, never documents to render,
  * so their policy allows nothing; /docs overrides it with `docsContentSecurityPolicy`. Resources may
- * be read from other origins: the API and its feeds are public.
+ * be read from other origins: the API and its feeds are public. The middleware is built once: the
+ * Fastify wrapper rebuilt it, parsing the policy, on every request.
  */
 export const securityHeaders = fp(
   async (app) => {
-    await app.register(fastifyHelmet, {
+    const setHeaders = helmet({
       contentSecurityPolicy: {
         useDefaults: false,
         directives: {
@@ -39,6 +40,9 @@ export const securityHeaders = fp(
         },
       },
       crossOriginResourcePolicy: { policy: 'cross-origin' },
+    });
+    app.addHook('onRequest', (request, reply, done) => {
+      setHeaders(request.raw, reply.raw, () => done());
     });
   },
   { name: 'gazette-security-headers', fastify: '5.x' },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { BadRequest, PreconditionFailed } from '../lib/errors.js';
 import { entityTag, ifMatchAllows } from './caching.js';
 import type { RoutesApp } from './route-plugin.js';
-import { compileSerializer } from './serializer.js';
+import { serializerFor } from './serializer.js';
 
 /** The `If-Match` request header of a write to the resource `GET path` serves. */
 export function ifMatchHeaders(path: string, action: string) {
@@ -24,7 +24,7 @@ export function ifMatchHeaders(path: string, action: string) {
 
 /** The strong ETag `GET` sends for a resource serialized with `schema`: the hash of the same bytes. */
 export function resourceEntityTag<T>(schema: z.ZodType): (resource: T) => string {
-  const serialize = compileSerializer(schema);
+  const serialize = serializerFor(schema);
   return (resource) => entityTag(Buffer.from(serialize(resource)));
 }
 

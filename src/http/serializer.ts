@@ -45,15 +45,37 @@ export function documentedAs<T extends z.ZodType>(serialized: z.ZodType, documen
   return documented;
 }
 
+const compiledFor = new WeakMap<object, (data: unknown) => string>();
+
+/** `schema`'s compiled serializer, shared by every route that sends it (every error is a problem). */
+function sharedSerializer(schema: unknown): (data: unknown) => string {
+  if (!isSchema(schema)) return compileSerializer(schema);
+  let compiled = compiledFor.get(schema);
+  if (!compiled) {
+    compiled = compileSerializer(schema);
+    compiledFor.set(schema, compiled);
+  }
+  return compiled;
+}
+
 /**
- * Compiles each route's zod response schema into a fast-json-stringify function once, at start.
- * Responses are then written by generated code instead of being walked by zod on every request.
+ * Writes replies of `schema` with a fast-json-stringify function instead of walking them with zod.
+ * It is compiled the first time it is used: compiling every route's schemas before listening was
+ * most of the start-up time.
  */
+export function serializerFor(schema: unknown): (data: unknown) => string {
+  let compiled: ((data: unknown) => string) | undefined;
+  return (data) => {
+    compiled ??= sharedSerializer(schema);
+    return compiled(data);
+  };
+}
+
 export const compiledSerializerCompiler: FastifySerializerCompiler<unknown> = ({ schema }) =>
-  compileSerializer(schema);
+  serializerFor(schema);
 
 /** The serializer a response schema compiles to: what turns a reply's payload into its bytes. */
-export function compileSerializer(schema: unknown): (data: unknown) => string {
+function compileSerializer(schema: unknown): (data: unknown) => string {
   const target = schema instanceof z.ZodType ? (serializedAs.get(schema) ?? schema) : schema;
   // A response without a body (204): nothing to write, and JSON Schema cannot say `undefined`.
   if (target instanceof z.ZodUndefined) return () => '';

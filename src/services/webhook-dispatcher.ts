@@ -8,7 +8,7 @@ import type {
   WebhookTarget,
 } from '../domain/ports.js';
 import { webhookPayload } from '../domain/webhooks.js';
-import { createWebhookSender, type Resolver, type SendResult } from './webhook-sender.js';
+import type { createWebhookSender, Resolver, SendResult } from './webhook-sender.js';
 
 export interface DispatcherOptions {
   /** Deliveries under way at once in this process, across subscriptions. */
@@ -95,9 +95,12 @@ interface Lease {
 function createDrainer(repositories: Repositories, options: DispatcherOptions, lease: Lease) {
   const { webhooks } = repositories;
   const { owner, stopping } = lease;
-  const sender = createWebhookSender(options);
+  // The HTTP client loads with the first delivery, not with the app: most servers never send one.
+  let sender: Promise<ReturnType<typeof createWebhookSender>> | undefined;
+  const loadSender = () =>
+    (sender ??= import('./webhook-sender.js').then((module) => module.createWebhookSender(options)));
 
-  function post(target: WebhookTarget, event: StoredEvent): Promise<SendResult> {
+  async function post(target: WebhookTarget, event: StoredEvent): Promise<SendResult> {
     const body = webhookPayload(event);
     const id = String(event.id);
     const now = new Date();
@@ -106,7 +109,7 @@ function createDrainer(repositories: Repositories, options: DispatcherOptions, l
       'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
       'webhook-signature': new Signer(target.secret).sign(id, now, body),
     };
-    return sender.send(target.url, headers, body, stopping);
+    return (await loadSender()).send(target.url, headers, body, stopping);
   }
 
   async function sendRedeliveries(target: WebhookTarget): Promise<void> {
@@ -153,7 +156,7 @@ function createDrainer(repositories: Repositories, options: DispatcherOptions, l
     await webhooks.release(target.id, owner);
   }
 
-  return { drain, close: () => sender.close() };
+  return { drain, close: async () => (await sender)?.close() };
 }
 
 /**

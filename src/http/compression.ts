@@ -40,20 +40,9 @@ export const compression = fp(
       globalDecompression: false,
     });
 
-    app.addHook('onRequest', async (request) => {
-      const header = request.headers['if-none-match'];
-      if (!header?.includes('-')) return;
-      const held = new Map<string, string>();
-      const bare = header.split(',').map((candidate) => {
-        const match = candidate.trim().match(codedTag);
-        if (!match) return candidate.trim();
-        const tag = `${match[1] ?? ''}"${match[2]}"`;
-        held.set(`"${match[2]}"`, candidate.trim().replace(/^W\//, ''));
-        return tag;
-      });
-      if (held.size === 0) return;
-      heldCodedTags.set(request, held);
-      request.headers['if-none-match'] = bare.join(', ');
+    app.addHook('onRequest', (request, _reply, done) => {
+      untagCodedRepresentations(request);
+      done();
     });
 
     // Added after the compression plugin's own onRoute hook, so this runs after it compressed.
@@ -63,6 +52,26 @@ export const compression = fp(
   },
   { name: 'gazette-compression', fastify: '5.x' },
 );
+
+/**
+ * A cache revalidating a compressed response sends its tag (`"x-gzip"`): compare the tag of the
+ * representation it names, and remember the coded form to send back with a 304.
+ */
+function untagCodedRepresentations(request: FastifyRequest) {
+  const header = request.headers['if-none-match'];
+  if (!header?.includes('-')) return;
+  const held = new Map<string, string>();
+  const bare = header.split(',').map((candidate) => {
+    const match = candidate.trim().match(codedTag);
+    if (!match) return candidate.trim();
+    const tag = `${match[1] ?? ''}"${match[2]}"`;
+    held.set(`"${match[2]}"`, candidate.trim().replace(/^W\//, ''));
+    return tag;
+  });
+  if (held.size === 0) return;
+  heldCodedTags.set(request, held);
+  request.headers['if-none-match'] = bare.join(', ');
+}
 
 function tagCodedRepresentation(
   request: FastifyRequest,

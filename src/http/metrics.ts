@@ -89,7 +89,7 @@ export const requestMetrics = fp<{ metrics: Metrics }>(
       registers: [metrics.registry],
     });
 
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', (request, reply, done) => {
       requestSeconds.observe(
         {
           method: request.method,
@@ -99,6 +99,7 @@ export const requestMetrics = fp<{ metrics: Metrics }>(
         },
         reply.elapsedTime / 1000,
       );
+      done();
     });
   },
   { name: 'gazette-request-metrics', fastify: '5.x' },

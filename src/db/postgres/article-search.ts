@@ -1,6 +1,6 @@
 import { desc, inArray, max, type SQL, sql } from 'drizzle-orm';
 import { angleStandIns, headlineHtml, headlineOptions } from '../../search/postgres.js';
-import { allOf, tsQueryOf } from './article-filters.js';
+import { allOf, configurationSql, tsQueryOf } from './article-filters.js';
 import type { PostgresDb } from './connection.js';
 import { articles } from './schema.js';
 
@@ -68,7 +68,7 @@ export function createArticleSearch(db: PostgresDb, sampleSize: number = default
     const rows = await db
       .select({
         id: articles.id,
-        snippet: sql<string>`ts_headline('simple', ${document}, ${tsQueryOf(match)}, ${headlineOptions})`,
+        snippet: sql<string>`ts_headline(${configurationSql}, ${document}, ${tsQueryOf(match)}, ${headlineOptions})`,
       })
       .from(articles)
       .where(inArray(articles.id, ids));

@@ -6,13 +6,16 @@ import { escapeHtml } from '../lib/escape-html.js';
  * tsvector. Operator precedence agrees: FTS5 binds NOT, then AND, then OR; tsquery binds `!`, then
  * `<->`, then `&`, then `|`; and FTS5's binary `a NOT b` is `a & !b`.
  *
- * What differs from SQLite: FTS5 stems English words (porter) and folds diacritics, where the
- * 'simple' configuration matches words as written (lower-cased); so `ferries` does not find `ferry`
- * here, nor `cafe` find `café`.
+ * Words match as on SQLite: the `gazette_search` configuration folds accents and stems English
+ * words (snowball, where FTS5 uses the older porter stemmer: a few words stem apart) and keeps
+ * stop words, so `ferries` finds `ferry`, `cafe` finds `café` and `the` finds articles.
  */
 
 /** Letters, digits and combining marks, as in query.ts: the only characters an operand may hold. */
 const wordPattern = /[\p{L}\p{N}\p{M}]+/gu;
+
+/** The text search configuration of the `search` column (migration 0004), for queries and headlines alike. */
+export const searchConfiguration = 'gazette_search';
 
 /** One FTS5 phrase (`"w1 w2"`, `"w"*`) as a tsquery operand: words in sequence, the last a prefix. */
 function phraseOperand(phrase: string): string | undefined {
@@ -24,7 +27,7 @@ function phraseOperand(phrase: string): string | undefined {
 }
 
 /**
- * The FTS5 expression as `to_tsquery('simple', …)` text. Only quoted phrases and the bare words OR
+ * The FTS5 expression as `to_tsquery(searchConfiguration, …)` text. Only quoted phrases and the bare words OR
  * and NOT are read; anything else is ignored, so no input can make a tsquery syntax error.
  */
 export function toTsQuery(match: string): string {

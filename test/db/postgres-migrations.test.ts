@@ -1,3 +1,9 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { PgTable, getTableConfig as pgTableConfig } from 'drizzle-orm/pg-core';
 import { SQLiteTable, getTableConfig as sqliteTableConfig } from 'drizzle-orm/sqlite-core';
 import t from 'tap';
@@ -162,7 +168,7 @@ postgresTest(
     await db.$client.query(insertArticle, ['by-name', 'Weather', 'Rain again.', null, 'Ann Harbour']);
     await db.$client.query(insertArticle, ['elsewhere', 'Weather', 'Sun at last.', null, '']);
     const ranked = await db.$client.query<{ slug: string }>(
-      `SELECT slug FROM articles, to_tsquery('simple', 'harbour') query
+      `SELECT slug FROM articles, to_tsquery('gazette_search', 'harbour') query
      WHERE search @@ query ORDER BY ts_rank(search, query) DESC, id`,
     );
     t.same(
@@ -174,7 +180,7 @@ postgresTest(
       // On four rows the planner rightly prefers a scan; forbidding it shows the GIN index can serve.
       await client.query('SET enable_seqscan = off');
       const plan = await client.query(
-        "EXPLAIN SELECT id FROM articles WHERE search @@ to_tsquery('simple', 'harbour')",
+        "EXPLAIN SELECT id FROM articles WHERE search @@ to_tsquery('gazette_search', 'harbour')",
       );
       t.match(JSON.stringify(plan.rows), /Index Scan on articles_search/);
     } finally {
@@ -241,3 +247,56 @@ postgresTest(t, 'triggers keep link published_sort and superseded events as on S
     'an active webhook that has not delivered a superseded event keeps it',
   );
 });
+
+/** The migrations folder as it stood before search stemmed words: the journal cut after `tag`. */
+function migrationsUpTo(t: { teardown(fn: () => unknown): void }, tag: string): string {
+  const folder = mkdtempSync(path.join(tmpdir(), 'gazette-migrations-'));
+  t.teardown(() => rmSync(folder, { recursive: true, force: true }));
+  cpSync(fileURLToPath(new URL('../../migrations/postgres', import.meta.url)), folder, { recursive: true });
+  const journalPath = path.join(folder, 'meta/_journal.json');
+  const journal: { entries: { tag: string }[] } = JSON.parse(readFileSync(journalPath, 'utf8'));
+  const last = journal.entries.findIndex((entry) => entry.tag === tag);
+  journal.entries = journal.entries.slice(0, last + 1);
+  writeFileSync(journalPath, JSON.stringify(journal));
+  return folder;
+}
+
+postgresTest(
+  t,
+  'an existing database gets the stemming search column, rebuilt and indexed',
+  async (t, url) => {
+    const db = (await postgresEngine()).openPostgres({ url, maxConnections: 2, statementTimeoutMs: 5000 });
+    t.teardown(() => db.$client.end());
+    await migrate(drizzle(db.$client), {
+      migrationsFolder: migrationsUpTo(t, '0003_prune_by_webhook_event_types'),
+    });
+    await db.$client.query(insertArticle, [
+      'ferries',
+      'Ferries to the café',
+      'The naïve crossing.',
+      null,
+      '',
+    ]);
+    const finds = async (config: string, word: string) =>
+      (
+        await db.$client.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM articles WHERE search @@ to_tsquery('${config}', $1)`,
+          [word],
+        )
+      ).rows[0]!.n;
+    t.equal(await finds('simple', 'ferry'), 0, 'before: words as written');
+
+    await (await postgresEngine()).migratePostgres(db);
+    for (const word of ['ferry', 'ferries', 'cafe', 'naive', 'the', 'ferr:*']) {
+      t.equal(await finds('gazette_search', word), 1, `${word} finds the article stored before`);
+    }
+    const index = await db.$client.query(
+      "SELECT indexdef FROM pg_indexes WHERE tablename = 'articles' AND indexname = 'articles_search'",
+    );
+    t.match(index.rows, [{ indexdef: /USING gin \(search\)/ }], 'the GIN index is back');
+    const generated = await db.$client.query(
+      "SELECT generation_expression FROM information_schema.columns WHERE table_name = 'articles' AND column_name = 'search'",
+    );
+    t.match(generated.rows, [{ generation_expression: /gazette_search/ }]);
+  },
+);

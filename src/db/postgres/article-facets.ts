@@ -1,6 +1,6 @@
-import { inArray, type SQL, sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { ArticlePage, FacetCount, FacetName } from '../../domain/article.js';
-import { allOf } from './article-filters.js';
+import { allOf, idAmong } from './article-filters.js';
 import type { PostgresDb } from './connection.js';
 import { articles } from './schema.js';
 
@@ -24,11 +24,7 @@ export async function countFacets(
   conditions: SQL[],
   sampleIds: number[] | undefined,
 ): Promise<NonNullable<ArticlePage['facets']>> {
-  const where = sampleIds
-    ? sampleIds.length
-      ? inArray(articles.id, sampleIds)
-      : sql`false`
-    : allOf(conditions);
+  const where = sampleIds ? idAmong(sampleIds) : allOf(conditions);
   const matched = sql`SELECT ${articles.id} AS id, ${articles.publishedAt} AS published_at FROM ${articles}
     ${where ? sql`WHERE ${where}` : sql``}`;
   const counts = await Promise.all(

@@ -8,7 +8,7 @@ import {
   type RelevanceCursor,
   relevanceWalkLimit,
 } from '../cursors.js';
-import { allOf } from './article-filters.js';
+import { allOf, idAmong } from './article-filters.js';
 import type { ArticleSearch, SearchSample } from './article-search.js';
 import { bodyColumns, summaryColumns } from './article-summary.js';
 import { textIdBound } from './bounds.js';
@@ -45,9 +45,7 @@ export function createArticlePages(db: PostgresDb, search: ArticleSearch) {
   ): Promise<RowPage> {
     const descending = query.sort === '-published_at';
     const taken = query.match ? await sample() : undefined;
-    const keyed = taken?.complete
-      ? [taken.ids.length ? inArray(articles.id, taken.ids) : sql`false`]
-      : [...conditions];
+    const keyed = taken?.complete ? [idAmong(taken.ids)] : [...conditions];
     if (query.cursor) {
       const [sortKey, afterId] = decodeCursor<DateCursor>(query.cursor, isDateCursor);
       const key = sql`(${articles.publishedSort}, ${articles.id})`;

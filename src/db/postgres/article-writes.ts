@@ -67,6 +67,34 @@ export function createArticleRows(tx: Tx) {
 }
 
 /**
+ * The ids of the draft's tags, storing those not seen before, in one lookup for all of them. A
+ * slug a tag answers to besides its own (merged into it, or its new name's) links that tag.
+ */
+async function tagIds(tx: Tx, events: EventLog, named: ArticleDraft['tags'], now: string): Promise<number[]> {
+  if (named.length === 0) return [];
+  const slugs = named.map((tag) => tag.slug);
+  const found = await tx.execute<{ slug: string; id: number | null }>(sql`SELECT s.slug, coalesce(
+    (SELECT id FROM tags WHERE slug = s.slug), (SELECT tag_id FROM tag_slugs WHERE slug = s.slug)) AS id
+    FROM unnest(${sql.param(slugs)}::text[]) AS s(slug)`);
+  const known = new Map(found.rows.flatMap((row) => (row.id === null ? [] : [[row.slug, row.id] as const])));
+  const ids: number[] = [];
+  for (const tag of named) {
+    let id = known.get(tag.slug);
+    if (id === undefined) {
+      const [row] = await tx
+        .insert(tags)
+        .values({ slug: tag.slug, name: tag.name, createdAt: now, updatedAt: now })
+        .returning({ id: tags.id });
+      id = row!.id;
+      await events.tag('tag.created', id, now);
+      known.set(tag.slug, id);
+    }
+    ids.push(id);
+  }
+  return ids;
+}
+
+/**
  * An article's authors and tags: each person and tag stored once and linked in byline and tag
  * order; people and tags created or changed here are recorded in the change feed.
  */
@@ -101,31 +129,24 @@ export function createArticleLinks(tx: Tx, events: EventLog) {
     return existing.id;
   }
 
-  // A slug a tag answers to besides its own (merged into it, or its new name's) links that tag.
-  async function tagId(tag: ArticleDraft['tags'][number], now: string): Promise<number> {
-    const found = await tx.execute<{ id: number | null }>(sql`SELECT coalesce(
-      (SELECT id FROM tags WHERE slug = ${tag.slug}), (SELECT tag_id FROM tag_slugs WHERE slug = ${tag.slug})) AS id`);
-    const existing = found.rows[0]?.id;
-    if (existing !== null && existing !== undefined) return existing;
-    const [row] = await tx
-      .insert(tags)
-      .values({ slug: tag.slug, name: tag.name, createdAt: now, updatedAt: now })
-      .returning({ id: tags.id });
-    await events.tag('tag.created', row!.id, now);
-    return row!.id;
-  }
-
   return {
     /** Links the draft's authors and tags to the article, storing those not seen before. */
     async link(articleId: number, draft: ArticleDraft, now: string): Promise<void> {
+      const byline: (typeof articleAuthors.$inferInsert)[] = [];
       for (const [position, author] of draft.authors.entries()) {
-        const values = { articleId, authorId: await authorId(author, now), position };
-        await tx.insert(articleAuthors).values(values).onConflictDoNothing();
+        byline.push({ articleId, authorId: await authorId(author, now), position });
       }
-      for (const [position, tag] of draft.tags.entries()) {
-        const values = { articleId, tagId: await tagId(tag, now), position, derived: tag.derived };
-        await tx.insert(articleTags).values(values).onConflictDoNothing();
-      }
+      if (byline.length) await tx.insert(articleAuthors).values(byline).onConflictDoNothing();
+      const ids = await tagIds(tx, events, draft.tags, now);
+      if (ids.length === 0) return;
+      // One statement for every link: a repeated tag keeps its first position, as before.
+      const links = draft.tags.map((tag, position) => ({
+        articleId,
+        tagId: ids[position]!,
+        position,
+        derived: tag.derived,
+      }));
+      await tx.insert(articleTags).values(links).onConflictDoNothing();
     },
 
     /** Removes the article's links; the authors and tags stay, as other articles may name them. */

@@ -6,7 +6,7 @@ import { exportOf, linesOf, populate, served, urlsToCompare } from '../support/t
 
 /**
  * What a client reads of an answer: its status and its parsed body. Keys in JSON objects may come in
- * another order (PostgreSQL's jsonb sorts them). Searches by relevance rank alike but not the same
+ * another order (PostgreSQL's jsonb sorts them). Searches by relevance rank with other scores
  * (SQLite's bm25, PostgreSQL's ts_rank), so their matches are compared as a set; and each engine
  * cuts its own snippets (snippet(), ts_headline): compared is that a snippet marks a hit.
  */

@@ -6,13 +6,17 @@ import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { freePort } from '../test/support/processes.js';
 import { benchDatabase } from './http-database.js';
+import { benchHttpEngines } from './http-engines.js';
 import { isMain, median } from './support.js';
+import { benchWorkers } from './workers.js';
 
 const sizes = (process.env.BENCH_SIZES ?? '10000,100000').split(',').map(Number);
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const startupTrials = 3;
+/** Which comparisons run: Gazette against a bare server, one process against two, SQLite against PostgreSQL. */
+const parts = new Set((process.env.BENCH_PARTS ?? 'bare,workers,engines').split(','));
 const root = path.resolve(import.meta.dirname, '..');
 
 interface Load {
@@ -355,8 +359,10 @@ async function benchSize(size: number) {
 }
 
 /**
- * Gazette as `npm start` runs it against a bare Fastify + better-sqlite3 server that serves the
- * same bytes, at each database size: requests/s ratios, p99, start-up time and memory.
+ * At each database size: Gazette as `npm start` runs it against a bare Fastify + better-sqlite3
+ * server that serves the same bytes (requests/s ratios, p99, start-up time and memory); then one
+ * process against `serve --workers 2`, and SQLite against PostgreSQL on the same data, for one
+ * article, a page of the list and a search. BENCH_PARTS picks among bare, workers and engines.
  */
 export async function benchHttp() {
   const { prestart } = startCommand();
@@ -366,7 +372,11 @@ export async function benchHttp() {
       .args.map((arg) => path.relative(root, arg) || arg)
       .join(' ')}\``,
   );
-  for (const size of sizes) await benchSize(size);
+  for (const size of sizes) {
+    if (parts.has('bare')) await benchSize(size);
+    if (parts.has('workers')) await benchWorkers(size);
+    if (parts.has('engines')) await benchHttpEngines(size);
+  }
 }
 
 if (isMain(import.meta.url)) await benchHttp();

@@ -13,7 +13,6 @@ import { isMain, median } from './support.js';
  * (two processes ÷ one). Both servers run throughout; only the one under load is busy.
  */
 
-const size = Number(process.env.BENCH_SIZE ?? 10_000);
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -40,50 +39,80 @@ function middleSlug(databasePath: string): string {
   }
 }
 
-export async function benchWorkers() {
-  // A copy of its own: the servers migrate it, and the cached database stays as it was built.
-  const directory = mkdtempSync(path.join(tmpdir(), 'gazette-bench-workers-'));
+/** A copy of the cached bench database of `size` articles: servers migrate it, the cache stays as built. */
+export async function benchDatabaseCopy(size: number): Promise<{ databasePath: string; remove: () => void }> {
+  const directory = mkdtempSync(path.join(tmpdir(), 'gazette-bench-copy-'));
   const databasePath = path.join(directory, 'gazette.db');
   copyFileSync(await benchDatabase(size), databasePath);
-  const cases = [
+  return { databasePath, remove: () => rmSync(directory, { recursive: true, force: true }) };
+}
+
+export interface Case {
+  name: string;
+  path: string;
+}
+
+/** One article, a page of the list and a search, on the data of `databasePath`. */
+export function readCases(databasePath: string): Case[] {
+  return [
     { name: 'one article', path: `/v1/articles/${middleSlug(databasePath)}` },
     { name: 'page of 20', path: '/v1/articles' },
     { name: `search q=${searchWord}`, path: `/v1/articles?q=${searchWord}` },
   ];
-  const servers: Record<'one' | 'two', ServerProcess | undefined> = { one: undefined, two: undefined };
-  try {
-    servers.one = await startServerProcess(databasePath);
-    servers.two = await startServerProcess(databasePath, { WORKERS: '2' });
-    const rps = new Map<string, { one: number[]; two: number[] }>(
-      cases.map((c) => [c.name, { one: [], two: [] }]),
-    );
-    let failures = 0;
-    for (let round = 0; round < rounds; round++) {
-      for (const { name, path: target } of cases) {
-        // Alternate which goes first, so neither always runs on a machine warmed by the other.
-        const order = round % 2 === 0 ? (['one', 'two'] as const) : (['two', 'one'] as const);
-        for (const which of order) {
-          const result = await requestsPerSecond(`${servers[which]!.url}${target}`);
-          rps.get(name)![which].push(result.rps);
-          failures += result.failures;
-        }
+}
+
+/**
+ * req/s of two servers on each case, in alternating rounds of the same run, printed as medians and
+ * the ratio second ÷ first.
+ */
+export async function compareServers(
+  title: string,
+  servers: { name: string; url: string }[],
+  cases: Case[],
+): Promise<void> {
+  const [first, second] = servers as [{ name: string; url: string }, { name: string; url: string }];
+  const rps = new Map(cases.map((c) => [c.name, [[], []] as [number[], number[]]]));
+  let failures = 0;
+  for (let round = 0; round < rounds; round++) {
+    for (const { name, path: target } of cases) {
+      // Alternate which goes first, so neither always runs on a machine warmed by the other.
+      const order = round % 2 === 0 ? [0, 1] : [1, 0];
+      for (const which of order) {
+        const result = await requestsPerSecond(`${[first, second][which]!.url}${target}`);
+        rps.get(name)![which]!.push(result.rps);
+        failures += result.failures;
       }
     }
+  }
+  console.log(`\n${title}: ${connections} connections, ${rounds} rounds of ${seconds} s, median req/s:`);
+  console.log(`  ${'case'.padEnd(18)} ${first.name.padStart(11)} ${second.name.padStart(11)}  ratio`);
+  for (const { name } of cases) {
+    const [a, b] = rps.get(name)!.map(median) as [number, number];
     console.log(
-      `\n${size} articles, ${connections} connections, ${rounds} rounds of ${seconds} s, median req/s:`,
+      `  ${name.padEnd(18)} ${a.toFixed(0).padStart(11)} ${b.toFixed(0).padStart(11)}  ${(b / a).toFixed(2)}×`,
     );
-    console.log(`${'case'.padEnd(16)} ${'1 process'.padStart(10)} ${'2 workers'.padStart(10)}  ratio`);
-    for (const { name } of cases) {
-      const { one, two } = rps.get(name)!;
-      const [a, b] = [median(one), median(two)];
-      console.log(
-        `${name.padEnd(16)} ${a.toFixed(0).padStart(10)} ${b.toFixed(0).padStart(10)}  ${(b / a).toFixed(2)}×`,
-      );
-    }
-    console.log(`failed requests: ${failures}`);
+  }
+  console.log(`  failed requests: ${failures}`);
+}
+
+/** One process against `serve --workers 2` on a copy of the bench database of `size` articles. */
+export async function benchWorkers(size = Number(process.env.BENCH_SIZE ?? 10_000)) {
+  const copy = await benchDatabaseCopy(size);
+  const servers: ServerProcess[] = [];
+  try {
+    servers.push(await startServerProcess(copy.databasePath));
+    servers.push(await startServerProcess(copy.databasePath, { WORKERS: '2' }));
+    await compareServers(
+      `${size} articles, one process against two`,
+      [
+        { name: '1 process', url: servers[0]!.url },
+        { name: '2 workers', url: servers[1]!.url },
+      ],
+      readCases(copy.databasePath),
+    );
   } finally {
-    await Promise.all([servers.one?.stop(), servers.two?.stop()]);
-    rmSync(directory, { recursive: true, force: true });
+    await Promise.all(servers.map((server) => server.stop()));
+    copy.remove();
   }
 }
 

@@ -1,27 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import t from 'tap';
-import { migrateDatabase, openDatabase } from '../../src/db/connection.js';
-import { createRepositories } from '../../src/db/index.js';
 import type { ArticleView } from '../../src/domain/article.js';
-import type { Repositories } from '../../src/domain/ports.js';
 import { PreconditionFailed } from '../../src/lib/errors.js';
 import { createArticleEditingService } from '../../src/services/article-editing.js';
 import { createIngestService } from '../../src/services/ingest.js';
 import { plainArticle, testParser } from '../support/app.js';
-
-/** Repositories on a fresh database, closed and deleted when the test ends. */
-function repositoriesFor(t: { teardown(fn: () => void): void }): Repositories {
-  const directory = mkdtempSync(path.join(tmpdir(), 'gazette-editing-service-'));
-  const db = openDatabase(path.join(directory, 'gazette.db'));
-  migrateDatabase(db);
-  t.teardown(() => {
-    db.$client.close();
-    rmSync(directory, { recursive: true, force: true });
-  });
-  return createRepositories(db);
-}
+import { testRepositories } from '../support/database.js';
 
 /** A promise each caller awaits until `count` callers have arrived. */
 function barrier(count: number): () => Promise<void> {
@@ -38,7 +21,7 @@ function barrier(count: number): () => Promise<void> {
 }
 
 t.test('two writers that both pass their If-Match check before either writes: one wins', async (t) => {
-  const repositories = repositoriesFor(t);
+  const { repositories } = await testRepositories(t);
   const ingest = createIngestService(repositories, testParser());
   const { article } = await ingest.ingestArticle({
     raw: plainArticle({ title: 'Canal locks restored' }),
@@ -88,7 +71,7 @@ t.test('two writers that both pass their If-Match check before either writes: on
 });
 
 t.test('edits within one millisecond still leave distinct versions', async (t) => {
-  const repositories = repositoriesFor(t);
+  const { repositories } = await testRepositories(t);
   const ingest = createIngestService(repositories, testParser());
   const { article } = await ingest.ingestArticle({
     raw: plainArticle({ title: 'Swing bridge greased' }),

@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import t from 'tap';
-import { auth, buildTestApp } from '../support/app.js';
+import { auth, buildTestApp, databaseUrlOf, testEngine } from '../support/app.js';
+import { queryOn } from '../support/database.js';
 
 /** About 1 MB of plain text that reads as one long article. */
 function megabyteArticle(): string {
@@ -19,15 +16,18 @@ function megabyteArticle(): string {
 t.test(
   'the same 1 MB article sent 20 times is stored once, and every ingest still refers to it',
   async (t) => {
-    const directory = mkdtempSync(path.join(tmpdir(), 'gazette-payloads-'));
-    t.teardown(() => rmSync(directory, { recursive: true, force: true }));
-    const databasePath = path.join(directory, 'gazette.db');
-    const app = await buildTestApp(t, { DATABASE_URL: `file:${databasePath}` });
-    const reader = new Database(databasePath, { readonly: true });
-    t.teardown(() => reader.close());
-    const databaseBytes = () =>
-      (reader.pragma('page_count', { simple: true }) as number) *
-      (reader.pragma('page_size', { simple: true }) as number);
+    const app = await buildTestApp(t);
+    const query = await queryOn(t, databaseUrlOf(app));
+    const databaseBytes = async () =>
+      Number(
+        (
+          await query<{ bytes: number | string }>(
+            testEngine() === 'postgres'
+              ? 'SELECT pg_database_size(current_database()) AS bytes'
+              : 'SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()',
+          )
+        )[0]!.bytes,
+      );
 
     const raw = megabyteArticle();
     const send = () =>
@@ -39,19 +39,19 @@ t.test(
       });
     const first = await send();
     t.equal(first.statusCode, 201);
-    const afterFirst = databaseBytes();
+    const afterFirst = await databaseBytes();
     const ingestIds = [first.json().ingest.id];
     for (let i = 1; i < 20; i++) {
       const again = await send();
       t.equal(again.json().ingest.status, 'duplicate');
       ingestIds.push(again.json().ingest.id);
     }
-    const growth = databaseBytes() - afterFirst;
+    const growth = (await databaseBytes()) - afterFirst;
     t.ok(
       growth < raw.length / 4,
       `19 duplicates grew the database by ${growth} bytes, less than a quarter of one copy`,
     );
-    t.equal(reader.prepare('SELECT count(*) FROM raw_payloads').pluck().get(), 1);
+    t.same(await query('SELECT CAST(count(*) AS integer) AS n FROM raw_payloads'), [{ n: 1 }]);
 
     // Provenance still names the payload each ingest received.
     const provenance = await app.inject({ url: `/v1/ingests/${ingestIds.at(-1)}`, headers: auth });

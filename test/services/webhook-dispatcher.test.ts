@@ -1,17 +1,12 @@
 import { lookup } from 'node:dns';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import t from 'tap';
-import { type Db, migrateDatabase, openDatabase } from '../../src/db/connection.js';
-import { createRepositories } from '../../src/db/index.js';
-import type { Repositories } from '../../src/domain/ports.js';
 import {
   createWebhookDispatcher,
   type DispatcherOptions,
   retryDelay,
 } from '../../src/services/webhook-dispatcher.js';
 import type { Resolver } from '../../src/services/webhook-sender.js';
+import { testRepositories } from '../support/database.js';
 import { startReceiver } from '../support/receiver.js';
 
 interface Test {
@@ -29,22 +24,17 @@ const fast: DispatcherOptions = {
 };
 
 /** A migrated database with its repositories, and a way to append change events. */
-function storage(t: Test) {
-  const directory = mkdtempSync(path.join(tmpdir(), 'gazette-webhooks-'));
-  const db: Db = openDatabase(path.join(directory, 'gazette.db'));
-  migrateDatabase(db);
-  t.teardown(() => {
-    db.$client.close();
-    rmSync(directory, { recursive: true, force: true });
-  });
-  const repositories: Repositories = createRepositories(db);
-  const insert = db.$client.prepare(
-    "INSERT INTO events (type, resource_id, data, occurred_at) VALUES (?, ?, ?, '2026-04-20T09:00:00.000Z')",
-  );
-  const addEvent = (type = 'tag.created', id = 1) =>
-    Number(
-      insert.run(type, id, JSON.stringify({ id, slug: `tag-${id}`, name: `Tag ${id}` })).lastInsertRowid,
+async function storage(t: Test) {
+  const { repositories, query } = await testRepositories(t);
+  const addEvent = async (type = 'tag.created', id = 1) => {
+    const [row] = await query<{ id: number | string }>(
+      "INSERT INTO events (type, resource_id, data, occurred_at) VALUES (?, ?, ?, '2026-04-20T09:00:00.000Z') RETURNING id",
+      type,
+      id,
+      JSON.stringify({ id, slug: `tag-${id}`, name: `Tag ${id}` }),
     );
+    return Number(row!.id);
+  };
   const subscribe = (url: string, eventTypes = ['tag.created']) =>
     repositories.webhooks.createWebhook({
       url,
@@ -58,7 +48,7 @@ function storage(t: Test) {
     t.teardown(() => created.stop());
     return created;
   };
-  return { db, repositories, addEvent, subscribe, dispatcher };
+  return { query, repositories, addEvent, subscribe, dispatcher };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -93,13 +83,17 @@ t.test('retryDelay: full jitter up to base × 2^failures, capped', async (t) => 
 });
 
 t.test('only subscribed types, in order; unsubscribed events are passed over', async (t) => {
-  const { addEvent, subscribe, dispatcher, repositories } = storage(t);
+  const { addEvent, subscribe, dispatcher, repositories } = await storage(t);
   const receiver = await startReceiver();
   t.teardown(receiver.close);
-  addEvent('tag.created', 1);
+  await addEvent('tag.created', 1);
   const webhook = await subscribe(receiver.url, ['tag.created', 'tag.deleted']);
-  const wanted = [addEvent('tag.created', 2), addEvent('tag.deleted', 2), addEvent('tag.created', 3)];
-  const last = addEvent('author.created', 9);
+  const wanted = [
+    await addEvent('tag.created', 2),
+    await addEvent('tag.deleted', 2),
+    await addEvent('tag.created', 3),
+  ];
+  const last = await addEvent('author.created', 9);
   await dispatcher().runOnce();
   t.same(
     receiver.received.map((request) => Number(request.headers['webhook-id'])),
@@ -116,7 +110,7 @@ t.test('only subscribed types, in order; unsubscribed events are passed over', a
 t.test(
   'a failing receiver: retries back off, then the subscription is disabled with the reason',
   async (t) => {
-    const { addEvent, subscribe, dispatcher, repositories } = storage(t);
+    const { addEvent, subscribe, dispatcher, repositories } = await storage(t);
     let failing = true;
     const receiver = await startReceiver((_request, response) => {
       response.statusCode = failing ? 500 : 200;
@@ -124,8 +118,8 @@ t.test(
     });
     t.teardown(receiver.close);
     const webhook = await subscribe(`${receiver.url}/failing`);
-    const event = addEvent();
-    const later = addEvent('tag.created', 2);
+    const event = await addEvent();
+    const later = await addEvent('tag.created', 2);
     // No jitter here: each retry waits its whole bound, 100 ms.
     const worker = dispatcher({ giveUpMs: 300, retryBaseMs: 100, retryMaxMs: 100, random: () => 1 });
 
@@ -193,7 +187,7 @@ t.test(
 );
 
 t.test('a redirect is a failure and is not followed', async (t) => {
-  const { addEvent, subscribe, dispatcher, repositories } = storage(t);
+  const { addEvent, subscribe, dispatcher, repositories } = await storage(t);
   const receiver = await startReceiver((request, response) => {
     if (request.path === '/moved') {
       response.statusCode = 307;
@@ -203,7 +197,7 @@ t.test('a redirect is a failure and is not followed', async (t) => {
   });
   t.teardown(receiver.close);
   const webhook = await subscribe(`${receiver.url}/moved`);
-  addEvent();
+  await addEvent();
   await dispatcher().runOnce();
   t.same(
     receiver.received.map((request) => request.path),
@@ -215,7 +209,7 @@ t.test('a redirect is a failure and is not followed', async (t) => {
 });
 
 t.test('a receiver that does not answer times out', async (t) => {
-  const { addEvent, subscribe, dispatcher, repositories } = storage(t);
+  const { addEvent, subscribe, dispatcher, repositories } = await storage(t);
   const held: (() => void)[] = [];
   const receiver = await startReceiver((_request, response) => held.push(() => response.end()));
   t.teardown(async () => {
@@ -223,7 +217,7 @@ t.test('a receiver that does not answer times out', async (t) => {
     await receiver.close();
   });
   const webhook = await subscribe(receiver.url);
-  addEvent();
+  await addEvent();
   await dispatcher({ timeoutMs: 300 }).runOnce();
   const [attempt] = (await repositories.webhooks.listDeliveries(webhook.id, { limit: 1 })).data;
   t.equal(attempt!.status_code, null);
@@ -235,7 +229,7 @@ t.test('a receiver that does not answer times out', async (t) => {
 });
 
 t.test('private addresses are refused at connection time, after DNS', async (t) => {
-  const { addEvent, subscribe, dispatcher, repositories } = storage(t);
+  const { addEvent, subscribe, dispatcher, repositories } = await storage(t);
   const receiver = await startReceiver();
   t.teardown(receiver.close);
   // A public-looking name that resolves inward, as a rebinding DNS server would answer.
@@ -247,7 +241,7 @@ t.test('private addresses are refused at connection time, after DNS', async (t) 
   const byAddress = await subscribe(`http://127.0.0.1:${receiver.port}/literal`);
   // Through the system resolver: localhost is loopback, whatever a URL says.
   const local = await subscribe(`http://localhost:${receiver.port}/local`);
-  addEvent();
+  await addEvent();
 
   await dispatcher({ allowPrivate: false, resolve }).runOnce();
   t.equal(receiver.received.length, 0, 'nothing reached the receiver');
@@ -267,7 +261,7 @@ t.test('private addresses are refused at connection time, after DNS', async (t) 
 });
 
 t.test('two dispatchers on one database never deliver a subscription at once', async (t) => {
-  const { addEvent, subscribe, dispatcher } = storage(t);
+  const { addEvent, subscribe, dispatcher } = await storage(t);
   let concurrent = 0;
   let most = 0;
   const receiver = await startReceiver((_request, response) => {
@@ -280,7 +274,11 @@ t.test('two dispatchers on one database never deliver a subscription at once', a
   });
   t.teardown(receiver.close);
   await subscribe(receiver.url);
-  const ids = [addEvent('tag.created', 1), addEvent('tag.created', 2), addEvent('tag.created', 3)];
+  const ids = [
+    await addEvent('tag.created', 1),
+    await addEvent('tag.created', 2),
+    await addEvent('tag.created', 3),
+  ];
   const [one, two] = [dispatcher(), dispatcher()];
   await Promise.all([one.runOnce(), two.runOnce()]);
   t.equal(most, 1, 'one delivery at a time');
@@ -292,7 +290,7 @@ t.test('two dispatchers on one database never deliver a subscription at once', a
 });
 
 t.test('in flight is bounded', async (t) => {
-  const { addEvent, subscribe, dispatcher } = storage(t);
+  const { addEvent, subscribe, dispatcher } = await storage(t);
   let concurrent = 0;
   let most = 0;
   const receiver = await startReceiver((_request, response) => {
@@ -305,7 +303,7 @@ t.test('in flight is bounded', async (t) => {
   });
   t.teardown(receiver.close);
   for (let i = 0; i < 6; i++) await subscribe(`${receiver.url}/${i}`);
-  addEvent();
+  await addEvent();
   const worker = dispatcher({ maxInFlight: 2 });
   for (let round = 0; round < 3; round++) await worker.runOnce();
   t.equal(receiver.received.length, 6, 'every subscription got the event');
@@ -313,14 +311,14 @@ t.test('in flight is bounded', async (t) => {
 });
 
 t.test('a re-send goes once, beside the ordered stream, without cutting a retry short', async (t) => {
-  const { addEvent, subscribe, dispatcher, repositories } = storage(t);
+  const { addEvent, subscribe, dispatcher, repositories } = await storage(t);
   const receiver = await startReceiver((_request, response) => {
     response.statusCode = 503;
     response.end();
   });
   t.teardown(receiver.close);
   const webhook = await subscribe(receiver.url);
-  const event = addEvent();
+  const event = await addEvent();
   const worker = dispatcher({ retryBaseMs: 60_000, retryMaxMs: 60_000, random: () => 1 });
   await worker.runOnce();
   t.equal(receiver.received.length, 1, 'the first attempt failed; its retry is a minute away');
@@ -342,24 +340,31 @@ t.test('a re-send goes once, beside the ordered stream, without cutting a retry 
 });
 
 t.test('a subscription keeps its latest 1,000 attempts', async (t) => {
-  const { db, addEvent, subscribe, dispatcher, repositories } = storage(t);
+  const { query, addEvent, subscribe, dispatcher, repositories } = await storage(t);
   const receiver = await startReceiver();
   t.teardown(receiver.close);
   const webhook = await subscribe(receiver.url);
-  const insert = db.$client.prepare(
+  await query(
     `INSERT INTO webhook_deliveries (webhook_id, event_id, attempt, duration_ms, attempted_at)
-     VALUES (?, 1, 1, 5, '2026-04-20T09:00:00.000Z')`,
+     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)
+     SELECT CAST(? AS integer), 1, 1, 5, '2026-04-20T09:00:00.000Z' FROM n`,
+    webhook.id,
   );
-  db.$client.transaction(() => {
-    for (let i = 0; i < 1000; i++) insert.run(webhook.id);
-  })();
-  const oldest = db.$client.prepare('SELECT min(id) FROM webhook_deliveries').pluck().get() as number;
-  const event = addEvent();
+  const count = async (where = '', ...params: unknown[]) =>
+    (
+      await query<{ n: number }>(
+        `SELECT CAST(count(*) AS integer) AS n FROM webhook_deliveries ${where}`,
+        ...params,
+      )
+    )[0]!.n;
+  t.equal(await count(), 1000);
+  const [{ oldest }] = (await query<{ oldest: number | string }>(
+    'SELECT min(id) AS oldest FROM webhook_deliveries',
+  )) as [{ oldest: number | string }];
+  const event = await addEvent();
   await dispatcher().runOnce();
-  const count = db.$client.prepare('SELECT count(*) FROM webhook_deliveries').pluck().get();
-  t.equal(count, 1000, 'one in, the oldest out');
+  t.equal(await count(), 1000, 'one in, the oldest out');
   const page = await repositories.webhooks.listDeliveries(webhook.id, { limit: 1 });
   t.equal(page.data[0]!.event_id, event, 'the newest is kept');
-  const gone = db.$client.prepare('SELECT count(*) FROM webhook_deliveries WHERE id = ?').pluck().get(oldest);
-  t.equal(gone, 0, 'the oldest was let go');
+  t.equal(await count('WHERE id = ?', oldest), 0, 'the oldest was let go');
 });

@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { Article } from '../../src/domain/article.js';
 import { createParserPool, type ParserPool } from '../../src/services/parser-pool.js';
+import { type Engine, freshDatabase } from './database.js';
 import { responseValidator } from './openapi-validator.js';
-import { createPostgresDatabase } from './postgres.js';
 
 export const testApiKey = 'test-key-with-full-scope-0123456789';
 
@@ -26,33 +23,27 @@ export function testParser(): ParserPool {
   return sharedParser;
 }
 
-/** The engine the HTTP suite runs on: `TEST_ENGINE=postgres` (set by test/postgres/*), else SQLite. */
-export function testEngine(): 'sqlite' | 'postgres' {
-  return process.env.TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
-}
+export { testEngine } from './database.js';
 
-/** A fresh database for one app: a temporary SQLite file, or a new PostgreSQL database. */
-async function freshDatabase(): Promise<{ url: string; remove: () => Promise<void> }> {
-  if (testEngine() === 'postgres') {
-    const { url, drop } = await createPostgresDatabase();
-    return { url, remove: drop };
-  }
-  const directory = mkdtempSync(path.join(tmpdir(), 'gazette-test-'));
-  return {
-    url: `file:${path.join(directory, 'gazette.db')}`,
-    remove: async () => rmSync(directory, { recursive: true, force: true }),
-  };
+const databaseUrls = new WeakMap<FastifyInstance, string>();
+
+/** The DATABASE_URL of an app buildTestApp built, for a test that must reach past the API (see queryOn). */
+export function databaseUrlOf(app: FastifyInstance): string {
+  const url = databaseUrls.get(app);
+  if (url === undefined) throw new Error('not an app of buildTestApp');
+  return url;
 }
 
 /**
- * A fresh app on its own database (see testEngine), closed and removed when the test ends. Apps
- * share one parser pool unless the environment sets a PARSE_ variable.
+ * A fresh app on its own database (on the test engine unless `engine` says), closed and removed
+ * when the test ends. Apps share one parser pool unless the environment sets a PARSE_ variable.
  */
 export async function buildTestApp(
   t: Teardown,
   environment: Record<string, string> = {},
+  engine?: Engine,
 ): Promise<FastifyInstance> {
-  const database = await freshDatabase();
+  const database = await freshDatabase(engine);
   const config = loadConfig({ DATABASE_URL: database.url, API_KEYS: testApiKey, ...environment });
   const ownParser = Object.keys(environment).some((name) => name.startsWith('PARSE_'));
   const app = checkedAgainstDocument(
@@ -62,6 +53,10 @@ export async function buildTestApp(
         throw error;
       },
     ),
+  );
+  databaseUrls.set(
+    app,
+    config.database.engine === 'sqlite' ? `file:${config.database.path}` : config.database.url,
   );
   t.teardown(async () => {
     await app.close();

@@ -66,3 +66,26 @@ export async function exportOf(app: FastifyInstance): Promise<string> {
 export async function* linesOf(text: string) {
   yield* text.split('\n');
 }
+
+/** Every GET a client could make of the data, with status, ETag and body. */
+export async function served(app: FastifyInstance, urls: string[]) {
+  const answers: Record<string, unknown> = {};
+  for (const url of urls) {
+    const response = await app.inject({ url, headers: auth });
+    answers[url] = { status: response.statusCode, etag: response.headers.etag, body: response.body };
+  }
+  return answers;
+}
+
+export async function urlsToCompare(app: FastifyInstance, extra: string[]): Promise<string[]> {
+  const list = (await app.inject('/v1/articles?limit=100')).json();
+  const authors = (await app.inject('/v1/authors?limit=100')).json();
+  const tags = (await app.inject('/v1/tags?limit=100')).json();
+  const urls = ['/v1/articles?limit=100', '/v1/authors?limit=100', '/v1/tags?limit=100', ...extra];
+  for (const article of list.data) {
+    urls.push(`/v1/articles/${article.id}`, `/v1/articles/${article.slug}?fields=id,body_text,images,tags`);
+  }
+  for (const author of authors.data) urls.push(`/v1/authors/${author.slug}`);
+  for (const tag of tags.data) urls.push(`/v1/tags/${tag.id}`, `/v1/tags/${tag.slug}`);
+  return urls;
+}

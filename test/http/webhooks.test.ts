@@ -83,6 +83,15 @@ t.test('webhook subscriptions: admin only, the secret shown once', async (t) => 
   );
   t.equal((await app.inject({ url: '/v1/webhooks/abc', headers: auth })).statusCode, 400);
   t.equal((await app.inject('/v1/webhooks//deliveries')).statusCode, 404, 'an empty id names no webhook');
+  // Past what PostgreSQL's id columns hold: still no such webhook, not a query error.
+  const huge = Number.MAX_SAFE_INTEGER;
+  for (const method of ['GET', 'DELETE'] as const)
+    t.equal(
+      (await app.inject({ method, url: `/v1/webhooks/${huge}`, headers: auth })).statusCode,
+      404,
+      method,
+    );
+  t.equal((await enable(huge)).statusCode, 404, 'enable');
 });
 
 t.test('a webhook URL must be https on a public address', async (t) => {

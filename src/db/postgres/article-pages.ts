@@ -11,7 +11,7 @@ import {
 import { allOf, idAmong } from './article-filters.js';
 import type { ArticleSearch, SearchSample } from './article-search.js';
 import { bodyColumns, summaryColumns } from './article-summary.js';
-import { textIdBound } from './bounds.js';
+import { fitsIdColumn, textIdBound } from './bounds.js';
 import type { PostgresDb } from './connection.js';
 import { articles } from './schema.js';
 
@@ -75,7 +75,7 @@ export function createArticlePages(db: PostgresDb, search: ArticleSearch) {
     const pageIds = ranked.slice(0, query.limit);
     const rest = ranked.slice(query.limit);
     // Ids past 32 bits name no article (a forged cursor): left out, as SQLite finds none for them.
-    const lookup = pageIds.filter((id) => id < 2 ** 31);
+    const lookup = pageIds.filter(fitsIdColumn);
     const found = lookup.length ? await select(query, inArray(articles.id, lookup), [], lookup.length) : [];
     const byId = new Map(found.map((row) => [row.id, row]));
     // An article deleted since the walk began is left out, as SQLite's join leaves it out.

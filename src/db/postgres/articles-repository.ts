@@ -4,7 +4,7 @@ import type { ArticlesRepository } from '../../domain/ports.js';
 import { isNumericId } from '../statements.js';
 import { createArticleList } from './article-list.js';
 import { summaryColumns } from './article-summary.js';
-import { storable } from './bounds.js';
+import { fitsIdColumn, storable } from './bounds.js';
 import type { PostgresDb } from './connection.js';
 import { articleSlugs, articles, deletedArticleSlugs, deletedArticles } from './schema.js';
 
@@ -12,9 +12,8 @@ import { articleSlugs, articles, deletedArticleSlugs, deletedArticles } from './
 export type ArticleReads = Omit<ArticlesRepository, 'deleteArticle'>;
 
 /** Ids are 32-bit on PostgreSQL: a larger number in a path is no article, not a query error. */
-const maxId = 2 ** 31 - 1;
 const idOf = (idOrSlug: string) =>
-  isNumericId(idOrSlug) && Number(idOrSlug) <= maxId ? Number(idOrSlug) : 0;
+  isNumericId(idOrSlug) && fitsIdColumn(Number(idOrSlug)) ? Number(idOrSlug) : 0;
 
 /** `searchSampleSize`: how many of its newest matches a search ranks and counts (article-search.ts). */
 export function createPostgresArticleReads(

@@ -24,3 +24,6 @@ export function textIdBound(text: string, id: number): SQL {
 
 /** Whether PostgreSQL can hold the text: no stored slug or name holds NUL, so one that does finds nothing. */
 export const storable = (text: string): boolean => !text.includes('\u0000');
+
+/** Whether an id from a request fits the 32-bit identity columns: no stored row has a larger one. */
+export const fitsIdColumn = (id: number): boolean => Number.isInteger(id) && id >= 1 && id < 2 ** 31;

@@ -3,6 +3,7 @@ import type { EditableArticle } from '../../domain/edits.js';
 import type { EditsRepository } from '../../domain/ports.js';
 import { isNumericId } from '../statements.js';
 import { createArticleEditing } from './article-editing.js';
+import { fitsIdColumn } from './bounds.js';
 import { createCollectionEditing } from './collection-editing.js';
 import type { PostgresDb } from './connection.js';
 import { articleJson } from './events.js';
@@ -16,6 +17,7 @@ export function createPostgresEditsRepository(db: PostgresDb): EditsRepository {
     ...createTagMerge(db),
     // The article as the feed carries it (both bodies), plus its simhash; by id, slug or former slug.
     async findEditableArticle(idOrSlug: string): Promise<EditableArticle | undefined> {
+      if (isNumericId(idOrSlug) && !fitsIdColumn(Number(idOrSlug))) return undefined;
       const id = isNumericId(idOrSlug)
         ? sql`${Number(idOrSlug)}::int`
         : sql`coalesce((SELECT id FROM articles WHERE slug = ${idOrSlug}),

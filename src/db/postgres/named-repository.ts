@@ -5,7 +5,7 @@ import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
 import { nameKey } from '../../lib/names.js';
 import { type CountCursor, isCountCursor, isNameCursor, type NameCursor } from '../cursors.js';
 import { isNumericId } from '../statements.js';
-import { bigintBound, storable, textIdBound } from './bounds.js';
+import { bigintBound, fitsIdColumn, storable, textIdBound } from './bounds.js';
 
 type NamedRow = { id: number; name: string; article_count: number };
 
@@ -82,7 +82,7 @@ export function createNamedReads<T extends NamedRow>(source: NamedSource<T>) {
         return storable(idOrSlug) ? (await source.select(eq(slug, idOrSlug), [], 1))[0] : undefined;
       }
       const id = Number(idOrSlug);
-      return id < 2 ** 31 ? (await source.select(eq(source.id, id), [], 1))[0] : undefined;
+      return fitsIdColumn(id) ? (await source.select(eq(source.id, id), [], 1))[0] : undefined;
     },
   };
 }

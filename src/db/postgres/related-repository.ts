@@ -2,6 +2,7 @@ import { inArray, sql } from 'drizzle-orm';
 import type { RelatedRepository } from '../../domain/ports.js';
 import { relatedWeights } from '../../domain/related.js';
 import { summaryColumns } from './article-summary.js';
+import { fitsIdColumn } from './bounds.js';
 import type { PostgresDb } from './connection.js';
 import { articles } from './schema.js';
 
@@ -25,7 +26,7 @@ export function createPostgresRelatedRepository(db: PostgresDb): RelatedReposito
 
   return {
     async listRelatedArticles(id, limit) {
-      if (!Number.isInteger(id) || id < 1 || id >= 2 ** 31) return [];
+      if (!fitsIdColumn(id)) return [];
       const top = (await ranked(id, limit)).rows;
       if (top.length === 0) return [];
       const rows = await db

@@ -3,6 +3,7 @@ import type { ChangeType } from '../../domain/changes.js';
 import type { StoredEvent, WebhooksRepository } from '../../domain/ports.js';
 import type { Webhook } from '../../domain/webhooks.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
+import { fitsIdColumn } from './bounds.js';
 import type { PostgresDb } from './connection.js';
 import { events, webhookDeliveries, webhookRedeliveries, webhooks } from './schema.js';
 import { writeTransaction } from './write-transaction.js';
@@ -56,7 +57,7 @@ type Subscriptions = Omit<
 /** Creating, listing and deleting subscriptions, their attempts and re-send requests. */
 export function createWebhookSubscriptions(db: PostgresDb): Subscriptions {
   const byId = async (id: number): Promise<Webhook | undefined> =>
-    (await db.select(webhook).from(webhooks).where(eq(webhooks.id, id)))[0];
+    fitsIdColumn(id) ? (await db.select(webhook).from(webhooks).where(eq(webhooks.id, id)))[0] : undefined;
   return {
     // Under the write lock no event is still to commit, so the newest one now is the cursor.
     createWebhook: ({ url, description, eventTypes, secret, now }) =>
@@ -77,12 +78,14 @@ export function createWebhookSubscriptions(db: PostgresDb): Subscriptions {
       }),
     listWebhooks: () => db.select(webhook).from(webhooks).orderBy(webhooks.id),
     findWebhook: byId,
-    deleteWebhook: (id) =>
+    deleteWebhook: async (id) =>
+      fitsIdColumn(id) &&
       writeTransaction(db, async (tx) => {
         const removed = await tx.delete(webhooks).where(eq(webhooks.id, id)).returning({ id: webhooks.id });
         return removed.length === 1;
       }),
     async enableWebhook(id) {
+      if (!fitsIdColumn(id)) return undefined;
       await writeTransaction(db, (tx) =>
         tx
           .update(webhooks)

@@ -1,9 +1,9 @@
-import { count, desc, eq, inArray, or } from 'drizzle-orm';
+import { count, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Article, ArticleView, DeletedArticle } from '../../domain/article.js';
 import type { ArticlesRepository } from '../../domain/ports.js';
 import { isNumericId } from '../statements.js';
 import { createArticleList } from './article-list.js';
-import { summaryColumns } from './article-summary.js';
+import { bodyColumns, summaryColumns } from './article-summary.js';
 import { fitsIdColumn, storable } from './bounds.js';
 import type { PostgresDb } from './connection.js';
 import { articleSlugs, articles, deletedArticleSlugs, deletedArticles } from './schema.js';
@@ -20,41 +20,45 @@ export function createPostgresArticleReads(
   db: PostgresDb,
   options: { searchSampleSize?: number | undefined } = {},
 ): ArticleReads {
-  /** The id of the article `idOrSlug` names: its id, its slug, or a slug it had before a title edit. */
-  async function findId(idOrSlug: string): Promise<number | undefined> {
-    if (isNumericId(idOrSlug)) return idOf(idOrSlug);
-    if (!storable(idOrSlug)) return undefined;
-    const [current] = await db.select({ id: articles.id }).from(articles).where(eq(articles.slug, idOrSlug));
-    if (current) return current.id;
-    const [old] = await db
-      .select({ id: articleSlugs.articleId })
-      .from(articleSlugs)
-      .where(eq(articleSlugs.slug, idOrSlug));
-    return old?.id;
-  }
-
-  async function findWith<T extends object>(idOrSlug: string, bodies: T) {
-    const id = await findId(idOrSlug);
-    if (id === undefined) return undefined;
-    const [row] = await db
-      .select({ ...summaryColumns, ...bodies })
+  /**
+   * One article by id, by slug, or by a slug it had before a title edit, with the bodies asked for.
+   * The statements are prepared on the server, once per connection: this is the busiest read.
+   */
+  function articleFinder<Bodies extends Partial<typeof bodyColumns>>(bodies: Bodies, name: string) {
+    const columns = { ...summaryColumns, ...bodies };
+    const byId = db
+      .select(columns)
       .from(articles)
-      .where(eq(articles.id, id));
-    return row;
+      .where(eq(articles.id, sql.placeholder('id')))
+      .prepare(`article_by_id_${name}`);
+    const bySlug = db
+      .select(columns)
+      .from(articles)
+      .where(eq(articles.slug, sql.placeholder('slug')))
+      .prepare(`article_by_slug_${name}`);
+    return async (idOrSlug: string) => {
+      if (isNumericId(idOrSlug)) return (await byId.execute({ id: idOf(idOrSlug) }))[0];
+      if (!storable(idOrSlug)) return undefined;
+      const [current] = await bySlug.execute({ slug: idOrSlug });
+      if (current) return current;
+      const [old] = await db
+        .select({ id: articleSlugs.articleId })
+        .from(articleSlugs)
+        .where(eq(articleSlugs.slug, idOrSlug));
+      return old && (await byId.execute({ id: old.id }))[0];
+    };
   }
+  const withBothBodies = articleFinder(bodyColumns, 'bodies');
+  const withHtmlBody = articleFinder({ body_html: bodyColumns.body_html }, 'html');
 
   return {
     listArticles: createArticleList(db, options),
 
-    async findArticle(idOrSlug: string): Promise<Article | undefined> {
-      return findWith(idOrSlug, { body_text: articles.bodyText, body_html: articles.bodyHtml });
-    },
+    findArticle: (idOrSlug: string): Promise<Article | undefined> => withBothBodies(idOrSlug),
 
-    async findArticleView(idOrSlug: string, withText: boolean): Promise<ArticleView | undefined> {
-      return withText
-        ? findWith(idOrSlug, { body_text: articles.bodyText, body_html: articles.bodyHtml })
-        : findWith(idOrSlug, { body_html: articles.bodyHtml });
-    },
+    /** The article as served: `body_html` always, `body_text` only when asked for. */
+    findArticleView: (idOrSlug: string, withText: boolean): Promise<ArticleView | undefined> =>
+      withText ? withBothBodies(idOrSlug) : withHtmlBody(idOrSlug),
 
     async hasArticles(): Promise<boolean> {
       const rows = await db.select({ id: articles.id }).from(articles).limit(1);

@@ -1,12 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { ArticleDraft } from '../domain/article.js';
 import { Conflict } from '../lib/errors.js';
-import { createArticleLinks } from './article-links.js';
-import { createArticleRows } from './article-rows.js';
-import type { EventLog } from './events.js';
 import { createSimhashBands } from './simhash-bands.js';
+import { createArticleLinks } from './sqlite/article-links.js';
+import { createArticleRows } from './sqlite/article-rows.js';
+import type { EventLog } from './sqlite/events.js';
+import { writeGateOf } from './sqlite/writes.js';
 import { uniqueSlug } from './statements.js';
-import { writeGateOf } from './writes.js';
 
 /**
  * A write's `updated_at`: now, or a millisecond after the version it replaces when the clock has not

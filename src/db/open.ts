@@ -1,8 +1,8 @@
 import { statSync } from 'node:fs';
 import type { DatabaseCheck, Repositories } from '../domain/ports.js';
-import { checkDatabase, migrateDatabase, openDatabase } from './connection.js';
-import { createRepositories } from './index.js';
-import { createReadPool, offloadExpensiveReads } from './read-pool.js';
+import { checkDatabase, migrateDatabase, openDatabase } from './sqlite/connection.js';
+import { createReadPool, offloadExpensiveReads } from './sqlite/read-pool.js';
+import { createRepositories } from './sqlite/repositories.js';
 
 /** Which engine stores the data, and where (the configuration's shape, read structurally). */
 export type StorageLocation =
@@ -32,7 +32,7 @@ export interface Storage {
 export async function openStorage(location: StorageLocation, options: StorageOptions): Promise<Storage> {
   if (location.engine === 'postgres') {
     // Loaded only here, so a process on SQLite never loads the PostgreSQL driver.
-    const { openPostgresStorage } = await import('./postgres-storage.js');
+    const { openPostgresStorage } = await import('./postgres/storage.js');
     return openPostgresStorage(location, options);
   }
   return openSqliteStorage(location.path, options);
@@ -41,7 +41,7 @@ export async function openStorage(location: StorageLocation, options: StorageOpt
 /** Applies pending migrations and closes the database again (`gazette migrate`). */
 export async function migrateStorage(location: StorageLocation): Promise<void> {
   if (location.engine === 'postgres') {
-    const { migratePostgresDatabase } = await import('./postgres-storage.js');
+    const { migratePostgresDatabase } = await import('./postgres/storage.js');
     await migratePostgresDatabase(location.url);
     return;
   }

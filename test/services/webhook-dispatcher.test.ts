@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { type Db, migrateDatabase, openDatabase } from '../../src/db/connection.js';
-import { createRepositories } from '../../src/db/index.js';
+import { type Db, migrateDatabase, openDatabase } from '../../src/db/sqlite/connection.js';
+import { createRepositories } from '../../src/db/sqlite/repositories.js';
 import type { Repositories } from '../../src/domain/ports.js';
 import {
   createWebhookDispatcher,

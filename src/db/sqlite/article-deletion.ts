@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { DeletedArticle } from '../../domain/article.js';
-import { isNumericId } from '../statements.js';
+import { isNumericId } from '../ids.js';
 import { createEventLog } from './events.js';
 import { writeGateOf } from './writes.js';
 

@@ -1,7 +1,7 @@
 import type { ArticleListQuery, ArticlePage, FacetCount, FacetName } from '../../domain/article.js';
-import type { PrepareCached } from '../statements.js';
 import { type ArticleFilter, filteredArticles } from './article-filters.js';
 import type { SearchSample } from './article-search.js';
+import type { PrepareCached } from './statements.js';
 
 /** Each facet's counts over `matched`, the ids and dates of the articles counted. */
 const facetQueries: Record<FacetName, string> = {

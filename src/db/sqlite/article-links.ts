@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { ArticleDraft } from '../../domain/article.js';
 import { bioToKeep } from '../../domain/collections.js';
-import { uniqueSlug } from '../statements.js';
 import type { EventLog } from './events.js';
+import { uniqueSlug } from './statements.js';
 
 /**
  * An article's authors and tags: each person and tag stored once, and linked to the article in

@@ -8,11 +8,11 @@ import {
   type RelevanceCursor,
   relevanceWalkLimit,
 } from '../cursors.js';
-import type { PrepareCached } from '../statements.js';
 import type { ArticleFilter, LinkFilter } from './article-filters.js';
 import { singleLinkFilter } from './article-filters.js';
 import type { ArticleSearch, SearchSample } from './article-search.js';
 import { type ArticleSummaryRow, articleSummaryColumns } from './article-summary.js';
+import type { PrepareCached } from './statements.js';
 
 export type PageRow = ArticleSummaryRow & { snippet?: string };
 export interface RowPage {

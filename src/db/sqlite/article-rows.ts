@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ArticleDraft } from '../../domain/article.js';
-import { uniqueSlug } from '../statements.js';
+import { uniqueSlug } from './statements.js';
 
 /** The columns of an article row written from a draft. */
 function articleParams(draft: ArticleDraft, now: string) {

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import { positivePhrases } from '../../search/query.js';
 import { fullTextSearch } from '../../search/sqlite.js';
-import type { PrepareCached } from '../statements.js';
 import type { ArticleFilter } from './article-filters.js';
+import type { PrepareCached } from './statements.js';
 
 /**
  * How many matches one search works on by default: ranking, totals and facets consider at most the

@@ -1,6 +1,6 @@
 import type { Article, ArticleListQuery, ArticlePage, ArticleView } from '../../domain/article.js';
 import type { ArticlesRepository } from '../../domain/ports.js';
-import { isNumericId, type PrepareCached, statementCache } from '../statements.js';
+import { isNumericId } from '../ids.js';
 import { createArticleDeletion } from './article-deletion.js';
 import { countFacets } from './article-facets.js';
 import { articleFilter, filteredArticles } from './article-filters.js';
@@ -8,6 +8,7 @@ import { createArticlePages } from './article-pages.js';
 import { createArticleSearch, type SearchSample } from './article-search.js';
 import { type ArticleSummaryRow, articleSummaryColumns, toArticleSummary } from './article-summary.js';
 import type { Db } from './connection.js';
+import { type PrepareCached, statementCache } from './statements.js';
 
 /** `searchSampleSize`: how many of its newest matches a search ranks and counts (article-search.ts). */
 export function createArticlesRepository(

@@ -1,7 +1,7 @@
 import type { EditableArticle } from '../../domain/edits.js';
 import type { EditsRepository } from '../../domain/ports.js';
-import { createArticleEditing } from '../article-editing.js';
-import { isNumericId } from '../statements.js';
+import { isNumericId } from '../ids.js';
+import { createArticleEditing } from './article-editing.js';
 import { type ArticleSummaryRow, articleSummaryColumns, toArticleSummary } from './article-summary.js';
 import { createCollectionEditing } from './collection-editing.js';
 import type { Db } from './connection.js';

@@ -1,12 +1,12 @@
 import type { ArticleDraft } from '../../domain/article.js';
 import type { IngestRecord, StoreOutcome } from '../../domain/ingest.js';
 import type { IngestRepository, Reparse } from '../../domain/ports.js';
-import { createSimhashBands } from '../simhash-bands.js';
 import { createArticleLinks } from './article-links.js';
 import { createArticleRows } from './article-rows.js';
 import type { Db } from './connection.js';
 import { createEventLog } from './events.js';
 import { createIngestReads, createIngestRecords } from './ingest-records.js';
+import { createSimhashBands } from './simhash-bands.js';
 import { isStorageError, writeGateOf } from './writes.js';
 
 type Ingest = { draft: ArticleDraft; record: IngestRecord };

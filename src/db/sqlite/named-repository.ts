@@ -3,8 +3,9 @@ import type { Page } from '../../domain/page.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
 import { nameKey } from '../../lib/names.js';
 import { type CountCursor, isCountCursor, isNameCursor, type NameCursor } from '../cursors.js';
-import { isNumericId, statementCache } from '../statements.js';
+import { isNumericId } from '../ids.js';
 import type { Db } from './connection.js';
+import { statementCache } from './statements.js';
 
 interface NamedTable {
   table: 'authors' | 'tags';

@@ -1,6 +1,6 @@
 import type { Tag } from '../../domain/collections.js';
 import type { TagsRepository } from '../../domain/ports.js';
-import { isNumericId } from '../statements.js';
+import { isNumericId } from '../ids.js';
 import type { Db } from './connection.js';
 import { createNamedRepository } from './named-repository.js';
 

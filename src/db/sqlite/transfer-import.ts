@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { ImportTransaction } from '../../domain/ports.js';
 import type { ExportLine } from '../../domain/transfer.js';
 import { Conflict } from '../../lib/errors.js';
-import { createSimhashBands } from '../simhash-bands.js';
+import { createSimhashBands } from './simhash-bands.js';
 
 type Line<T extends ExportLine['type']> = Extract<ExportLine, { type: T }>;
 

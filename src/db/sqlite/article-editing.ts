@@ -1,20 +1,13 @@
 import type Database from 'better-sqlite3';
-import type { ArticleDraft } from '../domain/article.js';
-import { Conflict } from '../lib/errors.js';
+import type { ArticleDraft } from '../../domain/article.js';
+import { Conflict } from '../../lib/errors.js';
+import { nextVersion } from '../versions.js';
+import { createArticleLinks } from './article-links.js';
+import { createArticleRows } from './article-rows.js';
+import type { EventLog } from './events.js';
 import { createSimhashBands } from './simhash-bands.js';
-import { createArticleLinks } from './sqlite/article-links.js';
-import { createArticleRows } from './sqlite/article-rows.js';
-import type { EventLog } from './sqlite/events.js';
-import { writeGateOf } from './sqlite/writes.js';
 import { uniqueSlug } from './statements.js';
-
-/**
- * A write's `updated_at`: now, or a millisecond after the version it replaces when the clock has not
- * moved past it, so every edit leaves a new version for the next `If-Match` check to tell apart.
- */
-export function nextVersion(now: string, previous: string): string {
-  return now > previous ? now : new Date(Date.parse(previous) + 1).toISOString();
-}
+import { writeGateOf } from './writes.js';
 
 /**
  * Rewriting an article from an edit: its row, links, simhash bands, slug and change-feed event in one

@@ -20,11 +20,6 @@ export function statementCache(sqlite: Database.Database) {
 
 export type PrepareCached = ReturnType<typeof statementCache>;
 
-/** `true` when the value is an integer id as written in a path (`42`), not a slug. */
-export function isNumericId(idOrSlug: string): boolean {
-  return /^[1-9][0-9]{0,15}$/.test(idOrSlug);
-}
-
 /** `base`, or `base-2`, `base-3`… : the first that `taken` says is free. */
 export function uniqueSlug(base: string, taken: (slug: string) => unknown): string {
   let slug = base;

@@ -1,38 +1,54 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { ApiKeyRecord } from '../../domain/api-keys.js';
 import type { ApiKeysRepository } from '../../domain/ports.js';
 import type { Db } from './connection.js';
-
-type ApiKeyRow = Omit<ApiKeyRecord, 'scopes'> & { scopes: string };
-const toRecord = (row: ApiKeyRow): ApiKeyRecord => ({ ...row, scopes: JSON.parse(row.scopes) });
+import { apiKeys } from './schema.js';
 
 export function createApiKeysRepository(db: Db): ApiKeysRepository {
-  const sqlite = db.$client;
-  const columns = 'id, name, prefix, scopes, created_at, revoked_at';
-  const insert = sqlite.prepare(
-    'INSERT INTO api_keys (name, prefix, hash, scopes, created_at) VALUES (?, ?, ?, ?, ?)',
-  );
-  const all = sqlite.prepare(`SELECT ${columns} FROM api_keys ORDER BY id`);
-  const byHash = sqlite.prepare(`SELECT ${columns} FROM api_keys WHERE hash = ?`);
-  const revoke = sqlite.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
+  const columns = {
+    id: apiKeys.id,
+    name: apiKeys.name,
+    prefix: apiKeys.prefix,
+    scopes: apiKeys.scopes,
+    created_at: apiKeys.createdAt,
+    revoked_at: apiKeys.revokedAt,
+  };
+  const all = db.select(columns).from(apiKeys).orderBy(apiKeys.id).prepare();
+  const byHash = db
+    .select(columns)
+    .from(apiKeys)
+    .where(eq(apiKeys.hash, sql.placeholder('hash')))
+    .prepare();
 
   return {
     async createApiKey(input) {
-      return Number(
-        insert.run(input.name, input.prefix, input.hash, JSON.stringify(input.scopes), input.now)
-          .lastInsertRowid,
-      );
+      const { lastInsertRowid } = db
+        .insert(apiKeys)
+        .values({
+          name: input.name,
+          prefix: input.prefix,
+          hash: input.hash,
+          scopes: input.scopes,
+          createdAt: input.now,
+        })
+        .run();
+      return Number(lastInsertRowid);
     },
     async listApiKeys(): Promise<ApiKeyRecord[]> {
-      return (all.all() as ApiKeyRow[]).map(toRecord);
+      return all.all();
     },
     /** Looked up by the sha256 of the presented key; the index makes this a point lookup. */
     async findApiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined> {
-      const row = byHash.get(hash) as ApiKeyRow | undefined;
-      return row && toRecord(row);
+      return byHash.get({ hash });
     },
     /** Returns false when no live key has that id. */
     async revokeApiKey(id: number, now: string): Promise<boolean> {
-      return revoke.run(now, id).changes === 1;
+      const { changes } = db
+        .update(apiKeys)
+        .set({ revokedAt: now })
+        .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+        .run();
+      return changes === 1;
     },
   };
 }

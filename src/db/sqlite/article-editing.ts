@@ -5,9 +5,13 @@ import { nextVersion } from '../versions.js';
 import { createArticleLinks } from './article-links.js';
 import { createArticleRows } from './article-rows.js';
 import type { EventLog } from './events.js';
+import type { StoredRow } from './rows.js';
+import type { articles } from './schema.js';
 import { createSimhashBands } from './simhash-bands.js';
 import { uniqueSlug } from './statements.js';
 import { writeGateOf } from './writes.js';
+
+type ArticleRow = StoredRow<typeof articles>;
 
 /**
  * Rewriting an article from an edit: its row, links, simhash bands, slug and change-feed event in one
@@ -18,8 +22,12 @@ export function createArticleEditing(sqlite: Database.Database, events: EventLog
   const rows = createArticleRows(sqlite);
   const links = createArticleLinks(sqlite, events);
   const bands = createSimhashBands(sqlite);
-  const current = sqlite.prepare('SELECT slug, updated_at FROM articles WHERE id = ?');
-  const sameContent = sqlite.prepare('SELECT id FROM articles WHERE content_hash = ? AND id <> ?').pluck();
+  const current = sqlite.prepare<[number], Pick<ArticleRow, 'slug' | 'updated_at'>>(
+    'SELECT slug, updated_at FROM articles WHERE id = ?',
+  );
+  const sameContent = sqlite
+    .prepare<[string, number], ArticleRow['id']>('SELECT id FROM articles WHERE content_hash = ? AND id <> ?')
+    .pluck();
   const slugTaken = sqlite
     .prepare(`SELECT EXISTS (SELECT 1 FROM articles WHERE slug = @slug AND id <> @id)
       OR EXISTS (SELECT 1 FROM article_slugs WHERE slug = @slug AND article_id <> @id)`)
@@ -42,9 +50,9 @@ export function createArticleEditing(sqlite: Database.Database, events: EventLog
 
   const update = sqlite.transaction(
     (id: number, expectedUpdatedAt: string, draft: ArticleDraft, now: string): boolean => {
-      const row = current.get(id) as { slug: string; updated_at: string } | undefined;
+      const row = current.get(id);
       if (row?.updated_at !== expectedUpdatedAt) return false;
-      const copy = sameContent.get(draft.contentHash, id) as number | undefined;
+      const copy = sameContent.get(draft.contentHash, id);
       if (copy !== undefined) {
         throw new Conflict(
           `Article ${copy} already has this title and body; an edit cannot make a copy of it.`,

@@ -2,6 +2,8 @@ import type Database from 'better-sqlite3';
 import type { ArticleDraft } from '../../domain/article.js';
 import { bioToKeep } from '../../domain/collections.js';
 import type { EventLog } from './events.js';
+import type { StoredRow } from './rows.js';
+import type { authors, tags } from './schema.js';
 import { uniqueSlug } from './statements.js';
 
 /**
@@ -10,14 +12,19 @@ import { uniqueSlug } from './statements.js';
  * changed here are recorded in the change feed.
  */
 export function createArticleLinks(sqlite: Database.Database, events: EventLog) {
-  const authorByKey = sqlite.prepare('SELECT id, bio FROM authors WHERE name_key = ?');
+  const authorByKey = sqlite.prepare<[string], Pick<StoredRow<typeof authors>, 'id' | 'bio'>>(
+    'SELECT id, bio FROM authors WHERE name_key = ?',
+  );
   const authorSlugTaken = sqlite.prepare('SELECT 1 FROM authors WHERE slug = ?').pluck();
   const insertAuthor = sqlite.prepare(`INSERT INTO authors (slug, name, name_key, bio, created_at, updated_at)
     VALUES (@slug, @name, @key, @bio, @now, @now)`);
   const updateAuthorBio = sqlite.prepare('UPDATE authors SET bio = ?, updated_at = ? WHERE id = ?');
   // A slug a tag answers to besides its own (merged into it, or its new name's) links that tag.
   const tagBySlug = sqlite
-    .prepare(`SELECT coalesce((SELECT id FROM tags WHERE slug = @slug),
+    .prepare<
+      { slug: string },
+      StoredRow<typeof tags>['id'] | null
+    >(`SELECT coalesce((SELECT id FROM tags WHERE slug = @slug),
       (SELECT tag_id FROM tag_slugs WHERE slug = @slug))`)
     .pluck();
   const insertTag = sqlite.prepare(
@@ -33,7 +40,7 @@ export function createArticleLinks(sqlite: Database.Database, events: EventLog) 
   const unlinkTags = sqlite.prepare('DELETE FROM article_tags WHERE article_id = ?');
 
   function authorId(author: ArticleDraft['authors'][number], now: string): number {
-    const existing = authorByKey.get(author.key) as { id: number; bio: string | null } | undefined;
+    const existing = authorByKey.get(author.key);
     if (!existing) {
       const slug = uniqueSlug(author.slug, (candidate) => authorSlugTaken.get(candidate));
       const id = Number(insertAuthor.run({ ...author, slug, now }).lastInsertRowid);
@@ -49,7 +56,8 @@ export function createArticleLinks(sqlite: Database.Database, events: EventLog) 
   }
 
   function tagId(tag: ArticleDraft['tags'][number], now: string): number {
-    const existing = tagBySlug.get({ slug: tag.slug }) as number | null;
+    // The coalesce always gives a row: NULL when no tag has the slug.
+    const existing = tagBySlug.get({ slug: tag.slug }) ?? null;
     if (existing !== null) return existing;
     const id = Number(insertTag.run({ slug: tag.slug, name: tag.name, now }).lastInsertRowid);
     events.tag('tag.created', id, now);

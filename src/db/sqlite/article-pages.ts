@@ -78,6 +78,9 @@ function probesEachArticle(query: ArticleListQuery, sample: SearchSample | undef
   );
 }
 
+/** The ids a relevance cursor carries: the rest of the walk. */
+const idsOf = ([, ...ids]: RelevanceCursor): number[] => ids;
+
 /** Pages of a list query, by date or by relevance, as rows still to be turned into summaries. */
 export function createArticlePages(prepare: PrepareCached, search: ArticleSearch) {
   /** Newest (or oldest) first, by keyset on (published_sort, id). */
@@ -93,7 +96,7 @@ export function createArticlePages(prepare: PrepareCached, search: ArticleSearch
       Object.assign(params, { sortKey, afterId });
     }
     const key = `date:${query.sort}:${link ? link.table : filter.shape}:${Boolean(query.cursor)}:${query.withBodies}:${probe}`;
-    const rows = prepare(key, () => datePageSql(query, filter, link, probe)).all(params) as PageRow[];
+    const rows = prepare<PageRow>(key, () => datePageSql(query, filter, link, probe)).all(params);
     const hasMore = rows.length > query.limit;
     const pageRows = hasMore ? rows.slice(0, query.limit) : rows;
     const last = pageRows.at(-1);
@@ -110,16 +113,16 @@ export function createArticlePages(prepare: PrepareCached, search: ArticleSearch
    */
   function byRelevance(query: ArticleListQuery, sample: () => SearchSample): RowPage {
     const ranked = query.cursor
-      ? (decodeCursor<RelevanceCursor>(query.cursor, isRelevanceCursor).slice(1) as number[])
+      ? idsOf(decodeCursor<RelevanceCursor>(query.cursor, isRelevanceCursor))
       : search.rank(query.match!, sample(), relevanceWalkLimit);
     const pageIds = ranked.slice(0, query.limit);
     const rest = ranked.slice(query.limit);
-    const rows = prepare(
+    const rows = prepare<PageRow>(
       `ids:${query.withBodies}`,
       // CROSS JOIN keeps the page's ids as the outer loop: twenty lookups, not a scan of every match.
       () => `SELECT ${pageColumns(query)} FROM json_each(@ids) page CROSS JOIN articles a ON a.id = page.value
         ORDER BY page.key`,
-    ).all({ ids: JSON.stringify(pageIds) }) as PageRow[];
+    ).all({ ids: JSON.stringify(pageIds) });
     return { rows, nextCursor: rest.length ? encodeCursor(['relevance', ...rest]) : null };
   }
 
@@ -131,12 +134,12 @@ export function createArticlePages(prepare: PrepareCached, search: ArticleSearch
   function addSnippets(rows: PageRow[], match: string): void {
     if (rows.length === 0) return;
     const ids = rows.map((row) => row.id);
-    const found = prepare('snippets', () => snippetsOf).all({
+    const found = prepare<{ id: number; snippet: string }>('snippets', () => snippetsOf).all({
       match,
       ids: JSON.stringify(ids),
       low: Math.min(...ids),
       high: Math.max(...ids),
-    }) as { id: number; snippet: string }[];
+    });
     const snippets = new Map(found.map((row) => [row.id, row.snippet]));
     for (const row of rows) {
       const snippet = snippets.get(row.id);

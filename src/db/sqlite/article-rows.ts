@@ -1,6 +1,10 @@
 import type Database from 'better-sqlite3';
 import type { ArticleDraft } from '../../domain/article.js';
+import type { StoredRow } from './rows.js';
+import type { articles } from './schema.js';
 import { uniqueSlug } from './statements.js';
+
+type ArticleId = StoredRow<typeof articles>['id'];
 
 /** The columns of an article row written from a draft. */
 function articleParams(draft: ArticleDraft, now: string) {
@@ -24,15 +28,19 @@ export function createArticleRows(sqlite: Database.Database) {
     word_count = @wordCount, reading_time_minutes = @readingTimeMinutes, published_at = @publishedAt,
     content_hash = @contentHash, author_names = @authorNames, tag_names = @tagNames, simhash = @simhash,
     updated_at = @now WHERE id = @id`);
-  const bySourceUrl = sqlite.prepare('SELECT id FROM articles WHERE source_url = ?').pluck();
-  const byContentHash = sqlite.prepare('SELECT id FROM articles WHERE content_hash = ?').pluck();
+  const bySourceUrl = sqlite
+    .prepare<[string], ArticleId>('SELECT id FROM articles WHERE source_url = ?')
+    .pluck();
+  const byContentHash = sqlite
+    .prepare<[string], ArticleId>('SELECT id FROM articles WHERE content_hash = ?')
+    .pluck();
 
   return {
     /** The stored article this draft is a copy of: the same source URL, or else the same content. */
     copyOf(draft: ArticleDraft): number | undefined {
       return (
-        ((draft.sourceUrl ? bySourceUrl.get(draft.sourceUrl) : undefined) as number | undefined) ??
-        (byContentHash.get(draft.contentHash) as number | undefined)
+        (draft.sourceUrl ? bySourceUrl.get(draft.sourceUrl) : undefined) ??
+        byContentHash.get(draft.contentHash)
       );
     },
 

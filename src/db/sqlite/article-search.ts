@@ -2,6 +2,8 @@ import type Database from 'better-sqlite3';
 import { positivePhrases } from '../../search/query.js';
 import { fullTextSearch } from '../../search/sqlite.js';
 import type { ArticleFilter } from './article-filters.js';
+import type { StoredRow } from './rows.js';
+import type { articles } from './schema.js';
 import type { PrepareCached } from './statements.js';
 
 /**
@@ -9,6 +11,8 @@ import type { PrepareCached } from './statements.js';
  * newest this many, so a word found in every article costs what a word found in 2,000 does.
  */
 const defaultSearchSampleSize = 2000;
+
+type ArticleId = StoredRow<typeof articles>['id'];
 
 /** Phrases scored at most, the rarest first: bm25 reads every match of each phrase it scores. */
 const maxScoredPhrases = 4;
@@ -25,7 +29,7 @@ export interface SearchSample {
 /** Articles containing a phrase, remembered until the collection grows or shrinks by a tenth. */
 function createDocumentCounts(sqlite: Database.Database) {
   const countMatches = sqlite
-    .prepare(`SELECT count(*) FROM articles_fts WHERE ${fullTextSearch.where}`)
+    .prepare<{ match: string }, number>(`SELECT count(*) FROM articles_fts WHERE ${fullTextSearch.where}`)
     .pluck();
   const counts = new Map<string, number>();
   let countsAtSize = 0;
@@ -36,7 +40,7 @@ function createDocumentCounts(sqlite: Database.Database) {
     }
     let count = counts.get(phrase);
     if (count === undefined) {
-      count = countMatches.get({ match: phrase }) as number;
+      count = countMatches.get({ match: phrase }) ?? 0;
       if (counts.size >= 10_000) counts.clear();
       counts.set(phrase, count);
     }
@@ -65,13 +69,13 @@ type IdRange = { low?: number | undefined; high?: number | undefined };
  */
 function titleMatchesFirst(prepare: PrepareCached, ids: number[], match: string, range: IdRange): number[] {
   const titled = new Set(
-    prepare(
+    prepare<ArticleId>(
       'titled',
       () => `SELECT ${fullTextSearch.id} FROM ${fullTextSearch.alone}
         WHERE ${fullTextSearch.where} AND ${fullTextSearch.id} BETWEEN @low AND @high`,
     )
       .pluck()
-      .all({ match: `{title subtitle} : (${match})`, ...range }) as number[],
+      .all({ match: `{title subtitle} : (${match})`, ...range }),
   );
   return [...ids.filter((id) => titled.has(id)), ...ids.filter((id) => !titled.has(id))];
 }
@@ -80,11 +84,11 @@ function titleMatchesFirst(prepare: PrepareCached, ids: number[], match: string,
 function scoresOf(prepare: PrepareCached, ids: number[], match: string, range: IdRange): Map<number, number> {
   const inSample = new Set(ids);
   const scores = new Map<number, number>();
-  const rows = prepare(
+  const rows = prepare<{ id: ArticleId; score: number }>(
     'score',
     () => `SELECT ${fullTextSearch.id} AS id, ${fullTextSearch.rank} AS score FROM ${fullTextSearch.alone}
       WHERE ${fullTextSearch.where} AND ${fullTextSearch.id} BETWEEN @low AND @high`,
-  ).all({ match, ...range }) as { id: number; score: number }[];
+  ).all({ match, ...range });
   for (const row of rows) if (inSample.has(row.id)) scores.set(row.id, row.score);
   return scores;
 }
@@ -101,7 +105,7 @@ export function createArticleSearch(
   prepare: PrepareCached,
   sampleSize: number = defaultSearchSampleSize,
 ) {
-  const newestId = sqlite.prepare('SELECT max(id) FROM articles').pluck();
+  const newestId = sqlite.prepare<[], ArticleId | null>('SELECT max(id) FROM articles').pluck();
   const documentCount = createDocumentCounts(sqlite);
   // A phrase in fewer articles than this is cheap to count, however common it is in a small collection.
   const cheapToScore = sampleSize * 2.5;
@@ -110,7 +114,7 @@ export function createArticleSearch(
   function sample(filter: ArticleFilter): SearchSample {
     // With no filter but the query, the index alone lists its matches, newest first, and stops early.
     const indexAlone = filter.clauses.length === 1;
-    const ids = prepare(`sample:${filter.shape}`, () =>
+    const ids = prepare<ArticleId>(`sample:${filter.shape}`, () =>
       indexAlone
         ? `SELECT ${fullTextSearch.id} FROM ${fullTextSearch.alone} WHERE ${fullTextSearch.where}
             ORDER BY ${fullTextSearch.id} DESC LIMIT ${sampleSize + 1}`
@@ -118,11 +122,11 @@ export function createArticleSearch(
             WHERE ${filter.clauses.join(' AND ')} ORDER BY ${fullTextSearch.id} DESC LIMIT ${sampleSize + 1}`,
     )
       .pluck()
-      .all(filter.params) as number[];
+      .all(filter.params);
     if (ids.length <= sampleSize) return { ids, complete: true, total: ids.length };
     ids.pop();
     // Ids grow with time: the share of the id range the sample covers estimates the share of matches.
-    const newest = newestId.get() as number;
+    const newest = newestId.get() ?? 0;
     const reach = newest - ids.at(-1)! + 1;
     return {
       ids,
@@ -156,14 +160,14 @@ export function createArticleSearch(
 
   return {
     /** Articles in the collection, near enough: the newest id (ids only grow; deletions are rare). */
-    articleCount: (): number => (newestId.get() as number | null) ?? 0,
+    articleCount: (): number => newestId.get() ?? 0,
 
     sample,
 
     /** The sample's ids, best first, at most `limit`. */
     rank(match: string, sample: SearchSample, limit: number): number[] {
       if (sample.ids.length === 0) return [];
-      const size = (newestId.get() as number | null) ?? 0;
+      const size = newestId.get() ?? 0;
       const { phrases, anyOr } = positivePhrases(match);
       const join = anyOr ? ' OR ' : ' ';
       const scored = phrasesToScore(phrases, size);

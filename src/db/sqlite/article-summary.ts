@@ -1,4 +1,6 @@
 import type { ArticleSummary } from '../../domain/article.js';
+import type { StoredRow } from './rows.js';
+import type { articles } from './schema.js';
 
 /**
  * The columns of an article summary for `articles a`, with its authors and tags as JSON arrays in
@@ -12,11 +14,28 @@ export const articleSummaryColumns = `a.id, a.slug, a.title, a.subtitle, a.excer
       'derived', json(CASE WHEN at.derived THEN 'true' ELSE 'false' END)) ORDER BY at.position)
     FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id) AS tags`;
 
-export type ArticleSummaryRow = Omit<ArticleSummary, 'images' | 'authors' | 'tags'> & {
-  images: string;
-  authors: string;
-  tags: string;
-};
+/** A row of `articleSummaryColumns`: the article's own columns, and its authors and tags as JSON. */
+export type ArticleSummaryRow = Pick<
+  StoredRow<typeof articles>,
+  | 'id'
+  | 'slug'
+  | 'title'
+  | 'subtitle'
+  | 'excerpt'
+  | 'images'
+  | 'language'
+  | 'word_count'
+  | 'reading_time_minutes'
+  | 'published_at'
+  | 'source_url'
+  | 'content_hash'
+  | 'created_at'
+  | 'updated_at'
+> & { authors: string; tags: string };
+
+/** A row with the article's bodies too. */
+export type ArticleBodiesRow = ArticleSummaryRow &
+  Pick<StoredRow<typeof articles>, 'body_text' | 'body_html'>;
 
 /**
  * Parses the JSON columns of a freshly read row in place: rows are built per request and owned by
@@ -25,10 +44,9 @@ export type ArticleSummaryRow = Omit<ArticleSummary, 'images' | 'authors' | 'tag
 export function toArticleSummary<T extends ArticleSummaryRow>(
   row: T,
 ): Omit<T, 'images' | 'authors' | 'tags'> & Pick<ArticleSummary, 'images' | 'authors' | 'tags'> {
-  const parsed = row as unknown as Record<'images' | 'authors' | 'tags', unknown>;
-  parsed.images = JSON.parse(row.images);
-  parsed.authors = JSON.parse(row.authors);
-  parsed.tags = JSON.parse(row.tags);
-  return row as unknown as Omit<T, 'images' | 'authors' | 'tags'> &
-    Pick<ArticleSummary, 'images' | 'authors' | 'tags'>;
+  return Object.assign(row, {
+    images: JSON.parse(row.images),
+    authors: JSON.parse(row.authors),
+    tags: JSON.parse(row.tags),
+  });
 }

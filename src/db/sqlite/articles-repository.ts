@@ -6,8 +6,15 @@ import { countFacets } from './article-facets.js';
 import { articleFilter, filteredArticles } from './article-filters.js';
 import { createArticlePages } from './article-pages.js';
 import { createArticleSearch, type SearchSample } from './article-search.js';
-import { type ArticleSummaryRow, articleSummaryColumns, toArticleSummary } from './article-summary.js';
+import {
+  type ArticleBodiesRow,
+  type ArticleSummaryRow,
+  articleSummaryColumns,
+  toArticleSummary,
+} from './article-summary.js';
 import type { Db } from './connection.js';
+import type { StoredRow } from './rows.js';
+import { type articleSlugs, articles } from './schema.js';
 import { type PrepareCached, statementCache } from './statements.js';
 
 /** `searchSampleSize`: how many of its newest matches a search ranks and counts (article-search.ts). */
@@ -20,16 +27,30 @@ export function createArticlesRepository(
   const search = createArticleSearch(sqlite, prepare, options.searchSampleSize);
   const pages = createArticlePages(prepare, search);
 
-  /** One article by id or by slug, with both bodies or (as served by default) the HTML alone. */
-  const findStatements = (bodies: string) => ({
-    byId: sqlite.prepare(`SELECT ${articleSummaryColumns}, ${bodies} FROM articles a WHERE a.id = ?`),
-    bySlug: sqlite.prepare(`SELECT ${articleSummaryColumns}, ${bodies} FROM articles a WHERE a.slug = ?`),
+  /**
+   * One article by id or by slug, with both bodies or (as served by default) the HTML alone. Raw SQL
+   * on this hot path: the summary's authors and tags are JSON subqueries the builder cannot write.
+   */
+  const findStatements = <Row extends ArticleSummaryRow>(bodies: string) => ({
+    byId: sqlite.prepare<[number], Row>(
+      `SELECT ${articleSummaryColumns}, ${bodies} FROM articles a WHERE a.id = ?`,
+    ),
+    bySlug: sqlite.prepare<[string], Row>(
+      `SELECT ${articleSummaryColumns}, ${bodies} FROM articles a WHERE a.slug = ?`,
+    ),
   });
-  const withBothBodies = findStatements('a.body_text, a.body_html');
-  const withHtmlBody = findStatements('a.body_html');
+  const withBothBodies = findStatements<ArticleBodiesRow>('a.body_text, a.body_html');
+  const withHtmlBody = findStatements<Omit<ArticleBodiesRow, 'body_text'>>('a.body_html');
   // A slug the article had before a title edit still finds it, unless an article has it now.
-  const byOldSlug = sqlite.prepare('SELECT article_id FROM article_slugs WHERE slug = ?').pluck();
-  const findRow = (statements: typeof withBothBodies, idOrSlug: string) => {
+  const byOldSlug = sqlite
+    .prepare<[string], StoredRow<typeof articleSlugs>['article_id']>(
+      'SELECT article_id FROM article_slugs WHERE slug = ?',
+    )
+    .pluck();
+  const findRow = <Row extends ArticleSummaryRow>(
+    statements: ReturnType<typeof findStatements<Row>>,
+    idOrSlug: string,
+  ): Row | undefined => {
     if (isNumericId(idOrSlug)) return statements.byId.get(Number(idOrSlug));
     const row = statements.bySlug.get(idOrSlug);
     if (row !== undefined) return row;
@@ -55,9 +76,12 @@ export function createArticlesRepository(
       if (query.includeTotal) {
         page.total = query.match
           ? sample().total
-          : (prepare(`total:${filter.shape}`, () => `SELECT count(*) FROM ${filteredArticles(query, filter)}`)
+          : (prepare<number>(
+              `total:${filter.shape}`,
+              () => `SELECT count(*) FROM ${filteredArticles(query, filter)}`,
+            )
               .pluck()
-              .get(filter.params) as number);
+              .get(filter.params) ?? 0);
       }
       const sampled = query.match !== undefined && (query.includeTotal || Boolean(query.facets?.length));
       if (sampled && !sample().complete) page.estimated = true;
@@ -68,17 +92,13 @@ export function createArticlesRepository(
     },
 
     async findArticle(idOrSlug: string): Promise<Article | undefined> {
-      const row = findRow(withBothBodies, idOrSlug) as
-        | (ArticleSummaryRow & { body_text: string; body_html: string })
-        | undefined;
+      const row = findRow(withBothBodies, idOrSlug);
       return row && toArticleSummary(row);
     },
 
     /** The article as served: `body_html` always, `body_text` only when asked for. */
     async findArticleView(idOrSlug: string, withText: boolean): Promise<ArticleView | undefined> {
-      const row = findRow(withText ? withBothBodies : withHtmlBody, idOrSlug) as
-        | (ArticleSummaryRow & { body_text?: string; body_html: string })
-        | undefined;
+      const row = withText ? findRow(withBothBodies, idOrSlug) : findRow(withHtmlBody, idOrSlug);
       return row && toArticleSummary(row);
     },
 
@@ -88,7 +108,7 @@ export function createArticlesRepository(
     },
 
     async countArticles(): Promise<number> {
-      return (sqlite.prepare('SELECT count(*) AS n FROM articles').get() as { n: number }).n;
+      return db.$count(articles);
     },
   };
 }

@@ -1,8 +1,8 @@
+import { and, gt, sql } from 'drizzle-orm';
 import type { ChangeEvent } from '../../domain/changes.js';
 import type { ChangesRepository } from '../../domain/ports.js';
 import type { Db } from './connection.js';
-
-type EventRow = Omit<ChangeEvent, 'data'> & { data: string };
+import { events } from './schema.js';
 
 /**
  * Reads the change feed. An event is served only while it is its resource's latest: once an article,
@@ -13,18 +13,32 @@ type EventRow = Omit<ChangeEvent, 'data'> & { data: string };
  * page costs the same however many superseded events lie between its cursor and the next live one.
  */
 export function createChangesRepository(db: Db): ChangesRepository {
-  const sqlite = db.$client;
-  const page = sqlite.prepare(`SELECT id, type, resource_id, occurred_at, data FROM events
-    WHERE superseded = 0 AND id > ? ORDER BY id LIMIT ?`);
-  const latest = sqlite.prepare('SELECT coalesce(max(id), 0) FROM events').pluck();
+  const page = db
+    .select({
+      id: events.id,
+      type: events.type,
+      resource_id: events.resourceId,
+      occurred_at: events.occurredAt,
+      data: events.data,
+    })
+    .from(events)
+    // A literal 0, not a parameter, so SQLite knows the partial index `events_live` applies.
+    .where(and(sql`${events.superseded} = 0`, gt(events.id, sql.placeholder('after'))))
+    .orderBy(events.id)
+    .limit(sql.placeholder('limit'))
+    .prepare();
+  const latest = db
+    .select({ id: sql<number>`coalesce(max(${events.id}), 0)` })
+    .from(events)
+    .prepare();
 
   return {
     async listChanges(after: number, limit: number): Promise<ChangeEvent[]> {
-      const rows = page.all(after, limit) as EventRow[];
+      const rows = page.all({ after, limit });
       return rows.map((row) => ({ ...row, data: JSON.parse(row.data) }));
     },
     async latestChangeId(): Promise<number> {
-      return latest.get() as number;
+      return latest.get()?.id ?? 0;
     },
   };
 }

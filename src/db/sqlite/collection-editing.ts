@@ -5,7 +5,12 @@ import { Conflict } from '../../lib/errors.js';
 import { nameKey } from '../../lib/names.js';
 import { nextVersion } from '../versions.js';
 import type { EventLog } from './events.js';
+import type { StoredRow } from './rows.js';
+import type { articles, authors } from './schema.js';
 import { writeGateOf } from './writes.js';
+
+/** An article and the version a refresh replaces. */
+type ArticleVersion = Pick<StoredRow<typeof articles>, 'id' | 'updated_at'>;
 
 /**
  * The articles carrying a renamed author or tag: their names column (which the full-text index
@@ -18,7 +23,10 @@ export function createRenamedLinks(sqlite: Database.Database, events: EventLog) 
     link: 'article_authors' | 'article_tags',
     column: string,
   ) => ({
-    articles: sqlite.prepare(`SELECT a.id, a.updated_at FROM ${link} l JOIN articles a ON a.id = l.article_id
+    articles: sqlite.prepare<
+      [number],
+      ArticleVersion
+    >(`SELECT a.id, a.updated_at FROM ${link} l JOIN articles a ON a.id = l.article_id
       WHERE l.${column} = ? ORDER BY a.id`),
     rename: sqlite.prepare(`UPDATE articles SET ${table === 'authors' ? 'author_names' : 'tag_names'} =
       coalesce((SELECT group_concat(name, ' ') FROM (SELECT x.name FROM ${link} l JOIN ${table} x
@@ -37,15 +45,15 @@ export function createRenamedLinks(sqlite: Database.Database, events: EventLog) 
   return {
     /** Refreshes every article linked to author or tag `id`. */
     refresh(kind: 'author' | 'tag', id: number, now: string): void {
-      for (const row of byKind[kind].articles.all(id) as { id: number; updated_at: string }[]) {
+      for (const row of byKind[kind].articles.all(id)) {
         refreshArticle(kind, row.id, row.updated_at, now);
       }
     },
     /** The articles linked to tag `id` now, to refresh after their links change. */
-    tagged(id: number): { id: number; updated_at: string }[] {
-      return byKind.tag.articles.all(id) as { id: number; updated_at: string }[];
+    tagged(id: number): ArticleVersion[] {
+      return byKind.tag.articles.all(id);
     },
-    refreshTagged(articles: { id: number; updated_at: string }[], now: string): void {
+    refreshTagged(articles: ArticleVersion[], now: string): void {
       for (const row of articles) refreshArticle('tag', row.id, row.updated_at, now);
     },
   };
@@ -55,7 +63,11 @@ export function createRenamedLinks(sqlite: Database.Database, events: EventLog) 
 export function createCollectionEditing(sqlite: Database.Database, events: EventLog) {
   const gate = writeGateOf(sqlite);
   const renamed = createRenamedLinks(sqlite, events);
-  const sameAuthor = sqlite.prepare('SELECT id FROM authors WHERE name_key = ? AND id <> ?').pluck();
+  const sameAuthor = sqlite
+    .prepare<[string, number], StoredRow<typeof authors>['id']>(
+      'SELECT id FROM authors WHERE name_key = ? AND id <> ?',
+    )
+    .pluck();
   const updateAuthor = sqlite.prepare(`UPDATE authors SET name = @name, name_key = @key, bio = @detail,
     updated_at = @now WHERE id = @id AND name = @expectedName AND bio IS @expectedDetail`);
   // The slug of a tag's new name finds it too, so a later ingest naming it so links this tag.
@@ -66,7 +78,7 @@ export function createCollectionEditing(sqlite: Database.Database, events: Event
 
   const author = sqlite.transaction((id: number, expected: NamedVersion, next: NamedVersion, now: string) => {
     const key = nameKey(next.name);
-    const other = sameAuthor.get(key, id) as number | undefined;
+    const other = sameAuthor.get(key, id);
     if (other !== undefined) {
       throw new Conflict(`Author ${other} already has the name "${next.name}" (ignoring case and accents).`);
     }

@@ -1,10 +1,26 @@
 import type Database from 'better-sqlite3';
 import type { IngestRecord, StoredIngest, StoredIngestWithRaw } from '../../domain/ingest.js';
+import type { StoredRow } from './rows.js';
+import type { ingests, rawPayloads } from './schema.js';
 
 const ingestColumns = `id, received_at, content_type, source_url, raw_sha256, status, article_id,
   duplicate_of, warnings, report, parser_version`;
 
-type IngestRow = Omit<StoredIngest, 'warnings' | 'report'> & { warnings: string; report: string };
+type IngestRow = Pick<
+  StoredRow<typeof ingests>,
+  | 'id'
+  | 'received_at'
+  | 'content_type'
+  | 'source_url'
+  | 'raw_sha256'
+  | 'status'
+  | 'article_id'
+  | 'duplicate_of'
+  | 'warnings'
+  | 'report'
+  | 'parser_version'
+>;
+type IngestId = IngestRow['id'];
 
 function toStoredIngest<T extends IngestRow>(row: T): Omit<T, 'warnings' | 'report'> & StoredIngest {
   return { ...row, warnings: JSON.parse(row.warnings), report: JSON.parse(row.report) };
@@ -36,7 +52,9 @@ export function createIngestRecords(sqlite: Database.Database) {
   );
   // `IS` so that ingests stored before keys were scoped (caller NULL) stay distinct from every caller's.
   const idByKey = sqlite
-    .prepare('SELECT id FROM ingests WHERE idempotency_caller IS ? AND idempotency_key = ?')
+    .prepare<[string | null, string], IngestId>(
+      'SELECT id FROM ingests WHERE idempotency_caller IS ? AND idempotency_key = ?',
+    )
     .pluck();
 
   return {
@@ -49,7 +67,7 @@ export function createIngestRecords(sqlite: Database.Database) {
 
     /** The ingest that already used this idempotency key, if any. */
     idByIdempotencyKey(caller: string | null, key: string): number | undefined {
-      return idByKey.get(caller, key) as number | undefined;
+      return idByKey.get(caller, key);
     },
 
     /** Records a re-parse: the new warnings, report and parser version, and the `updated` status. */
@@ -64,11 +82,14 @@ export function createIngestRecords(sqlite: Database.Database) {
  * no editor has changed (a re-parse must not undo an edit).
  */
 export function createIngestReads(sqlite: Database.Database) {
-  const byId = sqlite.prepare(`SELECT ${ingestColumns} FROM ingests WHERE id = ?`);
-  const byKey = sqlite.prepare(
+  const byId = sqlite.prepare<[number], IngestRow>(`SELECT ${ingestColumns} FROM ingests WHERE id = ?`);
+  const byKey = sqlite.prepare<[string | null, string], IngestRow>(
     `SELECT ${ingestColumns} FROM ingests WHERE idempotency_caller IS ? AND idempotency_key = ?`,
   );
-  const storedPayloads = sqlite.prepare(`SELECT ${ingestColumns}, p.raw, overrides FROM ingests
+  const storedPayloads = sqlite.prepare<
+    [number, number],
+    IngestRow & Pick<StoredRow<typeof rawPayloads>, 'raw'> & Pick<StoredRow<typeof ingests>, 'overrides'>
+  >(`SELECT ${ingestColumns}, p.raw, overrides FROM ingests
     JOIN raw_payloads p ON p.sha256 = ingests.raw_sha256
     WHERE status IN ('created', 'updated') AND article_id IS NOT NULL AND id > ?
       AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = ingests.article_id AND a.edited_at IS NOT NULL)
@@ -76,20 +97,17 @@ export function createIngestReads(sqlite: Database.Database) {
 
   return {
     async findIngest(id: number): Promise<StoredIngest | undefined> {
-      const row = byId.get(id) as IngestRow | undefined;
+      const row = byId.get(id);
       return row && toStoredIngest(row);
     },
 
     async findIngestByIdempotencyKey(caller: string | null, key: string): Promise<StoredIngest | undefined> {
-      const row = byKey.get(caller, key) as IngestRow | undefined;
+      const row = byKey.get(caller, key);
       return row && toStoredIngest(row);
     },
 
     async listStoredPayloads(afterIngestId: number, limit: number): Promise<StoredIngestWithRaw[]> {
-      const rows = storedPayloads.all(afterIngestId, limit) as (IngestRow & {
-        raw: Buffer;
-        overrides: string | null;
-      })[];
+      const rows = storedPayloads.all(afterIngestId, limit);
       return rows.map((row) => ({
         ...toStoredIngest(row),
         overrides: row.overrides ? JSON.parse(row.overrides) : null,

@@ -7,14 +7,18 @@ import type Database from 'better-sqlite3';
  */
 export function statementCache(sqlite: Database.Database) {
   const cache = new Map<string, Database.Statement>();
-  /** `key` names the statement's shape; `build` writes its SQL, only the first time it is needed. */
-  return (key: string, build: () => string = () => key): Database.Statement => {
+  /**
+   * `key` names the statement's shape; `build` writes its SQL, only the first time it is needed.
+   * `Row` is what one of its rows holds (see rows.ts); each key belongs to one call site, which
+   * gives the same `Row` every time, so the statement cached under it returns those rows.
+   */
+  return <Row>(key: string, build: () => string = () => key): Database.Statement<unknown[], Row> => {
     let statement = cache.get(key);
     if (!statement) {
       statement = sqlite.prepare(build());
       cache.set(key, statement);
     }
-    return statement;
+    return statement as Database.Statement<unknown[], Row>;
   };
 }
 

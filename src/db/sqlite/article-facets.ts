@@ -31,9 +31,10 @@ export function countFacets(
   return Object.fromEntries(
     facets.map((facet) => [
       facet,
-      prepare(`facet:${facet}:${shape}`, () => `WITH matched AS (${matched}) ${facetQueries[facet]}`).all(
-        params,
-      ) as FacetCount[],
+      prepare<FacetCount>(
+        `facet:${facet}:${shape}`,
+        () => `WITH matched AS (${matched}) ${facetQueries[facet]}`,
+      ).all(params),
     ]),
   );
 }

@@ -9,8 +9,8 @@ export class BackupError extends Error {}
 const allPages = () => 0x7fffffff;
 
 function integrityOf(database: Database.Database): string {
-  const rows = database.pragma('integrity_check') as { integrity_check: string }[];
-  return rows.map((row) => row.integrity_check).join('; ');
+  const rows = database.prepare<[], string>('PRAGMA integrity_check').pluck().all();
+  return rows.join('; ');
 }
 
 /**
@@ -78,9 +78,9 @@ function checkBackup(backupPath: string): { articles: number; pendingMigrations:
     if (integrity !== 'ok') throw new BackupError(`${backupPath} failed integrity_check: ${integrity}`);
     let applied: number | null;
     try {
-      applied = backup.prepare('SELECT max(created_at) FROM __drizzle_migrations').pluck().get() as
-        | number
-        | null;
+      applied =
+        backup.prepare<[], number | null>('SELECT max(created_at) FROM __drizzle_migrations').pluck().get() ??
+        null;
     } catch {
       throw new BackupError(`${backupPath} has no migrations table: it is not a Gazette database`);
     }
@@ -88,7 +88,7 @@ function checkBackup(backupPath: string): { articles: number; pendingMigrations:
     if (applied === null) throw new BackupError(`${backupPath} has no migrations applied`);
     if (latest !== undefined && Number(applied) > latest)
       throw new BackupError(`${backupPath} comes from a newer Gazette (its schema is ahead of this version)`);
-    const articles = backup.prepare('SELECT count(*) FROM articles').pluck().get() as number;
+    const articles = backup.prepare<[], number>('SELECT count(*) FROM articles').pluck().get() ?? 0;
     return { articles, pendingMigrations: latest !== undefined && Number(applied) < latest };
   } finally {
     backup.close();

@@ -34,8 +34,8 @@ export function createNamedRepository<T extends NamedRow>(db: Db, spec: NamedTab
   const prepare = statementCache(db.$client);
   const columns = `x.id, x.slug, x.name${spec.extraColumns}, (SELECT count(*) FROM ${spec.linkTable} l
     WHERE l.${spec.linkColumn} = x.id) AS article_count`;
-  const byId = prepare(`SELECT ${columns} FROM ${spec.table} x WHERE x.id = ?`);
-  const bySlug = prepare(`SELECT ${columns} FROM ${spec.table} x WHERE x.slug = ?`);
+  const byId = prepare<T>(`SELECT ${columns} FROM ${spec.table} x WHERE x.id = ?`);
+  const bySlug = prepare<T>(`SELECT ${columns} FROM ${spec.table} x WHERE x.slug = ?`);
 
   /** Filters shared by the page query and the total count. */
   function filterOf(query: CollectionQuery): { clauses: string[]; params: Record<string, unknown> } {
@@ -57,10 +57,10 @@ export function createNamedRepository<T extends NamedRow>(db: Db, spec: NamedTab
       params.name = name;
       params.afterId = id;
     }
-    const rows = prepare(
+    const rows = prepare<T>(
       `name:${clauses.length}:${query.cursor !== undefined}`,
       () => `SELECT ${columns} FROM ${spec.table} x ${whereOf(clauses)} ORDER BY x.name, x.id LIMIT @take`,
-    ).all(params) as T[];
+    ).all(params);
     return { rows, cursorOf: (row: T) => encodeCursor([row.name, row.id]) };
   }
 
@@ -74,11 +74,11 @@ export function createNamedRepository<T extends NamedRow>(db: Db, spec: NamedTab
         OR (c.name = @name AND c.id > @afterId))`;
       Object.assign(params, { count, name, afterId: id });
     }
-    const rows = prepare(
+    const rows = prepare<T>(
       `count:${filter.clauses.length}:${after !== ''}`,
       () => `SELECT * FROM (SELECT ${columns} FROM ${spec.table} x ${whereOf(filter.clauses)}) c ${after}
         ORDER BY c.article_count DESC, c.name, c.id LIMIT @take`,
-    ).all(params) as T[];
+    ).all(params);
     return { rows, cursorOf: (row: T) => encodeCursor([row.article_count, row.name, row.id]) };
   }
 
@@ -95,18 +95,19 @@ export function createNamedRepository<T extends NamedRow>(db: Db, spec: NamedTab
         limit: query.limit,
       };
       if (query.includeTotal) {
-        page.total = prepare(
-          `total:${filter.clauses.length}`,
-          () => `SELECT count(*) FROM ${spec.table} x ${whereOf(filter.clauses)}`,
-        )
-          .pluck()
-          .get(filter.params) as number;
+        page.total =
+          prepare<number>(
+            `total:${filter.clauses.length}`,
+            () => `SELECT count(*) FROM ${spec.table} x ${whereOf(filter.clauses)}`,
+          )
+            .pluck()
+            .get(filter.params) ?? 0;
       }
       return { data, page };
     },
 
     async find(idOrSlug: string): Promise<T | undefined> {
-      return (isNumericId(idOrSlug) ? byId.get(Number(idOrSlug)) : bySlug.get(idOrSlug)) as T | undefined;
+      return isNumericId(idOrSlug) ? byId.get(Number(idOrSlug)) : bySlug.get(idOrSlug);
     },
   };
 }

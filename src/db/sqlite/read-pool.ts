@@ -245,12 +245,12 @@ export type ReadPool = ReturnType<typeof createReadPool>;
  */
 function createAnswerCache(sqlite: Database.Database, maxEntries = 256) {
   const version = sqlite
-    .prepare("SELECT data_version || '.' || total_changes() FROM pragma_data_version")
+    .prepare<[], string>("SELECT data_version || '.' || total_changes() FROM pragma_data_version")
     .pluck();
   const answers = new Map<string, Promise<unknown>>();
   let seenVersion = '';
   return <T>(key: string, compute: () => Promise<T>): Promise<T> => {
-    const current = version.get() as string;
+    const current = version.get() ?? '';
     if (current !== seenVersion) {
       answers.clear();
       seenVersion = current;

@@ -8,7 +8,7 @@ export function createRelatedRepository(db: Db): RelatedRepository {
 
   // Every article sharing a tag or an author with @id gets the sum of its links' weights; the link
   // tables' (tag, article) and (author, article) indexes find them without scanning articles.
-  const ranked = sqlite.prepare(`
+  const ranked = sqlite.prepare<{ id: number; limit: number }, ArticleSummaryRow & { score: number }>(`
     WITH links AS (
       SELECT other.article_id, CASE WHEN mine.derived = 0 AND other.derived = 0
         THEN ${relatedWeights.explicitTag} ELSE ${relatedWeights.derivedTag} END AS weight
@@ -29,7 +29,7 @@ export function createRelatedRepository(db: Db): RelatedRepository {
 
   return {
     async listRelatedArticles(id, limit) {
-      return (ranked.all({ id, limit }) as (ArticleSummaryRow & { score: number })[]).map(toArticleSummary);
+      return ranked.all({ id, limit }).map(toArticleSummary);
     },
   };
 }

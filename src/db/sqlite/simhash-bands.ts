@@ -3,6 +3,8 @@ import { nearDuplicateBits } from '../../domain/ingest.js';
 import { hammingDistance } from '../../ingest/simhash.js';
 
 import { simhashBands } from '../simhash-bands.js';
+import type { StoredRow } from './rows.js';
+import type { articles } from './schema.js';
 
 /**
  * An index of articles by the bands of their simhash. Two hashes within `nearDuplicateBits` bits
@@ -13,7 +15,10 @@ export function createSimhashBands(sqlite: Database.Database) {
     'INSERT OR IGNORE INTO article_simhash_bands (band, article_id) VALUES (?, ?)',
   );
   const deleteBands = sqlite.prepare('DELETE FROM article_simhash_bands WHERE article_id = ?');
-  const candidates = sqlite.prepare(`SELECT DISTINCT a.id, a.simhash FROM article_simhash_bands b
+  const candidates = sqlite.prepare<
+    number[],
+    Pick<StoredRow<typeof articles>, 'id' | 'simhash'>
+  >(`SELECT DISTINCT a.id, a.simhash FROM article_simhash_bands b
     JOIN articles a ON a.id = b.article_id WHERE b.band IN (?, ?, ?, ?)`);
 
   return {
@@ -27,7 +32,7 @@ export function createSimhashBands(sqlite: Database.Database) {
 
     /** A stored article whose text nearly matches this simhash, or null. */
     nearDuplicateOf(simhash: string): number | null {
-      const found = candidates.all(...simhashBands(simhash)) as { id: number; simhash: string }[];
+      const found = candidates.all(...simhashBands(simhash));
       return (
         found.find((candidate) => hammingDistance(candidate.simhash, simhash) <= nearDuplicateBits)?.id ??
         null

@@ -11,15 +11,35 @@ import type {
 import type { Webhook, WebhookDelivery } from '../../domain/webhooks.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
 import type { Db } from './connection.js';
+import type { StoredRow } from './rows.js';
+import type { events, webhookDeliveries, webhookRedeliveries, webhooks } from './schema.js';
 import { writeGateOf } from './writes.js';
 
-type WebhookRow = Omit<Webhook, 'event_types'> & { event_types: string };
-const toWebhook = (row: WebhookRow): Webhook => ({
-  ...row,
-  event_types: JSON.parse(row.event_types) as ChangeType[],
-});
+type WebhookColumns = StoredRow<typeof webhooks>;
+type WebhookRow = Pick<
+  WebhookColumns,
+  'id' | 'url' | 'description' | 'event_types' | 'status' | 'disabled_reason' | 'last_event_id' | 'created_at'
+>;
+const toWebhook = (row: WebhookRow): Webhook => ({ ...row, event_types: JSON.parse(row.event_types) });
 
-type DeliveryRow = Omit<WebhookDelivery, 'redelivery'> & { redelivery: number };
+type DeliveryRow = Pick<
+  StoredRow<typeof webhookDeliveries>,
+  | 'id'
+  | 'event_id'
+  | 'attempt'
+  | 'redelivery'
+  | 'status_code'
+  | 'error'
+  | 'duration_ms'
+  | 'response_body'
+  | 'attempted_at'
+  | 'next_attempt_at'
+>;
+type EventRow = Pick<StoredRow<typeof events>, 'id' | 'type' | 'occurred_at' | 'data'>;
+type TargetRow = Pick<WebhookColumns, 'id' | 'url' | 'secret' | 'attempt'> & {
+  failingSince: WebhookColumns['failing_since'];
+  nextAttemptAt: WebhookColumns['next_attempt_at'];
+};
 const toDelivery = (row: DeliveryRow): WebhookDelivery => ({ ...row, redelivery: row.redelivery === 1 });
 
 const isIdCursor = (values: unknown[]): values is [number] =>
@@ -36,27 +56,27 @@ function statements(sqlite: Database.Database) {
   const webhookColumns =
     'id, url, description, event_types, status, disabled_reason, last_event_id, created_at';
   return {
-    insert: sqlite.prepare(
+    insert: sqlite.prepare<[string, string, string, string, string], WebhookRow>(
       `INSERT INTO webhooks (url, description, event_types, secret, last_event_id, created_at)
        VALUES (?, ?, ?, ?, (SELECT coalesce(max(id), 0) FROM events), ?) RETURNING ${webhookColumns}`,
     ),
-    all: sqlite.prepare(`SELECT ${webhookColumns} FROM webhooks ORDER BY id`),
-    byId: sqlite.prepare(`SELECT ${webhookColumns} FROM webhooks WHERE id = ?`),
+    all: sqlite.prepare<[], WebhookRow>(`SELECT ${webhookColumns} FROM webhooks ORDER BY id`),
+    byId: sqlite.prepare<[number], WebhookRow>(`SELECT ${webhookColumns} FROM webhooks WHERE id = ?`),
     remove: sqlite.prepare('DELETE FROM webhooks WHERE id = ?'),
     enable: sqlite.prepare(
       `UPDATE webhooks SET status = 'active', disabled_reason = NULL, attempt = 0, failing_since = NULL,
         next_attempt_at = 0 WHERE id = ? AND status = 'disabled'`,
     ),
-    deliveries: sqlite.prepare(
+    deliveries: sqlite.prepare<{ webhookId: number; before: number; take: number }, DeliveryRow>(
       `SELECT id, event_id, attempt, redelivery, status_code, error, duration_ms, response_body,
         attempted_at, next_attempt_at FROM webhook_deliveries
        WHERE webhook_id = @webhookId AND id < @before ORDER BY id DESC LIMIT @take`,
     ),
-    event: sqlite.prepare('SELECT id, type, occurred_at, data FROM events WHERE id = ?'),
+    event: sqlite.prepare<[number], EventRow>('SELECT id, type, occurred_at, data FROM events WHERE id = ?'),
     queue: sqlite.prepare(
       'INSERT INTO webhook_redeliveries (webhook_id, event_id, requested_at) VALUES (?, ?, ?)',
     ),
-    due: sqlite.prepare(
+    due: sqlite.prepare<{ now: number; limit: number }, TargetRow>(
       `SELECT w.id, w.url, w.secret, w.attempt, w.failing_since AS failingSince,
         w.next_attempt_at AS nextAttemptAt FROM webhooks w
        WHERE w.leased_until < @now AND (
@@ -65,11 +85,14 @@ function statements(sqlite: Database.Database) {
        ORDER BY w.next_attempt_at, w.id LIMIT @limit`,
     ),
     lease: sqlite.prepare('UPDATE webhooks SET leased_until = ?, lease_owner = ? WHERE id = ?'),
-    next: sqlite.prepare(
+    next: sqlite.prepare<[number], EventRow>(
       `SELECT e.id, e.type, e.occurred_at, e.data ${pendingEvents.replace('FROM events e', 'FROM webhooks w, events e')}
        AND w.id = ? AND w.status = 'active' ORDER BY e.id LIMIT 1`,
     ),
-    nextRedelivery: sqlite.prepare(
+    nextRedelivery: sqlite.prepare<
+      [number],
+      EventRow & { redeliveryId: StoredRow<typeof webhookRedeliveries>['id'] }
+    >(
       `SELECT r.id AS redeliveryId, e.id, e.type, e.occurred_at, e.data FROM webhook_redeliveries r
        JOIN events e ON e.id = r.event_id WHERE r.webhook_id = ? ORDER BY r.id LIMIT 1`,
     ),
@@ -138,13 +161,14 @@ function subscriptionStore(sqlite: Database.Database, sql: Statements) {
           input.now,
         );
       const row = await gate.write(() => sqlite.transaction(insert).immediate());
-      return toWebhook(row as WebhookRow);
+      if (row === undefined) throw new Error('INSERT … RETURNING gave no row');
+      return toWebhook(row);
     },
     async listWebhooks() {
-      return (sql.all.all() as WebhookRow[]).map(toWebhook);
+      return sql.all.all().map(toWebhook);
     },
     async findWebhook(id: number) {
-      const row = sql.byId.get(id) as WebhookRow | undefined;
+      const row = sql.byId.get(id);
       return row && toWebhook(row);
     },
     async deleteWebhook(id: number) {
@@ -159,13 +183,13 @@ function subscriptionStore(sqlite: Database.Database, sql: Statements) {
           })
           .immediate(),
       );
-      return row ? toWebhook(row as WebhookRow) : undefined;
+      return row ? toWebhook(row) : undefined;
     },
     async listDeliveries(webhookId: number, query: { limit: number; cursor?: string | undefined }) {
       const before = query.cursor
         ? decodeCursor<[number]>(query.cursor, isIdCursor)[0]
         : Number.MAX_SAFE_INTEGER;
-      const rows = sql.deliveries.all({ webhookId, before, take: query.limit + 1 }) as DeliveryRow[];
+      const rows = sql.deliveries.all({ webhookId, before, take: query.limit + 1 });
       const data = rows.slice(0, query.limit).map(toDelivery);
       const hasMore = rows.length > query.limit;
       const page: Page<WebhookDelivery> = {
@@ -175,7 +199,7 @@ function subscriptionStore(sqlite: Database.Database, sql: Statements) {
       return page;
     },
     async findEvent(id: number) {
-      return sql.event.get(id) as StoredEvent | undefined;
+      return sql.event.get(id);
     },
     async queueRedelivery(webhookId: number, eventId: number, now: string) {
       await gate.write(() => sqlite.transaction(() => sql.queue.run(webhookId, eventId, now)).immediate());
@@ -187,7 +211,7 @@ function subscriptionStore(sqlite: Database.Database, sql: Statements) {
 function deliveryQueue(sqlite: Database.Database, sql: Statements) {
   const gate = writeGateOf(sqlite);
   const claim = sqlite.transaction((owner: string, now: number, leasedUntil: number, limit: number) => {
-    const due = sql.due.all({ now, limit }) as WebhookTarget[];
+    const due: WebhookTarget[] = sql.due.all({ now, limit });
     for (const target of due) sql.lease.run(leasedUntil, owner, target.id);
     return due;
   });
@@ -224,9 +248,9 @@ function deliveryQueue(sqlite: Database.Database, sql: Statements) {
       if (sql.due.all({ now, limit: 1 }).length === 0) return [];
       return gate.write(() => claim.immediate(owner, now, leasedUntil, limit));
     },
-    nextEvent: async (webhookId: number) => sql.next.get(webhookId) as StoredEvent | undefined,
+    nextEvent: async (webhookId: number): Promise<StoredEvent | undefined> => sql.next.get(webhookId),
     async nextRedelivery(webhookId: number) {
-      const row = sql.nextRedelivery.get(webhookId) as (StoredEvent & { redeliveryId: number }) | undefined;
+      const row = sql.nextRedelivery.get(webhookId);
       if (!row) return undefined;
       const { redeliveryId, ...event } = row;
       return { id: redeliveryId, event };

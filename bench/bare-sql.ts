@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { articleSummaryColumns } from '../src/db/article-summary.js';
+import { articleSummaryColumns } from '../src/db/sqlite/article-summary.js';
 import { fullTextSearch } from '../src/search/sqlite.js';
 
 /**

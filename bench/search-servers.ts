@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import Fastify from 'fastify';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { type ArticleSummaryRow, toArticleSummary } from '../src/db/article-summary.js';
+import { type ArticleSummaryRow, toArticleSummary } from '../src/db/sqlite/article-summary.js';
 import { bareSql } from './bare-sql.js';
 
 /**

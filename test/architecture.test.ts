@@ -11,6 +11,56 @@ t.test('src: every import goes down the layers, and no layers import each other 
   t.same(layerCycles(imports), [], 'no cycle between layers');
 });
 
+/**
+ * Imports that let an engine show above src/db: outside it only db/open.ts is imported (it picks the
+ * engine); inside it, each engine's folder keeps to itself and the shared modules know neither.
+ */
+function engineLeaks(imports: Import[]): string[] {
+  const engineOf = (file: string) => /^db\/(sqlite|postgres)\//.exec(file)?.[1];
+  return imports.flatMap(({ from, to }) => {
+    if (!to.startsWith('db/')) return [];
+    if (!from.startsWith('db/'))
+      return to === 'db/open.ts' ? [] : [`${from} imports ${to}: outside src/db, import db/open.ts only`];
+    const [source, target] = [engineOf(from), engineOf(to)];
+    if (target === undefined || source === target || from === 'db/open.ts') return [];
+    return [`${from} imports ${to}: only db/open.ts and db/${target} itself import db/${target}`];
+  });
+}
+
+t.test('src: nothing above src/db knows the engine; each engine folder is its own', async (t) => {
+  const imports = readImports(src);
+  t.ok(
+    imports.some(({ to }) => to.startsWith('db/sqlite/')) &&
+      imports.some(({ to }) => to.startsWith('db/postgres/')),
+    'both engine folders are imported',
+  );
+  t.same(engineLeaks(imports), []);
+});
+
+t.test(
+  'the engine check fails a route, a shared module or the other engine reaching into a folder',
+  async (t) => {
+    const leak = (from: string, to: string): Import => ({ from, to, typeOnly: true });
+    t.same(engineLeaks([leak('services/catalog.ts', 'db/sqlite/schema.ts')]), [
+      'services/catalog.ts imports db/sqlite/schema.ts: outside src/db, import db/open.ts only',
+    ]);
+    t.equal(engineLeaks([leak('app.ts', 'db/cursors.ts')]).length, 1, 'the root too goes through open.ts');
+    t.equal(engineLeaks([leak('db/cursors.ts', 'db/postgres/schema.ts')]).length, 1, 'shared modules');
+    t.equal(engineLeaks([leak('db/postgres/pages.ts', 'db/sqlite/statements.ts')]).length, 1, 'engines');
+    t.same(
+      engineLeaks([
+        leak('app.ts', 'db/open.ts'),
+        leak('db/open.ts', 'db/sqlite/storage.ts'),
+        leak('db/open.ts', 'db/postgres/storage.ts'),
+        leak('db/sqlite/pages.ts', 'db/sqlite/schema.ts'),
+        leak('db/sqlite/pages.ts', 'db/cursors.ts'),
+        leak('db/postgres/storage.ts', 'db/open.ts'),
+      ]),
+      [],
+    );
+  },
+);
+
 t.test('the reader finds every kind of import', async (t) => {
   const source = `
     import { a } from './a.js';

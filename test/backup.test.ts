@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import t from 'tap';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { BackupError, backupDatabase, restoreDatabase } from '../src/db/backup.js';
+import { BackupError, backupDatabase, restoreDatabase } from '../src/db/sqlite/backup.js';
 import { plainArticle, testApiKey } from './support/app.js';
 
 const run = promisify(execFile);

@@ -4,8 +4,13 @@ import path from 'node:path';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import t from 'tap';
 import { loadConfig } from '../src/config.js';
-import { checkDatabase, migrateDatabase, migrationsFolder, openDatabase } from '../src/db/connection.js';
-import { createRepositories } from '../src/db/index.js';
+import {
+  checkDatabase,
+  migrateDatabase,
+  migrationsFolder,
+  openDatabase,
+} from '../src/db/sqlite/connection.js';
+import { createRepositories } from '../src/db/sqlite/repositories.js';
 import { createServices } from '../src/services/index.js';
 import { plainArticle, testParser } from './support/app.js';
 

@@ -1,8 +1,8 @@
-import { statSync } from 'node:fs';
 import type { DatabaseCheck, Repositories } from '../domain/ports.js';
-import { checkDatabase, migrateDatabase, openDatabase } from './connection.js';
-import { createRepositories } from './index.js';
-import { createReadPool, offloadExpensiveReads } from './read-pool.js';
+import { migrateSqliteDatabase, openSqliteStorage } from './sqlite/storage.js';
+
+// SQLite's online backup, for the `gazette backup` and `restore` commands.
+export { BackupError, backupDatabase, restoreDatabase } from './sqlite/backup.js';
 
 /** Which engine stores the data, and where (the configuration's shape, read structurally). */
 export type StorageLocation =
@@ -32,7 +32,7 @@ export interface Storage {
 export async function openStorage(location: StorageLocation, options: StorageOptions): Promise<Storage> {
   if (location.engine === 'postgres') {
     // Loaded only here, so a process on SQLite never loads the PostgreSQL driver.
-    const { openPostgresStorage } = await import('./postgres-storage.js');
+    const { openPostgresStorage } = await import('./postgres/storage.js');
     return openPostgresStorage(location, options);
   }
   return openSqliteStorage(location.path, options);
@@ -41,52 +41,9 @@ export async function openStorage(location: StorageLocation, options: StorageOpt
 /** Applies pending migrations and closes the database again (`gazette migrate`). */
 export async function migrateStorage(location: StorageLocation): Promise<void> {
   if (location.engine === 'postgres') {
-    const { migratePostgresDatabase } = await import('./postgres-storage.js');
+    const { migratePostgresDatabase } = await import('./postgres/storage.js');
     await migratePostgresDatabase(location.url);
     return;
   }
-  const db = openDatabase(location.path);
-  try {
-    migrateDatabase(db);
-  } finally {
-    db.$client.close();
-  }
-}
-
-function openSqliteStorage(databasePath: string, options: StorageOptions): Storage {
-  const db = openDatabase(databasePath);
-  migrateDatabase(db);
-  // An in-memory database exists only on this connection, so its reads cannot move to workers.
-  const readPool =
-    databasePath === ':memory:' || !options.readWorkers
-      ? undefined
-      : createReadPool({
-          databasePath,
-          searchSampleSize: options.searchSampleSize,
-          size: options.searchWorkers,
-          timeoutMs: options.searchTimeoutMs,
-        });
-  const repositories = createRepositories(db, { searchSampleSize: options.searchSampleSize });
-  return {
-    repositories: readPool ? offloadExpensiveReads(repositories, readPool, db.$client) : repositories,
-    check: async () => checkDatabase(db),
-    sizeBytes: async () => (databasePath === ':memory:' ? 0 : sqliteBytes(databasePath)),
-    async close() {
-      await readPool?.close();
-      db.$client.close();
-    },
-  };
-}
-
-/** Bytes on disk of a SQLite database: the main file and its write-ahead log. */
-function sqliteBytes(databasePath: string): number {
-  let total = 0;
-  for (const file of [databasePath, `${databasePath}-wal`]) {
-    try {
-      total += statSync(file).size;
-    } catch {
-      // No WAL between checkpoints, or a database that is not a file.
-    }
-  }
-  return total;
+  migrateSqliteDatabase(location.path);
 }

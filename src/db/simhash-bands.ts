@@ -1,42 +1,6 @@
-import type Database from 'better-sqlite3';
-import { nearDuplicateBits } from '../domain/ingest.js';
-import { hammingDistance } from '../ingest/simhash.js';
-
 /** The 16-bit bands of a 64-bit simhash, numbered so equal bits in different positions never match. */
 export function simhashBands(simhash: string): number[] {
   return [0, 1, 2, 3].map(
     (band) => band * 65536 + Number.parseInt(simhash.slice(band * 4, band * 4 + 4), 16),
   );
-}
-
-/**
- * An index of articles by the bands of their simhash. Two hashes within `nearDuplicateBits` bits
- * share at least one whole band, so candidates are found by band and only those are compared.
- */
-export function createSimhashBands(sqlite: Database.Database) {
-  const insertBand = sqlite.prepare(
-    'INSERT OR IGNORE INTO article_simhash_bands (band, article_id) VALUES (?, ?)',
-  );
-  const deleteBands = sqlite.prepare('DELETE FROM article_simhash_bands WHERE article_id = ?');
-  const candidates = sqlite.prepare(`SELECT DISTINCT a.id, a.simhash FROM article_simhash_bands b
-    JOIN articles a ON a.id = b.article_id WHERE b.band IN (?, ?, ?, ?)`);
-
-  return {
-    add(articleId: number, simhash: string): void {
-      for (const band of simhashBands(simhash)) insertBand.run(band, articleId);
-    },
-
-    remove(articleId: number): void {
-      deleteBands.run(articleId);
-    },
-
-    /** A stored article whose text nearly matches this simhash, or null. */
-    nearDuplicateOf(simhash: string): number | null {
-      const found = candidates.all(...simhashBands(simhash)) as { id: number; simhash: string }[];
-      return (
-        found.find((candidate) => hammingDistance(candidate.simhash, simhash) <= nearDuplicateBits)?.id ??
-        null
-      );
-    },
-  };
 }

@@ -9,7 +9,7 @@ import { SQLiteTable, getTableConfig as sqliteTableConfig } from 'drizzle-orm/sq
 import t from 'tap';
 import type { PostgresDb } from '../../src/db/postgres/connection.js';
 import * as postgresSchema from '../../src/db/postgres/schema.js';
-import * as sqliteSchema from '../../src/db/schema.js';
+import * as sqliteSchema from '../../src/db/sqlite/schema.js';
 import { postgresEngine, postgresTest } from '../support/postgres.js';
 
 /** Each table of a Drizzle schema module: its columns and index names, sorted. */

@@ -4,8 +4,9 @@ import path from 'node:path';
 import t from 'tap';
 import type * as AppModule from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import type * as Connection from '../../src/db/connection.js';
 import type * as StorageModule from '../../src/db/open.js';
+import type * as Connection from '../../src/db/sqlite/connection.js';
+import type * as SqliteStorageModule from '../../src/db/sqlite/storage.js';
 import { auth, plainArticle, testApiKey } from '../support/app.js';
 
 /**
@@ -13,18 +14,21 @@ import { auth, plainArticle, testApiKey } from '../support/app.js';
  * answers SQLITE_FULL exactly as it does when the file system has no room left.
  */
 t.test('a full disk answers 507 problems and /readyz says not ready until there is room', async (t) => {
-  const actual = await import('../../src/db/connection.js');
+  const actual = await import('../../src/db/sqlite/connection.js');
   let opened: Connection.Db | undefined;
-  // The app opens its database through db/open.ts, which is loaded with the connection module
-  // replaced, so the test holds the very connection the app writes through.
-  const storage = await t.mockImport<typeof StorageModule>('../../src/db/open.js', {
-    '../../src/db/connection.js': {
+  // The app opens its database through db/open.ts and db/sqlite/storage.ts, loaded with the
+  // connection module replaced, so the test holds the very connection the app writes through.
+  const sqliteStorage = await t.mockImport<typeof SqliteStorageModule>('../../src/db/sqlite/storage.js', {
+    '../../src/db/sqlite/connection.js': {
       ...actual,
       openDatabase: (databasePath: string) => {
         opened = actual.openDatabase(databasePath);
         return opened;
       },
     },
+  });
+  const storage = await t.mockImport<typeof StorageModule>('../../src/db/open.js', {
+    '../../src/db/sqlite/storage.js': sqliteStorage,
   });
   const { buildApp } = await t.mockImport<typeof AppModule>('../../src/app.js', {
     '../../src/db/open.js': storage,

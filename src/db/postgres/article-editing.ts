@@ -1,7 +1,7 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
 import type { ArticleDraft } from '../../domain/article.js';
 import { Conflict } from '../../lib/errors.js';
-import { nextVersion } from '../article-editing.js';
+import { nextVersion } from '../versions.js';
 import { createArticleLinks, createArticleRows, createSimhashBands, freeSlug } from './article-writes.js';
 import type { PostgresDb } from './connection.js';
 import { createEventLog } from './events.js';

@@ -1,7 +1,7 @@
 import { count, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Article, ArticleView, DeletedArticle } from '../../domain/article.js';
 import type { ArticlesRepository } from '../../domain/ports.js';
-import { isNumericId } from '../statements.js';
+import { isNumericId } from '../ids.js';
 import { createArticleList } from './article-list.js';
 import { bodyColumns, summaryColumns } from './article-summary.js';
 import { fitsIdColumn, storable } from './bounds.js';

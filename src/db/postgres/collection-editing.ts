@@ -3,7 +3,7 @@ import type { NamedVersion } from '../../domain/edits.js';
 import { slugify } from '../../ingest/slug.js';
 import { Conflict } from '../../lib/errors.js';
 import { nameKey } from '../../lib/names.js';
-import { nextVersion } from '../article-editing.js';
+import { nextVersion } from '../versions.js';
 import type { PostgresDb } from './connection.js';
 import { createEventLog, type EventLog } from './events.js';
 import { authors, tags } from './schema.js';

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { EditableArticle } from '../../domain/edits.js';
 import type { EditsRepository } from '../../domain/ports.js';
-import { isNumericId } from '../statements.js';
+import { isNumericId } from '../ids.js';
 import { createArticleEditing } from './article-editing.js';
 import { fitsIdColumn } from './bounds.js';
 import { createCollectionEditing } from './collection-editing.js';

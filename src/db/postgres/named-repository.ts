@@ -4,7 +4,7 @@ import type { Page } from '../../domain/page.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
 import { nameKey } from '../../lib/names.js';
 import { type CountCursor, isCountCursor, isNameCursor, type NameCursor } from '../cursors.js';
-import { isNumericId } from '../statements.js';
+import { isNumericId } from '../ids.js';
 import { bigintBound, fitsIdColumn, storable, textIdBound } from './bounds.js';
 
 type NamedRow = { id: number; name: string; article_count: number };

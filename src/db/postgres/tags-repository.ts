@@ -1,6 +1,6 @@
 import { count, eq, type SQL, sql } from 'drizzle-orm';
 import type { TagsRepository } from '../../domain/ports.js';
-import { isNumericId } from '../statements.js';
+import { isNumericId } from '../ids.js';
 import { storable } from './bounds.js';
 import type { PostgresDb } from './connection.js';
 import { createNamedReads } from './named-repository.js';

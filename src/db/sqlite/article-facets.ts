@@ -1,0 +1,40 @@
+import type { ArticleListQuery, ArticlePage, FacetCount, FacetName } from '../../domain/article.js';
+import { type ArticleFilter, filteredArticles } from './article-filters.js';
+import type { SearchSample } from './article-search.js';
+import type { PrepareCached } from './statements.js';
+
+/** Each facet's counts over `matched`, the ids and dates of the articles counted. */
+const facetQueries: Record<FacetName, string> = {
+  tag: `SELECT t.slug AS value, t.name AS name, count(*) AS count FROM matched m
+    JOIN article_tags at ON at.article_id = m.id JOIN tags t ON t.id = at.tag_id
+    GROUP BY t.id ORDER BY count DESC, t.slug LIMIT 50`,
+  author: `SELECT au.slug AS value, au.name AS name, count(*) AS count FROM matched m
+    JOIN article_authors aa ON aa.article_id = m.id JOIN authors au ON au.id = aa.author_id
+    GROUP BY au.id ORDER BY count DESC, au.slug LIMIT 50`,
+  month: `SELECT substr(m.published_at, 1, 7) AS value, substr(m.published_at, 1, 7) AS name, count(*) AS count
+    FROM matched m WHERE m.published_at IS NOT NULL GROUP BY value ORDER BY value DESC`,
+};
+
+/** The facets a list query asks for: a search counts over its sample; a plain list over every match. */
+export function countFacets(
+  prepare: PrepareCached,
+  facets: FacetName[],
+  query: ArticleListQuery,
+  filter: ArticleFilter,
+  sample: () => SearchSample,
+): NonNullable<ArticlePage['facets']> {
+  const matched = query.match
+    ? 'SELECT a.id, a.published_at FROM json_each(@ids) sample CROSS JOIN articles a ON a.id = sample.value'
+    : `SELECT a.id, a.published_at FROM ${filteredArticles(query, filter)}`;
+  const params = query.match ? { ids: JSON.stringify(sample().ids) } : filter.params;
+  const shape = query.match ? 'sample' : filter.shape;
+  return Object.fromEntries(
+    facets.map((facet) => [
+      facet,
+      prepare<FacetCount>(
+        `facet:${facet}:${shape}`,
+        () => `WITH matched AS (${matched}) ${facetQueries[facet]}`,
+      ).all(params),
+    ]),
+  );
+}

@@ -1,0 +1,118 @@
+import { statfsSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type Database from 'better-sqlite3';
+import { InsufficientStorage, ServiceUnavailable } from '../../lib/errors.js';
+
+/** How long a write waits for another process to release the write lock before answering 503. */
+const writeLockWaitMs = 10_000;
+/** Below this much free space on the database's file system, a failed write is not retried as healthy. */
+const minimumFreeBytes = 1024 * 1024;
+
+const errorCode = (error: unknown) => (error as { code?: unknown })?.code;
+
+function isBusyError(error: unknown): boolean {
+  const code = errorCode(error);
+  return typeof code === 'string' && (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_'));
+}
+
+/** SQLITE_FULL (disk or max_page_count), or an I/O error while writing: the storage, not the request. */
+export function isStorageError(error: unknown): boolean {
+  const code = errorCode(error);
+  return typeof code === 'string' && (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR'));
+}
+
+export interface WriteGate {
+  /**
+   * Runs `transaction` (which must begin with BEGIN IMMEDIATE, e.g. better-sqlite3's `.immediate`).
+   * While another process holds the write lock it waits without blocking the event loop, retrying
+   * with growing pauses for up to `writeLockWaitMs`, then answers 503. A full disk answers 507 and
+   * marks storage unhealthy until a later write succeeds or a probe finds room again.
+   */
+  write<T>(transaction: () => T): Promise<T>;
+  /** False while the last write failed for want of storage and there is still no room. */
+  storageReady(): boolean;
+}
+
+const gates = new WeakMap<Database.Database, WriteGate>();
+
+/** The one write gate of a connection. */
+export function writeGateOf(sqlite: Database.Database): WriteGate {
+  let gate = gates.get(sqlite);
+  if (!gate) {
+    gate = createWriteGate(sqlite);
+    gates.set(sqlite, gate);
+  }
+  return gate;
+}
+
+function createWriteGate(sqlite: Database.Database): WriteGate {
+  const busyTimeout = Number(sqlite.pragma('busy_timeout', { simple: true }));
+  let storageFailed = false;
+
+  /** One attempt; SQLite's own busy handler would wait synchronously, holding every request up. */
+  function attempt<T>(transaction: () => T): T {
+    sqlite.pragma('busy_timeout = 0');
+    try {
+      return transaction();
+    } finally {
+      sqlite.pragma(`busy_timeout = ${busyTimeout}`);
+    }
+  }
+
+  function hasRoom(): boolean {
+    const pages = Number(sqlite.pragma('page_count', { simple: true }));
+    const maxPages = Number(sqlite.pragma('max_page_count', { simple: true }));
+    const freePages = Number(sqlite.pragma('freelist_count', { simple: true }));
+    if (pages >= maxPages && freePages === 0) return false;
+    try {
+      if (!sqlite.memory) {
+        const stats = statfsSync(path.dirname(path.resolve(sqlite.name)));
+        if (stats.bavail * stats.bsize < minimumFreeBytes) return false;
+      }
+    } catch {
+      // No statfs here: the write below decides.
+    }
+    // Rewriting the header's user_version is a real commit that allocates nothing: it fails while
+    // the disk refuses writes, and leaves the database as it was.
+    try {
+      const version = Number(sqlite.pragma('user_version', { simple: true }));
+      attempt(() => sqlite.pragma(`user_version = ${version}`));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  return {
+    async write(transaction) {
+      const deadline = Date.now() + writeLockWaitMs;
+      for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+        try {
+          const result = attempt(transaction);
+          storageFailed = false;
+          return result;
+        } catch (error) {
+          if (isStorageError(error)) {
+            storageFailed = true;
+            throw new InsufficientStorage(
+              'The database has no room to store this (the disk is full or failing); nothing was stored.',
+            );
+          }
+          if (!isBusyError(error)) throw error;
+          if (Date.now() >= deadline) {
+            throw new ServiceUnavailable(
+              `Another process held the database's write lock for over ${writeLockWaitMs / 1000} s; nothing was stored, retry.`,
+            );
+          }
+          await sleep(pause + Math.random() * pause);
+        }
+      }
+    },
+
+    storageReady() {
+      if (storageFailed && hasRoom()) storageFailed = false;
+      return !storageFailed;
+    },
+  };
+}

@@ -27,36 +27,7 @@ export function createArticlesRepository(
   const search = createArticleSearch(sqlite, prepare, options.searchSampleSize);
   const pages = createArticlePages(prepare, search);
 
-  /**
-   * One article by id or by slug, with both bodies or (as served by default) the HTML alone. Raw SQL
-   * on this hot path: the summary's authors and tags are JSON subqueries the builder cannot write.
-   */
-  const findStatements = <Row extends ArticleSummaryRow>(bodies: string) => ({
-    byId: sqlite.prepare<[number], Row>(
-      `SELECT ${articleSummaryColumns}, ${bodies} FROM articles a WHERE a.id = ?`,
-    ),
-    bySlug: sqlite.prepare<[string], Row>(
-      `SELECT ${articleSummaryColumns}, ${bodies} FROM articles a WHERE a.slug = ?`,
-    ),
-  });
-  const withBothBodies = findStatements<ArticleBodiesRow>('a.body_text, a.body_html');
-  const withHtmlBody = findStatements<Omit<ArticleBodiesRow, 'body_text'>>('a.body_html');
-  // A slug the article had before a title edit still finds it, unless an article has it now.
-  const byOldSlug = sqlite
-    .prepare<[string], StoredRow<typeof articleSlugs>['article_id']>(
-      'SELECT article_id FROM article_slugs WHERE slug = ?',
-    )
-    .pluck();
-  const findRow = <Row extends ArticleSummaryRow>(
-    statements: ReturnType<typeof findStatements<Row>>,
-    idOrSlug: string,
-  ): Row | undefined => {
-    if (isNumericId(idOrSlug)) return statements.byId.get(Number(idOrSlug));
-    const row = statements.bySlug.get(idOrSlug);
-    if (row !== undefined) return row;
-    const id = byOldSlug.get(idOrSlug);
-    return id === undefined ? undefined : statements.byId.get(id);
-  };
+  const { withBothBodies, withHtmlBody } = createArticleFinders(sqlite);
 
   return {
     ...createArticleDeletion(sqlite),
@@ -92,13 +63,13 @@ export function createArticlesRepository(
     },
 
     async findArticle(idOrSlug: string): Promise<Article | undefined> {
-      const row = findRow(withBothBodies, idOrSlug);
+      const row = withBothBodies(idOrSlug);
       return row && toArticleSummary(row);
     },
 
     /** The article as served: `body_html` always, `body_text` only when asked for. */
     async findArticleView(idOrSlug: string, withText: boolean): Promise<ArticleView | undefined> {
-      const row = withText ? findRow(withBothBodies, idOrSlug) : findRow(withHtmlBody, idOrSlug);
+      const row = withText ? withBothBodies(idOrSlug) : withHtmlBody(idOrSlug);
       return row && toArticleSummary(row);
     },
 
@@ -110,5 +81,37 @@ export function createArticlesRepository(
     async countArticles(): Promise<number> {
       return db.$count(articles);
     },
+  };
+}
+
+/**
+ * One article by id or by slug, with both bodies or (as served by default) the HTML alone. Raw SQL
+ * on this hot path: the summary's authors and tags are JSON subqueries the builder cannot write.
+ */
+function createArticleFinders(sqlite: Db['$client']) {
+  // A slug the article had before a title edit still finds it, unless an article has it now.
+  const byOldSlug = sqlite
+    .prepare<[string], StoredRow<typeof articleSlugs>['article_id']>(
+      'SELECT article_id FROM article_slugs WHERE slug = ?',
+    )
+    .pluck();
+  const finder = <Row extends ArticleSummaryRow>(bodies: string) => {
+    const byId = sqlite.prepare<[number], Row>(
+      `SELECT ${articleSummaryColumns}, ${bodies} FROM articles a WHERE a.id = ?`,
+    );
+    const bySlug = sqlite.prepare<[string], Row>(
+      `SELECT ${articleSummaryColumns}, ${bodies} FROM articles a WHERE a.slug = ?`,
+    );
+    return (idOrSlug: string): Row | undefined => {
+      if (isNumericId(idOrSlug)) return byId.get(Number(idOrSlug));
+      const row = bySlug.get(idOrSlug);
+      if (row !== undefined) return row;
+      const id = byOldSlug.get(idOrSlug);
+      return id === undefined ? undefined : byId.get(id);
+    };
+  };
+  return {
+    withBothBodies: finder<ArticleBodiesRow>('a.body_text, a.body_html'),
+    withHtmlBody: finder<Omit<ArticleBodiesRow, 'body_text'>>('a.body_html'),
   };
 }

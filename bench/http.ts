@@ -23,6 +23,14 @@ interface Load {
   rps: number;
   p99: number;
   failures: number;
+  /** CPU time the server process spent per request (µs): steadier than req/s on a shared machine. */
+  cpuMicros: number;
+}
+
+/** CPU time a process has used so far, in ms (user + system, its threads included; 100 ticks a second). */
+function cpuMilliseconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** Waits until the server answers /healthz, past a reset or two while it sheds the last run. */
@@ -42,15 +50,18 @@ async function drained(url: string): Promise<void> {
  * req/s and p99 of one target; identity encoding (no Accept-Encoding), as a plain client sends.
  * It then waits for the server to answer /healthz, so no backlog spills into the next measurement.
  */
-async function load(url: string, duration = seconds, retried = false): Promise<Load> {
+async function load(url: string, pid: number, duration = seconds, retried = false): Promise<Load> {
+  const cpuBefore = cpuMilliseconds(pid);
   const result = await autocannon({ url, connections, duration });
+  const cpuUsed = cpuMilliseconds(pid) - cpuBefore;
   await drained(url);
   // On a saturated machine a run can see no response at all; one more try, then it counts as 0.
-  if (result.requests.total === 0 && !retried) return load(url, duration, true);
+  if (result.requests.total === 0 && !retried) return load(url, pid, duration, true);
   return {
     rps: result.requests.total / duration,
     p99: result.latency.p99,
     failures: result.non2xx + result.errors + result.timeouts,
+    cpuMicros: (cpuUsed * 1000) / Math.max(1, result.requests.total),
   };
 }
 
@@ -273,11 +284,12 @@ async function benchSize(size: number) {
   ];
   for (const entry of cases)
     if (entry.bare) await sameDocument(gazette.base + entry.gazette, bare.base + entry.bare);
+  const [gazettePid, barePid] = [gazette.child.pid!, bare.child.pid!];
 
   // Warm both (JIT, page cache, statement caches) before anything is counted.
   for (const entry of cases) {
-    await load(gazette.base + entry.gazette, 1);
-    if (entry.bare) await load(bare.base + entry.bare, 1);
+    await load(gazette.base + entry.gazette, gazettePid, 1);
+    if (entry.bare) await load(bare.base + entry.bare, barePid, 1);
   }
 
   let rssPeak = rssIdle;
@@ -291,14 +303,14 @@ async function benchSize(size: number) {
     for (const entry of cases) {
       const result = results.get(entry.name)!;
       if (!entry.bare) {
-        const ours = await load(gazette.base + entry.gazette);
+        const ours = await load(gazette.base + entry.gazette, gazettePid);
         result.ours.push(ours);
         result.ratios.push(ours.rps / bareOne[0]!.rps);
         continue;
       }
       // Alternate who goes first, so neither always gets the quieter moment.
-      const runBare = () => load(bare.base + entry.bare!);
-      const runOurs = () => load(gazette.base + entry.gazette);
+      const runBare = () => load(bare.base + entry.bare!, barePid);
+      const runOurs = () => load(gazette.base + entry.gazette, gazettePid);
       let ours: Load;
       let theirs: Load;
       if (round % 2 === 0) {
@@ -326,17 +338,21 @@ async function benchSize(size: number) {
       'ratio = Gazette req/s ÷ bare req/s in the same round (median, worst)',
   );
   console.log(
-    '  request                    Gazette req/s  bare req/s   ratio  worst   Gazette p99 ms  bare p99 ms',
+    '  request                    Gazette req/s  bare req/s   ratio  worst   Gazette p99 ms  bare p99 ms' +
+      '  CPU µs/request Gazette  bare  bare÷Gazette',
   );
   const pageRps = median(results.get('page of 20')!.ours.map((load) => load.rps));
   for (const entry of cases) {
     const { ours, theirs, ratios } = results.get(entry.name)!;
-    const medianOf = (loads: Load[], key: 'rps' | 'p99') => median(loads.map((load) => load[key]));
+    const medianOf = (loads: Load[], key: 'rps' | 'p99' | 'cpuMicros') =>
+      median(loads.map((load) => load[key]));
     const failures = ours.reduce((sum, load) => sum + load.failures, 0);
     console.log(
       `  ${entry.name.padEnd(26)} ${format(medianOf(ours, 'rps'))}       ${entry.bare ? format(medianOf(theirs, 'rps')) : '      –'}  ` +
         `${format(median(ratios), 2)} ${format(Math.min(...ratios), 2)}   ${format(medianOf(ours, 'p99'))}        ` +
         `${entry.bare ? format(medianOf(theirs, 'p99')) : '      –'}` +
+        `          ${format(medianOf(ours, 'cpuMicros'))} ${entry.bare ? format(medianOf(theirs, 'cpuMicros')) : '      –'}` +
+        `  ${entry.bare ? format(medianOf(theirs, 'cpuMicros') / medianOf(ours, 'cpuMicros'), 2) : '      –'}` +
         (entry.bare ? '' : '   (ratio to the bare one-article route)') +
         (failures ? `   ${failures} failed requests` : ''),
     );

@@ -52,6 +52,7 @@ t.test(
     // One NDJSON batch request that keeps sending lines until told to stop; results are read as they
     // stream back, and each one is an acknowledged article.
     const acknowledged: number[] = [];
+    let answered = 0;
     const request = http.request({
       port,
       method: 'POST',
@@ -69,19 +70,25 @@ t.test(
           pending = lines.pop() ?? '';
           for (const line of lines) {
             const result = JSON.parse(line) as { status: string; article_id: number | null };
+            answered++;
             if (result.article_id !== null) acknowledged.push(result.article_id);
           }
         });
         response.on('end', resolve);
       });
     });
+    // At most 20 lines ahead of the answers: the ingest never stops, but no backlog piles up that
+    // the test would then wait for on a slow machine.
     let sending = true;
+    let sent = 0;
     const writer = (async () => {
       while (sending) {
-        const lines = Array.from({ length: 10 }, () => `${JSON.stringify({ raw: plainArticle() })}\n`).join(
-          '',
-        );
-        request.write(lines);
+        if (sent - answered < 20) {
+          request.write(
+            Array.from({ length: 10 }, () => `${JSON.stringify({ raw: plainArticle() })}\n`).join(''),
+          );
+          sent += 10;
+        }
         await new Promise((resolve) => setTimeout(resolve, 15));
       }
       request.end();

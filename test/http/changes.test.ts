@@ -295,6 +295,7 @@ t.test('a write that rolls back leaves no event', async (t) => {
   const app = await buildTestApp(t);
   // Refuses one ingest record: the last statement of an ingest, after its events are written.
   const query = await queryOn(t, databaseUrlOf(app));
+  // The same trigger in each engine's dialect: PostgreSQL's body is a function of its own.
   if (testEngine() === 'sqlite') {
     await query(`CREATE TRIGGER refuse_ingest BEFORE INSERT ON ingests
       WHEN NEW.source_url LIKE '%refused%' BEGIN SELECT RAISE(ABORT, 'refused for the test'); END`);

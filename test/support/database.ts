@@ -66,7 +66,8 @@ export async function queryOn(t: Teardown, url: string): Promise<Query> {
 
 /**
  * Every `table.column` of the database whose stored value contains `text`, on the engine `query`
- * runs on: for a test that text a user removed is gone from every table, not only from one.
+ * runs on: for a test that text a user removed is gone from every table, not only from one. JSON
+ * is searched as stored, escaped: look for text without quotes, backslashes or line breaks.
  */
 export async function columnsHolding(query: Query, engine: Engine, text: string): Promise<string[]> {
   const columns =

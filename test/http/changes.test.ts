@@ -1,7 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import t from 'tap';
 import { buildApp } from '../../src/app.js';
@@ -11,11 +7,14 @@ import {
   auth,
   buildTestApp,
   checkedAgainstDocument,
+  databaseUrlOf,
   ingestText,
   plainArticle,
   testApiKey,
+  testEngine,
   testParser,
 } from '../support/app.js';
+import { freshDatabase, queryOn } from '../support/database.js';
 
 interface Event {
   id: number;
@@ -58,21 +57,14 @@ async function tailCursor(app: FastifyInstance): Promise<string> {
   }
 }
 
-function temporaryDatabase(t: Parameters<typeof buildTestApp>[0]) {
-  const directory = mkdtempSync(path.join(tmpdir(), 'gazette-changes-'));
-  t.teardown(() => rmSync(directory, { recursive: true, force: true }));
-  return path.join(directory, 'gazette.db');
-}
-
-/** An app on `databasePath` that the test closes itself (buildTestApp's teardown would close it again). */
-async function appOn(databasePath: string) {
-  const config = loadConfig({ DATABASE_URL: `file:${databasePath}`, API_KEYS: testApiKey });
+/** An app on the database at `url` that the test closes itself (buildTestApp's teardown would close it again). */
+async function appOn(url: string) {
+  const config = loadConfig({ DATABASE_URL: url, API_KEYS: testApiKey });
   return checkedAgainstDocument(await buildApp(config, { logger: false, parser: testParser() }));
 }
 
 t.test('GET /v1/changes', async (t) => {
-  const databasePath = temporaryDatabase(t);
-  const app = await buildTestApp(t, { DATABASE_URL: `file:${databasePath}` });
+  const app = await buildTestApp(t);
 
   t.test('an empty feed: no events, a cursor all the same, and no caching without asking', async (t) => {
     const response = await app.inject('/v1/changes');
@@ -238,8 +230,8 @@ t.test('GET /v1/changes', async (t) => {
     t.ok(Date.now() - started < 2000);
   });
 
-  t.test("wait: sees another process's writes to the same file within about a second", async (t) => {
-    const other = await appOn(databasePath);
+  t.test("wait: sees another process's writes to the same database within about a second", async (t) => {
+    const other = await appOn(databaseUrlOf(app));
     t.teardown(() => other.close());
     const cursor = await tailCursor(app);
     const started = Date.now();
@@ -280,8 +272,9 @@ const articleFields = [
 ];
 
 t.test('closing the server ends held requests at once', async (t) => {
-  const databasePath = temporaryDatabase(t);
-  const app = await appOn(databasePath);
+  const database = await freshDatabase();
+  t.teardown(database.remove);
+  const app = await appOn(database.url);
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   const held = [fetch(`${address}/v1/changes?wait=30`), fetch(`${address}/v1/changes?wait=30&limit=5`)];
   await new Promise((resolve) => setTimeout(resolve, 300));
@@ -299,13 +292,20 @@ t.test('closing the server ends held requests at once', async (t) => {
 });
 
 t.test('a write that rolls back leaves no event', async (t) => {
-  const databasePath = temporaryDatabase(t);
-  const app = await buildTestApp(t, { DATABASE_URL: `file:${databasePath}` });
+  const app = await buildTestApp(t);
   // Refuses one ingest record: the last statement of an ingest, after its events are written.
-  const sqlite = new Database(databasePath);
-  sqlite.exec(`CREATE TRIGGER refuse_ingest BEFORE INSERT ON ingests
-    WHEN NEW.source_url LIKE '%refused%' BEGIN SELECT RAISE(ABORT, 'refused for the test'); END`);
-  sqlite.close();
+  const query = await queryOn(t, databaseUrlOf(app));
+  // The same trigger in each engine's dialect: PostgreSQL's body is a function of its own.
+  if (testEngine() === 'sqlite') {
+    await query(`CREATE TRIGGER refuse_ingest BEFORE INSERT ON ingests
+      WHEN NEW.source_url LIKE '%refused%' BEGIN SELECT RAISE(ABORT, 'refused for the test'); END`);
+  } else {
+    await query(`CREATE FUNCTION refuse_ingest() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+      IF NEW.source_url LIKE '%refused%' THEN RAISE EXCEPTION 'refused for the test'; END IF;
+      RETURN NEW; END $$`);
+    await query(`CREATE TRIGGER refuse_ingest BEFORE INSERT ON ingests
+      FOR EACH ROW EXECUTE FUNCTION refuse_ingest()`);
+  }
 
   const line = (title: string, author: string, tag: string, url: string) =>
     JSON.stringify({

@@ -1,25 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import t from 'tap';
-import { auth, buildTestApp, plainArticle } from '../support/app.js';
-
-/** Every change-feed event row still in the database, as stored. */
-function storedEvents(databasePath: string): string[] {
-  const db = new Database(databasePath, { readonly: true });
-  try {
-    return db.prepare('SELECT data FROM events ORDER BY id').pluck().all() as string[];
-  } finally {
-    db.close();
-  }
-}
+import { auth, buildTestApp, databaseUrlOf, plainArticle, testEngine } from '../support/app.js';
+import { columnsHolding, queryOn } from '../support/database.js';
 
 t.test("a deleted or edited article's earlier text does not stay in the change feed's table", async (t) => {
-  const directory = mkdtempSync(path.join(tmpdir(), 'gazette-deleted-text-'));
-  t.teardown(() => rmSync(directory, { recursive: true, force: true }));
-  const databasePath = path.join(directory, 'gazette.db');
-  const app = await buildTestApp(t, { DATABASE_URL: `file:${databasePath}` });
+  const app = await buildTestApp(t);
+  const query = await queryOn(t, databaseUrlOf(app));
+  /** Every change-feed event row still in the database, as stored. */
+  const storedEvents = async () =>
+    (await query<{ data: string }>('SELECT data FROM events ORDER BY id')).map((row) => row.data);
+  const holding = (text: string) => columnsHolding(query, testEngine(), text);
   const send = (method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: string | object, type?: string) =>
     app.inject({ method, url, headers: { ...auth, ...(type && { 'content-type': type }) }, payload });
 
@@ -39,9 +28,10 @@ t.test("a deleted or edited article's earlier text does not stay in the change f
   );
   t.equal(edited.statusCode, 200);
   t.ok(
-    storedEvents(databasePath).some((data) => data.includes(firstText)),
+    (await storedEvents()).some((data) => data.includes(firstText)),
     'the current version is stored',
   );
+  t.ok((await holding(firstText)).includes('events.data'), 'the scan of every column finds it there');
 
   const rewritten = await send(
     'PATCH',
@@ -54,13 +44,15 @@ t.test("a deleted or edited article's earlier text does not stay in the change f
   );
   t.equal(rewritten.statusCode, 200);
   t.notOk(
-    storedEvents(databasePath).some((data) => data.includes(firstText)),
+    (await storedEvents()).some((data) => data.includes(firstText)),
     'an edit removes the earlier version from the table',
   );
+  t.same(await holding(firstText), [], 'and from every other table');
 
   t.equal((await send('DELETE', `/v1/articles/${id}`)).statusCode, 204);
   t.notOk(
-    storedEvents(databasePath).some((data) => data.includes('corrected text')),
+    (await storedEvents()).some((data) => data.includes('corrected text')),
     'a delete leaves only the tombstone event',
   );
+  t.same(await holding('corrected text'), [], 'and nothing of the text elsewhere');
 });

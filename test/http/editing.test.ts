@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import t from 'tap';
-import { auth, buildTestApp, ingestText, plainArticle } from '../support/app.js';
+import { auth, buildTestApp, databaseUrlOf, ingestText, plainArticle } from '../support/app.js';
+import { queryOn } from '../support/database.js';
 
 const mergePatch = 'application/merge-patch+json';
 
@@ -21,23 +18,18 @@ const patch = (
     payload: typeof body === 'string' ? body : JSON.stringify(body),
   });
 
+/** An app and the change-feed events of one resource as stored, oldest first. */
 async function appWithDatabase(t: Parameters<typeof buildTestApp>[0]) {
-  const directory = mkdtempSync(path.join(tmpdir(), 'gazette-editing-'));
-  t.teardown(() => rmSync(directory, { recursive: true, force: true }));
-  const databasePath = path.join(directory, 'gazette.db');
-  const app = await buildTestApp(t, { DATABASE_URL: `file:${databasePath}` });
-  const events = (type: string, id: number) => {
-    const db = new Database(databasePath, { readonly: true });
-    try {
-      return db
-        .prepare('SELECT data FROM events WHERE type = ? AND resource_id = ? ORDER BY id')
-        .pluck()
-        .all(type, id)
-        .map((data) => JSON.parse(data as string));
-    } finally {
-      db.close();
-    }
-  };
+  const app = await buildTestApp(t);
+  const query = await queryOn(t, databaseUrlOf(app));
+  const events = async (type: string, id: number) =>
+    (
+      await query<{ data: string }>(
+        'SELECT data FROM events WHERE type = ? AND resource_id = ? ORDER BY id',
+        type,
+        id,
+      )
+    ).map((row) => JSON.parse(row.data));
   return { app, events };
 }
 
@@ -90,7 +82,7 @@ t.test('PATCH edits fields, derives the body as ingest does, and keeps old slugs
     t.equal(old.statusCode, 200);
     t.equal(old.json().id, article.id);
     t.equal(old.json().slug, edited.slug, 'served under its current slug');
-    const updates = events('article.updated', article.id);
+    const updates = await events('article.updated', article.id);
     t.equal(updates.length, 1);
     t.equal(updates[0].title, 'Harbour pilots agree a night rota');
   });
@@ -194,7 +186,7 @@ t.test('PATCH edits fields, derives the body as ingest does, and keeps old slugs
       ],
     );
     const tomas = (await app.inject('/v1/authors/tomas-reyes')).json();
-    t.equal(events('author.created', tomas.id).length, 1, 'the new author is in the change feed');
+    t.equal((await events('author.created', tomas.id)).length, 1, 'the new author is in the change feed');
     t.equal((await app.inject('/v1/authors/noor-haddad')).json().article_count, 0, 'the old author lost it');
     const byTag = (await app.inject('/v1/articles?tag=night-shifts')).json();
     t.same(
@@ -367,8 +359,8 @@ t.test('PATCH /v1/authors/{idOrSlug} and /v1/tags/{idOrSlug}', async (t) => {
         [article.id],
       );
       const author = response.json();
-      t.equal(events('author.updated', author.id).at(-1).name, 'Inès Brackley-Moore');
-      t.equal(events('article.updated', article.id).at(-1).authors[0].name, 'Inès Brackley-Moore');
+      t.equal((await events('author.updated', author.id)).at(-1).name, 'Inès Brackley-Moore');
+      t.equal((await events('article.updated', article.id)).at(-1).authors[0].name, 'Inès Brackley-Moore');
       t.equal(
         (await patchAuthor(app, 'ines-brackley', { bio: null })).json().bio,
         null,
@@ -403,7 +395,7 @@ t.test('PATCH /v1/authors/{idOrSlug} and /v1/tags/{idOrSlug}', async (t) => {
     });
     const served = (await app.inject(`/v1/articles/${article.id}`)).json();
     t.equal(served.tags.find((tag: { slug: string }) => tag.slug === 'glass').name, 'Glassmaking');
-    t.match(events('tag.updated', glass.id).at(-1), {
+    t.match((await events('tag.updated', glass.id)).at(-1), {
       name: 'Glassmaking',
       description: 'Furnaces and kilns.',
     });
@@ -418,9 +410,13 @@ t.test('PATCH /v1/authors/{idOrSlug} and /v1/tags/{idOrSlug}', async (t) => {
       glass.id,
       'and the new name’s slug finds it',
     );
-    const before = events('article.updated', article.id).length;
+    const before = (await events('article.updated', article.id)).length;
     t.equal((await patchTag(app, 'glass', { description: null })).json().description, null);
-    t.equal(events('article.updated', article.id).length, before, 'a description alone changes no article');
+    t.equal(
+      (await events('article.updated', article.id)).length,
+      before,
+      'a description alone changes no article',
+    );
     const stale = await patchTag(app, 'glass', { name: 'x' }, { ...auth, 'if-match': '"old"' });
     t.equal(stale.statusCode, 412);
     t.equal((await patchTag(app, 'glass', {})).statusCode, 400);

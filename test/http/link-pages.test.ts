@@ -1,11 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import t from 'tap';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { plainArticle } from '../support/app.js';
+import { buildTestApp, databaseUrlOf, plainArticle } from '../support/app.js';
+import { queryOn } from '../support/database.js';
 
 type Page = { data: { id: number }[]; page: { next_cursor: string | null } };
 
@@ -15,13 +10,7 @@ type Page = { data: { id: number }[]; page: { next_cursor: string | null } };
  * that change after the links were written.
  */
 t.test('one tag or one author pages in the same order as the general filter', async (t) => {
-  const directory = mkdtempSync(path.join(tmpdir(), 'gazette-test-'));
-  const databasePath = path.join(directory, 'gazette.db');
-  const app = await buildApp(loadConfig({ DATABASE_URL: `file:${databasePath}` }), { logger: false });
-  t.teardown(async () => {
-    await app.close();
-    rmSync(directory, { recursive: true, force: true });
-  });
+  const app = await buildTestApp(t);
 
   for (let index = 0; index < 30; index++) {
     // Shared timestamps and undated articles: the id must break ties, and '' sorts last.
@@ -65,10 +54,9 @@ t.test('one tag or one author pages in the same order as the general filter', as
 
   // Dates that change after the links exist (a re-parse, an edit) must move the article in its
   // tag's and author's pages too.
-  const db = new Database(databasePath);
-  db.prepare(`UPDATE articles SET published_at = '2030-01-01T00:00:00.000Z' WHERE id % 5 = 0`).run();
-  db.prepare('UPDATE articles SET published_at = NULL WHERE id % 7 = 1').run();
-  db.close();
+  const query = await queryOn(t, databaseUrlOf(app));
+  await query(`UPDATE articles SET published_at = '2030-01-01T00:00:00.000Z' WHERE id % 5 = 0`);
+  await query('UPDATE articles SET published_at = NULL WHERE id % 7 = 1');
   await check('after dates changed');
   const newest = (await walk('tag=piers&sort=-published_at', 4))[0]!;
   t.equal(newest % 5, 0, 'an article moved to 2030 now opens its tag page');

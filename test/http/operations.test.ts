@@ -1,11 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import t from 'tap';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { auth, buildTestApp, checkedAgainstDocument } from '../support/app.js';
+import { auth, buildTestApp, databaseUrlOf, testEngine } from '../support/app.js';
+import { queryOn } from '../support/database.js';
 
 t.test('errors are problem+json everywhere', async (t) => {
   const app = await buildTestApp(t);
@@ -52,15 +47,7 @@ t.test('errors are problem+json everywhere', async (t) => {
 });
 
 t.test('/healthz and /readyz', async (t) => {
-  const directory = mkdtempSync(path.join(tmpdir(), 'gazette-ready-'));
-  const databasePath = path.join(directory, 'gazette.db');
-  const app = checkedAgainstDocument(
-    await buildApp(loadConfig({ DATABASE_URL: `file:${databasePath}` }), { logger: false }),
-  );
-  t.teardown(async () => {
-    await app.close();
-    rmSync(directory, { recursive: true, force: true });
-  });
+  const app = await buildTestApp(t);
 
   t.same((await app.inject('/healthz')).json(), { status: 'ok' });
   const ready = await app.inject('/readyz');
@@ -68,9 +55,13 @@ t.test('/healthz and /readyz', async (t) => {
   t.same(ready.json(), { status: 'ok', checks: { database: true, migrations: true, storage: true } });
 
   // Another process rolls the schema back: the service must stop claiming readiness.
-  const other = new Database(databasePath);
-  other.exec('DELETE FROM __drizzle_migrations');
-  other.close();
+  const other = await queryOn(t, databaseUrlOf(app));
+  // Where each engine's migrator records what it applied.
+  await other(
+    testEngine() === 'sqlite'
+      ? 'DELETE FROM __drizzle_migrations'
+      : 'DELETE FROM drizzle.__drizzle_migrations',
+  );
   const stale = await app.inject('/readyz');
   t.equal(stale.statusCode, 503);
   t.same(stale.json(), {

@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import t from 'tap';
-import { auth, buildTestApp, ingestText, plainArticle } from '../support/app.js';
+import { auth, buildTestApp, databaseUrlOf, ingestText, plainArticle } from '../support/app.js';
+import { queryOn } from '../support/database.js';
 
 const merge = (app: FastifyInstance, from: string, body: unknown, headers: Record<string, string> = auth) =>
   app.inject({
@@ -18,10 +15,7 @@ const slugsOf = (article: { tags: { slug: string; derived: boolean }[] }) =>
   article.tags.filter((tag) => !tag.derived).map((tag) => tag.slug);
 
 t.test('POST /v1/tags/{idOrSlug}/merge', async (t) => {
-  const directory = mkdtempSync(path.join(tmpdir(), 'gazette-merge-'));
-  t.teardown(() => rmSync(directory, { recursive: true, force: true }));
-  const databasePath = path.join(directory, 'gazette.db');
-  const app = await buildTestApp(t, { DATABASE_URL: `file:${databasePath}` });
+  const app = await buildTestApp(t);
   const onlyFerry = await ingestText(
     app,
     plainArticle({ title: 'Night ferry returns', tags: ['Ferry', 'Islands'] }),
@@ -94,22 +88,17 @@ t.test('POST /v1/tags/{idOrSlug}/merge', async (t) => {
   });
 
   t.test('the change feed has every affected article, the tag that stayed and the folded one', async (t) => {
-    const db = new Database(databasePath, { readonly: true });
-    t.teardown(() => db.close());
-    const events = db
-      .prepare(
-        "SELECT type, resource_id FROM events WHERE id > (SELECT max(id) FROM events WHERE type = 'article.created') ORDER BY id",
-      )
-      .all() as { type: string; resource_id: number }[];
+    const query = await queryOn(t, databaseUrlOf(app));
+    const events = await query<{ type: string; resource_id: number }>(
+      "SELECT type, resource_id FROM events WHERE id > (SELECT max(id) FROM events WHERE type = 'article.created') ORDER BY id",
+    );
     const of = (type: string) =>
       events.filter((event) => event.type === type).map((event) => event.resource_id);
     t.same(of('article.updated').sort(), [onlyFerry.id, both.id].sort());
     t.same(of('tag.updated'), [ferries.id]);
     t.same(of('tag.deleted'), [ferry.id]);
-    const deleted = JSON.parse(
-      db.prepare("SELECT data FROM events WHERE type = 'tag.deleted'").pluck().get() as string,
-    );
-    t.match(deleted, { id: ferry.id, slug: 'ferry' });
+    const [deleted] = await query<{ data: string }>("SELECT data FROM events WHERE type = 'tag.deleted'");
+    t.match(JSON.parse(deleted!.data), { id: ferry.id, slug: 'ferry' });
   });
 
   t.test('an article ingested later with the old tag name carries the tag that stayed', async (t) => {

@@ -65,6 +65,36 @@ export async function queryOn(t: Teardown, url: string): Promise<Query> {
 }
 
 /**
+ * Every `table.column` of the database whose stored value contains `text`, on the engine `query`
+ * runs on: for a test that text a user removed is gone from every table, not only from one. JSON
+ * is searched as stored, escaped: look for text without quotes, backslashes or line breaks.
+ */
+export async function columnsHolding(query: Query, engine: Engine, text: string): Promise<string[]> {
+  const columns =
+    engine === 'sqlite'
+      ? await query<{ table_name: string; column_name: string; data_type: string }>(
+          `SELECT m.name AS table_name, c.name AS column_name, 'any' AS data_type
+           FROM sqlite_master m, pragma_table_info(m.name) c WHERE m.type = 'table'`,
+        )
+      : await query<{ table_name: string; column_name: string; data_type: string }>(
+          `SELECT table_name, column_name, data_type FROM information_schema.columns
+           WHERE table_schema = 'public' AND data_type IN ('text', 'character varying', 'jsonb', 'bytea')`,
+        );
+  const holding: string[] = [];
+  for (const { table_name: table, column_name: column, data_type: type } of columns) {
+    const contains =
+      engine === 'sqlite'
+        ? `instr(CAST("${column}" AS TEXT), ?) > 0`
+        : type === 'bytea'
+          ? `position(convert_to(?, 'UTF8') in "${column}") > 0`
+          : `strpos("${column}"::text, ?) > 0`;
+    const found = await query(`SELECT 1 FROM "${table}" WHERE ${contains} LIMIT 1`, text);
+    if (found.length > 0) holding.push(`${table}.${column}`);
+  }
+  return holding;
+}
+
+/**
  * The repositories of a fresh, migrated database on the test engine, without an app around them,
  * and a query connection beside them; closed and removed when `t` ends.
  */

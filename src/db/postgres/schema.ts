@@ -36,9 +36,11 @@ const images = customType<{ data: Image[]; driverData: Image[] | string }>({
   dataType: () => 'jsonb',
   toDriver: (value) => JSON.stringify(value),
   fromDriver: (value) =>
-    (typeof value === 'string' ? (JSON.parse(value) as Image[]) : value).map(
-      ({ caption, credit, date }) => ({ caption, credit, date }),
-    ),
+    (typeof value === 'string' ? (JSON.parse(value) as Image[]) : value).map(({ caption, credit, date }) => ({
+      caption,
+      credit,
+      date,
+    })),
 });
 
 /** Written only by PostgreSQL (a generated column); read with ts_rank and matched with @@. */

@@ -2,6 +2,21 @@
  * The shapes of list cursors, shared by both engines: a cursor one engine gave out continues the
  * same walk on the other (an export moved to PostgreSQL keeps clients' cursors working).
  */
+import { encodeCursor } from '../lib/cursor.js';
+
+/**
+ * A page cut from rows read with one beyond `limit`: that extra row says more follow, and the
+ * next cursor is the sort values (`cursorOf`) of the last row kept.
+ */
+export function pageOf<T>(
+  rows: T[],
+  limit: number,
+  cursorOf: (last: T) => readonly (string | number | null)[],
+): { rows: T[]; nextCursor: string | null } {
+  if (rows.length <= limit) return { rows, nextCursor: null };
+  const kept = rows.slice(0, limit);
+  return { rows: kept, nextCursor: encodeCursor(cursorOf(kept.at(-1)!)) };
+}
 
 /** An article list by date: the sort key and id of the last article served. */
 export type DateCursor = [string, number];

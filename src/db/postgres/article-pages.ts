@@ -5,6 +5,7 @@ import {
   type DateCursor,
   isDateCursor,
   isRelevanceCursor,
+  pageOf,
   type RelevanceCursor,
   relevanceWalkLimit,
 } from '../cursors.js';
@@ -58,13 +59,7 @@ export function createArticlePages(db: PostgresDb, search: ArticleSearch) {
     const direction = descending ? desc : asc;
     const order = [direction(articles.publishedSort), direction(articles.id)];
     const rows = await select(query, allOf(keyed), order, query.limit + 1);
-    const hasMore = rows.length > query.limit;
-    const pageRows = hasMore ? rows.slice(0, query.limit) : rows;
-    const last = pageRows.at(-1);
-    return {
-      rows: pageRows,
-      nextCursor: hasMore && last ? encodeCursor([last.published_at ?? '', last.id]) : null,
-    };
+    return pageOf(rows, query.limit, (last) => [last.published_at ?? '', last.id]);
   }
 
   /** Best match first: the first page ranks the sample; later pages read their ids from the cursor. */

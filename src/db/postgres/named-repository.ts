@@ -1,9 +1,9 @@
 import { type AnyColumn, and, eq, type SQL, sql } from 'drizzle-orm';
 import type { CollectionQuery } from '../../domain/collections.js';
 import type { Page } from '../../domain/page.js';
-import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
+import { decodeCursor } from '../../lib/cursor.js';
 import { nameKey } from '../../lib/names.js';
-import { type CountCursor, isCountCursor, isNameCursor, type NameCursor } from '../cursors.js';
+import { type CountCursor, isCountCursor, isNameCursor, type NameCursor, pageOf } from '../cursors.js';
 import { isNumericId } from '../ids.js';
 import { bigintBound, fitsIdColumn, storable, textIdBound } from './bounds.js';
 
@@ -42,7 +42,7 @@ export function createNamedReads<T extends NamedRow>(source: NamedSource<T>) {
       after = sql`(${name}, ${source.id}) > ${textIdBound(last, id)}`;
     }
     const rows = source.select(and(filter, after), [name, sql`${source.id}`], query.limit + 1);
-    return { rows, cursorOf: (row: T) => encodeCursor([row.name, row.id]) };
+    return { rows, cursorOf: (row: T) => [row.name, row.id] };
   }
 
   function byArticleCount(query: CollectionQuery, filter: SQL | undefined) {
@@ -56,7 +56,7 @@ export function createNamedReads<T extends NamedRow>(source: NamedSource<T>) {
     }
     const order = [sql`${source.articleCount} DESC`, name, sql`${source.id}`];
     const rows = source.select(and(filter, after), order, query.limit + 1);
-    return { rows, cursorOf: (row: T) => encodeCursor([row.article_count, row.name, row.id]) };
+    return { rows, cursorOf: (row: T) => [row.article_count, row.name, row.id] };
   }
 
   return {
@@ -64,14 +64,8 @@ export function createNamedReads<T extends NamedRow>(source: NamedSource<T>) {
       const filter = filterOf(query);
       const { rows, cursorOf } =
         query.sort === '-article_count' ? byArticleCount(query, filter) : byName(query, filter);
-      const found = await rows;
-      const hasMore = found.length > query.limit;
-      const data = hasMore ? found.slice(0, query.limit) : found;
-      const last = data.at(-1);
-      const page: Page<T>['page'] = {
-        next_cursor: hasMore && last ? cursorOf(last) : null,
-        limit: query.limit,
-      };
+      const { rows: data, nextCursor } = pageOf(await rows, query.limit, cursorOf);
+      const page: Page<T>['page'] = { next_cursor: nextCursor, limit: query.limit };
       if (query.includeTotal) page.total = (await source.count(filter))[0]?.n ?? 0;
       return { data, page };
     },

@@ -2,7 +2,8 @@ import { and, desc, eq, lt } from 'drizzle-orm';
 import type { ChangeType } from '../../domain/changes.js';
 import type { StoredEvent, WebhooksRepository } from '../../domain/ports.js';
 import type { Webhook } from '../../domain/webhooks.js';
-import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
+import { decodeCursor } from '../../lib/cursor.js';
+import { pageOf } from '../cursors.js';
 import { fitsIdColumn } from './bounds.js';
 import type { PostgresDb } from './connection.js';
 import { events, webhookDeliveries, webhookRedeliveries, webhooks } from './schema.js';
@@ -104,9 +105,8 @@ export function createWebhookSubscriptions(db: PostgresDb): Subscriptions {
         .where(and(eq(webhookDeliveries.webhookId, webhookId), lt(webhookDeliveries.id, before)))
         .orderBy(desc(webhookDeliveries.id))
         .limit(query.limit + 1);
-      const data = rows.slice(0, query.limit);
-      const next = rows.length > query.limit ? encodeCursor([data.at(-1)!.id]) : null;
-      return { data, page: { next_cursor: next, limit: query.limit } };
+      const { rows: data, nextCursor } = pageOf(rows, query.limit, (last) => [last.id]);
+      return { data, page: { next_cursor: nextCursor, limit: query.limit } };
     },
     async findEvent(id): Promise<StoredEvent | undefined> {
       return (await db.select(storedEvent).from(events).where(eq(events.id, id)))[0];

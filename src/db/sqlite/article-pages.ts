@@ -5,6 +5,7 @@ import {
   type DateCursor,
   isDateCursor,
   isRelevanceCursor,
+  pageOf,
   type RelevanceCursor,
   relevanceWalkLimit,
 } from '../cursors.js';
@@ -97,14 +98,8 @@ export function createArticlePages(prepare: PrepareCached, search: ArticleSearch
     }
     const key = `date:${query.sort}:${link ? link.table : filter.shape}:${Boolean(query.cursor)}:${query.withBodies}:${probe}`;
     const rows = prepare<PageRow>(key, () => datePageSql(query, filter, link, probe)).all(params);
-    const hasMore = rows.length > query.limit;
-    const pageRows = hasMore ? rows.slice(0, query.limit) : rows;
-    const last = pageRows.at(-1);
-    return {
-      rows: pageRows,
-      // The sort key is published_sort, which is published_at with unknown dates as ''.
-      nextCursor: hasMore && last ? encodeCursor([last.published_at ?? '', last.id]) : null,
-    };
+    // The sort key is published_sort, which is published_at with unknown dates as ''.
+    return pageOf(rows, query.limit, (last) => [last.published_at ?? '', last.id]);
   }
 
   /**

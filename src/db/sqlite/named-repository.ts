@@ -1,8 +1,8 @@
 import type { CollectionQuery } from '../../domain/collections.js';
 import type { Page } from '../../domain/page.js';
-import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
+import { decodeCursor } from '../../lib/cursor.js';
 import { nameKey } from '../../lib/names.js';
-import { type CountCursor, isCountCursor, isNameCursor, type NameCursor } from '../cursors.js';
+import { type CountCursor, isCountCursor, isNameCursor, type NameCursor, pageOf } from '../cursors.js';
 import { isNumericId } from '../ids.js';
 import type { Db } from './connection.js';
 import { statementCache } from './statements.js';
@@ -61,7 +61,7 @@ export function createNamedRepository<T extends NamedRow>(db: Db, spec: NamedTab
       `name:${clauses.length}:${query.cursor !== undefined}`,
       () => `SELECT ${columns} FROM ${spec.table} x ${whereOf(clauses)} ORDER BY x.name, x.id LIMIT @take`,
     ).all(params);
-    return { rows, cursorOf: (row: T) => encodeCursor([row.name, row.id]) };
+    return { rows, cursorOf: (row: T) => [row.name, row.id] };
   }
 
   function byArticleCount(query: CollectionQuery, filter: ReturnType<typeof filterOf>) {
@@ -79,7 +79,7 @@ export function createNamedRepository<T extends NamedRow>(db: Db, spec: NamedTab
       () => `SELECT * FROM (SELECT ${columns} FROM ${spec.table} x ${whereOf(filter.clauses)}) c ${after}
         ORDER BY c.article_count DESC, c.name, c.id LIMIT @take`,
     ).all(params);
-    return { rows, cursorOf: (row: T) => encodeCursor([row.article_count, row.name, row.id]) };
+    return { rows, cursorOf: (row: T) => [row.article_count, row.name, row.id] };
   }
 
   return {
@@ -87,13 +87,8 @@ export function createNamedRepository<T extends NamedRow>(db: Db, spec: NamedTab
       const filter = filterOf(query);
       const { rows, cursorOf } =
         query.sort === '-article_count' ? byArticleCount(query, filter) : byName(query, filter);
-      const hasMore = rows.length > query.limit;
-      const data = hasMore ? rows.slice(0, query.limit) : rows;
-      const last = data.at(-1);
-      const page: Page<T>['page'] = {
-        next_cursor: hasMore && last ? cursorOf(last) : null,
-        limit: query.limit,
-      };
+      const { rows: data, nextCursor } = pageOf(rows, query.limit, cursorOf);
+      const page: Page<T>['page'] = { next_cursor: nextCursor, limit: query.limit };
       if (query.includeTotal) {
         page.total =
           prepare<number>(

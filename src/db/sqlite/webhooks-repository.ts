@@ -1,5 +1,4 @@
 import type Database from 'better-sqlite3';
-import type { ChangeType } from '../../domain/changes.js';
 import type { Page } from '../../domain/page.js';
 import type {
   AfterFailure,
@@ -9,7 +8,8 @@ import type {
   WebhookTarget,
 } from '../../domain/ports.js';
 import type { Webhook, WebhookDelivery } from '../../domain/webhooks.js';
-import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
+import { decodeCursor } from '../../lib/cursor.js';
+import { pageOf } from '../cursors.js';
 import type { Db } from './connection.js';
 import type { StoredRow } from './rows.js';
 import type { events, webhookDeliveries, webhookRedeliveries, webhooks } from './schema.js';
@@ -190,11 +190,10 @@ function subscriptionStore(sqlite: Database.Database, sql: Statements) {
         ? decodeCursor<[number]>(query.cursor, isIdCursor)[0]
         : Number.MAX_SAFE_INTEGER;
       const rows = sql.deliveries.all({ webhookId, before, take: query.limit + 1 });
-      const data = rows.slice(0, query.limit).map(toDelivery);
-      const hasMore = rows.length > query.limit;
+      const { rows: kept, nextCursor } = pageOf(rows, query.limit, (last) => [last.id]);
       const page: Page<WebhookDelivery> = {
-        data,
-        page: { next_cursor: hasMore ? encodeCursor([data.at(-1)!.id]) : null, limit: query.limit },
+        data: kept.map(toDelivery),
+        page: { next_cursor: nextCursor, limit: query.limit },
       };
       return page;
     },

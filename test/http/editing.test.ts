@@ -53,6 +53,8 @@ t.test('PATCH /v1/articles/{idOrSlug}: who may edit', async (t) => {
   t.equal(edited.json().content_hash, article.content_hash, 'title and body unchanged: the same hash');
   t.equal(edited.json().slug, article.slug);
   t.equal((await patch(app, 999_999, { subtitle: 'x' })).statusCode, 404);
+  // Past what PostgreSQL's id columns hold: still no such article, not a query error.
+  t.equal((await patch(app, Number.MAX_SAFE_INTEGER, { subtitle: 'x' })).statusCode, 404);
 });
 
 t.test('PATCH edits fields, derives the body as ingest does, and keeps old slugs working', async (t) => {

@@ -121,7 +121,11 @@ function createResponseValidator(document: OpenApiDocument = readDocument()) {
   function problemsWith(method: string, url: string, response: LiveResponse): string[] {
     // Links the server hands out are absolute; the route is the part after the origin.
     const target = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '');
-    const path = safelyDecoded(target.split('?')[0]! || '/').replace(/(.)\/$/, '$1');
+    // Dot segments (`.`, `%2e`) are resolved as the URL parser of clients and `inject` does.
+    const path = safelyDecoded(new URL(`http://localhost${target.split('?')[0]! || '/'}`).pathname).replace(
+      /(.)\/$/,
+      '$1',
+    );
     const verb = method.toLowerCase() === 'head' ? 'get' : method.toLowerCase();
     if (verb === 'options' || undocumentedRoutes.some((pattern) => pattern.test(path))) return [];
     const status = String(response.statusCode);

@@ -26,12 +26,17 @@ const plainHost =
  */
 export const publicUrl = fp<{ config: Config }>(
   async (app, { config }) => {
+    // Known for good once the server listens; asking the socket on every request costs a syscall.
+    let listening: string | undefined;
     function listeningOrigin(): string {
+      if (listening) return listening;
       const address = app.server.address() as AddressInfo | string | null;
-      const port = address && typeof address === 'object' ? address.port : config.port;
+      const bound = address !== null && typeof address === 'object';
       const wildcard = config.host === '0.0.0.0' || config.host === '::' || config.host === '';
       const host = wildcard ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
-      return `http://${host}:${port}`;
+      const origin = `http://${host}:${bound ? address.port : config.port}`;
+      if (bound) listening = origin;
+      return origin;
     }
 
     function originOf(request: FastifyRequest): string {

@@ -68,14 +68,18 @@ function datePageSql(
 /**
  * Sorting every match by date costs what the matches do. When most articles match a query of plain
  * words, walking the date index and probing each article finds a page in a few dozen cheap lookups
- * instead (a prefix or a phrase would be set up again on every probe).
+ * instead (a prefix, a phrase or a spelled-out prefix would be set up again on every probe).
  */
-function probesEachArticle(query: ArticleListQuery, sample: SearchSample | undefined, articleCount: number) {
+function probesEachArticle(
+  query: ArticleListQuery,
+  sample: SearchSample | undefined,
+  articleCount: () => number,
+) {
   return (
     sample !== undefined &&
     !sample.complete &&
-    sample.total >= articleCount / 2 &&
-    !/\*|"[^"]* [^"]*"/.test(query.match ?? '')
+    sample.total >= articleCount() / 2 &&
+    !/\*|\(|"[^"]* [^"]*"/.test(query.match ?? '')
   );
 }
 
@@ -86,7 +90,7 @@ const idsOf = ([, ...ids]: RelevanceCursor): number[] => ids;
 export function createArticlePages(prepare: PrepareCached, search: ArticleSearch) {
   /** Newest (or oldest) first, by keyset on (published_sort, id). */
   function byDate(query: ArticleListQuery, filter: ArticleFilter, sample: SearchSample | undefined): RowPage {
-    const probe = probesEachArticle(query, sample, search.articleCount());
+    const probe = probesEachArticle(query, sample, search.articleCount);
     const link = singleLinkFilter(query);
     const params: Record<string, unknown> = {
       ...(link ? { slug: link.slug } : filter.params),

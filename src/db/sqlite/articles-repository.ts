@@ -13,6 +13,7 @@ import {
   toArticleSummary,
 } from './article-summary.js';
 import type { Db } from './connection.js';
+import { createPrefixExpansion } from './prefix-terms.js';
 import type { StoredRow } from './rows.js';
 import { type articleSlugs, articles } from './schema.js';
 import { type PrepareCached, statementCache } from './statements.js';
@@ -28,10 +29,12 @@ export function createArticlesRepository(
   const pages = createArticlePages(prepare, search);
 
   const { withBothBodies, withHtmlBody } = createArticleFinders(sqlite);
+  const expandPrefixes = createPrefixExpansion(sqlite);
 
   return {
     ...createArticleDeletion(sqlite),
-    async listArticles(query: ArticleListQuery): Promise<ArticlePage> {
+    async listArticles(asked: ArticleListQuery): Promise<ArticlePage> {
+      const query = asked.match ? { ...asked, match: expandPrefixes(asked.match) } : asked;
       const filter = articleFilter(query);
       // A search works on its sample of matches, taken once and only when something needs it.
       let taken: SearchSample | undefined;

@@ -14,7 +14,7 @@ function megabyteArticle(): string {
 }
 
 t.test(
-  'the same 1 MB article sent 20 times is stored once, and every ingest still refers to it',
+  'the same 1 MB article sent 6 times is stored once, and every ingest still refers to it',
   async (t) => {
     const app = await buildTestApp(t);
     const query = await queryOn(t, databaseUrlOf(app));
@@ -41,7 +41,7 @@ t.test(
     t.equal(first.statusCode, 201);
     const afterFirst = await databaseBytes();
     const ingestIds = [first.json().ingest.id];
-    for (let i = 1; i < 20; i++) {
+    for (let i = 1; i < 6; i++) {
       const again = await send();
       t.equal(again.json().ingest.status, 'duplicate');
       ingestIds.push(again.json().ingest.id);
@@ -49,7 +49,7 @@ t.test(
     const growth = (await databaseBytes()) - afterFirst;
     t.ok(
       growth < raw.length / 4,
-      `19 duplicates grew the database by ${growth} bytes, less than a quarter of one copy`,
+      `5 duplicates grew the database by ${growth} bytes, less than a quarter of one copy`,
     );
     t.same(await query('SELECT CAST(count(*) AS integer) AS n FROM raw_payloads'), [{ n: 1 }]);
 

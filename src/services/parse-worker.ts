@@ -1,8 +1,8 @@
-import { setPriority } from 'node:os';
 import type { MessagePort } from 'node:worker_threads';
 import { parseArticle } from '../ingest/parse.js';
 import type { ParseOutcome, RawArticle } from '../ingest/types.js';
 import { sha256 } from '../lib/hash.js';
+import { lowerThreadPriority } from '../lib/thread-priority.js';
 import { warmUpArticle } from './parse-warm-up.js';
 
 export interface ParseTask {
@@ -17,13 +17,7 @@ export interface ParseResult {
   rawSha256: string;
 }
 
-// Parsing is background work: on Linux this lowers only this thread's priority, so when cores are
-// scarce the event loop that serves requests runs first. Where it is not allowed, nothing changes.
-try {
-  setPriority(10);
-} catch {
-  // keep the default priority
-}
+lowerThreadPriority();
 
 // The first parse sets up the language models and lexicons; do it now, so that no document's time
 // limit pays for it.

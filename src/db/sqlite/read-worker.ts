@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { DomainError } from '../../lib/errors.js';
+import { lowerThreadPriority } from '../../lib/thread-priority.js';
 import { createArticlesRepository } from './articles-repository.js';
 import { openReadOnlyDatabase } from './connection.js';
 import type { ReadReply } from './read-pool.js';
@@ -9,6 +10,7 @@ import { createRelatedRepository } from './related-repository.js';
  * One read worker of the pool in read-pool.ts: its own read-only connection, and the repository
  * methods the main thread hands over because they can take long.
  */
+lowerThreadPriority();
 const options = workerData as { databasePath: string; searchSampleSize: number | undefined };
 const db = openReadOnlyDatabase(options.databasePath);
 const articles = createArticlesRepository(db, options);

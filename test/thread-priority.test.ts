@@ -1,0 +1,44 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import t from 'tap';
+import { createParserPool } from '../src/services/parser-pool.js';
+import { buildTestApp } from './support/app.js';
+
+/** Nice values of this process's threads, by thread id (Linux: /proc/self/task/<tid>/stat, field 19). */
+function threadNiceness(): Map<number, number> {
+  const threads = new Map<number, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const fields = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      threads.set(Number(tid), Number(fields[16]));
+    } catch {
+      // the thread ended while being read
+    }
+  }
+  return threads;
+}
+
+const lowered = () => [...threadNiceness().values()].filter((nice) => nice === 10).length;
+
+t.test(
+  'search and parse workers run below the event loop, so health checks and cheap reads go first',
+  { skip: process.platform === 'linux' ? false : 'thread priorities are read from /proc on Linux' },
+  async (t) => {
+    t.equal(lowered(), 0, 'no thread starts lowered');
+
+    const app = await buildTestApp(t);
+    t.equal((await app.inject('/v1/articles?q=harbour')).statusCode, 200, 'a search starts the read workers');
+    t.ok(lowered() >= 2, `${lowered()} threads lowered once the read pool runs (at least 2 workers)`);
+
+    const before = lowered();
+    const pool = createParserPool({ threads: 1, timeoutMs: 5_000, memoryMb: 512 });
+    t.teardown(() => pool.close());
+    const parsed = await pool.parse({
+      body: 'Harbour ferries return\n\nThe ferries are back on the harbour route this week, the operator said on Monday.',
+      contentType: 'text/plain',
+    });
+    t.ok(parsed.outcome, 'a parse starts a parser thread');
+    t.equal(lowered(), before + 1, 'the parser thread is lowered too');
+
+    t.equal(threadNiceness().get(process.pid), 0, 'the event loop keeps its priority');
+  },
+);

@@ -5,12 +5,13 @@ import type { PrepareCached } from './statements.js';
 
 /** Each facet's counts over `matched`, the ids and dates of the articles counted. */
 const facetQueries: Record<FacetName, string> = {
-  tag: `SELECT t.slug AS value, t.name AS name, count(*) AS count FROM matched m
-    JOIN article_tags at ON at.article_id = m.id JOIN tags t ON t.id = at.tag_id
-    GROUP BY t.id ORDER BY count DESC, t.slug LIMIT 50`,
-  author: `SELECT au.slug AS value, au.name AS name, count(*) AS count FROM matched m
-    JOIN article_authors aa ON aa.article_id = m.id JOIN authors au ON au.id = aa.author_id
-    GROUP BY au.id ORDER BY count DESC, au.slug LIMIT 50`,
+  // Links are counted first and named after: a few hundred name lookups, not one per link.
+  tag: `SELECT t.slug AS value, t.name AS name, c.count AS count FROM (SELECT at.tag_id, count(*) AS count
+      FROM matched m JOIN article_tags at ON at.article_id = m.id GROUP BY at.tag_id) c
+    JOIN tags t ON t.id = c.tag_id ORDER BY c.count DESC, t.slug LIMIT 50`,
+  author: `SELECT au.slug AS value, au.name AS name, c.count AS count FROM (SELECT aa.author_id, count(*) AS count
+      FROM matched m JOIN article_authors aa ON aa.article_id = m.id GROUP BY aa.author_id) c
+    JOIN authors au ON au.id = c.author_id ORDER BY c.count DESC, au.slug LIMIT 50`,
   month: `SELECT substr(m.published_at, 1, 7) AS value, substr(m.published_at, 1, 7) AS name, count(*) AS count
     FROM matched m WHERE m.published_at IS NOT NULL GROUP BY value ORDER BY value DESC`,
 };
@@ -23,8 +24,10 @@ export function countFacets(
   filter: ArticleFilter,
   sample: () => SearchSample,
 ): NonNullable<ArticlePage['facets']> {
+  // LEFT JOIN: SQLite leaves the articles table out of the tag and author counts, which need only
+  // the ids (a link exists only for a stored article); the month count reads the dates.
   const matched = query.match
-    ? 'SELECT a.id, a.published_at FROM json_each(@ids) sample CROSS JOIN articles a ON a.id = sample.value'
+    ? 'SELECT sample.value AS id, a.published_at FROM json_each(@ids) sample LEFT JOIN articles a ON a.id = sample.value'
     : `SELECT a.id, a.published_at FROM ${filteredArticles(query, filter)}`;
   const params = query.match ? { ids: JSON.stringify(sample().ids) } : filter.params;
   const shape = query.match ? 'sample' : filter.shape;

@@ -337,6 +337,13 @@ async function benchSize(size: number) {
       `autocannon ${connections} connections, ${rounds} interleaved rounds × ${seconds} s; ` +
       'ratio = Gazette req/s ÷ bare req/s in the same round (median, worst)',
   );
+  // Each target repeats one URL: with the response cache every Gazette request after the first is a hit.
+  const cacheMb = process.env.RESPONSE_CACHE_MB ?? '32';
+  console.log(
+    cacheMb === '0'
+      ? '  Gazette response cache off (RESPONSE_CACHE_MB=0): every request reads and serializes'
+      : `  Gazette response cache on (RESPONSE_CACHE_MB=${cacheMb}): repeated URLs are answered from memory; RESPONSE_CACHE_MB=0 measures every request cold`,
+  );
   console.log(
     '  request                    Gazette req/s  bare req/s   ratio  worst   Gazette p99 ms  bare p99 ms' +
       '  CPU µs/request Gazette  bare  bare÷Gazette',

@@ -27,6 +27,7 @@ import { frameworkProblem, problemHandling } from './http/problems.js';
 import { publicUrl } from './http/public-url.js';
 import { rateLimit } from './http/rate-limit.js';
 import { relatedRoutes } from './http/related.js';
+import { responseCache } from './http/response-cache.js';
 import { securityHeaders } from './http/security-headers.js';
 import { compiledSerializerCompiler } from './http/serializer.js';
 import { serviceIndexRoutes } from './http/service-index.js';
@@ -68,6 +69,7 @@ interface Backend {
   services: Services;
   metrics: Metrics;
   checkDatabase: () => Promise<DatabaseCheck>;
+  dataVersion: (() => string) | undefined;
   close: () => Promise<void>;
 }
 
@@ -94,6 +96,7 @@ async function openBackend(config: Config, options: BuildOptions): Promise<Backe
     services,
     metrics,
     checkDatabase: storage.check,
+    dataVersion: storage.dataVersion,
     async close() {
       // Deliveries under way are aborted and stay due, before the database they record to closes.
       await services.webhookDispatcher.stop();
@@ -143,6 +146,10 @@ async function registerPlugins(app: FastifyInstance, config: Config, backend: Ba
   await app.register(requestMetrics, { metrics: backend.metrics });
   await app.register(rateLimit, { perMinute: config.rateLimitPerMinute });
   await app.register(caching);
+  await app.register(responseCache, {
+    dataVersion: backend.dataVersion,
+    maxBytes: config.responseCacheBytes,
+  });
   await app.register(openApi);
 
   await app.register(serviceIndexRoutes);

@@ -70,6 +70,7 @@ const environmentSchema = z.object({
     }, 'must be an http(s) URL without query, fragment or credentials, e.g. https://news.example.com')
     .transform((value) => value.replace(/\/+$/, ''))
     .optional(),
+  RESPONSE_CACHE_MB: z.coerce.number().int().min(0).max(4096).default(32),
   SEARCH_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   SEARCH_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(2000),
   SEARCH_SAMPLE_SIZE: z.coerce.number().int().min(10).max(1_000_000).default(2000),
@@ -147,6 +148,8 @@ export interface Config {
   parseTimeoutMs: number;
   /** Heap each parser worker may use; a document needing more is refused with 422. */
   parseMemoryMb: number;
+  /** Memory for public article responses kept until the database changes; 0 keeps none. */
+  responseCacheBytes: number;
   /** Worker threads for search, facets and related articles; unset sizes the pool from the CPU count. */
   searchWorkers: number | undefined;
   /** How long a search may take, queueing included, before it answers 503. */
@@ -192,6 +195,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     parseThreads: env.PARSE_THREADS,
     parseTimeoutMs: env.PARSE_TIMEOUT_MS,
     parseMemoryMb: env.PARSE_MEMORY_MB,
+    responseCacheBytes: env.RESPONSE_CACHE_MB * 1024 * 1024,
     searchWorkers: env.SEARCH_WORKERS,
     searchTimeoutMs: env.SEARCH_TIMEOUT_MS,
     searchSampleSize: env.SEARCH_SAMPLE_SIZE,

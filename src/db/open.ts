@@ -23,6 +23,11 @@ export interface Storage {
   repositories: Repositories;
   /** What the readiness probe reports. */
   check(): Promise<DatabaseCheck>;
+  /**
+   * A token that changes whenever anything commits to the database, from any connection or
+   * process, cheap enough to read on every request; undefined on an engine without one.
+   */
+  dataVersion: (() => string) | undefined;
   /** Bytes the database takes on disk, for the metrics. */
   sizeBytes(): Promise<number>;
   close(): Promise<void>;

@@ -108,6 +108,7 @@ function articleListRoute(app: RoutesApp) {
   app.get(
     '/v1/articles',
     {
+      config: { responseCache: true },
       schema: {
         operationId: 'listArticles',
         summary: 'List articles',
@@ -141,6 +142,7 @@ function articleRoute(app: RoutesApp) {
   app.get(
     '/v1/articles/:idOrSlug',
     {
+      config: { responseCache: true },
       schema: {
         operationId: 'getArticle',
         summary: 'Get one article',

@@ -56,8 +56,16 @@ export function cachePolicyForRoute(url: string, secured: boolean): CachePolicy 
  * body is encoded once for the hash and the socket both.
  */
 export function entityTag(body: Buffer): string {
-  return `"${sha256(body, 'base64url').slice(0, 22)}"`;
+  let tag = tagsOfSentBytes.get(body);
+  if (tag === undefined) {
+    tag = `"${sha256(body, 'base64url').slice(0, 22)}"`;
+    tagsOfSentBytes.set(body, tag);
+  }
+  return tag;
 }
+
+/** Tags of bytes sent before: a response served again from memory (response-cache.ts) is not hashed again. */
+const tagsOfSentBytes = new WeakMap<Buffer, string>();
 
 /**
  * RFC 9110 §13.1.2: `*` matches any current representation; otherwise the weak comparison, so

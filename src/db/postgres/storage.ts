@@ -37,6 +37,8 @@ export async function openPostgresStorage(
   return {
     repositories: cancelledAsUnavailable(repositories),
     check: () => checkPostgres(db),
+    // PostgreSQL has no cheap per-request commit counter: responses are not cached.
+    dataVersion: undefined,
     async sizeBytes() {
       const result = await db.$client.query<{ bytes: string }>(
         'SELECT pg_database_size(current_database())::text AS bytes',

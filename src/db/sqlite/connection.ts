@@ -29,6 +29,17 @@ export function openDatabase(databasePath: string): Db {
 }
 
 /**
+ * A token that changes with every commit to the database: another connection's commit (another
+ * thread or process) changes `data_version`, one of this connection's own its `total_changes()`.
+ */
+export function dataVersionOf(sqlite: Database.Database): () => string {
+  const version = sqlite
+    .prepare<[], string>("SELECT data_version || '.' || total_changes() FROM pragma_data_version")
+    .pluck();
+  return () => version.get() ?? '';
+}
+
+/**
  * A second, read-only connection to the same file, for a worker thread: WAL lets it read committed
  * data while the main connection writes, and it can never take the write lock.
  */

@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { Repositories } from '../../domain/ports.js';
 import { DomainError, type FieldError, ServiceUnavailable } from '../../lib/errors.js';
+import { dataVersionOf } from './connection.js';
 import type { ReadMethods } from './read-worker.js';
 
 type Method = keyof ReadMethods;
@@ -244,13 +245,11 @@ export type ReadPool = ReturnType<typeof createReadPool>;
  * requests that arrive while the first is still running share its answer.
  */
 function createAnswerCache(sqlite: Database.Database, maxEntries = 256) {
-  const version = sqlite
-    .prepare<[], string>("SELECT data_version || '.' || total_changes() FROM pragma_data_version")
-    .pluck();
+  const version = dataVersionOf(sqlite);
   const answers = new Map<string, Promise<unknown>>();
   let seenVersion = '';
   return <T>(key: string, compute: () => Promise<T>): Promise<T> => {
-    const current = version.get() ?? '';
+    const current = version();
     if (current !== seenVersion) {
       answers.clear();
       seenVersion = current;

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import type { Storage, StorageOptions } from '../open.js';
-import { checkDatabase, migrateDatabase, openDatabase } from './connection.js';
+import { checkDatabase, dataVersionOf, migrateDatabase, openDatabase } from './connection.js';
 import { createReadPool, offloadExpensiveReads } from './read-pool.js';
 import { createRepositories } from './repositories.js';
 
@@ -22,6 +22,7 @@ export function openSqliteStorage(databasePath: string, options: StorageOptions)
   return {
     repositories: readPool ? offloadExpensiveReads(repositories, readPool, db.$client) : repositories,
     check: async () => checkDatabase(db),
+    dataVersion: dataVersionOf(db.$client),
     sizeBytes: async () => (databasePath === ':memory:' ? 0 : sqliteBytes(databasePath)),
     async close() {
       await readPool?.close();

@@ -1,0 +1,99 @@
+import type { FastifyRequest, onSendHookHandler, preHandlerHookHandler } from 'fastify';
+import fp from 'fastify-plugin';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Keep this public read's 200 responses until the database changes (see response-cache.ts). */
+    responseCache?: boolean;
+  }
+}
+
+/** The headers a response's bytes come with; per-request ones (ids, limits, CORS) are added afresh. */
+const storedHeaders = ['content-type', 'link', 'last-modified'] as const;
+
+interface Entry {
+  body: Buffer;
+  headers: Partial<Record<(typeof storedHeaders)[number], string>>;
+  size: number;
+}
+
+const asArray = <T>(hooks: T | T[] | undefined): T[] => (hooks === undefined ? [] : ([hooks].flat() as T[]));
+
+/**
+ * The bytes of public article reads, kept until the next commit to the database from any connection
+ * or process (`dataVersion` changes), within `maxBytes`, least recently used out first. The front page
+ * and a popular article are asked for again and again; from memory they skip the query, the
+ * serializer and the ETag hash. Only routes that opt in (`config.responseCache`) and requests
+ * without an Authorization header take part; rate limits, CORS, security headers, request ids and
+ * conditional requests still apply to every request, as the cache sits between validation and the
+ * handler. The key holds the public origin, since links in the bytes are absolute. Register after
+ * the caching plugin (its ETag hook must see the bytes first) and before the routes.
+ */
+export const responseCache = fp<{ dataVersion: (() => string) | undefined; maxBytes: number }>(
+  async (app, { dataVersion, maxBytes }) => {
+    if (!dataVersion || maxBytes <= 0) return;
+    const entries = new Map<string, Entry>();
+    let bytes = 0;
+    let seenVersion = '';
+    /** The key and version a request missed with, for the store hook. */
+    const misses = new WeakMap<FastifyRequest, { key: string; version: string }>();
+
+    /** The data version now; a changed one empties the cache first. */
+    function currentVersion(): string {
+      const version = dataVersion!();
+      if (version !== seenVersion) {
+        entries.clear();
+        bytes = 0;
+        seenVersion = version;
+      }
+      return version;
+    }
+
+    const lookup: preHandlerHookHandler = (request, reply, done) => {
+      if (request.method !== 'GET' || request.headers.authorization !== undefined) return done();
+      const version = currentVersion();
+      const key = `${request.publicOrigin} ${request.url}`;
+      const entry = entries.get(key);
+      if (!entry) {
+        misses.set(request, { key, version });
+        return done();
+      }
+      // Most recently used last, so the oldest entry is the first one to go.
+      entries.delete(key);
+      entries.set(key, entry);
+      reply.headers(entry.headers).send(entry.body);
+    };
+
+    const store: onSendHookHandler = (request, reply, payload, done) => {
+      const miss = misses.get(request);
+      // A 304, or an answer read while another request saw a newer version, is not kept.
+      if (miss && reply.statusCode === 200 && Buffer.isBuffer(payload) && miss.version === seenVersion) {
+        const size = payload.length + miss.key.length;
+        if (size <= maxBytes / 4) {
+          const headers: Entry['headers'] = {};
+          for (const name of storedHeaders) {
+            const value = reply.getHeader(name);
+            if (typeof value === 'string') headers[name] = value;
+          }
+          bytes += size - (entries.get(miss.key)?.size ?? 0);
+          entries.set(miss.key, { body: payload, headers, size });
+          for (const [key, oldest] of entries) {
+            if (bytes <= maxBytes) break;
+            entries.delete(key);
+            bytes -= oldest.size;
+          }
+        }
+      }
+      done(null, payload);
+    };
+
+    app.addHook('onRoute', (route) => {
+      if (!route.config?.responseCache) return;
+      route.preHandler = [...asArray(route.preHandler), lookup];
+      // Right after the caching plugin's ETag hook, which turns the body into the bytes sent.
+      const onSend = asArray(route.onSend);
+      route.onSend = [...onSend.slice(0, 1), store, ...onSend.slice(1)];
+    });
+  },
+  { name: 'gazette-response-cache', fastify: '5.x', dependencies: ['gazette-caching', 'gazette-public-url'] },
+);

@@ -1,0 +1,126 @@
+import type { FastifyInstance } from 'fastify';
+import t from 'tap';
+import { auth, buildTestApp, databaseUrlOf, plainArticle } from '../support/app.js';
+import { queryOn } from '../support/database.js';
+
+/** Counts the catalog reads behind each request: a response served from memory makes none. */
+function countReads(app: FastifyInstance): { reads: number } {
+  const counter = { reads: 0 };
+  const catalog = app.services.catalog;
+  const { getArticle, listArticles } = catalog;
+  catalog.getArticle = (...args) => {
+    counter.reads++;
+    return getArticle(...args);
+  };
+  catalog.listArticles = (...args) => {
+    counter.reads++;
+    return listArticles(...args);
+  };
+  return counter;
+}
+
+async function withArticle(app: FastifyInstance, title: string) {
+  return (
+    await app.services.ingest.ingestArticle({
+      raw: plainArticle({ title }),
+      contentType: 'text/plain',
+      overrides: { published_at: '2026-03-01T08:00:00.000Z' },
+    })
+  ).article;
+}
+
+t.test('public article reads are served from memory until the database changes', async (t) => {
+  const app = await buildTestApp(t);
+  const article = await withArticle(app, 'Night ferry timetable returns for the summer');
+  const counter = countReads(app);
+
+  for (const url of [`/v1/articles/${article.slug}`, '/v1/articles?limit=5', `/v1/articles/${article.id}`]) {
+    const first = await app.inject(url);
+    const before = counter.reads;
+    const again = await app.inject(url);
+    t.equal(counter.reads, before, `${url}: the second answer reads nothing`);
+    t.equal(again.body, first.body, `${url}: the same bytes`);
+    t.equal(again.headers.etag, first.headers.etag, `${url}: the same ETag`);
+    t.equal(again.headers['content-type'], first.headers['content-type']);
+    t.equal(again.headers['cache-control'], first.headers['cache-control']);
+    t.equal(again.headers['last-modified'], first.headers['last-modified']);
+    t.not(again.headers['x-request-id'], first.headers['x-request-id'], `${url}: a request id of its own`);
+    t.equal(again.headers['x-content-type-options'], 'nosniff', `${url}: security headers still sent`);
+
+    const revalidated = await app.inject({ url, headers: { 'if-none-match': first.headers.etag as string } });
+    t.equal(revalidated.statusCode, 304, `${url}: a client's current copy still gets 304`);
+  }
+
+  t.test('a commit through Gazette shows at once', async (t) => {
+    const newer = await withArticle(app, 'Harbour cranes replaced after forty years');
+    const list = (await app.inject('/v1/articles?limit=5')).json();
+    t.ok(
+      list.data.some((item: { id: number }) => item.id === newer.id),
+      'the new article is on the cached page',
+    );
+  });
+
+  t.test('a commit from another connection shows at once', async (t) => {
+    const query = await queryOn(t, databaseUrlOf(app));
+    t.equal((await app.inject(`/v1/articles/${article.slug}`)).json().title, article.title);
+    await query(
+      'UPDATE articles SET title = ? WHERE id = ?',
+      'Night ferry timetable changed elsewhere',
+      article.id,
+    );
+    t.equal(
+      (await app.inject(`/v1/articles/${article.slug}`)).json().title,
+      'Night ferry timetable changed elsewhere',
+    );
+  });
+
+  t.test('a request with a key is answered afresh, never from memory', async (t) => {
+    await app.inject('/v1/articles?limit=3');
+    const before = counter.reads;
+    await app.inject({ url: '/v1/articles?limit=3', headers: auth });
+    t.equal(counter.reads, before + 1);
+  });
+
+  t.test('links in the bytes follow the public origin of each request', async (t) => {
+    const proxied = await buildTestApp(t, { TRUST_PROXY: 'true' });
+    await withArticle(proxied, 'Tram depot opens to visitors');
+    await withArticle(proxied, 'Tram depot closes for the winter');
+    const next = async (host: string) =>
+      (await proxied.inject({ url: '/v1/articles?limit=1', headers: { 'x-forwarded-host': host } })).headers
+        .link;
+    t.match(await next('news.example.com'), /^<http:\/\/news\.example\.com\//);
+    t.match(await next('mirror.example.org'), /^<http:\/\/mirror\.example\.org\//);
+  });
+});
+
+t.test('rate limits apply to answers from memory', async (t) => {
+  const app = await buildTestApp(t, { RATE_LIMIT_PER_MINUTE: '3' });
+  const article = await withArticle(app, 'Lighthouse keepers return to the coast');
+  const statuses: number[] = [];
+  for (let i = 0; i < 4; i++) statuses.push((await app.inject(`/v1/articles/${article.slug}`)).statusCode);
+  t.same(statuses, [200, 200, 200, 429]);
+});
+
+t.test('RESPONSE_CACHE_MB bounds what is kept; 0 keeps nothing', async (t) => {
+  const off = await buildTestApp(t, { RESPONSE_CACHE_MB: '0' });
+  const article = await withArticle(off, 'Bridge repairs close the east lane');
+  const counter = countReads(off);
+  await off.inject(`/v1/articles/${article.slug}`);
+  await off.inject(`/v1/articles/${article.slug}`);
+  t.equal(counter.reads, 2, 'with 0, every request reads');
+
+  // With 1 MB, no single response may take more than a quarter of it.
+  const small = await buildTestApp(t, { RESPONSE_CACHE_MB: '1' });
+  const paragraph = 'The harbour board met again on Tuesday to discuss the timetable and the fares. ';
+  const long = await small.services.ingest.ingestArticle({
+    raw: `Harbour board minutes published in full\n\n${Array.from({ length: 4000 }, () => paragraph).join('\n\n')}`,
+    contentType: 'text/plain',
+    overrides: {},
+  });
+  const shortOne = await withArticle(small, 'Ferry fares unchanged this year');
+  const smallCounter = countReads(small);
+  for (const slug of [long.article.slug, long.article.slug, shortOne.slug, shortOne.slug]) {
+    t.equal((await small.inject(`/v1/articles/${slug}`)).statusCode, 200);
+  }
+  t.equal(smallCounter.reads, 3, 'the 300 KB article is read each time, the short one once');
+});

@@ -208,25 +208,23 @@ export async function benchSearchLoad(databasePath: string, words: string[]) {
       ]);
     console.log(`search load, autocannon 50 connections × ${loadSeconds} s, from another process:`);
     const bareRun = await requestsPerSecond({ url: `${bare}/articles/1000` });
-    let probing = true;
-    const health: number[] = [];
-    const prober = (async () => {
-      while (probing) {
-        const started = performance.now();
-        await fetch(`${gazette}/healthz`);
-        health.push(performance.now() - started);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    })();
+    const prober = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(import.meta.dirname, 'health-probe.ts'), gazette],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    const probed = new Promise<string>((resolve) =>
+      createInterface({ input: prober.stdout! }).once('line', resolve),
+    );
     const searchRun = await requestsPerSecond({ url: gazette, requests });
-    probing = false;
-    await prober;
+    prober.stdin!.end();
+    const health = JSON.parse(await probed) as number[];
     console.log(`  bare one article           ${Math.round(bareRun.rate)} req/s, p99 ${bareRun.p99} ms`);
     console.log(
       `  Gazette search mix         ${Math.round(searchRun.rate)} req/s, p99 ${searchRun.p99} ms, ${searchRun.non2xx} non-2xx, ${searchRun.errors} errors | ${(searchRun.rate / bareRun.rate).toFixed(2)}× bare (target ≥ 0.2)`,
     );
     console.log(
-      `  /healthz during the search load: ${health.length} probes, p50 ${percentile(health, 0.5).toFixed(1)} ms, p99 ${percentile(health, 0.99).toFixed(1)} ms, max ${Math.max(...health).toFixed(1)} ms (target p99 < 20 ms)`,
+      `  /healthz during the search load, probed from a third process: ${health.length} probes, p50 ${percentile(health, 0.5).toFixed(1)} ms, p99 ${percentile(health, 0.99).toFixed(1)} ms, max ${Math.max(...health).toFixed(1)} ms (target p99 < 20 ms)`,
     );
   } finally {
     servers.kill('SIGTERM');

@@ -8,6 +8,13 @@ type IngestStatus = (typeof ingestStatuses)[number];
  */
 export const nearDuplicateBits = 3;
 
+/**
+ * How many of the newest articles that share a simhash band with a new one are compared with it.
+ * A text sent again and again (a live page, a wire story in many versions) shares bands with every
+ * earlier version, and comparing each ingest with all of them made ingest grow with their number.
+ */
+export const nearDuplicateCandidates = 256;
+
 /** The provenance of one ingest as stored: the payload, what was asked and what the parser said. */
 export interface IngestRecord {
   receivedAt: string;

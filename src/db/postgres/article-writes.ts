@@ -1,7 +1,7 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { desc, eq, inArray, sql } from 'drizzle-orm';
 import type { ArticleDraft } from '../../domain/article.js';
 import { bioToKeep } from '../../domain/collections.js';
-import { nearDuplicateBits } from '../../domain/ingest.js';
+import { nearDuplicateBits, nearDuplicateCandidates } from '../../domain/ingest.js';
 import { hammingDistance } from '../../ingest/simhash.js';
 import { simhashBands } from '../simhash-bands.js';
 import type { EventLog } from './events.js';
@@ -169,13 +169,19 @@ export function createSimhashBands(tx: Tx) {
       await tx.delete(articleSimhashBands).where(eq(articleSimhashBands.articleId, articleId));
     },
 
-    /** A stored article whose text nearly matches this simhash, or null. */
+    /** The oldest of the newest candidates whose text nearly matches this simhash, or null. */
     async nearDuplicateOf(simhash: string): Promise<number | null> {
-      const found = await tx
-        .selectDistinct({ id: articles.id, simhash: articles.simhash })
+      const newest = tx
+        .selectDistinct({ articleId: articleSimhashBands.articleId })
         .from(articleSimhashBands)
-        .innerJoin(articles, eq(articles.id, articleSimhashBands.articleId))
         .where(inArray(articleSimhashBands.band, simhashBands(simhash)))
+        .orderBy(desc(articleSimhashBands.articleId))
+        .limit(nearDuplicateCandidates)
+        .as('newest');
+      const found = await tx
+        .select({ id: articles.id, simhash: articles.simhash })
+        .from(newest)
+        .innerJoin(articles, eq(articles.id, newest.articleId))
         .orderBy(articles.id);
       return (
         found.find((candidate) => hammingDistance(candidate.simhash, simhash) <= nearDuplicateBits)?.id ??

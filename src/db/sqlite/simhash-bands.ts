@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { nearDuplicateBits } from '../../domain/ingest.js';
+import { nearDuplicateBits, nearDuplicateCandidates } from '../../domain/ingest.js';
 import { hammingDistance } from '../../ingest/simhash.js';
 
 import { simhashBands } from '../simhash-bands.js';
@@ -18,8 +18,9 @@ export function createSimhashBands(sqlite: Database.Database) {
   const candidates = sqlite.prepare<
     number[],
     Pick<StoredRow<typeof articles>, 'id' | 'simhash'>
-  >(`SELECT DISTINCT a.id, a.simhash FROM article_simhash_bands b
-    JOIN articles a ON a.id = b.article_id WHERE b.band IN (?, ?, ?, ?)`);
+  >(`SELECT a.id, a.simhash FROM (SELECT DISTINCT article_id FROM article_simhash_bands
+      WHERE band IN (?, ?, ?, ?) ORDER BY article_id DESC LIMIT ${nearDuplicateCandidates}) newest
+    JOIN articles a ON a.id = newest.article_id ORDER BY a.id`);
 
   return {
     add(articleId: number, simhash: string): void {
@@ -30,7 +31,7 @@ export function createSimhashBands(sqlite: Database.Database) {
       deleteBands.run(articleId);
     },
 
-    /** A stored article whose text nearly matches this simhash, or null. */
+    /** The oldest of the newest candidates whose text nearly matches this simhash, or null. */
     nearDuplicateOf(simhash: string): number | null {
       const found = candidates.all(...simhashBands(simhash));
       return (

@@ -7,12 +7,12 @@ import type { PostgresDb } from '../../src/db/postgres/connection.js';
 import { type Db, migrateDatabase, openDatabase } from '../../src/db/sqlite/connection.js';
 import { createRepositories } from '../../src/db/sqlite/repositories.js';
 import type { ArticleDraft } from '../../src/domain/article.js';
-import type { IngestRecord } from '../../src/domain/ingest.js';
 import type { DeliveryAttempt, Repositories, WebhooksRepository } from '../../src/domain/ports.js';
 import { WebhookInput } from '../../src/domain/webhooks.js';
 import { createServices } from '../../src/services/index.js';
 import { createTransferService } from '../../src/services/transfer.js';
 import { plainArticle, testParser } from '../support/app.js';
+import { ingestRecordOf } from '../support/database.js';
 import { postgresEngine, postgresTest } from '../support/postgres.js';
 
 type Method = (...args: unknown[]) => Promise<unknown>;
@@ -75,23 +75,6 @@ async function openBoth(t: Test, url: string): Promise<{ lite: Db; pg: PostgresD
 }
 
 /** The record of an ingest made by hand, for a batch no service would send. */
-function recordOf(raw: string, receivedAt: string): IngestRecord {
-  return {
-    receivedAt,
-    contentType: 'text/plain',
-    sourceUrl: null,
-    raw: Buffer.from(raw),
-    rawSha256: `hand-${raw.length}-${receivedAt}`,
-    overrides: null,
-    status: 'created',
-    duplicateOf: null,
-    warnings: [],
-    report: { fields: {} },
-    parserVersion: 'test',
-    idempotencyKey: null,
-    idempotencyCaller: null,
-  };
-}
 
 /** A delivery, a lost lease, a failure, a re-send, a subscription disabled and enabled again. */
 async function deliver(t: Test, hooks: WebhooksRepository, webhookId: number) {
@@ -194,9 +177,9 @@ postgresTest(t, 'the PostgreSQL writes store what SQLite stores, event for event
   const broken = { ...draft(3), title: null as unknown as string };
   const now = new Date().toISOString();
   const outcomes = await repositories.ingest.storeArticles([
-    { draft: good, record: recordOf('good', now) },
-    { draft: broken, record: recordOf('broken', now) },
-    { draft: later, record: recordOf('later', now) },
+    { draft: good, record: ingestRecordOf('good', now) },
+    { draft: broken, record: ingestRecordOf('broken', now) },
+    { draft: later, record: ingestRecordOf('later', now) },
   ]);
   t.same(
     outcomes.map((outcome) => outcome.kind),
@@ -306,7 +289,7 @@ postgresTest(
     });
     const store = (n: number, sourceUrl: string) =>
       ingest.storeArticles([
-        { draft: draft(n, sourceUrl), record: recordOf(`raw-${n}`, new Date().toISOString()) },
+        { draft: draft(n, sourceUrl), record: ingestRecordOf(`raw-${n}`, new Date().toISOString()) },
       ]);
 
     const copies = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => store(n, 'https://example.com/same')));

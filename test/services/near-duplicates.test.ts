@@ -4,7 +4,7 @@ import { type IngestRecord, nearDuplicateCandidates } from '../../src/domain/ing
 import { parseArticle } from '../../src/ingest/parse.js';
 import { draftFromOutcome, rawArticleOf } from '../../src/services/draft.js';
 import { plainArticle } from '../support/app.js';
-import { testRepositories } from '../support/database.js';
+import { ingestRecordOf, testRepositories } from '../support/database.js';
 
 const request = { raw: Buffer.from(plainArticle()), contentType: 'text/plain', overrides: {} };
 const template = draftFromOutcome(request, parseArticle(rawArticleOf(request))).draft;
@@ -13,21 +13,7 @@ const template = draftFromOutcome(request, parseArticle(rawArticleOf(request))).
 function item(name: string, simhash: string): { draft: ArticleDraft; record: IngestRecord } {
   return {
     draft: { ...template, title: name, slug: name, contentHash: `hash-${name}`, simhash },
-    record: {
-      receivedAt: '2026-05-01T00:00:00.000Z',
-      contentType: 'text/plain',
-      sourceUrl: null,
-      raw: Buffer.from(name),
-      rawSha256: `raw-${name}`,
-      overrides: null,
-      status: 'created',
-      duplicateOf: null,
-      warnings: [],
-      report: { fields: {} },
-      parserVersion: 'test',
-      idempotencyKey: null,
-      idempotencyCaller: null,
-    },
+    record: ingestRecordOf(name, '2026-05-01T00:00:00.000Z'),
   };
 }
 

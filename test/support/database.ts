@@ -5,7 +5,9 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { loadConfig } from '../../src/config.js';
 import { openStorage } from '../../src/db/open.js';
+import type { IngestRecord } from '../../src/domain/ingest.js';
 import type { Repositories } from '../../src/domain/ports.js';
+import { sha256 } from '../../src/lib/hash.js';
 import { createPostgresDatabase } from './postgres.js';
 
 interface Teardown {
@@ -112,4 +114,23 @@ export async function testRepositories(t: Teardown): Promise<{ repositories: Rep
     await database.remove();
   });
   return { repositories: storage.repositories, query: await queryOn(t, database.url) };
+}
+
+/** The provenance of a plain-text ingest of `raw`, for tests that store drafts straight through a repository. */
+export function ingestRecordOf(raw: string, receivedAt: string): IngestRecord {
+  return {
+    receivedAt,
+    contentType: 'text/plain',
+    sourceUrl: null,
+    raw: Buffer.from(raw),
+    rawSha256: sha256(raw),
+    overrides: null,
+    status: 'created',
+    duplicateOf: null,
+    warnings: [],
+    report: { fields: {} },
+    parserVersion: 'test',
+    idempotencyKey: null,
+    idempotencyCaller: null,
+  };
 }

@@ -56,16 +56,16 @@ export function cachePolicyForRoute(url: string, secured: boolean): CachePolicy 
  * body is encoded once for the hash and the socket both.
  */
 export function entityTag(body: Buffer): string {
-  let tag = tagsOfSentBytes.get(body);
-  if (tag === undefined) {
-    tag = `"${sha256(body, 'base64url').slice(0, 22)}"`;
-    tagsOfSentBytes.set(body, tag);
-  }
-  return tag;
+  return tagsOfKeptBytes.get(body) ?? `"${sha256(body, 'base64url').slice(0, 22)}"`;
 }
 
-/** Tags of bytes sent before: a response served again from memory (response-cache.ts) is not hashed again. */
-const tagsOfSentBytes = new WeakMap<Buffer, string>();
+/** Tags of bytes kept to be sent again as they are (response-cache.ts): they are hashed once. */
+const tagsOfKeptBytes = new WeakMap<Buffer, string>();
+
+/** Remembers the tag of bytes that will be sent again unchanged. */
+export function keepEntityTag(body: Buffer): void {
+  tagsOfKeptBytes.set(body, entityTag(body));
+}
 
 /**
  * RFC 9110 §13.1.2: `*` matches any current representation; otherwise the weak comparison, so
@@ -96,7 +96,8 @@ function notModifiedSince(header: string, lastModified: string): boolean {
 }
 
 const isRead = (method: string) => method === 'GET' || method === 'HEAD';
-const asArray = <T>(hooks: T | T[] | undefined): T[] => (hooks === undefined ? [] : ([hooks].flat() as T[]));
+export const asArray = <T>(hooks: T | T[] | undefined): T[] =>
+  hooks === undefined ? [] : ([hooks].flat() as T[]);
 
 /** `Last-Modified` from a single resource's `updated_at`, read before the payload becomes bytes. */
 const lastModifiedHook: preSerializationHookHandler<unknown> = (_request, reply, payload, done) => {

@@ -1,5 +1,6 @@
 import type { FastifyRequest, onSendHookHandler, preHandlerHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
+import { asArray, keepEntityTag } from './caching.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -17,8 +18,6 @@ interface Entry {
   size: number;
 }
 
-const asArray = <T>(hooks: T | T[] | undefined): T[] => (hooks === undefined ? [] : ([hooks].flat() as T[]));
-
 /**
  * The bytes of public article reads, kept until the next commit to the database from any connection
  * or process (`dataVersion` changes), within `maxBytes`, least recently used out first. The front page
@@ -27,7 +26,7 @@ const asArray = <T>(hooks: T | T[] | undefined): T[] => (hooks === undefined ? [
  * without an Authorization header take part; rate limits, CORS, security headers, request ids and
  * conditional requests still apply to every request, as the cache sits between validation and the
  * handler. The key holds the public origin, since links in the bytes are absolute. Register after
- * the caching plugin (its ETag hook must see the bytes first) and before the routes.
+ * the caching plugin, so that the bytes are kept (and their tag with them) before its ETag hook runs.
  */
 export const responseCache = fp<{ dataVersion: (() => string) | undefined; maxBytes: number }>(
   async (app, { dataVersion, maxBytes }) => {
@@ -66,33 +65,35 @@ export const responseCache = fp<{ dataVersion: (() => string) | undefined; maxBy
 
     const store: onSendHookHandler = (request, reply, payload, done) => {
       const miss = misses.get(request);
-      // A 304, or an answer read while another request saw a newer version, is not kept.
-      if (miss && reply.statusCode === 200 && Buffer.isBuffer(payload) && miss.version === seenVersion) {
-        const size = payload.length + miss.key.length;
-        if (size <= maxBytes / 4) {
-          const headers: Entry['headers'] = {};
-          for (const name of storedHeaders) {
-            const value = reply.getHeader(name);
-            if (typeof value === 'string') headers[name] = value;
-          }
-          bytes += size - (entries.get(miss.key)?.size ?? 0);
-          entries.set(miss.key, { body: payload, headers, size });
-          for (const [key, oldest] of entries) {
-            if (bytes <= maxBytes) break;
-            entries.delete(key);
-            bytes -= oldest.size;
-          }
+      // An answer read while another request saw a newer version is not kept.
+      if (!miss || reply.statusCode !== 200 || typeof payload !== 'string' || miss.version !== seenVersion)
+        return done(null, payload);
+      const body = Buffer.from(payload);
+      const size = body.length + miss.key.length;
+      if (size <= maxBytes / 4) {
+        const headers: Entry['headers'] = {};
+        for (const name of storedHeaders) {
+          const value = reply.getHeader(name);
+          if (typeof value === 'string') headers[name] = value;
+        }
+        keepEntityTag(body);
+        bytes += size - (entries.get(miss.key)?.size ?? 0);
+        entries.set(miss.key, { body, headers, size });
+        for (const [key, oldest] of entries) {
+          if (bytes <= maxBytes) break;
+          entries.delete(key);
+          bytes -= oldest.size;
         }
       }
-      done(null, payload);
+      // The bytes go on, so the ETag hook after this one does not encode the text again.
+      done(null, body);
     };
 
     app.addHook('onRoute', (route) => {
       if (!route.config?.responseCache) return;
       route.preHandler = [...asArray(route.preHandler), lookup];
-      // Right after the caching plugin's ETag hook, which turns the body into the bytes sent.
-      const onSend = asArray(route.onSend);
-      route.onSend = [...onSend.slice(0, 1), store, ...onSend.slice(1)];
+      // First, before the caching plugin's ETag hook (added first by its own onRoute hook).
+      route.onSend = [store, ...asArray(route.onSend)];
     });
   },
   { name: 'gazette-response-cache', fastify: '5.x', dependencies: ['gazette-caching', 'gazette-public-url'] },

@@ -52,6 +52,8 @@ export function createPrefixExpansion(sqlite: Database.Database): (match: string
     const words = term.slice(1, -2).split(' ');
     // Folded as the tokenizer folds stored words: lower case, no diacritics.
     const typed = words.at(-1)!.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '');
+    // Marks alone fold to next to nothing (`é́́*` is `e`): as for any short prefix, the word itself.
+    if (typed.length < indexedPrefixLength) return `"${words.join(' ')}"`;
     const { stem, termsFrom } = prepared();
     if (stem(typed).length >= indexedPrefixLength) return null;
     const lead = words.slice(0, -1).join(' ');

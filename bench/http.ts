@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
+import { loadConfig } from '../src/config.js';
 import { freePort } from '../test/support/processes.js';
 import { benchDatabase } from './http-database.js';
 import { benchHttpEngines } from './http-engines.js';
@@ -338,9 +339,10 @@ async function benchSize(size: number) {
       'ratio = Gazette req/s ÷ bare req/s in the same round (median, worst)',
   );
   // Each target repeats one URL: with the response cache every Gazette request after the first is a hit.
-  const cacheMb = process.env.RESPONSE_CACHE_MB ?? '32';
+  // The server gets this environment, so its configuration says whether the cache is on.
+  const cacheMb = loadConfig().responseCacheBytes / 2 ** 20;
   console.log(
-    cacheMb === '0'
+    cacheMb === 0
       ? '  Gazette response cache off (RESPONSE_CACHE_MB=0): every request reads and serializes'
       : `  Gazette response cache on (RESPONSE_CACHE_MB=${cacheMb}): repeated URLs are answered from memory; RESPONSE_CACHE_MB=0 measures every request cold`,
   );

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { testApiKey } from '../support/app.js';
+import { plainArticle, testApiKey } from '../support/app.js';
 import { type ServerProcess, startServerProcess } from '../support/processes.js';
 import { ingestFor, missingArticles } from '../support/writers.js';
 
@@ -42,4 +42,26 @@ t.test('two and four processes ingest into one file without errors or loss', asy
       `${count} processes: every acknowledged article stored`,
     );
   }
+
+  // One process's front page, kept in its response cache, shows what another process just stored.
+  const [writer, reader] = [servers[0]!, servers[1]!];
+  const front = async () =>
+    ((await (await fetch(`${reader.url}/v1/articles?limit=1`)).json()) as Front).data[0];
+  const before = await front();
+  t.same(await front(), before, 'asked again: this time from the response cache');
+  const stored = await fetch(`${writer.url}/v1/ingest`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${testApiKey}`, 'content-type': 'text/plain' },
+    body: plainArticle({ title: 'Ferry terminal reopens after the storm', date: '2026-03-04' }),
+  });
+  t.equal(stored.status, 201);
+  t.equal(
+    (await front())?.title,
+    'Ferry terminal reopens after the storm',
+    'the other process sees it at once',
+  );
 });
+
+interface Front {
+  data: { title: string }[];
+}

@@ -84,6 +84,20 @@ t.test('full-text search on GET /v1/articles', async (t) => {
     t.same(body.facets.month, [{ value: '2026-02', name: '2026-02', count: 1 }]);
     t.ok(body.facets.tag.some((facet: { value: string }) => facet.value === 'archipelago'));
 
+    // Every count is the total of the same search filtered by that value.
+    for (const q of ['the', 'lighthouse', 'owners OR report']) {
+      const { facets } = await search(`q=${encodeURIComponent(q)}&facets=tag,author`);
+      for (const [facet, filter] of [
+        ['tag', 'tag'],
+        ['author', 'author'],
+      ] as const) {
+        for (const { value, count } of facets[facet] as { value: string; count: number }[]) {
+          const filtered = await search(`q=${encodeURIComponent(q)}&${filter}=${value}&include_total=true`);
+          t.equal(count, filtered.page.total, `${q}: ${facet} ${value}`);
+        }
+      }
+    }
+
     const all = await search('facets=month');
     t.same(
       all.facets.month.map((facet: { value: string }) => facet.value),

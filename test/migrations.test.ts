@@ -42,6 +42,7 @@ t.test('migrations build the whole schema on an empty database, once', async (t)
     [
       'api_keys',
       'article_authors',
+      'article_cards',
       'article_simhash_bands',
       'article_slugs',
       'article_tags',
@@ -66,13 +67,22 @@ t.test('migrations build the whole schema on an empty database, once', async (t)
     .pluck()
     .all();
   t.same(triggers, [
+    'article_authors_card_after_delete',
+    'article_authors_card_after_insert',
+    'article_authors_card_after_update',
     'article_authors_published_sort_after_insert',
+    'article_tags_card_after_delete',
+    'article_tags_card_after_insert',
+    'article_tags_card_after_update',
     'article_tags_published_sort_after_insert',
+    'articles_card_after_insert',
     'articles_fts_after_delete',
     'articles_fts_after_insert',
     'articles_fts_after_update',
     'articles_links_published_sort_after_update',
+    'authors_card_after_update',
     'events_supersede_after_insert',
+    'tags_card_after_update',
   ]);
 
   t.equal(db.$client.pragma('journal_mode', { simple: true }), 'wal');

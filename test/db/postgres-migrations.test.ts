@@ -33,16 +33,20 @@ function describeSchema(module: Record<string, unknown>) {
   return tables;
 }
 
-const sqliteTables = describeSchema(sqliteSchema);
+// PostgreSQL builds an article's authors and tags as it reads; only SQLite keeps them ready-built.
+const { article_cards: _sqliteOnly, ...sqliteTables } = describeSchema(sqliteSchema);
 const postgresTables = describeSchema(postgresSchema);
 
-t.test('the PostgreSQL schema has every SQLite table, column and index, and the search column', async (t) => {
-  t.ok(Object.keys(sqliteTables).length >= 15, 'the SQLite schema was read');
-  const expected = structuredClone(sqliteTables);
-  expected.articles!.columns = [...expected.articles!.columns, 'search'].sort();
-  expected.articles!.indexes = [...expected.articles!.indexes, 'articles_search'].sort();
-  t.same(postgresTables, expected);
-});
+t.test(
+  'the PostgreSQL schema has every SQLite table, column and index but the cards, and the search column',
+  async (t) => {
+    t.ok(Object.keys(sqliteTables).length >= 15, 'the SQLite schema was read');
+    const expected = structuredClone(sqliteTables);
+    expected.articles!.columns = [...expected.articles!.columns, 'search'].sort();
+    expected.articles!.indexes = [...expected.articles!.indexes, 'articles_search'].sort();
+    t.same(postgresTables, expected);
+  },
+);
 
 async function migrated(t: { teardown(fn: () => unknown): void }, url: string): Promise<PostgresDb> {
   const db = (await postgresEngine()).openPostgres({ url, maxConnections: 4, statementTimeoutMs: 5000 });

@@ -4,15 +4,13 @@ import type { articles } from './schema.js';
 
 /**
  * The columns of an article summary for `articles a`, with its authors and tags as JSON arrays in
- * byline and tag order, so one statement returns whole summaries with no follow-up queries.
+ * byline and tag order, read ready-built from `article_cards`, so one statement returns whole
+ * summaries with no follow-up queries.
  */
 export const articleSummaryColumns = `a.id, a.slug, a.title, a.subtitle, a.excerpt, a.images, a.language,
   a.word_count, a.reading_time_minutes, a.published_at, a.source_url, a.content_hash, a.created_at, a.updated_at,
-  (SELECT json_group_array(json_object('id', au.id, 'slug', au.slug, 'name', au.name) ORDER BY aa.position)
-    FROM article_authors aa JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = a.id) AS authors,
-  (SELECT json_group_array(json_object('id', t.id, 'slug', t.slug, 'name', t.name,
-      'derived', json(CASE WHEN at.derived THEN 'true' ELSE 'false' END)) ORDER BY at.position)
-    FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id) AS tags`;
+  (SELECT c.authors FROM article_cards c WHERE c.article_id = a.id) AS authors,
+  (SELECT c.tags FROM article_cards c WHERE c.article_id = a.id) AS tags`;
 
 /** A row of `articleSummaryColumns`: the article's own columns, and its authors and tags as JSON. */
 export type ArticleSummaryRow = Pick<

@@ -130,6 +130,19 @@ export const articleTags = sqliteTable(
 );
 
 /**
+ * Each article's authors and tags as the JSON arrays its summary shows, kept by triggers on the
+ * links and on author and tag names (migration 0017): a page of 20 reads 20 rows here instead of
+ * joining and sorting every link.
+ */
+export const articleCards = sqliteTable('article_cards', {
+  articleId: integer('article_id')
+    .primaryKey()
+    .references(() => articles.id, { onDelete: 'cascade' }),
+  authors: text('authors').notNull().default('[]'),
+  tags: text('tags').notNull().default('[]'),
+});
+
+/**
  * The four 16-bit bands of each article's simhash. Two hashes within 3 bits of each other share at
  * least one band exactly, so near-duplicate candidates come from an index lookup, not a full scan.
  */

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { loadConfig } from '../src/config.js';
 import {
   checkDatabase,
@@ -192,15 +192,14 @@ t.test('stored payloads move to raw_payloads once each, and ingests keep their h
   t.notOk(columns.includes('raw'), 'ingests no longer hold a copy');
 });
 
-t.test('change-feed events written before superseding existed are marked on upgrade', async (t) => {
+/** A database migrated up to, and not including, the migration whose tag ends with `tagEnd`. */
+function databaseBefore(t: Test, tagEnd: string) {
   const directory = mkdtempSync(path.join(tmpdir(), 'gazette-migrate-'));
   const before = path.join(directory, 'migrations');
   cpSync(migrationsFolder, before, { recursive: true });
   const journalPath = path.join(before, 'meta', '_journal.json');
   const journal = JSON.parse(readFileSync(journalPath, 'utf8'));
-  const index = journal.entries.findIndex((entry: { tag: string }) =>
-    entry.tag.endsWith('change_feed_superseded'),
-  );
+  const index = journal.entries.findIndex((entry: { tag: string }) => entry.tag.endsWith(tagEnd));
   journal.entries = journal.entries.slice(0, index);
   writeFileSync(journalPath, JSON.stringify(journal));
   const db = openDatabase(path.join(directory, 'gazette.db'));
@@ -209,6 +208,11 @@ t.test('change-feed events written before superseding existed are marked on upgr
     rmSync(directory, { recursive: true, force: true });
   });
   migrate(db, { migrationsFolder: before });
+  return db;
+}
+
+t.test('change-feed events written before superseding existed are marked on upgrade', async (t) => {
+  const db = databaseBefore(t, 'change_feed_superseded');
   const insert = db.$client.prepare(
     "INSERT INTO events (type, resource_id, data, occurred_at) VALUES (?, ?, '{}', '2026-01-01T00:00:00.000Z')",
   );
@@ -232,6 +236,51 @@ t.test('change-feed events written before superseding existed are marked on upgr
   t.same(live(), [4, 6, 7, 8, 9], 'the trigger supersedes from then on');
   const all = () => db.$client.prepare('SELECT id FROM events ORDER BY id').pluck().all();
   t.same(all(), [4, 6, 7, 8, 9], 'with no webhook to deliver them, superseded events are deleted');
+});
+
+t.test('an upgrade builds every article card and copies each simhash beside its bands', async (t) => {
+  const db = databaseBefore(t, 'article_cards');
+  const now = '2026-01-01T00:00:00.000Z';
+  db.$client.exec(`
+    INSERT INTO articles (id, slug, title, excerpt, body_text, body_html, images, word_count,
+      reading_time_minutes, content_hash, simhash, created_at, updated_at)
+    VALUES (1, 'quay', 'Quay', 'e', 'b', '<p>b</p>', '[]', 1, 1, 'h1', '00000000000000ff', '${now}', '${now}'),
+      (2, 'bare', 'Bare', 'e', 'b', '<p>b</p>', '[]', 1, 1, 'h2', '0000000000000f00', '${now}', '${now}');
+    INSERT INTO authors (id, slug, name, name_key, created_at, updated_at)
+    VALUES (1, 'ada-brook', 'Ada Brook', 'ada brook', '${now}', '${now}'),
+      (2, 'ben-cole', 'Ben Cole', 'ben cole', '${now}', '${now}');
+    INSERT INTO tags (id, slug, name, created_at, updated_at) VALUES (1, 'docks', 'Docks', '${now}', '${now}');
+    INSERT INTO article_authors (article_id, author_id, position) VALUES (1, 1, 1), (1, 2, 0);
+    INSERT INTO article_tags (article_id, tag_id, position, derived) VALUES (1, 1, 0, 1);
+    INSERT INTO article_simhash_bands (band, article_id) VALUES (255, 1), (65536, 1), (3840, 2);
+  `);
+  migrateDatabase(db);
+  const cards = db.$client.prepare('SELECT * FROM article_cards ORDER BY article_id').all() as {
+    authors: string;
+    tags: string;
+  }[];
+  t.same(
+    cards.map((card) => ({ ...card, authors: JSON.parse(card.authors), tags: JSON.parse(card.tags) })),
+    [
+      {
+        article_id: 1,
+        authors: [
+          { id: 2, slug: 'ben-cole', name: 'Ben Cole' },
+          { id: 1, slug: 'ada-brook', name: 'Ada Brook' },
+        ],
+        tags: [{ id: 1, slug: 'docks', name: 'Docks', derived: true }],
+      },
+      { article_id: 2, authors: [], tags: [] },
+    ],
+  );
+  t.same(
+    db.$client.prepare('SELECT band, article_id, simhash FROM article_simhash_bands ORDER BY band').all(),
+    [
+      { band: 255, article_id: 1, simhash: '00000000000000ff' },
+      { band: 3840, article_id: 2, simhash: '0000000000000f00' },
+      { band: 65536, article_id: 1, simhash: '00000000000000ff' },
+    ],
+  );
 });
 
 t.test(

@@ -33,12 +33,24 @@ function describeSchema(module: Record<string, unknown>) {
   return tables;
 }
 
-// PostgreSQL builds an article's authors and tags as it reads; only SQLite keeps them ready-built.
-const { article_cards: _sqliteOnly, ...sqliteTables } = describeSchema(sqliteSchema);
+/**
+ * The SQLite schema less what only its row layout calls for: authors and tags ready-built, and each
+ * simhash copied beside its bands. SQLite reads a row's columns in order, so those reads would walk
+ * past the article's bodies; PostgreSQL keeps long bodies out of the row.
+ */
+function sharedSqliteSchema() {
+  const { article_cards: _cards, ...tables } = describeSchema(sqliteSchema);
+  const bands = tables.article_simhash_bands!;
+  bands.columns = bands.columns.filter((column) => column !== 'simhash');
+  bands.indexes = bands.indexes.filter((name) => name !== 'article_simhash_bands_band_article_simhash');
+  return tables;
+}
+
+const sqliteTables = sharedSqliteSchema();
 const postgresTables = describeSchema(postgresSchema);
 
 t.test(
-  'the PostgreSQL schema has every SQLite table, column and index but the cards, and the search column',
+  'the PostgreSQL schema has every SQLite table, column and index but layout copies, and the search column',
   async (t) => {
     t.ok(Object.keys(sqliteTables).length >= 15, 'the SQLite schema was read');
     const expected = structuredClone(sqliteTables);

@@ -154,10 +154,16 @@ export const articleSimhashBands = sqliteTable(
     articleId: integer('article_id')
       .notNull()
       .references(() => articles.id, { onDelete: 'cascade' }),
+    /**
+     * The article's simhash again: candidates are compared from this index alone, where reading
+     * it from the article row would walk past both bodies into overflow pages.
+     */
+    simhash: text('simhash').notNull().default(''),
   },
   (table) => [
     primaryKey({ columns: [table.band, table.articleId] }),
     index('article_simhash_bands_article').on(table.articleId),
+    index('article_simhash_bands_band_article_simhash').on(table.band, table.articleId, table.simhash),
   ],
 );
 

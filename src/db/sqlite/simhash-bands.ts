@@ -12,19 +12,21 @@ import type { articles } from './schema.js';
  */
 export function createSimhashBands(sqlite: Database.Database) {
   const insertBand = sqlite.prepare(
-    'INSERT OR IGNORE INTO article_simhash_bands (band, article_id) VALUES (?, ?)',
+    'INSERT OR IGNORE INTO article_simhash_bands (band, article_id, simhash) VALUES (?, ?, ?)',
   );
   const deleteBands = sqlite.prepare('DELETE FROM article_simhash_bands WHERE article_id = ?');
-  const candidates = sqlite.prepare<
-    number[],
-    Pick<StoredRow<typeof articles>, 'id' | 'simhash'>
-  >(`SELECT a.id, a.simhash FROM (SELECT DISTINCT article_id FROM article_simhash_bands
-      WHERE band IN (?, ?, ?, ?) ORDER BY article_id DESC LIMIT ${nearDuplicateCandidates}) newest
-    JOIN articles a ON a.id = newest.article_id ORDER BY a.id`);
+  // The newest articles sharing any band are among the newest of each band they share, so four
+  // bounded walks down the covering index find them, however many articles a band holds.
+  const newestOfBand = `SELECT * FROM (SELECT article_id AS id, simhash FROM article_simhash_bands INDEXED BY article_simhash_bands_band_article_simhash
+      WHERE band = ? ORDER BY article_id DESC LIMIT ${nearDuplicateCandidates})`;
+  const candidates = sqlite.prepare<number[], Pick<StoredRow<typeof articles>, 'id' | 'simhash'>>(
+    `SELECT id, simhash FROM (${Array(4).fill(newestOfBand).join(' UNION ')}
+      ORDER BY id DESC LIMIT ${nearDuplicateCandidates}) ORDER BY id`,
+  );
 
   return {
     add(articleId: number, simhash: string): void {
-      for (const band of simhashBands(simhash)) insertBand.run(band, articleId);
+      for (const band of simhashBands(simhash)) insertBand.run(band, articleId, simhash);
     },
 
     remove(articleId: number): void {

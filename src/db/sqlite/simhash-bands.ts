@@ -17,7 +17,8 @@ export function createSimhashBands(sqlite: Database.Database) {
   const deleteBands = sqlite.prepare('DELETE FROM article_simhash_bands WHERE article_id = ?');
   // The newest articles sharing any band are among the newest of each band they share, so four
   // bounded walks down the covering index find them, however many articles a band holds.
-  const newestOfBand = `SELECT * FROM (SELECT article_id AS id, simhash FROM article_simhash_bands INDEXED BY article_simhash_bands_band_article_simhash
+  const newestOfBand = `SELECT * FROM (SELECT article_id AS id, simhash FROM article_simhash_bands
+      INDEXED BY article_simhash_bands_band_article_simhash
       WHERE band = ? ORDER BY article_id DESC LIMIT ${nearDuplicateCandidates})`;
   const candidates = sqlite.prepare<number[], Pick<StoredRow<typeof articles>, 'id' | 'simhash'>>(
     `SELECT id, simhash FROM (${Array(4).fill(newestOfBand).join(' UNION ')}

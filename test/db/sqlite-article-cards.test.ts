@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { auth, buildTestApp, databaseUrlOf, ingestText, plainArticle } from '../support/app.js';
 import { queryOn } from '../support/database.js';
 import { exportOf, linesOf, populate } from '../support/transfer.js';
@@ -8,7 +8,7 @@ import { exportOf, linesOf, populate } from '../support/transfer.js';
  * SQLite serves an article's authors and tags from `article_cards`, a copy its triggers keep. After
  * every kind of write the copy must equal what the link tables say, worked out here independently.
  */
-async function cardsAgainstLinks(app: FastifyInstance) {
+async function cardsAgainstLinks(t: Test, app: FastifyInstance) {
   const query = await queryOn(t, databaseUrlOf(app));
   const articles = await query<{ id: number }>('SELECT id FROM articles ORDER BY id');
   const cards = await query<{ article_id: number; authors: string; tags: string }>(
@@ -70,7 +70,7 @@ t.test(
       ['/v1/tags/rail', { name: 'Railways' }],
     ]);
 
-    const { stored, expected } = await cardsAgainstLinks(app);
+    const { stored, expected } = await cardsAgainstLinks(t, app);
     t.same(stored, expected, 'one card per article, equal to its links');
     const shown = (await app.inject(`/v1/articles/${article.id}`)).json();
     t.same(
@@ -85,7 +85,7 @@ t.test(
 
     const copy = await buildTestApp(t, {}, 'sqlite');
     await copy.services.transfer.importFrom(linesOf(await exportOf(app)));
-    const imported = await cardsAgainstLinks(copy);
+    const imported = await cardsAgainstLinks(t, copy);
     t.same(imported.stored, imported.expected, 'an import builds the cards too');
     t.same(imported.stored, stored, 'the same cards as the source');
   },

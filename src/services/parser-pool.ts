@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { RawArticle } from '../ingest/types.js';
-import { Unprocessable } from '../lib/errors.js';
+import { ServiceUnavailable, Unprocessable } from '../lib/errors.js';
 import type { ParseResult, ParseTask } from './parse-worker.js';
 
 export interface ParserPoolOptions {
@@ -13,6 +13,8 @@ export interface ParserPoolOptions {
   timeoutMs: number;
   /** Heap one worker may use; a document that needs more is refused and its worker replaced. */
   memoryMb: number;
+  /** The worker module; Gazette's own unless a test gives another. */
+  workerFile?: string;
 }
 
 export interface ParserPool {
@@ -23,37 +25,64 @@ export interface ParserPool {
 }
 
 /** From TypeScript sources the worker is a small bootstrap that loads tsx; built, it is plain `.js`. */
-const workerFile = fileURLToPath(
+const parseWorkerFile = fileURLToPath(
   new URL(import.meta.url.endsWith('.ts') ? './parse-worker-tsx.mjs' : './parse-worker.js', import.meta.url),
 );
 
+/** Why a parse was stopped: its own time ran out, or its pool can no longer start workers. */
+const timeUp = Symbol('time up');
+const poolBroken = Symbol('pool broken');
+
+/** A Piscina pool and the parses waiting in it for a worker to take their document. */
+interface Generation {
+  piscina: Piscina<ParseTask, ParseResult>;
+  waiting: Set<AbortController>;
+}
+
 export function createParserPool(options: ParserPoolOptions): ParserPool {
   const threads = Math.max(1, options.threads ?? availableParallelism());
-  const piscina = new Piscina<ParseTask, ParseResult>({
-    filename: workerFile,
-    minThreads: 0,
-    maxThreads: threads,
-    idleTimeout: 60_000,
-    resourceLimits: {
-      maxOldGenerationSizeMb: options.memoryMb,
-      maxYoungGenerationSizeMb: Math.min(64, Math.max(8, Math.round(options.memoryMb / 8))),
-    },
-  });
-  // A worker that fails to start is reported by the task that needed it; without a listener the
-  // event would end the process.
-  piscina.on('error', () => {});
   const seconds = `${Math.round(options.timeoutMs / 100) / 10} s`;
+  const retired = new Set<Promise<void>>();
+
+  function startGeneration(): Generation {
+    const piscina = new Piscina<ParseTask, ParseResult>({
+      filename: options.workerFile ?? parseWorkerFile,
+      minThreads: 0,
+      maxThreads: threads,
+      idleTimeout: 60_000,
+      resourceLimits: {
+        maxOldGenerationSizeMb: options.memoryMb,
+        maxYoungGenerationSizeMb: Math.min(64, Math.max(8, Math.round(options.memoryMb / 8))),
+      },
+    });
+    const generation: Generation = { piscina, waiting: new Set() };
+    // Piscina reports a worker that failed while loading only with this event, and then starts no
+    // other: the documents waiting for one would wait for ever. They are answered 503 instead, and
+    // later documents get a fresh pool, as the cause may have passed (memory, a file being replaced).
+    piscina.on('error', () => {
+      if (current !== generation) return;
+      current = startGeneration();
+      for (const waiting of generation.waiting) waiting.abort(poolBroken);
+      const closing = piscina.close().finally(() => retired.delete(closing));
+      retired.add(closing);
+    });
+    return generation;
+  }
+  let current = startGeneration();
 
   return {
     threads,
     async parse(raw) {
+      const { piscina, waiting } = current;
       // The clock starts when a worker takes the document, not while it waits in the queue or
       // while a fresh worker loads the parser.
       const { port1: started, port2: startedInWorker } = new MessageChannel();
       const deadline = new AbortController();
+      waiting.add(deadline);
       let timer: NodeJS.Timeout | undefined;
       started.once('message', () => {
-        timer = setTimeout(() => deadline.abort(), options.timeoutMs);
+        waiting.delete(deadline);
+        timer = setTimeout(() => deadline.abort(timeUp), options.timeoutMs);
       });
       try {
         // Aborting a running task terminates its worker; Piscina starts a fresh one in its place.
@@ -62,16 +91,25 @@ export function createParserPool(options: ParserPoolOptions): ParserPool {
           { signal: deadline.signal, transferList: [startedInWorker] },
         );
       } catch (error) {
-        throw (deadline.signal.aborted && timedOut(seconds)) || outOfMemory(error, options.memoryMb) || error;
+        if (deadline.signal.reason === timeUp) throw timedOut(seconds);
+        if (deadline.signal.reason === poolBroken) throw parserUnavailable();
+        throw outOfMemory(error, options.memoryMb) ?? error;
       } finally {
+        waiting.delete(deadline);
         clearTimeout(timer);
         started.close();
       }
     },
     async close() {
-      await piscina.destroy();
+      await Promise.all([current.piscina.destroy(), ...retired]);
     },
   };
+}
+
+function parserUnavailable(): ServiceUnavailable {
+  return new ServiceUnavailable(
+    'The parser workers could not start, so the document was not parsed; retry in a moment.',
+  );
 }
 
 function timedOut(seconds: string): Unprocessable {

@@ -1,6 +1,7 @@
+import path from 'node:path';
 import t from 'tap';
 import { parseArticle } from '../../src/ingest/parse.js';
-import { Unprocessable } from '../../src/lib/errors.js';
+import { ServiceUnavailable, Unprocessable } from '../../src/lib/errors.js';
 import { warmUpArticle } from '../../src/services/parse-warm-up.js';
 import { createParserPool } from '../../src/services/parser-pool.js';
 import { plainArticle } from '../support/app.js';
@@ -30,4 +31,24 @@ t.test('documents queue for the threads; each is timed from when a worker takes 
   t.teardown(() => pool.close());
   const results = await Promise.all(Array.from({ length: 30 }, () => pool.parse(article())));
   t.ok(results.every((result) => result.outcome.ok && /^[0-9a-f]{64}$/.test(result.rawSha256)));
+});
+
+t.test('a worker that cannot load answers 503 at once and for the next document, never a wait', async (t) => {
+  const folder = t.testdir({ 'worker.mjs': "throw new Error('the parser cannot load');\n" });
+  const pool = createParserPool({
+    threads: 2,
+    timeoutMs: 5_000,
+    memoryMb: 512,
+    workerFile: path.join(folder, 'worker.mjs'),
+  });
+  t.teardown(() => pool.close());
+  for (const round of ['first', 'later']) {
+    const errors = await Promise.all(
+      [pool.parse(article()), pool.parse(article())].map((p) => p.catch((e: unknown) => e)),
+    );
+    t.ok(
+      errors.every((error) => error instanceof ServiceUnavailable),
+      `${round} documents are answered 503`,
+    );
+  }
 });

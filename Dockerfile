@@ -1,4 +1,4 @@
-# Build stage: compile TypeScript and keep only production dependencies.
+# Build stage: bundle the TypeScript and keep only production dependencies.
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update \
@@ -6,11 +6,12 @@ RUN apt-get update \
   && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json ./
+COPY scripts/build.ts ./scripts/
 COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
-# Runtime stage: compiled code, migrations and seeds, running as the unprivileged `node` user.
+# Runtime stage: the bundle, migrations and seeds, running as the unprivileged `node` user.
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \

@@ -3,7 +3,6 @@ import { createReadStream, createWriteStream, existsSync, type WriteStream } fro
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import type { FastifyInstance } from 'fastify';
@@ -13,11 +12,12 @@ import { ConfigError, type DatabaseConfig, loadConfig } from './config.js';
 import { BackupError, backupDatabase, migrateStorage, restoreDatabase } from './db/open.js';
 import { type ApiKeyScope, apiKeyScopes } from './domain/api-keys.js';
 import { renderOpenApi } from './http/openapi.js';
+import { packagePath } from './lib/package-files.js';
 import { ingestFiles, listIngestibleFiles } from './services/ingest-files.js';
 import { seed } from './services/seed.js';
 
-/** The committed OpenAPI document, relative to the repository root. */
-const openApiPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../openapi/openapi.json');
+/** The committed OpenAPI document. */
+const openApiPath = packagePath('openapi', 'openapi.json');
 
 /** Runs a command on the configured database; the app is closed however the command ends. */
 function onConfiguredApp<T>(command: (app: FastifyInstance) => Promise<T>): Promise<T> {

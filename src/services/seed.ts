@@ -1,11 +1,10 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../lib/package-files.js';
 import type { CatalogService } from './catalog.js';
 import type { IngestService } from './ingest.js';
 import { type IngestFilesSummary, ingestFiles, listIngestibleFiles } from './ingest-files.js';
 
-/** The sample articles a fresh install ingests, resolved from this module so any cwd works. */
-export const seedsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../seeds');
+/** The sample articles a fresh install ingests. */
+export const seedsFolder = packagePath('seeds');
 
 export async function seed(ingest: IngestService): Promise<IngestFilesSummary> {
   return ingestFiles(ingest, await listIngestibleFiles([seedsFolder]));

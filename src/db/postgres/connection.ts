@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import type { DatabaseCheck } from '../../domain/ports.js';
+import { packagePath } from '../../lib/package-files.js';
 import * as schema from './schema.js';
 
 export type PostgresDb = NodePgDatabase<typeof schema> & { $client: pg.Pool };
@@ -18,11 +18,8 @@ export interface PostgresOptions {
   statementTimeoutMs: number;
 }
 
-/** Resolved from this module, not the working directory, so `gazette` works from anywhere. */
-const postgresMigrationsFolder = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../migrations/postgres',
-);
+/** Found from the package, not the working directory, so `gazette` works from anywhere. */
+const postgresMigrationsFolder = packagePath('migrations', 'postgres');
 
 /** Where drizzle's migrator records what it applied. */
 const migrationsTable = 'drizzle.__drizzle_migrations';

@@ -1,20 +1,17 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { DatabaseCheck } from '../../domain/ports.js';
+import { packagePath } from '../../lib/package-files.js';
 import * as schema from './schema.js';
 import { writeGateOf } from './writes.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
-/** Resolved from this module, not the working directory, so `gazette` works from anywhere. */
-export const migrationsFolder = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../migrations/sqlite',
-);
+/** Found from the package, not the working directory, so `gazette` works from anywhere. */
+export const migrationsFolder = packagePath('migrations', 'sqlite');
 
 export function openDatabase(databasePath: string): Db {
   if (databasePath !== ':memory:') mkdirSync(path.dirname(path.resolve(databasePath)), { recursive: true });

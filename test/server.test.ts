@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t, { type Test } from 'tap';
@@ -112,3 +112,11 @@ t.test(
     await again.close();
   },
 );
+
+t.test('the Docker image starts Gazette with the same command and Node flags as npm start', async (t) => {
+  const root = path.resolve(import.meta.dirname, '..');
+  const { scripts } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const command = /^CMD (\[.*\])$/m.exec(readFileSync(path.join(root, 'Dockerfile'), 'utf8'))?.[1];
+  t.ok(command, 'the Dockerfile has a CMD in exec form');
+  t.same(JSON.parse(command ?? '[]'), scripts.start.split(' '));
+});

@@ -43,6 +43,7 @@ t.test('migrations build the whole schema on an empty database, once', async (t)
       'api_keys',
       'article_authors',
       'article_cards',
+      'article_name_refresh',
       'article_simhash_bands',
       'article_slugs',
       'article_tags',

@@ -168,6 +168,20 @@ export const articleSimhashBands = sqliteTable(
 );
 
 /**
+ * Articles carrying a renamed author or tag, whose version, event and names columns (`author_names`,
+ * `tag_names`, read by the full-text index) are still to follow. Re-indexing a long article costs
+ * about a millisecond, so a rename commits the name and the cards at once and these follow in short
+ * transactions (collection-editing.ts); the list survives a crash and is finished on start.
+ */
+export const articleNameRefresh = sqliteTable('article_name_refresh', {
+  articleId: integer('article_id')
+    .primaryKey()
+    .references(() => articles.id, { onDelete: 'cascade' }),
+  /** When the rename happened: the article's new version is worked out from it. */
+  renamedAt: text('renamed_at').notNull(),
+});
+
+/**
  * Each distinct raw payload once, by its sha256, so articles can be re-parsed when the parser
  * improves; ingests refer to it, and a payload sent again adds an ingest, not another copy.
  */

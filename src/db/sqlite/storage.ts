@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import type { Storage, StorageOptions } from '../open.js';
+import { nameRefresherOf } from './collection-editing.js';
 import { checkDatabase, dataVersionOf, migrateDatabase, openDatabase } from './connection.js';
 import { createReadPool, offloadExpensiveReads } from './read-pool.js';
 import { createRepositories } from './repositories.js';
@@ -19,6 +20,11 @@ export function openSqliteStorage(databasePath: string, options: StorageOptions)
           timeoutMs: options.searchTimeoutMs,
         });
   const repositories = createRepositories(db, { searchSampleSize: options.searchSampleSize });
+  // Articles a rename queued for re-indexing before a crash; a failure here is retried by the next
+  // rename or start, as the queue is kept in the database.
+  nameRefresherOf(db.$client)
+    .drain()
+    .catch(() => {});
   return {
     repositories: readPool ? offloadExpensiveReads(repositories, readPool, db.$client) : repositories,
     check: async () => checkDatabase(db),

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { NamedVersion } from '../../domain/edits.js';
-import { createRenamedLinks } from './collection-editing.js';
+import { createRenamedLinks, nameRefresherOf } from './collection-editing.js';
 import type { EventLog } from './events.js';
 import { writeGateOf } from './writes.js';
 
@@ -11,7 +11,7 @@ import { writeGateOf } from './writes.js';
  */
 export function createTagMerge(sqlite: Database.Database, events: EventLog) {
   const gate = writeGateOf(sqlite);
-  const renamed = createRenamedLinks(sqlite, events);
+  const renamed = createRenamedLinks(sqlite);
   const current = sqlite.prepare(
     'SELECT slug FROM tags WHERE id = @id AND name = @expectedName AND description IS @expectedDetail',
   );
@@ -32,7 +32,7 @@ export function createTagMerge(sqlite: Database.Database, events: EventLog) {
       | { slug: string }
       | undefined;
     if (!row) return false;
-    const affected = renamed.tagged(from);
+    renamed.queue('tag', from, now);
     keepExplicit.run({ from, into });
     dropDoubles.run({ from, into });
     moveLinks.run({ from, into });
@@ -40,7 +40,6 @@ export function createTagMerge(sqlite: Database.Database, events: EventLog) {
     rememberSlug.run(row.slug, into);
     remove.run(from);
     touch.run(now, into);
-    renamed.refreshTagged(affected, now);
     events.tag('tag.updated', into, now);
     events.deleted('tag.deleted', { id: from, slug: row.slug, deleted_at: now });
     return true;
@@ -48,7 +47,13 @@ export function createTagMerge(sqlite: Database.Database, events: EventLog) {
 
   return {
     async mergeTag(fromId: number, expected: NamedVersion, intoId: number, now: string) {
-      return gate.write(() => merge.immediate(fromId, expected, intoId, now));
+      const merged = await gate.write(() => merge.immediate(fromId, expected, intoId, now));
+      // As after a rename (collection-editing.ts): committed, whatever re-indexing meets.
+      if (merged)
+        await nameRefresherOf(sqlite)
+          .drain()
+          .catch(() => {});
+      return merged;
     },
   };
 }

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import type { ExportSnapshot } from '../../domain/ports.js';
 import type { ExportLine, ExportSection } from '../../domain/transfer.js';
 import { articleColumns, authorColumns, ingestColumns, tagColumns } from '../transfer-columns.js';
+import { currentNames } from './collection-editing.js';
 import type { StoredRow } from './rows.js';
 import type {
   articleAuthors,
@@ -86,6 +87,7 @@ function toIngest(row: IngestRow): IngestLine {
 
 /** The statements of an export, on the connection that holds its snapshot. */
 function exportStatements(sqlite: Database.Database) {
+  const queued = currentNames('r.article_id');
   const unlinked = <Row>(table: string, link: string, column: string, columns: string) =>
     sqlite.prepare<[number, number], Row>(`SELECT ${columns} FROM ${table} WHERE id > ?
       AND NOT EXISTS (SELECT 1 FROM ${link} WHERE ${column} = ${table}.id) ORDER BY id LIMIT ?`);
@@ -99,6 +101,11 @@ function exportStatements(sqlite: Database.Database) {
       .pluck(),
     articles: sqlite.prepare<[number, number], ArticleRow>(
       `SELECT ${articleColumns} FROM articles WHERE id > ? ORDER BY id LIMIT ?`,
+    ),
+    // An article still queued after a rename has its names as the links make them, not as stored.
+    queuedNames: sqlite.prepare<[number], Pick<ArticleRow, 'author_names' | 'tag_names'>>(
+      `SELECT ${queued.authorNames} AS author_names, ${queued.tagNames} AS tag_names
+      FROM article_name_refresh r WHERE r.article_id = ?`,
     ),
     articleAuthors: sqlite.prepare<
       [number],
@@ -136,7 +143,7 @@ function exportStatements(sqlite: Database.Database) {
 type Statements = ReturnType<typeof exportStatements>;
 
 function articleLine(statements: Statements, row: ArticleRow): ArticleLine {
-  const { images, ...article } = row;
+  const { images, ...article } = { ...row, ...statements.queuedNames.get(row.id) };
   const tags = statements.articleTags.all(article.id);
   return {
     type: 'article',

@@ -29,7 +29,7 @@ export function createRenamedLinks(sqlite: Database.Database) {
   };
 }
 
-/** Articles re-indexed in one transaction: about 25 ms of the event loop for articles of 2 KB. */
+/** Articles refreshed in one transaction: some tens of milliseconds of the event loop for 2 KB articles. */
 const refreshBatch = 32;
 
 export interface NameRefresher {
@@ -150,8 +150,8 @@ export function createCollectionEditing(sqlite: Database.Database, events: Event
     return true;
   });
 
-  // Answered once the renamed articles are re-indexed too, so a search right after finds the new
-  // name. The rename itself is committed: should re-indexing fail (the write lock held elsewhere for
+  // Answered once the renamed articles are refreshed too, so a search right after finds the new
+  // name. The rename itself is committed: should refreshing fail (the write lock held elsewhere for
   // long), the queue keeps the articles for the next rename or start, and the rename still succeeded.
   const finish = async (updated: boolean) => {
     if (updated) await refresher.drain().catch(() => {});

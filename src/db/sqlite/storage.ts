@@ -20,8 +20,8 @@ export function openSqliteStorage(databasePath: string, options: StorageOptions)
           timeoutMs: options.searchTimeoutMs,
         });
   const repositories = createRepositories(db, { searchSampleSize: options.searchSampleSize });
-  // Articles a rename queued for re-indexing before a crash; a failure here is retried by the next
-  // rename or start, as the queue is kept in the database.
+  // Articles a rename queued before a crash get their versions, events and names now; a failure
+  // here is retried by the next rename or start, as the queue is kept in the database.
   nameRefresherOf(db.$client)
     .drain()
     .catch(() => {});

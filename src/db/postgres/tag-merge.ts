@@ -36,9 +36,10 @@ async function merge(tx: Tx, from: number, expected: NamedVersion, into: number,
     .onConflictDoUpdate({ target: tagSlugs.slug, set: { tagId: into } });
   await tx.delete(tags).where(eq(tags.id, from));
   await tx.update(tags).set({ updatedAt: now }).where(eq(tags.id, into));
-  await renamed.refreshTagged(affected, now);
   await events.tag('tag.updated', into, now);
   await events.deleted('tag.deleted', { id: from, slug: row.slug, deleted_at: now });
+  // After the tags' events, as on SQLite, where the articles' follow the merge's transaction.
+  await renamed.refreshTagged(affected, now);
   return true;
 }
 

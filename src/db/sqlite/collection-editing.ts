@@ -36,7 +36,9 @@ export interface NameRefresher {
   /**
    * Gives every queued article its new version, its event and its names columns (and so its
    * full-text index entry), a batch per transaction with the event loop free in between; resolves
-   * when the queue is empty.
+   * when the queue is empty. Never rejects: the queue is kept in the database, so what fails here
+   * (the write lock held elsewhere for long, a closing connection) is done by the next drain, and
+   * the rename that queued it is committed whatever happens.
    */
   drain(): Promise<void>;
 }
@@ -99,10 +101,14 @@ function createNameRefresher(sqlite: Database.Database): NameRefresher {
   }
   return {
     async drain() {
-      // A pass ending just as this caller queued its articles may have missed them: go again.
-      while (sqlite.open && pending.get() !== undefined) {
-        running ??= run();
-        await running;
+      try {
+        // A pass ending just as this caller queued its articles may have missed them: go again.
+        while (sqlite.open && pending.get() !== undefined) {
+          running ??= run();
+          await running;
+        }
+      } catch {
+        // Left queued for the next drain (see the interface).
       }
     },
   };
@@ -150,11 +156,9 @@ export function createCollectionEditing(sqlite: Database.Database, events: Event
     return true;
   });
 
-  // Answered once the renamed articles are refreshed too, so a search right after finds the new
-  // name. The rename itself is committed: should refreshing fail (the write lock held elsewhere for
-  // long), the queue keeps the articles for the next rename or start, and the rename still succeeded.
+  // Answered once the renamed articles are refreshed too, so a search right after finds the new name.
   const finish = async (updated: boolean) => {
-    if (updated) await refresher.drain().catch(() => {});
+    if (updated) await refresher.drain();
     return updated;
   };
   return {

@@ -20,11 +20,8 @@ export function openSqliteStorage(databasePath: string, options: StorageOptions)
           timeoutMs: options.searchTimeoutMs,
         });
   const repositories = createRepositories(db, { searchSampleSize: options.searchSampleSize });
-  // Articles a rename queued before a crash get their versions, events and names now; a failure
-  // here is retried by the next rename or start, as the queue is kept in the database.
-  nameRefresherOf(db.$client)
-    .drain()
-    .catch(() => {});
+  // Articles a rename queued before a crash get their versions, events and names now.
+  void nameRefresherOf(db.$client).drain();
   return {
     repositories: readPool ? offloadExpensiveReads(repositories, readPool, db.$client) : repositories,
     check: async () => checkDatabase(db),

@@ -48,11 +48,7 @@ export function createTagMerge(sqlite: Database.Database, events: EventLog) {
   return {
     async mergeTag(fromId: number, expected: NamedVersion, intoId: number, now: string) {
       const merged = await gate.write(() => merge.immediate(fromId, expected, intoId, now));
-      // As after a rename (collection-editing.ts): committed, whatever re-indexing meets.
-      if (merged)
-        await nameRefresherOf(sqlite)
-          .drain()
-          .catch(() => {});
+      if (merged) await nameRefresherOf(sqlite).drain();
       return merged;
     },
   };

@@ -17,7 +17,8 @@ export function openDatabase(databasePath: string): Db {
   if (databasePath !== ':memory:') mkdirSync(path.dirname(path.resolve(databasePath)), { recursive: true });
   const sqlite = new Database(databasePath);
   // WAL lets readers run beside the one writer; synchronous=FULL makes each commit durable when it
-  // returns (NORMAL could lose the last commits on power loss, and an acknowledged ingest must not vanish).
+  // returns (NORMAL could lose the last commits on power loss, and an acknowledged ingest must not
+  // vanish). The write gate commits under NORMAL and flushes the WAL itself, off the event loop.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');

@@ -1,4 +1,5 @@
 import { statfsSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
@@ -24,10 +25,11 @@ export function isStorageError(error: unknown): boolean {
 
 export interface WriteGate {
   /**
-   * Runs `transaction` (which must begin with BEGIN IMMEDIATE, e.g. better-sqlite3's `.immediate`).
-   * While another process holds the write lock it waits without blocking the event loop, retrying
-   * with growing pauses for up to `writeLockWaitMs`, then answers 503. A full disk answers 507 and
-   * marks storage unhealthy until a later write succeeds or a probe finds room again.
+   * Runs `transaction` (which must begin with BEGIN IMMEDIATE, e.g. better-sqlite3's `.immediate`)
+   * and resolves once its commit is on disk. While another process holds the write lock it waits
+   * without blocking the event loop, retrying with growing pauses for up to `writeLockWaitMs`, then
+   * answers 503. A full disk answers 507 and marks storage unhealthy until a later write succeeds or
+   * a probe finds room again.
    */
   write<T>(transaction: () => T): Promise<T>;
   /** False while the last write failed for want of storage and there is still no room. */
@@ -46,16 +48,65 @@ export function writeGateOf(sqlite: Database.Database): WriteGate {
   return gate;
 }
 
-function createWriteGate(sqlite: Database.Database): WriteGate {
+/** Flushes a file to disk on libuv's thread pool, away from the event loop. */
+async function syncFile(filePath: string): Promise<void> {
+  const handle = await open(filePath, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Makes commits durable off the event loop. A commit under synchronous=NORMAL has written its WAL
+ * frames but not flushed them; one fsync of the WAL file flushes every commit written before it
+ * started, so commits that land while a flush runs share the next one.
+ */
+function createWalSync(walPath: string, sync: (filePath: string) => Promise<void>) {
+  let running: Promise<void> | undefined;
+  let next: Promise<void> | undefined;
+  const start = (): Promise<void> => {
+    running = sync(walPath).finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+  return (): Promise<void> => {
+    if (!running) return start();
+    // The running flush may have begun before this commit was written: wait for one that begins after.
+    next ??= running
+      .catch(() => {})
+      .then(() => {
+        next = undefined;
+        return start();
+      });
+    return next;
+  };
+}
+
+/** A write gate on `sqlite`; use `writeGateOf` for the shared one. `sync` flushes a file to disk. */
+export function createWriteGate(
+  sqlite: Database.Database,
+  sync: (filePath: string) => Promise<void> = syncFile,
+): WriteGate {
   const busyTimeout = Number(sqlite.pragma('busy_timeout', { simple: true }));
+  const synchronous = Number(sqlite.pragma('synchronous', { simple: true }));
+  const flushWal = sqlite.memory ? async () => {} : createWalSync(`${sqlite.name}-wal`, sync);
   let storageFailed = false;
 
-  /** One attempt; SQLite's own busy handler would wait synchronously, holding every request up. */
+  /**
+   * One attempt. SQLite's own busy handler would wait synchronously, and its own fsync at commit
+   * (synchronous=FULL) would hold the event loop for the flush, so both are off for the
+   * transaction; the caller flushes the WAL afterwards. Writes outside the gate keep FULL.
+   */
   function attempt<T>(transaction: () => T): T {
     sqlite.pragma('busy_timeout = 0');
+    sqlite.pragma('synchronous = NORMAL');
     try {
       return transaction();
     } finally {
+      sqlite.pragma(`synchronous = ${synchronous}`);
       sqlite.pragma(`busy_timeout = ${busyTimeout}`);
     }
   }
@@ -84,30 +135,44 @@ function createWriteGate(sqlite: Database.Database): WriteGate {
     }
   }
 
+  /** Runs the transaction, waiting out other processes' write locks; the commit is not flushed yet. */
+  async function committed<T>(transaction: () => T): Promise<T> {
+    const deadline = Date.now() + writeLockWaitMs;
+    for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+      try {
+        const result = attempt(transaction);
+        storageFailed = false;
+        return result;
+      } catch (error) {
+        if (isStorageError(error)) {
+          storageFailed = true;
+          throw new InsufficientStorage(
+            'The database has no room to store this (the disk is full or failing); nothing was stored.',
+          );
+        }
+        if (!isBusyError(error)) throw error;
+        if (Date.now() >= deadline) {
+          throw new ServiceUnavailable(
+            `Another process held the database's write lock for over ${writeLockWaitMs / 1000} s; nothing was stored, retry.`,
+          );
+        }
+        await sleep(pause + Math.random() * pause);
+      }
+    }
+  }
+
   return {
     async write(transaction) {
-      const deadline = Date.now() + writeLockWaitMs;
-      for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
-        try {
-          const result = attempt(transaction);
-          storageFailed = false;
-          return result;
-        } catch (error) {
-          if (isStorageError(error)) {
-            storageFailed = true;
-            throw new InsufficientStorage(
-              'The database has no room to store this (the disk is full or failing); nothing was stored.',
-            );
-          }
-          if (!isBusyError(error)) throw error;
-          if (Date.now() >= deadline) {
-            throw new ServiceUnavailable(
-              `Another process held the database's write lock for over ${writeLockWaitMs / 1000} s; nothing was stored, retry.`,
-            );
-          }
-          await sleep(pause + Math.random() * pause);
-        }
+      const result = await committed(transaction);
+      try {
+        await flushWal();
+      } catch {
+        storageFailed = true;
+        throw new InsufficientStorage(
+          'The change was written but the disk failed to flush it, so it may not survive a power cut; check the storage.',
+        );
       }
+      return result;
     },
 
     storageReady() {

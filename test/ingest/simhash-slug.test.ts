@@ -34,6 +34,16 @@ t.test('hammingDistance counts differing bits', async (t) => {
   t.equal(hammingDistance('0000000000000000', 'ffffffffffffffff'), 64);
   t.equal(hammingDistance('000000000000000f', '0000000000000001'), 3);
   t.throws(() => hammingDistance('00', '000'));
+  // Against a bit-by-bit count, on random hashes and on the high bit of each 32-bit half.
+  const bitByBit = (a: string, b: string) =>
+    [...(BigInt(`0x${a}`) ^ BigInt(`0x${b}`)).toString(2)].filter((bit) => bit === '1').length;
+  const random = () => Array.from({ length: 16 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
+  const pairs = Array.from({ length: 500 }, () => [random(), random()] as const);
+  pairs.push(['8000000080000000', '0000000000000000'], ['ffffffff00000000', '7fffffff00000001']);
+  for (const [a, b] of pairs) {
+    if (hammingDistance(a, b) !== bitByBit(a, b)) t.fail(`${a} vs ${b}: ${hammingDistance(a, b)}`);
+  }
+  t.pass(`${pairs.length} pairs agree with a bit-by-bit count`);
 });
 
 t.test('slugify', async (t) => {

@@ -48,4 +48,16 @@ t.test('a new article is compared with the newest articles that share a band, no
   ]);
   const last = past.at(-1)!;
   t.same(last.kind === 'stored' && last.warnings, [], 'no comparison with every earlier version');
+
+  // Of several matches in the window, the warning names the oldest: the article the others copy.
+  const several = await store([
+    item('original', original),
+    ...others(3),
+    item('second-version', '0000000000000001'),
+    item('new-version', nearOriginal),
+  ]);
+  const [oldest, latest] = [several[0]!, several.at(-1)!];
+  t.same(latest.kind === 'stored' && latest.warnings, [
+    `near-duplicate of article ${oldest.kind === 'stored' && oldest.articleId}`,
+  ]);
 });

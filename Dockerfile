@@ -30,4 +30,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s \
   CMD node -e "fetch('http://127.0.0.1:' + process.env.PORT + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
 # As `npm start`: a small young generation keeps short-lived garbage from growing RSS (README).
-CMD ["node", "--max-semi-space-size=4", "dist/cli.js", "serve"]
+CMD ["node", "--max-semi-space-size=4", "--max-old-space-size=1024", "dist/cli.js", "serve"]

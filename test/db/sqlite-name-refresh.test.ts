@@ -125,3 +125,42 @@ t.test('articles a crash left queued are re-indexed when Gazette next opens the 
   t.equal(await taggedInIndex(query, 'launches'), 1, 'the queued article is re-indexed on opening');
   await indexIsSound(t, query);
 });
+
+t.test('two processes draining one queue at once refresh each article once', async (t) => {
+  const app = await buildTestApp(t, {}, 'sqlite');
+  const url = databaseUrlOf(app);
+  const query = await queryOn(t, url);
+  const article = await ingestText(app, plainArticle({ tags: ['Ferries'] }));
+  await copiesOf(query, article.id, 300);
+  // A rename whose process died with all 301 articles queued.
+  await query("UPDATE tags SET name = 'Harbour launches' WHERE slug = 'ferries'");
+  await query(
+    'INSERT INTO article_name_refresh (article_id, renamed_at) SELECT id, ? FROM articles',
+    '2026-05-01T00:00:00.000Z',
+  );
+  const [{ before }] = (await query<{ before: number }>('SELECT max(id) AS before FROM events')) as [
+    { before: number },
+  ];
+
+  // Each storage has its own connection, as another process would, and drains the queue on opening.
+  const location = { engine: 'sqlite' as const, path: url.slice('file:'.length) };
+  const options = { searchSampleSize: 100, searchWorkers: 1, searchTimeoutMs: 2000, readWorkers: false };
+  const both = await Promise.all([openStorage(location, options), openStorage(location, options)]);
+  t.teardown(() => Promise.all(both.map((storage) => storage.close())));
+  const deadline = Date.now() + 20_000;
+  while ((await query('SELECT 1 FROM article_name_refresh')).length > 0 && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 20));
+
+  const events = await query<{ id: number; n: number }>(
+    "SELECT resource_id AS id, count(*) AS n FROM events WHERE id > ? AND type = 'article.updated' GROUP BY resource_id",
+    before,
+  );
+  t.equal(events.length, 301, 'every queued article has an update event');
+  t.same(
+    events.filter(({ n }) => n !== 1),
+    [],
+    'and only one: no article was refreshed by both',
+  );
+  t.equal(await taggedInIndex(query, 'launches'), 301, 'every article is found by its new tag name');
+  await indexIsSound(t, query);
+});

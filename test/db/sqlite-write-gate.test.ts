@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t, { type Test } from 'tap';
 import { openDatabase } from '../../src/db/sqlite/connection.js';
+import type * as WritesModule from '../../src/db/sqlite/writes.js';
 import { createWriteGate, writeGateOf } from '../../src/db/sqlite/writes.js';
 
 /** A file database with one table, removed when the test ends. */
@@ -114,6 +115,21 @@ t.test('the real flush runs on the database file’s WAL; an in-memory database 
   const sqlite = fileDatabase(t);
   await writeGateOf(sqlite).write(() => sqlite.prepare('INSERT INTO notes (text) VALUES (?)').run('on disk'));
   t.equal(sqlite.prepare('SELECT text FROM notes').pluck().get(), 'on disk');
+
+  // The default flush opens the WAL file and fsyncs it before the write answers.
+  const calls: string[] = [];
+  const writes = await t.mockImport<typeof WritesModule>('../../src/db/sqlite/writes.js', {
+    'node:fs/promises': {
+      open: async (file: string) => {
+        calls.push(`open ${file}`);
+        return { sync: async () => calls.push('sync'), close: async () => calls.push('close') };
+      },
+    },
+  });
+  await writes
+    .createWriteGate(sqlite)
+    .write(() => sqlite.prepare('INSERT INTO notes (text) VALUES (?)').run('flushed'));
+  t.same(calls, [`open ${sqlite.name}-wal`, 'sync', 'close']);
 
   const memory = openDatabase(':memory:').$client;
   t.teardown(() => memory.close());

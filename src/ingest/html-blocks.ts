@@ -58,11 +58,14 @@ function linkChars(element: HtmlElement): number {
   return chars;
 }
 
-function hasBlockChild(element: HtmlElement): boolean {
-  for (const child of element.children) {
-    if (LEAF_BLOCKS.has(child.tagName) || CONTAINERS.has(child.tagName)) return true;
-  }
-  return false;
+const BLOCK_SELECTOR = [...LEAF_BLOCKS, ...CONTAINERS].join(', ').toLowerCase();
+
+/**
+ * Blocks inside a paragraph, even under inline wrappers: `<p><span><h2>…</h2><p>…</p></span></p>`
+ * is what Readability makes of paragraphs split by `<br><br>` inside a `<span>`.
+ */
+function hasBlockDescendant(element: HtmlElement): boolean {
+  return element.querySelector(BLOCK_SELECTOR) !== null;
 }
 
 /**
@@ -94,7 +97,7 @@ export function htmlToBlocks(root: HtmlElement): ProseBlock[] {
     }
     const element = node as HtmlElement;
     const tag = element.tagName;
-    if (LEAF_BLOCKS.has(tag) && !hasBlockChild(element)) {
+    if (LEAF_BLOCKS.has(tag) && !hasBlockDescendant(element)) {
       flush();
       const kind = /^H[1-6]$/.test(tag) ? 'heading' : tag === 'LI' ? 'item' : 'text';
       push(textWithBreaks(element, false), kind, linkChars(element));

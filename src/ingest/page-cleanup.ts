@@ -69,6 +69,9 @@ function flattenDeepNesting(document: DomDocument, maxDepth = MAX_NESTING): numb
 const NON_CONTENT_TAGS =
   'script, style, noscript, template, iframe, svg, canvas, nav, aside, footer, form, button, select, dialog, [role="navigation"], [role="complementary"], [role="contentinfo"], [role="banner"] nav, [hidden]';
 
+/** Marks an element that holds the story itself, so no wrapper around it is ever chrome. */
+const STORY_SELECTOR = 'article, main, h1, [itemprop="articleBody"]';
+
 // Matched against single class/id tokens ("share-bar", "related_posts"), never substrings of
 // words, so "header" or "thread" do not look like "ad".
 const NON_CONTENT_TOKEN =
@@ -118,14 +121,19 @@ export function stripChrome(document: DomDocument): RemovedBlock[] {
     }
     element.remove();
   };
-  for (const element of document.querySelectorAll(NON_CONTENT_TAGS)) if (element.isConnected) drop(element);
+  for (const element of document.querySelectorAll(NON_CONTENT_TAGS)) {
+    if (!element.isConnected) continue;
+    // ASP.NET WebForms pages wrap the whole page, story included, in one <form>.
+    if (element.tagName === 'FORM' && element.querySelector(STORY_SELECTOR)) continue;
+    drop(element);
+  }
   for (const element of document.querySelectorAll('[class], [id]')) {
     if (!element.isConnected) continue;
     const names = `${element.getAttribute('class') ?? ''} ${element.getAttribute('id') ?? ''}`;
     if (!names.split(/\s+/).some(isChromeName)) continue;
     // A wrapper that holds the story itself ("article has-comments") is never chrome.
     if (/^(ARTICLE|MAIN|BODY|HTML)$/.test(element.tagName)) continue;
-    if (element.querySelector('article, main, h1, [itemprop="articleBody"]')) continue;
+    if (element.querySelector(STORY_SELECTOR)) continue;
     // Paragraphs of prose under a "share" or "related" name are the story (a section about
     // sharing); only a comment thread is prose that is still chrome.
     if (kindOfChrome(element.tagName, names) !== 'comments' && proseParagraphs(element) >= 2) continue;

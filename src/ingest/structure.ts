@@ -66,17 +66,24 @@ export function structureBlocks(
   hints: StructureHints,
   input: 'html' | 'plain' = 'html',
 ): Structure {
-  const items = classifyBlocks(blocks, hints);
+  // Byline and dateline text read from outside the content comes first, to be read as such.
+  const outside: Block[] = (hints.bylineLines ?? []).map((text) => ({ text, kind: 'text' }));
+  const items = classifyBlocks([...outside, ...blocks], hints.recurringLines);
   // HTML arrives as the article Readability chose; plain text may be a whole copied page.
   const runStart = input === 'plain' ? keepMainRun(items) : 0;
   const title = findTitle(items, hints);
   const standfirst = findLeadingLines(items, hints);
   dropLeadResidue(items, runStart);
+  markLeadingMenus(items.slice(outside.length));
   markTrailingNavigation(items);
   markClosingBios(items);
 
   const authors = chooseAuthors(items, hints);
   const publishedAt = choosePublishedAt(items, sourceUrl, hints);
+  // What of it is no byline or date ("Jane Roe | 1,209 views | 5") is not the story's either.
+  for (const item of items.slice(0, outside.length)) {
+    if (item.role.kind === 'body') item.role = { kind: 'removed', removed: 'other' };
+  }
   const { body, images, references } = collectBody(items, hints);
   const tags = collectTags(items, hints);
   // Keys in the order the report has always listed them; a standfirst is only taken when the
@@ -109,12 +116,11 @@ export function structureBlocks(
 }
 
 /** Every block with its first role; blocks under a "Related" heading stay related until prose. */
-function classifyBlocks(blocks: Block[], hints: StructureHints): Item[] {
+function classifyBlocks(blocks: Block[], recurringLines: ReadonlySet<string> | undefined): Item[] {
   const items: Item[] = [];
   let inRelatedList = false;
-  const bylineBlocks: Block[] = (hints.bylineLines ?? []).map((text) => ({ text, kind: 'text' }));
-  for (const block of [...bylineBlocks, ...blocks]) {
-    const role = classify(block, inRelatedList, hints.recurringLines);
+  for (const block of blocks) {
+    const role = classify(block, inRelatedList, recurringLines);
     if (role.kind === 'removed' && role.removed === 'related') inRelatedList = true;
     else if (role.kind === 'body' && (isSentenceLike(block.text) || block.kind === 'heading'))
       inRelatedList = false;
@@ -282,6 +288,28 @@ function dropLeadResidue(items: Item[], runStart: number): void {
  */
 function isNavigationLine(text: string): boolean {
   return isShortUnpunctuated(text, 5) && !/[\d()]/.test(text) && !/\sv(s\.?)?\s/.test(text);
+}
+
+/**
+ * Three or more short links in a row before the story's first sentence are a site menu that the
+ * extractor took in with the story. Only links: a short list that is not linked (ingredients, a
+ * table of contents in plain text) may open an article.
+ */
+function markLeadingMenus(items: Item[]): void {
+  let run: Item[] = [];
+  const close = () => {
+    if (run.length >= 3) for (const item of run) item.role = { kind: 'removed', removed: 'navigation' };
+    run = [];
+  };
+  for (const item of items) {
+    if (item.role.kind !== 'body') continue;
+    const { text, linkDensity } = item.block;
+    if (isSentenceLike(text)) break;
+    if (linkDensity !== undefined && linkDensity >= 0.5 && countWords(text) <= 5 && text.length <= 60)
+      run.push(item);
+    else close();
+  }
+  close();
 }
 
 /** Three or more short unpunctuated lines closing the text are site navigation or topic links. */

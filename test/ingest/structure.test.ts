@@ -1,5 +1,7 @@
 import t from 'tap';
+import type { Block } from '../../src/ingest/blocks.js';
 import { parseArticle } from '../../src/ingest/parse.js';
+import { structureBlocks } from '../../src/ingest/structure.js';
 
 const prose =
   'The harbour authority said on Tuesday that the new cranes would arrive in the spring and be working by the summer.';
@@ -67,4 +69,40 @@ t.test('excerpt is cut at a word boundary with an ellipsis', async (t) => {
   const outcome = parse(`Cranes\n\n${prose} ${prose} ${prose}\n\n${prose}`);
   t.ok(outcome.article.excerpt.length <= 301);
   t.match(outcome.article.excerpt, /\w…$/);
+});
+
+t.test('in HTML, three or more short links before the first sentence are a menu', async (t) => {
+  const link = (text: string) => ({ text, kind: 'item' as const, linkDensity: 1 });
+  const story = { text: prose, kind: 'text' as const, linkDensity: 0 };
+  const menu = ['Home', 'Harbour', 'Misc.', 'Weather'].map(link);
+  const read = (blocks: Block[]) => structureBlocks(blocks, null, {}).body.map((item) => item.text);
+  t.same(read([...menu, story, story]), [prose, prose]);
+  t.same(
+    structureBlocks([...menu, story], null, {}).removed.map((block) => block.kind),
+    ['navigation', 'navigation', 'navigation', 'navigation'],
+  );
+  // Two links are not yet a menu, and a short list that is not linked may open an article.
+  t.same(read([link('Home'), link('Harbour'), story]), ['Home', 'Harbour', prose]);
+  const list = ['Two eggs', 'Flour', 'Butter'].map((text) => ({
+    text,
+    kind: 'item' as const,
+    linkDensity: 0,
+  }));
+  t.same(read([...list, story]), ['Two eggs', 'Flour', 'Butter', prose]);
+  // Links after the first sentence are the story's own.
+  t.same(read([story, ...menu, story]), [prose, 'Home', 'Harbour', 'Misc.', 'Weather', prose]);
+});
+
+t.test('byline text read outside the content never enters the body', async (t) => {
+  const story = { text: prose, kind: 'text' as const, linkDensity: 0 };
+  const junk = 'Ines Brackley | Sep. 21, 2011, 3:17 PM | 1,209 | 5';
+  const structure = structureBlocks([story, story], null, {
+    title: { value: 'Cranes due in spring', rule: 'html:h1' },
+    bylineLines: [junk],
+  });
+  t.same(
+    structure.body.map((item) => item.text),
+    [prose, prose],
+  );
+  t.same(structure.removed, [{ kind: 'other', text: junk }]);
 });

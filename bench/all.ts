@@ -3,6 +3,7 @@ import { benchIngest } from './ingest.js';
 import { benchQuality } from './quality.js';
 import { benchQuery } from './query.js';
 import { benchSerializer } from './serializer.js';
+import { benchUnseen } from './unseen.js';
 
 // Every figure is a median, with its baseline measured in the same run: the machines are shared.
 benchSerializer();
@@ -10,3 +11,4 @@ await benchIngest();
 await benchQuery();
 await benchHttp();
 benchQuality();
+benchUnseen();

@@ -95,7 +95,7 @@ function loadPages(): Page[] {
 }
 
 /** Case, spacing, quotes and punctuation ignored. */
-function normal(text: string): string {
+export function normal(text: string): string {
   return text
     .normalize('NFKC')
     .toLowerCase()
@@ -109,7 +109,7 @@ function normalByline(text: string): string {
 }
 
 /** Same headline, or the same once the site's name is cut from one end ("Headline | Site"). */
-function titleMatches(got: string | null, expected: string): boolean {
+export function titleMatches(got: string | null, expected: string): boolean {
   if (got === null) return false;
   const ours = normal(got);
   if (ours === normal(expected)) return true;
@@ -140,7 +140,7 @@ function dateMatches(got: string | null, expected: string): boolean {
   return Math.abs(want - have) <= 60_000;
 }
 
-interface Extraction {
+export interface Extraction {
   body: string;
   title: string | null;
   authors: string[];
@@ -151,7 +151,7 @@ interface Extraction {
   ms: number;
 }
 
-function gazette(body: Uint8Array | string, contentType: string): Extraction {
+export function gazette(body: Uint8Array | string, contentType: string): Extraction {
   const started = performance.now();
   const outcome = parseArticle({ body, contentType });
   const ms = performance.now() - started;
@@ -177,7 +177,7 @@ function gazette(body: Uint8Array | string, contentType: string): Extraction {
   };
 }
 
-function readabilityAlone(html: string): Extraction {
+export function readabilityAlone(html: string): Extraction {
   const started = performance.now();
   let result: ReturnType<Readability<DomElement>['parse']> = null;
   try {

@@ -8,7 +8,7 @@ import { isMain, median, percentile } from './support.js';
 
 /**
  * Several Gazette processes on one database file: each ingests (single POSTs and NDJSON batches of
- * 10) for `BENCH_WRITERS_SECONDS` (30 by default) while one reader per process pages through
+ * `BENCH_WRITERS_BATCH` lines, 10 by default) for `BENCH_WRITERS_SECONDS` (30 by default) while one reader per process pages through
  * `/v1/articles`, and one more process on the same file only serves reads. Reports errors, losses,
  * ingest rate, and read latency during the ingest beside the same readers before it (same
  * processes, same database): the baseline of this run. The read-only process shows what other
@@ -16,6 +16,7 @@ import { isMain, median, percentile } from './support.js';
  */
 
 const seconds = Number(process.env.BENCH_WRITERS_SECONDS ?? 30);
+const batchSize = Number(process.env.BENCH_WRITERS_BATCH ?? 10);
 
 async function readFor(urls: string[], durationMs: number, signal?: AbortSignal): Promise<number[]> {
   const timings: number[] = [];
@@ -37,7 +38,9 @@ async function readFor(urls: string[], durationMs: number, signal?: AbortSignal)
 const ms = (value: number) => value.toFixed(1);
 
 export async function benchWriters(counts = [2, 4]) {
-  console.log(`\n## bench:writers — processes ingesting into one file for ${seconds} s\n`);
+  console.log(
+    `\n## bench:writers — processes ingesting into one file for ${seconds} s (single POSTs and batches of ${batchSize})\n`,
+  );
   console.log(
     '| writers | acknowledged | articles/s | errors | missing | reads on | p50 before → during (ms) | p99 before → during (ms) | max during (ms) |',
   );
@@ -62,7 +65,7 @@ export async function benchWriters(counts = [2, 4]) {
       ]);
       const controller = new AbortController();
       const [load, duringWriters, duringReader] = await Promise.all([
-        ingestFor(writers, { durationMs: seconds * 1000 }).finally(() => controller.abort()),
+        ingestFor(writers, { durationMs: seconds * 1000, batchSize }).finally(() => controller.abort()),
         readFor(writers, seconds * 1000, controller.signal),
         readFor([reader], seconds * 1000, controller.signal),
       ]);

@@ -72,8 +72,9 @@ export interface Reparse {
 
 export interface IngestRepository {
   /**
-   * Stores ingests in order, all or none on a storage failure: each becomes a new article, a
-   * duplicate of an existing one (same source URL or content), or a replay of an idempotency key.
+   * Stores ingests in order: each becomes a new article, a duplicate of an existing one (same source
+   * URL or content), or a replay of an idempotency key. It may commit them in several transactions;
+   * on a storage failure those committed before it stay stored and the rest fail with it.
    */
   storeArticles(items: { draft: ArticleDraft; record: IngestRecord }[]): Promise<StoreOutcome[]>;
   /** Rewrites an article from a newer parse of its stored payload; the slug stays as it was. */

@@ -177,9 +177,9 @@ async function ingestArticle(context: IngestContext, request: IngestRequest): Pr
 }
 
 /**
- * Ingests many raw articles in one transaction (one commit for all, which is what makes batches
- * fast); each article is still all-or-nothing on its own. Results come back in order: what was
- * stored, or the error that refused that article.
+ * Ingests many raw articles together (a commit for many, which is what makes batches fast); each
+ * article is still all-or-nothing on its own. Results come back in order: what was stored, or the
+ * error that refused that article.
  */
 async function ingestMany(context: IngestContext, requests: IngestRequest[]): Promise<BatchOutcome[]> {
   const outcomes: BatchOutcome[] = new Array(requests.length);
@@ -193,7 +193,8 @@ async function ingestMany(context: IngestContext, requests: IngestRequest[]): Pr
     if (result.status === 'fulfilled') parsed.push({ index, item: result.value });
     else outcomes[index] = { error: result.reason };
   });
-  // A full disk or a write lock held too long fails the whole group: each line reports it.
+  // A store that fails before committing anything (a full disk, a write lock held too long) fails
+  // the whole group: each line reports it.
   const stored = await context.store
     .storeArticles(parsed.map(({ item }) => item))
     .catch((error: unknown) => parsed.map(() => ({ kind: 'failed' as const, error })));

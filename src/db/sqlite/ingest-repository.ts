@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { ArticleDraft } from '../../domain/article.js';
 import type { IngestRecord, StoreOutcome } from '../../domain/ingest.js';
 import type { IngestRepository, Reparse } from '../../domain/ports.js';
@@ -11,11 +12,18 @@ import { isStorageError, writeGateOf } from './writes.js';
 
 type Ingest = { draft: ArticleDraft; record: IngestRecord };
 
+/** How long one ingest transaction may hold the event loop before it commits and lets requests in. */
+const defaultTransactionBudgetMs = 16;
+
 /**
  * Writes an ingested article with its authors, tags, links and provenance record in one
- * transaction: when any statement fails, nothing of the article is stored.
+ * transaction: when any statement fails, nothing of the article is stored. A batch's transaction
+ * commits once it has run `transactionBudgetMs`, and the next one takes the rest.
  */
-export function createIngestRepository(db: Db): IngestRepository {
+export function createIngestRepository(
+  db: Db,
+  transactionBudgetMs = defaultTransactionBudgetMs,
+): IngestRepository {
   const sqlite = db.$client;
   const gate = writeGateOf(sqlite);
   const articles = createArticleRows(sqlite);
@@ -56,18 +64,48 @@ export function createIngestRepository(db: Db): IngestRepository {
     return copyOf === undefined ? storeNew(ingest) : storeCopy(ingest.record, copyOf);
   });
 
-  /** Many ingests in one transaction (one commit, one full-text flush), each in its own savepoint. */
-  const storeAll = sqlite.transaction((items: Ingest[]) =>
-    items.map((ingest): StoreOutcome => {
+  /**
+   * Ingests from `from` on, each in its own savepoint, in one transaction that stops taking more
+   * once it has run `transactionBudgetMs`: one commit for many articles, without holding the event
+   * loop (and so every read this process serves) for a whole batch.
+   */
+  const storeSome = sqlite.transaction((items: Ingest[], from: number): StoreOutcome[] => {
+    const started = performance.now();
+    const outcomes: StoreOutcome[] = [];
+    do {
       try {
-        return storeOne(ingest);
+        outcomes.push(storeOne(items[from + outcomes.length]!));
       } catch (error) {
         // A full disk fails every article and the commit too: the whole transaction gives up.
         if (isStorageError(error)) throw error;
-        return { kind: 'failed', error };
+        outcomes.push({ kind: 'failed', error });
       }
-    }),
-  );
+    } while (from + outcomes.length < items.length && performance.now() - started < transactionBudgetMs);
+    return outcomes;
+  });
+
+  /** Every ingest, in as many transactions as the budget needs, flushed once before answering. */
+  async function storeAll(items: Ingest[]): Promise<StoreOutcome[]> {
+    const outcomes: StoreOutcome[] = [];
+    if (items.length === 0) return outcomes;
+    try {
+      while (outcomes.length < items.length) {
+        // Requests that arrived meanwhile are served between two transactions. It takes two turns
+        // of the event loop: with one, a /healthz probe still waited for the next transaction.
+        if (outcomes.length > 0) {
+          await setImmediate();
+          await setImmediate();
+        }
+        outcomes.push(...(await gate.commit(() => storeSome.immediate(items, outcomes.length))));
+      }
+    } catch (error) {
+      // What earlier transactions stored stays stored; the rest fail with the error.
+      if (outcomes.length === 0) throw error;
+      outcomes.push(...items.slice(outcomes.length).map(() => ({ kind: 'failed' as const, error })));
+    }
+    await gate.flush();
+    return outcomes;
+  }
 
   const reparse = sqlite.transaction(({ ingestId, articleId, draft, now, ...report }: Reparse) => {
     articles.update(articleId, draft, now);
@@ -81,9 +119,7 @@ export function createIngestRepository(db: Db): IngestRepository {
 
   return {
     ...createIngestReads(sqlite),
-    async storeArticles(items) {
-      return gate.write(() => storeAll.immediate(items));
-    },
+    storeArticles: storeAll,
     async reparseArticle(input) {
       await gate.write(() => reparse.immediate(input));
     },

@@ -32,6 +32,13 @@ export interface WriteGate {
    * a probe finds room again.
    */
   write<T>(transaction: () => T): Promise<T>;
+  /**
+   * Like `write`, but resolves once the commit is written and before it is flushed: for a writer
+   * that commits in several steps and then calls `flush` once, before it acknowledges anything.
+   */
+  commit<T>(transaction: () => T): Promise<T>;
+  /** Resolves once every commit made so far is on disk (507 when the disk fails to flush). */
+  flush(): Promise<void>;
   /** False while the last write failed for want of storage and there is still no room. */
   storageReady(): boolean;
 }
@@ -161,19 +168,26 @@ export function createWriteGate(
     }
   }
 
+  async function flush(): Promise<void> {
+    try {
+      await flushWal();
+    } catch {
+      storageFailed = true;
+      throw new InsufficientStorage(
+        'The change was written but the disk failed to flush it, so it may not survive a power cut; check the storage.',
+      );
+    }
+  }
+
   return {
     async write(transaction) {
       const result = await committed(transaction);
-      try {
-        await flushWal();
-      } catch {
-        storageFailed = true;
-        throw new InsufficientStorage(
-          'The change was written but the disk failed to flush it, so it may not survive a power cut; check the storage.',
-        );
-      }
+      await flush();
       return result;
     },
+
+    commit: committed,
+    flush,
 
     storageReady() {
       if (storageFailed && hasRoom()) storageFailed = false;

@@ -80,7 +80,7 @@ export function structureBlocks(
 
   const authors = chooseAuthors(items, hints);
   const publishedAt = choosePublishedAt(items, sourceUrl, hints);
-  // What of it is no byline or date ("Jane Roe | 1,209 views | 5") is not the story's either.
+  // Outside text that read as no byline or date ("Jane Roe | 1,209 views | 5") is no story either.
   for (const item of items.slice(0, outside.length)) {
     if (item.role.kind === 'body') item.role = { kind: 'removed', removed: 'other' };
   }

@@ -8,7 +8,7 @@ import type { Db } from './connection.js';
 import { createEventLog } from './events.js';
 import { createIngestReads, createIngestRecords } from './ingest-records.js';
 import { createSimhashBands } from './simhash-bands.js';
-import { isStorageError, writeGateOf } from './writes.js';
+import { isStorageError, type WriteGate, writeGateOf } from './writes.js';
 
 type Ingest = { draft: ArticleDraft; record: IngestRecord };
 
@@ -84,29 +84,6 @@ export function createIngestRepository(
     return outcomes;
   });
 
-  /** Every ingest, in as many transactions as the budget needs, flushed once before answering. */
-  async function storeAll(items: Ingest[]): Promise<StoreOutcome[]> {
-    const outcomes: StoreOutcome[] = [];
-    if (items.length === 0) return outcomes;
-    try {
-      while (outcomes.length < items.length) {
-        // Requests that arrived meanwhile are served between two transactions. It takes two turns
-        // of the event loop: with one, a /healthz probe still waited for the next transaction.
-        if (outcomes.length > 0) {
-          await setImmediate();
-          await setImmediate();
-        }
-        outcomes.push(...(await gate.commit(() => storeSome.immediate(items, outcomes.length))));
-      }
-    } catch (error) {
-      // What earlier transactions stored stays stored; the rest fail with the error.
-      if (outcomes.length === 0) throw error;
-      outcomes.push(...items.slice(outcomes.length).map(() => ({ kind: 'failed' as const, error })));
-    }
-    await gate.flush();
-    return outcomes;
-  }
-
   const reparse = sqlite.transaction(({ ingestId, articleId, draft, now, ...report }: Reparse) => {
     articles.update(articleId, draft, now);
     links.unlink(articleId);
@@ -119,9 +96,40 @@ export function createIngestRepository(
 
   return {
     ...createIngestReads(sqlite),
-    storeArticles: storeAll,
+    storeArticles: (items) => storeInSteps(gate, items.length, (from) => storeSome.immediate(items, from)),
     async reparseArticle(input) {
       await gate.write(() => reparse.immediate(input));
     },
   };
+}
+
+/**
+ * Stores `count` ingests by calling `step` (which stores some from an index on, in one transaction)
+ * until all are done, serving requests between the steps; flushed once before anyone is answered.
+ */
+async function storeInSteps(
+  gate: WriteGate,
+  count: number,
+  step: (from: number) => StoreOutcome[],
+): Promise<StoreOutcome[]> {
+  const outcomes: StoreOutcome[] = [];
+  if (count === 0) return outcomes;
+  try {
+    while (outcomes.length < count) {
+      // Requests that arrived meanwhile are served between two transactions. It takes two turns
+      // of the event loop: with one, a /healthz probe still waited for the next transaction.
+      if (outcomes.length > 0) {
+        await setImmediate();
+        await setImmediate();
+      }
+      const from = outcomes.length;
+      outcomes.push(...(await gate.commit(() => step(from))));
+    }
+  } catch (error) {
+    // What earlier transactions stored stays stored; the rest fail with the error.
+    if (outcomes.length === 0) throw error;
+    while (outcomes.length < count) outcomes.push({ kind: 'failed', error });
+  }
+  await gate.flush();
+  return outcomes;
 }

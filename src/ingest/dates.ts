@@ -64,7 +64,7 @@ const ISO_DATE =
   /\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?/i;
 export const MONTH_FIRST = new RegExp(`\\b${MONTH}\\s+${DAY},?\\s+${YEAR}${TIME}`, 'i');
 export const DAY_FIRST = new RegExp(`\\b${DAY}\\s+(?:of\\s+)?${MONTH},?\\s+${YEAR}${TIME}`, 'i');
-const NUMERIC = /\b(\d{1,2})([/.])(\d{1,2})\2(\d{4})\b/;
+export const NUMERIC = new RegExp(`\\b(\\d{1,2})([/.])(\\d{1,2})\\2(\\d{4})\\b${TIME}`, 'i');
 
 function validDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1 || day > 31 || year < 1900 || year > 2200) return false;
@@ -131,23 +131,31 @@ export function findDate(text: string): DateResult | null {
     if (value) return { iso: value, matched: match[0].trim() };
   }
   const numeric = NUMERIC.exec(text);
-  if (numeric) return readNumericDate(numeric[0], Number(numeric[1]), Number(numeric[3]), Number(numeric[4]));
+  if (numeric) return readNumericDate(numeric);
   return null;
 }
 
 /** `21/04/2016` is day-first, `04/21/2016` month-first; `03/04/2016` could be either, so no guess. */
-function readNumericDate(matched: string, first: number, second: number, year: number): DateResult | null {
+function readNumericDate(numeric: RegExpExecArray): DateResult | null {
+  const [first, second, year] = [Number(numeric[1]), Number(numeric[3]), Number(numeric[4])];
+  const matched = numeric[0].trim();
   const dayFirst = validDate(year, second, first);
   const monthFirst = validDate(year, first, second);
   if (dayFirst && monthFirst && first !== second) {
+    const date = `${numeric[1]}${numeric[2]}${numeric[3]}${numeric[2]}${numeric[4]}`;
     return {
-      ambiguous: `${matched} could be ${first} ${MONTH_NAMES[second - 1]} or ${second} ${MONTH_NAMES[first - 1]}`,
+      ambiguous: `${date} could be ${first} ${MONTH_NAMES[second - 1]} or ${second} ${MONTH_NAMES[first - 1]}`,
       matched,
     };
   }
-  if (dayFirst) return { iso: toIso(year, second, first) as string, matched };
-  if (monthFirst) return { iso: toIso(year, first, second) as string, matched };
-  return null;
+  // A time after the date ("11/18/2011 2:27 AM") belongs to it.
+  const time = readTime(numeric[5], numeric[6], numeric[7], numeric[8], numeric[9]);
+  const iso = dayFirst
+    ? toIso(year, second, first, time)
+    : monthFirst
+      ? toIso(year, first, second, time)
+      : null;
+  return iso ? { iso, matched } : null;
 }
 
 /** Sites that put dates in their paths (`/2016/04/21/slug`) state the publication day there. */

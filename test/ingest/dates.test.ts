@@ -23,6 +23,29 @@ t.test('times and zones are converted to UTC', async (t) => {
   t.equal(iso('3 March 2021 10:30 GMT'), '2021-03-03T10:30:00.000Z');
   t.equal(iso('2016-04-21T10:30:00+02:00'), '2016-04-21T08:30:00.000Z');
   t.equal(iso('April 21, 2016 12:15 AM'), '2016-04-21T00:15:00.000Z');
+  t.equal(iso('11/18/2011 2:27 PM EST'), '2011-11-18T19:27:00.000Z', 'a numeric date takes its time too');
+  t.equal(iso('18.11.2011 14:27'), '2011-11-18T14:27:00.000Z');
+});
+
+t.test('a labelled numeric date with a time is a date line, even when ambiguous', async (t) => {
+  const { parseArticle } = await import('../../src/ingest/parse.js');
+  const prose =
+    'The harbour authority said on Tuesday that the new cranes would arrive in the spring and be working by the summer.';
+  const parse = (dateLine: string) => {
+    const outcome = parseArticle({
+      body: `Cranes due in spring\n\n${dateLine}\n\n${prose}\n\n${prose}`,
+      contentType: 'text/plain',
+    });
+    if (!outcome.ok) throw new Error(outcome.detail);
+    return outcome;
+  };
+  const clear = parse('Published: 11/18/2011 2:27 AM');
+  t.equal(clear.article.publishedAt, '2011-11-18T02:27:00.000Z');
+  t.same(clear.article.paragraphs, [prose, prose]);
+  const ambiguous = parse('Published: 2/12/2024 6:05 AM');
+  t.equal(ambiguous.article.publishedAt, null, 'never guessed');
+  t.same(ambiguous.article.paragraphs, [prose, prose], 'the line is still no paragraph');
+  t.ok(ambiguous.warnings.some((warning) => warning.code === 'ambiguous-date'));
 });
 
 t.test('an ambiguous numeric date is reported, never guessed', async (t) => {

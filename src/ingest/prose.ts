@@ -192,7 +192,7 @@ interface Cluster {
 const COMMENT_HEAD =
   /^(?:[^\s|][^|]{0,60} (?:said|says|wrote|writes):|[^\s|][^|]{0,40} \| (?:\p{L}{3,9}\.? \d{1,2},? \d{4}|\d{1,2} \p{L}{3,9}\.? \d{4}))$/iu;
 
-/** Two comment heads inside a cluster, or just before it, make it a comment thread, never the story. */
+/** Two comment heads inside a cluster, or just before it, make it a comment thread, not the story. */
 function isCommentThread(blocks: ProseBlock[], cluster: Cluster): boolean {
   let heads = 0;
   for (let i = Math.max(0, cluster.start - 1); i <= cluster.end; i++) {
@@ -260,9 +260,10 @@ export function findMainRun(blocks: ProseBlock[], language?: string | null): Mai
     classifyBlock(block, stopwords, repeated.has(normalizeLine(block.text)), unspaced),
   );
   const classes = resolveContext(classified.map((entry) => entry.cls));
-  const clusters = clustersOf(blocks, classified, classes).filter(
-    (cluster) => !isCommentThread(blocks, cluster),
-  );
+  const all = clustersOf(blocks, classified, classes);
+  const stories = all.filter((cluster) => !isCommentThread(blocks, cluster));
+  // A page where every run of prose reads as comments is judged as if none did.
+  const clusters = stories.length > 0 ? stories : all;
   if (clusters.length === 0) return null;
   const offsets = wordOffsets(blocks);
   const wordsBetween = (from: number, to: number) => (offsets[to] as number) - (offsets[from] as number);

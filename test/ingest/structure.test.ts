@@ -106,3 +106,28 @@ t.test('byline text read outside the content never enters the body', async (t) =
   );
   t.same(structure.removed, [{ kind: 'other', text: junk }]);
 });
+
+t.test('a page whose only prose reads as comments still has its menus cut from it', async (t) => {
+  const comment = (who: string, text: string) => `${who} on Mar 4, 10:02 AM said:\n\n${text}\n\nReply`;
+  const letters = [
+    'I have lived on the quay road for twenty years and nobody from the council has ever asked us what we think about the traffic on it.',
+    'The car park is long overdue in my opinion, because every summer the visitors park on the pavements and the buses cannot get through.',
+    'Four hundred cars a day is not a few more cars, it is a car every two minutes through a street where children walk to school.',
+  ];
+  const page = [
+    'Riverside Courier',
+    'Home',
+    'News',
+    'Sport',
+    'Opinion',
+    'Weather',
+    'Readers write in',
+    ...letters.map((text, index) => comment(`reader${index}`, text)),
+    'Most read',
+    'Ferry timetable to change in March',
+  ].join('\n\n');
+  const { paragraphs } = parse(page).article;
+  for (const letter of letters) t.ok(paragraphs.includes(letter), 'each letter is kept');
+  for (const chrome of ['Home', 'Weather', 'Readers write in', 'Most read'])
+    t.notOk(paragraphs.includes(chrome), `${chrome} is cut`);
+});

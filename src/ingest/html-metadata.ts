@@ -268,6 +268,9 @@ function headingOrTitle(document: HtmlDocument): Hint<string> | undefined {
   return cleaned ? { value: cleaned, rule: 'html:title' } : undefined;
 }
 
+/** What stands between a headline and a site name in a title: "Headline | Site", "Site - Headline". */
+const TITLE_SEPARATOR = /(?<!\s)\s+[|–—-]\s+/g;
+
 /** The names the page gives its site: `og:site_name`, `application-name`, the JSON-LD publisher. */
 function siteNames(document: HtmlDocument, ld: JsonObject | null): string[] {
   const publisher = ld && isObject(ld.publisher) ? text(ld.publisher.name) : null;
@@ -281,7 +284,7 @@ function siteNames(document: HtmlDocument, ld: JsonObject | null): string[] {
 function withoutSiteName(title: Hint<string> | undefined, sites: string[]): Hint<string> | undefined {
   if (!title || sites.length === 0) return title;
   const { value } = title;
-  const separators = [...value.matchAll(/(?<!\s)\s+[|–—·-]\s+/g)];
+  const separators = [...value.matchAll(TITLE_SEPARATOR)];
   const [first, last] = [separators[0], separators.at(-1)];
   if (!first || !last) return title;
   const isSite = (part: string) => sites.some((site) => comparable(site) === comparable(part));
@@ -295,7 +298,7 @@ function withoutSiteName(title: Hint<string> | undefined, sites: string[]): Hint
 /** "Headline | Site" or "Headline - Site": drop the site name, keep the headline. */
 function titleWithoutSiteName(title: string | null): string | null {
   if (!title) return null;
-  const parts = title.split(/(?<!\s)\s+[|–—-]\s+/);
+  const parts = title.split(TITLE_SEPARATOR);
   return parts.length > 1 && (parts[0] ?? '').length >= 15 ? (parts[0] as string) : title;
 }
 

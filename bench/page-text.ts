@@ -1,4 +1,4 @@
-import type { DomElement, DomNode } from '../src/ingest/dom.js';
+import { type DomElement, type DomNode, parseDocument } from '../src/ingest/dom.js';
 
 /** Elements a browser lays out as blocks: a scraper copying the page puts each on its own line. */
 const BLOCK_TAGS = new Set([
@@ -118,4 +118,14 @@ export function renderPageText(root: DomElement): string {
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
+}
+
+/**
+ * A whole page as a scraper copies it. A page that opens <html> twice parses to an empty <body>
+ * with the page after it: then the whole document is copied.
+ */
+export function copyPageText(html: string): string {
+  const page = parseDocument(html);
+  const root = page.body?.textContent?.trim() ? page.body : page.querySelector('html');
+  return root ? renderPageText(root) : '';
 }

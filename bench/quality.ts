@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Readability } from '@mozilla/readability';
 import { type DomElement, parseDocument } from '../src/ingest/dom.js';
 import { parseArticle } from '../src/ingest/parse.js';
-import { renderPageText } from './page-text.js';
+import { copyPageText, renderPageText } from './page-text.js';
 import { isMain, percentile } from './support.js';
 
 /**
@@ -206,11 +206,6 @@ function articleRegionText(page: Page): string {
   return [...head, page.expectedText].join('\n\n');
 }
 
-function wholePageText(page: Page): string {
-  const document = parseDocument(page.sourceText);
-  return document.body ? renderPageText(document.body) : '';
-}
-
 interface Row {
   page: string;
   /** What the page says it is, in its JSON-LD or Open Graph type. */
@@ -310,7 +305,7 @@ export function benchQuality(options: { verbose?: boolean } = {}) {
     const html = gazette(page.source, 'text/html');
     const alone = readabilityAlone(page.sourceText);
     const regionText = articleRegionText(page);
-    const pageText = wholePageText(page);
+    const pageText = copyPageText(page.sourceText);
     const region = gazette(regionText, 'text/plain');
     const whole = gazette(pageText, 'text/plain');
     ours.push(html);

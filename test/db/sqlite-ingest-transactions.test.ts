@@ -88,6 +88,16 @@ t.test('a batch commits in steps, with the event loop turning between them', asy
   t.same(observer.prepare('SELECT count(*) AS n FROM articles').get(), { n: 12 });
 });
 
+t.test('with the default budget, a batch that takes longer than it commits more than once', async (t) => {
+  const { db, observer } = database(t);
+  const repository = createIngestRepository(db);
+  // 600 articles take about 140 ms to store here: several budgets of 16 ms on any machine.
+  const batch = items(600, 4);
+  const commits = await commitsSeenBetweenTurns(observer, () => repository.storeArticles(batch));
+  t.ok(commits >= 2, `${commits} commits, each with a turn of the event loop before the next`);
+  t.same(observer.prepare('SELECT count(*) AS n FROM articles').get(), { n: 600 });
+});
+
 t.test('a disk that fills during a batch keeps what was committed before it', async (t) => {
   const { db, observer } = database(t);
   const sqlite = db.$client;

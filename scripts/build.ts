@@ -13,8 +13,13 @@ import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The command line and the two worker threads, each started from its own file. */
-const entryPoints = ['src/cli.ts', 'src/services/parse-worker.ts', 'src/db/sqlite/read-worker.ts'];
+/** The command line and the three worker threads, each started from its own file. */
+const entryPoints = [
+  'src/cli.ts',
+  'src/services/parse-worker.ts',
+  'src/db/sqlite/read-worker.ts',
+  'src/db/sqlite/checkpoint-worker.ts',
+];
 
 /**
  * Loaded from node_modules as they are: a native addon, optional native code, and packages that

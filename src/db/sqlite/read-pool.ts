@@ -1,12 +1,11 @@
 import { availableParallelism } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { Repositories } from '../../domain/ports.js';
 import { DomainError, type FieldError, ServiceUnavailable } from '../../lib/errors.js';
 import { dataVersionOf } from './connection.js';
 import type { ReadMethods } from './read-worker.js';
+import { startSiblingWorker } from './worker-module.js';
 
 type Method = keyof ReadMethods;
 
@@ -55,20 +54,6 @@ export interface ReadPoolOptions {
 
 /** How long calls wait for the first worker to start before they answer 503. */
 const workerStartLimitMs = 30_000;
-
-/** The worker module beside this one: `.ts` under tsx (tests, `npm start`), `.js` when built. */
-const workerUrl = new URL(`./read-worker${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url);
-
-/**
- * Workers do not inherit tsx's loader hooks, so from TypeScript source a worker registers tsx
- * itself before it imports its module; built JavaScript is loaded directly.
- */
-function startWorker(workerData: unknown): Worker {
-  if (!workerUrl.pathname.endsWith('.ts')) return new Worker(workerUrl, { workerData });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl.href)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
-}
 
 /** The pool's workers and the calls waiting for one. */
 interface PoolState {
@@ -159,7 +144,7 @@ function workerFailed(pool: PoolState, slot: Slot, error: Error) {
 function spawn(pool: PoolState): Slot {
   const { databasePath, searchSampleSize } = pool.options;
   const slot: Slot = {
-    worker: startWorker({ databasePath, searchSampleSize }),
+    worker: startSiblingWorker('read-worker', { databasePath, searchSampleSize }),
     ready: false,
     job: undefined,
   };

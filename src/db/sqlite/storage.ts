@@ -1,11 +1,16 @@
 import { statSync } from 'node:fs';
 import type { Storage, StorageOptions } from '../open.js';
+import { createCheckpointer } from './checkpointer.js';
 import { nameRefresherOf } from './collection-editing.js';
 import { checkDatabase, dataVersionOf, migrateDatabase, openDatabase } from './connection.js';
 import { createReadPool, offloadExpensiveReads } from './read-pool.js';
 import { createRepositories } from './repositories.js';
+import { writeGateOf } from './writes.js';
 
-/** Gazette on a SQLite file: one connection for writes, and worker threads for expensive reads. */
+/**
+ * Gazette on a SQLite file: one connection for writes, worker threads for expensive reads, and one
+ * that copies the write-ahead log back into the database file.
+ */
 export function openSqliteStorage(databasePath: string, options: StorageOptions): Storage {
   const db = openDatabase(databasePath);
   migrateDatabase(db);
@@ -19,6 +24,9 @@ export function openSqliteStorage(databasePath: string, options: StorageOptions)
           size: options.searchWorkers,
           timeoutMs: options.searchTimeoutMs,
         });
+  // A serving process copies its log back on a worker thread; a one-shot command lets SQLite do it.
+  const checkpointer = readPool ? createCheckpointer(db.$client) : undefined;
+  if (checkpointer) writeGateOf(db.$client).onCommit(checkpointer.committed);
   const repositories = createRepositories(db, { searchSampleSize: options.searchSampleSize });
   // Articles a rename queued before a crash get their versions, events and names now.
   void nameRefresherOf(db.$client).drain();
@@ -29,6 +37,7 @@ export function openSqliteStorage(databasePath: string, options: StorageOptions)
     sizeBytes: async () => (databasePath === ':memory:' ? 0 : sqliteBytes(databasePath)),
     async close() {
       await readPool?.close();
+      await checkpointer?.close();
       db.$client.close();
     },
   };

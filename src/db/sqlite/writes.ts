@@ -41,6 +41,8 @@ export interface WriteGate {
   flush(): Promise<void>;
   /** False while the last write failed for want of storage and there is still no room. */
   storageReady(): boolean;
+  /** Calls `listener` after every commit through the gate (the checkpointer's cue). */
+  onCommit(listener: () => void): void;
 }
 
 const gates = new WeakMap<Database.Database, WriteGate>();
@@ -92,6 +94,31 @@ function createWalSync(walPath: string, sync: (filePath: string) => Promise<void
   };
 }
 
+/** Whether the database can take a write again: pages to spare, free space, and a real commit. */
+function hasRoom(sqlite: Database.Database, attempt: (transaction: () => unknown) => unknown): boolean {
+  const pages = Number(sqlite.pragma('page_count', { simple: true }));
+  const maxPages = Number(sqlite.pragma('max_page_count', { simple: true }));
+  const freePages = Number(sqlite.pragma('freelist_count', { simple: true }));
+  if (pages >= maxPages && freePages === 0) return false;
+  try {
+    if (!sqlite.memory) {
+      const stats = statfsSync(path.dirname(path.resolve(sqlite.name)));
+      if (stats.bavail * stats.bsize < minimumFreeBytes) return false;
+    }
+  } catch {
+    // No statfs here: the write below decides.
+  }
+  // Rewriting the header's user_version is a real commit that allocates nothing: it fails while
+  // the disk refuses writes, and leaves the database as it was.
+  try {
+    const version = Number(sqlite.pragma('user_version', { simple: true }));
+    attempt(() => sqlite.pragma(`user_version = ${version}`));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A write gate on `sqlite`; use `writeGateOf` for the shared one. `sync` flushes a file to disk. */
 export function createWriteGate(
   sqlite: Database.Database,
@@ -101,6 +128,7 @@ export function createWriteGate(
   const synchronous = Number(sqlite.pragma('synchronous', { simple: true }));
   const flushWal = sqlite.memory ? async () => {} : createWalSync(`${sqlite.name}-wal`, sync);
   let storageFailed = false;
+  const commitListeners: (() => void)[] = [];
 
   /**
    * One attempt. SQLite's own busy handler would wait synchronously, and its own fsync at commit
@@ -118,30 +146,6 @@ export function createWriteGate(
     }
   }
 
-  function hasRoom(): boolean {
-    const pages = Number(sqlite.pragma('page_count', { simple: true }));
-    const maxPages = Number(sqlite.pragma('max_page_count', { simple: true }));
-    const freePages = Number(sqlite.pragma('freelist_count', { simple: true }));
-    if (pages >= maxPages && freePages === 0) return false;
-    try {
-      if (!sqlite.memory) {
-        const stats = statfsSync(path.dirname(path.resolve(sqlite.name)));
-        if (stats.bavail * stats.bsize < minimumFreeBytes) return false;
-      }
-    } catch {
-      // No statfs here: the write below decides.
-    }
-    // Rewriting the header's user_version is a real commit that allocates nothing: it fails while
-    // the disk refuses writes, and leaves the database as it was.
-    try {
-      const version = Number(sqlite.pragma('user_version', { simple: true }));
-      attempt(() => sqlite.pragma(`user_version = ${version}`));
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
   /** Runs the transaction, waiting out other processes' write locks; the commit is not flushed yet. */
   async function committed<T>(transaction: () => T): Promise<T> {
     const deadline = Date.now() + writeLockWaitMs;
@@ -149,6 +153,7 @@ export function createWriteGate(
       try {
         const result = attempt(transaction);
         storageFailed = false;
+        for (const listener of commitListeners) listener();
         return result;
       } catch (error) {
         if (isStorageError(error)) {
@@ -190,8 +195,12 @@ export function createWriteGate(
     flush,
 
     storageReady() {
-      if (storageFailed && hasRoom()) storageFailed = false;
+      if (storageFailed && hasRoom(sqlite, attempt)) storageFailed = false;
       return !storageFailed;
+    },
+
+    onCommit(listener) {
+      commitListeners.push(listener);
     },
   };
 }

@@ -18,8 +18,9 @@ const port = parentPort!;
 const db = new Database(databasePath, { fileMustExist: true });
 // FULL: the log is flushed before its pages are copied, and the database file after.
 db.pragma('synchronous = FULL');
-// A FULL checkpoint waits here, not on the event loop, for the transaction under way to commit.
-db.pragma('busy_timeout = 2000');
+// A FULL checkpoint waits here, not on the event loop, for the transaction under way to commit and
+// for readers of older snapshots; new writes wait meanwhile, so it gives up soon (and tries later).
+db.pragma('busy_timeout = 100');
 
 port.on('message', (mode: CheckpointMode) => {
   let reply: CheckpointReply;

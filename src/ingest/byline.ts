@@ -62,7 +62,7 @@ export function splitNames(text: string, minTokens = 1): string[] {
 }
 
 const DATE_LABELS =
-  /\b(posted|published|written|updated|last updated|first published|modified|date|on|at|the|filed|—|–)\b|[|•·:,—–]/gi;
+  /\b(posted|published|written|updated|last updated|first published|modified|date|on|at|the|filed|(?:mon|tues|wednes|thurs|fri|satur|sun)day|—|–)\b|[|•·:,—–]/gi;
 
 /**
  * Reads a byline or date line: "By A and B", "Posted on DATE by A", "A | DATE", "Published DATE".

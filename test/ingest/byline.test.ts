@@ -23,6 +23,12 @@ t.test('bylines with dates', async (t) => {
     authors: [],
     date: { iso: '2016-04-21T00:00:00.000Z', matched: '21 April 2016' },
   });
+  // A dateline that names the weekday is a date line too.
+  for (const line of ['Tuesday, 12 March 2024', 'Monday, May 27, 2013', 'Posted on Friday 3 May 2024']) {
+    t.same(parseByline(line)?.authors, [], line);
+    t.ok(parseByline(line)?.date, `${line}: a date`);
+  }
+  t.equal(parseByline('Tuesday, 12 March 2024 was a dry day'), null, 'a sentence around a date is not');
 });
 
 t.test("a page's byline element names its writers", async (t) => {

@@ -299,6 +299,7 @@ export function benchQuality(options: { verbose?: boolean } = {}) {
   const pages = all.filter((page) => !fragments.includes(page.name));
   const ours: Extraction[] = [];
   const theirs: Extraction[] = [];
+  const wholes: Extraction[] = [];
   const rows: Row[] = [];
   const refusals: Record<string, string[]> = { html: [], region: [], page: [] };
   for (const page of pages) {
@@ -310,6 +311,7 @@ export function benchQuality(options: { verbose?: boolean } = {}) {
     const whole = gazette(pageText, 'text/plain');
     ours.push(html);
     theirs.push(alone);
+    wholes.push(whole);
     if (html.refused) refusals.html?.push(`${page.name}: ${html.refused}`);
     if (region.refused) refusals.region?.push(`${page.name}: ${region.refused}`);
     if (whole.refused) refusals.page?.push(`${page.name}: ${whole.refused}`);
@@ -354,9 +356,11 @@ export function benchQuality(options: { verbose?: boolean } = {}) {
   for (const [label, meta] of [
     ['Gazette', ourMeta],
     ['Readability alone', theirMeta],
+    // The whole page copied as text: the headline is a line somewhere in it, or not there at all.
+    ['Gazette, page text', tally(pages, wholes)],
   ] as const) {
     console.log(
-      `  metadata, ${label.padEnd(17)} title ${share(meta.title, meta.titles)}, byline ${share(meta.byline, meta.bylines)}, published ${share(meta.date, meta.dates)}; a date where the metadata has none: ${meta.extraDates}`,
+      `  metadata, ${label.padEnd(18)} title ${share(meta.title, meta.titles)}, byline ${share(meta.byline, meta.bylines)}, published ${share(meta.date, meta.dates)}; a date where the metadata has none: ${meta.extraDates}`,
     );
   }
   const times = ours.map((extraction) => extraction.ms);

@@ -15,7 +15,7 @@ const require = createRequire(import.meta.url);
 const STOPWORDS = require('stopwords-iso') as Record<string, string[]>;
 const stopwordSets = new Map<string, ReadonlySet<string>>();
 
-function stopwordsFor(language: string): ReadonlySet<string> {
+export function stopwordsFor(language: string): ReadonlySet<string> {
   let set = stopwordSets.get(language);
   if (!set) {
     set = new Set(STOPWORDS[language] ?? STOPWORDS.en ?? []);
@@ -171,6 +171,8 @@ export interface MainRun {
   body: boolean[];
   /** Each block's class after the context step. */
   classes: ProseClass[];
+  /** The language the blocks were judged in. */
+  language: string;
 }
 
 /** Gaps of a few non-prose blocks (an advert, a pull quote, a subheading) do not split a cluster. */
@@ -291,5 +293,5 @@ export function findMainRun(blocks: ProseBlock[], language?: string | null): Mai
   const body = classified.map(
     (entry, index) => index >= start && index <= end && (classes[index] === 'good' || !entry.junk),
   );
-  return { start, end, body, classes };
+  return { start, end, body, classes, language: lang };
 }

@@ -51,6 +51,7 @@ const FIELD_RULES = {
   'html:none': 'no body found in the page',
   'plain:blocks': 'the blocks of a plain text',
   'plain:first-block': 'the first block shaped like a headline',
+  'plain:copied-headline': "the line before a copied page's story whose words its opening repeats",
   'plain:first-sentence': 'the first sentence of the body, for want of a title',
   'plain:second-block': 'an unpunctuated line after the title, followed by a byline or caption',
   'plain:byline': 'a "By …" line',

@@ -4,8 +4,9 @@ import { collectBody } from './body.js';
 import { boilerplateKind } from './boilerplate.js';
 import { parseBio, parseByline, sameAuthor } from './byline.js';
 import { parseCaptionLine } from './captions.js';
+import { headlineOfCopiedPage } from './copied-headline.js';
 import type { Hint, Item, Role, Structure, StructureHints } from './items.js';
-import { findMainRun } from './prose.js';
+import { findMainRun, type MainRun, stopwordsFor } from './prose.js';
 import { normalizeLine } from './recurring.js';
 import type { Finding, ParseFields } from './report.js';
 
@@ -70,8 +71,9 @@ export function structureBlocks(
   const outside: Block[] = (hints.bylineLines ?? []).map((text) => ({ text, kind: 'text' }));
   const items = classifyBlocks([...outside, ...blocks], hints.recurringLines);
   // HTML arrives as the article Readability chose; plain text may be a whole copied page.
-  const runStart = input === 'plain' ? keepMainRun(items) : 0;
-  const title = findTitle(items, hints);
+  const run = input === 'plain' ? keepMainRun(items) : null;
+  const runStart = run?.start ?? 0;
+  const title = findTitle(items, hints, run);
   const standfirst = findLeadingLines(items, hints);
   dropLeadResidue(items, runStart);
   markLeadingMenus(items.slice(outside.length));
@@ -139,7 +141,16 @@ function collectTags(items: Item[], hints: StructureHints): Finding<string[]> {
   return { value: tags, fields, warnings: [] };
 }
 
-function findTitle(items: Item[], hints: StructureHints): Hint<string> | null {
+/** A line that could be a headline: shaped like one, four words or more, and no byline. */
+function isHeadlineText(text: string): boolean {
+  return (
+    isTitleShaped(text) &&
+    (countWords(text) >= 4 || (isMostlyUnspaced(text) && text.length >= 8)) &&
+    parseByline(text) === null
+  );
+}
+
+function findTitle(items: Item[], hints: StructureHints, run: MainRun | null): Hint<string> | null {
   if (hints.title) {
     // Letters of any script: `\W` would reduce a Chinese headline and every paragraph to "".
     const letters = (value: string) => value.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
@@ -155,15 +166,18 @@ function findTitle(items: Item[], hints: StructureHints): Hint<string> | null {
   // The title is the first block, though a caption or byline line may come before it; in a copied
   // page, where menu lines come first, the first block long enough to be a headline.
   const first = items.findIndex((item) => item.role.kind !== 'removed');
+  // Three lines or more of page chrome dropped before the story: a whole page copied as text.
+  const copied =
+    run && first >= 3
+      ? headlineOfCopiedPage(items, run.start, stopwordsFor(run.language), isHeadlineText)
+      : undefined;
+  if (copied) {
+    copied.role = { kind: 'title' };
+    return { value: copied.block.text, rule: 'plain:copied-headline' };
+  }
   const zone = items.slice(Math.max(0, first), Math.max(0, first) + LEADING_ZONE);
   const headline = zone.find(
-    (item) =>
-      item.role.kind === 'body' &&
-      item.block.kind !== 'item' &&
-      isTitleShaped(item.block.text) &&
-      (countWords(item.block.text) >= 4 ||
-        (isMostlyUnspaced(item.block.text) && item.block.text.length >= 8)) &&
-      parseByline(item.block.text) === null,
+    (item) => item.role.kind === 'body' && item.block.kind !== 'item' && isHeadlineText(item.block.text),
   );
   if (zone.length > 4 && headline) {
     headline.role = { kind: 'title' };
@@ -233,9 +247,9 @@ function findLeadingLines(items: Item[], hints: StructureHints): Item | null {
  * lead into it (headline, byline, standfirst) and after it (closing bio, appeal, tags) are dropped,
  * as are non-prose blocks inside it that are not subheadings.
  */
-function keepMainRun(items: Item[]): number {
+function keepMainRun(items: Item[]): MainRun | null {
   const run = findMainRun(items.map((item) => item.block));
-  if (!run) return 0;
+  if (!run) return null;
   let lead = run.start;
   for (let seen = 0; lead > 0 && seen < LEADING_ZONE; lead--) {
     if ((items[lead - 1] as Item).role.kind !== 'removed') seen++;
@@ -263,7 +277,7 @@ function keepMainRun(items: Item[]): number {
       item.role = { kind: 'removed', removed: 'other' };
     }
   }
-  return run.start;
+  return run;
 }
 
 /**

@@ -1,0 +1,69 @@
+import { countWords, isMostlyUnspaced } from './blocks.js';
+import { findDate } from './dates.js';
+import type { Item } from './items.js';
+
+/** How many blocks before the story's first paragraph a copied page's headline may sit. */
+const HEADLINE_WINDOW = 30;
+/** How many of the story's opening words the headline's words are looked for in. */
+const OPENING_TERMS = 400;
+/** The share of a headline's words the opening must repeat. */
+const MIN_OVERLAP = 0.2;
+
+/** Content words of a line, or character pairs in scripts written without spaces. */
+function contentTerms(text: string, stopwords: ReadonlySet<string>): string[] {
+  const lower = text.toLowerCase();
+  if (isMostlyUnspaced(text)) {
+    const chars = [...lower.replace(/[^\p{L}\p{N}]+/gu, '')];
+    return chars.slice(1).map((char, index) => `${chars[index]}${char}`);
+  }
+  return (lower.match(/[\p{L}\p{N}]{3,}/gu) ?? []).filter((word) => !stopwords.has(word));
+}
+
+/** A dateline ("Monday, May 27, 2013"): a date and two more words at most. */
+function isDateline(text: string): boolean {
+  const date = findDate(text);
+  return date !== null && countWords(text.replace(date.matched, ' ')) <= 2;
+}
+
+/**
+ * A page copied as text puts its headline somewhere among the lines that lead into the story
+ * (section names, captions, share bars, teasers, a dateline), often in what was dropped as page
+ * chrome. The headline is the line whose words the story's opening repeats most; a line that
+ * shares less than a fifth of its words with the opening is no headline.
+ */
+export function headlineOfCopiedPage(
+  items: Item[],
+  runStart: number,
+  stopwords: ReadonlySet<string>,
+  isHeadlineShaped: (text: string) => boolean,
+): Item | undefined {
+  const opening = new Set<string>();
+  let terms = 0;
+  for (let index = runStart + 1; index < items.length && terms < OPENING_TERMS; index++) {
+    const item = items[index] as Item;
+    if (item.role.kind !== 'body') continue;
+    for (const term of contentTerms(item.block.text, stopwords).slice(0, OPENING_TERMS - terms)) {
+      opening.add(term);
+      terms++;
+    }
+  }
+  let best: Item | undefined;
+  let bestScore = MIN_OVERLAP;
+  for (const item of items.slice(Math.max(0, runStart - HEADLINE_WINDOW), runStart)) {
+    const { role, block } = item;
+    const candidate =
+      role.kind === 'body' ||
+      (role.kind === 'removed' && ['navigation', 'related', 'other'].includes(role.removed));
+    if (!candidate || block.kind === 'item' || !isHeadlineShaped(block.text) || isDateline(block.text))
+      continue;
+    const words = contentTerms(block.text, stopwords);
+    if (words.length === 0) continue;
+    const score = words.filter((word) => opening.has(word)).length / words.length;
+    // The nearer of two equal lines: the headline sits closer to the story than a teaser.
+    if (score >= bestScore) {
+      best = item;
+      bestScore = score;
+    }
+  }
+  return best;
+}

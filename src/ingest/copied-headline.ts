@@ -19,6 +19,11 @@ function contentTerms(text: string, stopwords: ReadonlySet<string>): string[] {
   return (lower.match(/[\p{L}\p{N}]{3,}/gu) ?? []).filter((word) => !stopwords.has(word));
 }
 
+/** A line dropped as page chrome (a menu, a teaser list) that may still be the story's own. */
+export function isDroppedChrome({ role }: Item): boolean {
+  return role.kind === 'removed' && ['navigation', 'related', 'other'].includes(role.removed);
+}
+
 /** A dateline ("Monday, May 27, 2013"): a date and two more words at most. */
 function isDateline(text: string): boolean {
   const date = findDate(text);
@@ -51,10 +56,12 @@ export function headlineOfCopiedPage(
   let bestScore = MIN_OVERLAP;
   for (const item of items.slice(Math.max(0, runStart - HEADLINE_WINDOW), runStart)) {
     const { role, block } = item;
-    const candidate =
-      role.kind === 'body' ||
-      (role.kind === 'removed' && ['navigation', 'related', 'other'].includes(role.removed));
-    if (!candidate || block.kind === 'item' || !isHeadlineShaped(block.text) || isDateline(block.text))
+    if (
+      (role.kind !== 'body' && !isDroppedChrome(item)) ||
+      block.kind === 'item' ||
+      !isHeadlineShaped(block.text) ||
+      isDateline(block.text)
+    )
       continue;
     const words = contentTerms(block.text, stopwords);
     if (words.length === 0) continue;

@@ -61,8 +61,12 @@ export function splitNames(text: string, minTokens = 1): string[] {
   return names;
 }
 
+/** What may stand beside a date in a date line: a time and its zone, a weekday, a reading time. */
+const DATE_LINE_EXTRAS =
+  /\b\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\b\.?)?(?:\s+(?:utc|gmt|[a-z]{1,3}t)\b)?|\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\b\.?|\b\d{1,3}\s+min(?:ute)?s?\s+read\b/gi;
+
 const DATE_LABELS =
-  /\b(posted|published|written|updated|last updated|first published|modified|date|on|at|the|filed|(?:mon|tues|wednes|thurs|fri|satur|sun)day|—|–)\b|[|•·:,—–]/gi;
+  /\b(posted|published|written|updated|last updated|first published|last modified|modified|date|on|at|the|filed|(?:mon|tues|wednes|thurs|fri|satur|sun)day|—|–)\b|[|•·:,—–/]/gi;
 
 /**
  * Reads a byline or date line: "By A and B", "Posted on DATE by A", "A | DATE", "Published DATE".
@@ -86,7 +90,12 @@ export function parseByline(text: string): Byline | null {
     if (authors.length > 0) return { authors, date };
   }
   if (!date) return null;
-  const leftover = rest.replace(DATE_LABELS, ' ').trim();
+  // "Dec. 6, 2024 / Updated Dec. 7, 2024": the first date is the publication's.
+  const later = findDate(rest);
+  const leftover = (later ? rest.replace(later.matched, ' ') : rest)
+    .replace(DATE_LINE_EXTRAS, ' ')
+    .replace(DATE_LABELS, ' ')
+    .trim();
   if (leftover === '') return { authors: [], date };
   // "Jane Doe | April 21, 2016": a name beside a date needs a separator to count as a byline.
   if (/[|•·—–]/.test(text)) {

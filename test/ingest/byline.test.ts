@@ -29,6 +29,28 @@ t.test('bylines with dates', async (t) => {
     t.ok(parseByline(line)?.date, `${line}: a date`);
   }
   t.equal(parseByline('Tuesday, 12 March 2024 was a dry day'), null, 'a sentence around a date is not');
+  // Beside the date: a time after a separator, a reading time, an update stamp, an abbreviated weekday.
+  const dateLines: [string, string][] = [
+    ['April 5, 2018 | 6:00 PM', '2018-04-05T00:00:00.000Z'],
+    ['Oct 18, 2019 · 8 min read', '2019-10-18T00:00:00.000Z'],
+    ['Dec. 6, 2024, 10:00 PM UTC / Updated Dec. 7, 2024, 12:43 PM UTC', '2024-12-06T22:00:00.000Z'],
+    ['April 28, 2019 at 6:01 am Updated April 29, 2019 at 3:33 pm', '2019-04-28T06:01:00.000Z'],
+    ['Thu 3 Jan 2019 02.00 EST Last modified on Wed 16 Jan 2019 06.16 EST', '2019-01-03T07:00:00.000Z'],
+  ];
+  for (const [line, published] of dateLines) {
+    const parsed = parseByline(line);
+    t.same(parsed?.authors, [], line);
+    t.equal(
+      parsed?.date && 'iso' in parsed.date ? parsed.date.iso : null,
+      published,
+      `${line}: the first date`,
+    );
+  }
+  t.equal(
+    parseByline('Oct 18, 2019 · 8 readers liked it'),
+    null,
+    'other words beside a date are no date line',
+  );
 });
 
 t.test("a page's byline element names its writers", async (t) => {

@@ -25,6 +25,11 @@ t.test('times and zones are converted to UTC', async (t) => {
   t.equal(iso('April 21, 2016 12:15 AM'), '2016-04-21T00:15:00.000Z');
   t.equal(iso('11/18/2011 2:27 PM EST'), '2011-11-18T19:27:00.000Z', 'a numeric date takes its time too');
   t.equal(iso('18.11.2011 14:27'), '2011-11-18T14:27:00.000Z');
+  t.equal(
+    findDate('April 28, 2019 at 6:01 am Updated April 29')?.matched,
+    'April 28, 2019 at 6:01 am',
+    'a word after the time is no zone: "Upda" is not cut from "Updated"',
+  );
 });
 
 t.test('a labelled numeric date with a time is a date line, even when ambiguous', async (t) => {

@@ -86,7 +86,11 @@ export function parseByline(text: string): Byline | null {
     : '';
   if (by?.[1] && beforeBy.trim() === '') {
     const separator = by[1].search(/[|•·—–]/);
-    const authors = splitNames(separator < 0 ? by[1] : by[1].slice(0, separator));
+    // "Posted by Jane Doe on DATE": the date is cut out already, its label is left.
+    const named = (separator < 0 ? by[1] : by[1].slice(0, separator)).trimEnd();
+    const label = /\s(?:on|at)$/i.exec(named);
+    const names = label ? named.slice(0, label.index) : named;
+    const authors = splitNames(names);
     if (authors.length > 0) return { authors, date };
   }
   if (!date) return null;

@@ -18,6 +18,7 @@ t.test('bylines with dates', async (t) => {
   t.same(posted?.authors, ['Jane Doe']);
   t.same(posted?.date, { iso: '2016-04-21T00:00:00.000Z', matched: 'April 21, 2016' });
   t.same(authors('Jane Doe | April 21, 2016'), ['Jane Doe']);
+  t.same(authors('Posted by Jane Doe on April 21, 2016'), ['Jane Doe'], 'the date after the name');
   t.same(authors('By Jane Doe | Apr 21, 2016 10:30 AM EDT'), ['Jane Doe']);
   t.same(parseByline('Published 21 April 2016'), {
     authors: [],

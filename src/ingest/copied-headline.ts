@@ -20,7 +20,7 @@ function contentTerms(text: string, stopwords: ReadonlySet<string>): string[] {
 }
 
 /** A line dropped as page chrome (a menu, a teaser list) that may still be the story's own. */
-export function isDroppedChrome({ role }: Item): boolean {
+function isDroppedChrome({ role }: Item): boolean {
   return role.kind === 'removed' && ['navigation', 'related', 'other'].includes(role.removed);
 }
 
@@ -73,4 +73,18 @@ export function headlineOfCopiedPage(
     }
   }
   return best;
+}
+
+/**
+ * Lines dropped as chrome between a copied page's headline and its first paragraph, where its
+ * byline and dateline sit. A page that prints its headline twice may have them under the first.
+ */
+export function droppedLeadLines(items: Item[], headline: Item, runStart: number): Item[] {
+  const at = items.indexOf(headline);
+  const earlier = items
+    .slice(Math.max(0, at - 5), at)
+    .findIndex((item) => item.block.text === headline.block.text);
+  const from = earlier < 0 ? at + 1 : Math.max(0, at - 5) + earlier + 1;
+  const paragraph = items.findIndex((item, index) => index >= runStart && item.role.kind === 'body');
+  return items.slice(from, paragraph < 0 ? runStart : paragraph).filter(isDroppedChrome);
 }

@@ -4,7 +4,7 @@ import { collectBody } from './body.js';
 import { boilerplateKind } from './boilerplate.js';
 import { parseBio, parseByline, sameAuthor } from './byline.js';
 import { parseCaptionLine } from './captions.js';
-import { headlineOfCopiedPage, isDroppedChrome } from './copied-headline.js';
+import { droppedLeadLines, headlineOfCopiedPage } from './copied-headline.js';
 import type { Hint, Item, Role, Structure, StructureHints } from './items.js';
 import { findMainRun, type MainRun, stopwordsFor } from './prose.js';
 import { normalizeLine } from './recurring.js';
@@ -168,15 +168,13 @@ function findTitle(items: Item[], hints: StructureHints, run: MainRun | null): H
   const first = items.findIndex((item) => item.role.kind !== 'removed');
   // Three lines or more of page chrome dropped before the story: a whole page copied as text.
   const copied =
-    run && first >= 3
+    run && items.slice(0, run.start).filter((item) => item.role.kind === 'removed').length >= 3
       ? headlineOfCopiedPage(items, run.start, stopwordsFor(run.language), isHeadlineText)
       : undefined;
   if (run && copied) {
     copied.role = { kind: 'title' };
-    // Its byline and dateline may have gone with the chrome around it, up to the first paragraph.
-    const paragraph = items.findIndex((item, index) => index >= run.start && item.role.kind === 'body');
-    for (const item of items.slice(items.indexOf(copied) + 1, paragraph < 0 ? run.start : paragraph)) {
-      const byline = isDroppedChrome(item) ? parseByline(item.block.text) : null;
+    for (const item of droppedLeadLines(items, copied, run.start)) {
+      const byline = parseByline(item.block.text);
       if (byline) item.role = { kind: 'byline', byline };
     }
     return { value: copied.block.text, rule: 'plain:copied-headline' };

@@ -131,3 +131,29 @@ t.test('a page whose only prose reads as comments still has its menus cut from i
   for (const chrome of ['Home', 'Weather', 'Readers write in', 'Most read'])
     t.notOk(paragraphs.includes(chrome), `${chrome} is cut`);
 });
+
+t.test("a copied page's headline, printed twice, keeps the byline between the two", async (t) => {
+  const story = [
+    'The ferry company will run a second boat to the islands from May, after a winter in which the single boat was full on most crossings.',
+    'The second boat, bought from a company in the north, needs new seats and a ramp before it can carry cars, and the work starts this month.',
+    'Islanders asked for a later crossing on Fridays too, and the company said it would try one in the summer timetable.',
+  ];
+  const text = [
+    'Island Gazette',
+    'Home',
+    'News',
+    'Sport',
+    'Most read',
+    'Harbour cafe closes for the winter',
+    'Ferry company adds a second boat for the islands',
+    'Posted by Ines Brackley on May 2, 2024',
+    'Ferry company adds a second boat for the islands',
+    ...story,
+  ].join('\n\n');
+  const outcome = parse(text);
+  t.equal(outcome.article.title, 'Ferry company adds a second boat for the islands');
+  t.equal(outcome.fields.title, 'plain:copied-headline');
+  t.same(outcome.article.authors, [{ name: 'Ines Brackley', bio: null }]);
+  t.equal(outcome.article.publishedAt, '2024-05-02T00:00:00.000Z');
+  t.equal(outcome.article.paragraphs.length, 3, 'neither copy of the headline is a paragraph');
+});

@@ -8,6 +8,8 @@ const HEADLINE_WINDOW = 30;
 const OPENING_TERMS = 400;
 /** The share of a headline's words the opening must repeat. */
 const MIN_OVERLAP = 0.2;
+/** How close above the headline a second copy of it may be printed. */
+const REPEAT_DISTANCE = 5;
 
 /** Content words of a line, or character pairs in scripts written without spaces. */
 function contentTerms(text: string, stopwords: ReadonlySet<string>): string[] {
@@ -81,10 +83,9 @@ export function headlineOfCopiedPage(
  */
 export function droppedLeadLines(items: Item[], headline: Item, runStart: number): Item[] {
   const at = items.indexOf(headline);
-  const earlier = items
-    .slice(Math.max(0, at - 5), at)
-    .findIndex((item) => item.block.text === headline.block.text);
-  const from = earlier < 0 ? at + 1 : Math.max(0, at - 5) + earlier + 1;
+  const near = Math.max(0, at - REPEAT_DISTANCE);
+  const earlier = items.slice(near, at).findIndex((item) => item.block.text === headline.block.text);
+  const from = earlier < 0 ? at + 1 : near + earlier + 1;
   const paragraph = items.findIndex((item, index) => index >= runStart && item.role.kind === 'body');
   return items.slice(from, paragraph < 0 ? runStart : paragraph).filter(isDroppedChrome);
 }

@@ -163,9 +163,6 @@ function findTitle(items: Item[], hints: StructureHints, run: MainRun | null): H
     }
     return hints.title;
   }
-  // The title is the first block, though a caption or byline line may come before it; in a copied
-  // page, where menu lines come first, the first block long enough to be a headline.
-  const first = items.findIndex((item) => item.role.kind !== 'removed');
   // Three lines or more of page chrome dropped before the story: a whole page copied as text.
   const copied =
     run && items.slice(0, run.start).filter((item) => item.role.kind === 'removed').length >= 3
@@ -179,6 +176,9 @@ function findTitle(items: Item[], hints: StructureHints, run: MainRun | null): H
     }
     return { value: copied.block.text, rule: 'plain:copied-headline' };
   }
+  // The title is the first block, though a caption or byline line may come before it; where a few
+  // menu lines come first, the first block long enough to be a headline.
+  const first = items.findIndex((item) => item.role.kind !== 'removed');
   const zone = items.slice(Math.max(0, first), Math.max(0, first) + LEADING_ZONE);
   const headline = zone.find(
     (item) => item.role.kind === 'body' && item.block.kind !== 'item' && isHeadlineText(item.block.text),

@@ -3,8 +3,8 @@ import Database from 'better-sqlite3';
 
 /**
  * The checkpointer's thread (checkpointer.ts): its own read-write connection, which copies the
- * write-ahead log back into the database file when asked, so the fsyncs that takes block this
- * thread and never the event loop.
+ * write-ahead log back into the database file when asked, so the fsyncs a checkpoint takes block
+ * this thread and never the event loop.
  */
 export type CheckpointMode = 'PASSIVE' | 'FULL';
 

@@ -46,7 +46,7 @@ export function headlineOfCopiedPage(
 ): Item | undefined {
   const opening = new Set<string>();
   let terms = 0;
-  for (let index = runStart + 1; index < items.length && terms < OPENING_TERMS; index++) {
+  for (let index = runStart; index < items.length && terms < OPENING_TERMS; index++) {
     const item = items[index] as Item;
     if (item.role.kind !== 'body') continue;
     for (const term of contentTerms(item.block.text, stopwords).slice(0, OPENING_TERMS - terms)) {
@@ -67,9 +67,11 @@ export function headlineOfCopiedPage(
       continue;
     const words = contentTerms(block.text, stopwords);
     if (words.length === 0) continue;
-    const score = words.filter((word) => opening.has(word)).length / words.length;
-    // The nearer of two equal lines: the headline sits closer to the story than a teaser.
-    if (score >= bestScore) {
+    const shared = words.filter((word) => opening.has(word)).length;
+    const score = shared / words.length;
+    // Two shared words at least (a site name shares one); the nearer of two equal lines, as the
+    // headline sits closer to the story than a teaser.
+    if (shared >= 2 && score >= bestScore) {
       best = item;
       bestScore = score;
     }

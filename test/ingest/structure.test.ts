@@ -157,3 +157,27 @@ t.test("a copied page's headline, printed twice, keeps the byline between the tw
   t.equal(outcome.article.publishedAt, '2024-05-02T00:00:00.000Z');
   t.equal(outcome.article.paragraphs.length, 3, 'neither copy of the headline is a paragraph');
 });
+
+t.test(
+  "a copied page in Chinese: the headline shares the story's character pairs, not the site name",
+  async (t) => {
+    const text = [
+      '港口日报',
+      '首页',
+      '新闻',
+      '体育',
+      '财经',
+      '热门文章',
+      '市中心的咖啡馆冬天关门',
+      '港口新建两台起重机明年春天投入使用',
+      '分享到微信',
+      '港口管理局星期二表示，两台新的起重机将在明年春天运到港口，并在夏天之前投入使用，这是港口十年来最大的一笔投资。',
+      '管理局说，新起重机可以让港口每天多装卸三百个集装箱，船只在港外等待的时间也会因此缩短一半左右。',
+      '附近的居民希望港口在晚上减少噪音，管理局表示会在夜间限制起重机的工作时间，并在码头边种树。',
+    ].join('\n\n');
+    const outcome = parse(text);
+    t.equal(outcome.article.title, '港口新建两台起重机明年春天投入使用');
+    t.equal(outcome.fields.title, 'plain:copied-headline');
+    t.equal(outcome.article.paragraphs.length, 3, 'the teaser is no paragraph either');
+  },
+);

@@ -10,7 +10,9 @@ export interface Caption {
 // "16-04-22 MSC fighters in Derna": some sites prefix image captions with the photo's date.
 const DATE_PREFIX = /^(\d{2}-\d{2}-\d{2}|\d{4}-\d{2}-\d{2})\s+(\S.*)$/;
 const CAPTION_LABEL =
-  /^(?:image caption|caption|pictured|above|photo caption|top image)(?:\s*[:–—-]\s+|\s+)(\S.*)$/i;
+  /^(?:image caption|media caption|caption|pictured|above|photo caption|top image)(?:\s*[:–—-]\s+|\s+)(\S.*)$/i;
+/** A news agency's archive photo: "FILE - In this March 2, 2011 file photo, …", after its credit. */
+const FILE_PHOTO = /^(?:[^.]{0,80}\s)?FILE\s+[-–—]\s+(\S.*)$/;
 const CREDIT_LABEL =
   /^\(?(?:image copyright|image source|copyright|credit|photo credit|image credit|photograph|photo|picture|image|foto)\s*(?:by|:|©)\s*(\S.*?)\)?$/i;
 /** Where a trailing credit starts: "Photo:", "(Picture by", "[Credit:". */
@@ -47,7 +49,7 @@ export function parseCaptionLine(text: string): Caption | null {
     const date = dateFromCaptionPrefix(dated[1]);
     if (date) return { ...splitCredit(dated[2]), date };
   }
-  const labelled = CAPTION_LABEL.exec(text);
+  const labelled = CAPTION_LABEL.exec(text) ?? FILE_PHOTO.exec(text);
   if (labelled?.[1]) return { ...splitCredit(labelled[1]), date: null };
   const credit = CREDIT_LABEL.exec(text);
   // "Photo: Jane Doe/Reuters" names who took it; a long sentence after "Photo:" is a caption.

@@ -38,6 +38,8 @@ const openings = [
   'Tags: ',
   'Photo: ',
   'Image caption ',
+  'Media caption ',
+  'FILE - ',
   'Posted on ',
   '<p>',
   '<meta name="author" content="',

@@ -181,3 +181,24 @@ t.test(
     t.equal(outcome.article.paragraphs.length, 3, 'the teaser is no paragraph either');
   },
 );
+
+t.test("a broadcaster's media caption and an agency's file photo are captions, not the story", async (t) => {
+  const outcome = parse(
+    [
+      'Cranes due in spring',
+      'Media caption The harbour master explains where the cranes will stand',
+      prose,
+      'Jane Roe, File - FILE - In this May 2, 2019 file photo, a crane unloads a ship at the harbour.',
+      prose,
+    ].join('\n\n'),
+  );
+  t.equal(outcome.article.title, 'Cranes due in spring');
+  t.equal(outcome.article.paragraphs.length, 2);
+  t.same(
+    outcome.article.images.map((image) => image.caption),
+    [
+      'The harbour master explains where the cranes will stand',
+      'In this May 2, 2019 file photo, a crane unloads a ship at the harbour.',
+    ],
+  );
+});

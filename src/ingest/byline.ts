@@ -52,7 +52,7 @@ export function splitNames(text: string, minTokens = 1): string[] {
   const oneLine = text.replace(/\s+/g, ' ');
   const withoutFor = oneLine.replace(/ (?:for|of|at|in) [\s\S]*$/i, '');
   const names: string[] = [];
-  for (const piece of withoutFor.split(/ ?[,;] ?| (?:and|&) /)) {
+  for (const piece of withoutFor.split(/ ?[,;] ?| (?:and|&|et|y|und|en) /)) {
     const name = tidyName(piece);
     if (name === '') continue;
     if (!isPersonName(name, minTokens)) break;
@@ -65,6 +65,9 @@ export function splitNames(text: string, minTokens = 1): string[] {
 const DATE_LINE_EXTRAS =
   /\b\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\b\.?)?(?:\s+(?:utc|gmt|[a-z]{1,3}t)\b)?|\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\b\.?|\b\d{1,3}\s+min(?:ute)?s?\s+read\b/gi;
 
+/** "Par …", "Por …", "Von …", "Door …": a byline in French, Spanish, German or Dutch opens the line. */
+const FOREIGN_BY = /^\s*(?:par|por|von|door)\s+(\S[\s\S]*)$/i;
+
 const DATE_LABELS =
   /\b(posted|published|written|updated|last updated|first published|last modified|modified|date|on|at|the|filed|(?:mon|tues|wednes|thurs|fri|satur|sun)day|—|–)\b|[|•·:,—–/]/gi;
 
@@ -76,7 +79,8 @@ export function parseByline(text: string): Byline | null {
   if (text.length > 200 || countWords(text) > 30) return null;
   const date = findDate(text);
   const rest = date ? text.replace(date.matched, ' ') : text;
-  const by = /(?:^|[\s|•·,—–-])by\s+(\S[\s\S]*)$/i.exec(rest);
+  const english = /(?:^|[\s|•·,—–-])by\s+(\S[\s\S]*)$/i.exec(rest);
+  const by = english ?? FOREIGN_BY.exec(rest);
   // Only labels may precede "by" ("Posted on DATE by A", "Story by A"): "Stand by Me" is a title.
   const beforeBy = by
     ? rest
@@ -90,7 +94,8 @@ export function parseByline(text: string): Byline | null {
     const named = (separator < 0 ? by[1] : by[1].slice(0, separator)).trimEnd();
     const label = /\s(?:on|at)$/i.exec(named);
     const names = label ? named.slice(0, label.index) : named;
-    const authors = splitNames(names);
+    // "Von Miller" may be a person, not a German byline: a foreign label needs full names.
+    const authors = splitNames(names, english ? 1 : 2);
     if (authors.length > 0) return { authors, date };
   }
   if (!date) return null;

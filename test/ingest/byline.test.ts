@@ -19,6 +19,14 @@ t.test('bylines with dates', async (t) => {
   t.same(posted?.date, { iso: '2016-04-21T00:00:00.000Z', matched: 'April 21, 2016' });
   t.same(authors('Jane Doe | April 21, 2016'), ['Jane Doe']);
   t.same(authors('Posted by Jane Doe on April 21, 2016'), ['Jane Doe'], 'the date after the name');
+  t.same(authors('Par Jeanne Dupont et Paul Martin — 24 novembre 2017 à 18:42'), [
+    'Jeanne Dupont',
+    'Paul Martin',
+  ]);
+  t.same(authors('Por Ana García, Luis Pérez y Marta Ruiz'), ['Ana García', 'Luis Pérez', 'Marta Ruiz']);
+  t.same(authors('Von Anna Schmidt und Peter Weber'), ['Anna Schmidt', 'Peter Weber']);
+  t.equal(parseByline('Von Miller'), null, 'a foreign label needs a full name: this may be a person');
+  t.equal(parseByline('Par for the course'), null);
   t.same(authors('By Jane Doe | Apr 21, 2016 10:30 AM EDT'), ['Jane Doe']);
   t.same(parseByline('Published 21 April 2016'), {
     authors: [],

@@ -10,8 +10,12 @@ import { findMainRun, type MainRun, stopwordsFor } from './prose.js';
 import { normalizeLine } from './recurring.js';
 import type { Finding, ParseFields } from './report.js';
 
-/** "Tags: a, b" and its variants; an all-empty list is residue of a scrape that lost the names. */
-const TAGS_LINE = /^(?:tags|tagged|tagged with|topics|filed under|filed in|keywords)\s*:(.*)$/i;
+/**
+ * "Tags: a, b" and its variants (Blogger's "Labels:", "In this article:"); an all-empty list is
+ * residue of a scrape that lost the names.
+ */
+const TAGS_LINE =
+  /^(?:tags|tagged|tagged with|topics|filed under|filed in|keywords|labels|in this article)\s*:(.*)$/i;
 /** How many blocks after the title may hold the byline, dateline or standfirst. */
 const LEADING_ZONE = 6;
 

@@ -65,6 +65,20 @@ t.test('explicit tags come first, deduplicated by slug, never empty', async (t) 
   t.ok(tags.every((tag) => tag.name.trim().length > 0));
 });
 
+t.test('a blog\'s "Labels:" and a news site\'s "In this article:" list the tags', async (t) => {
+  for (const label of ['Labels', 'In this article']) {
+    const outcome = parse(
+      `Cranes due in spring\n\n${prose}\n\n${prose}\n\n${label}: harbour, cranes, Port Alder`,
+    );
+    t.same(
+      outcome.article.tags.filter((tag) => !tag.derived).map((tag) => tag.name),
+      ['harbour', 'cranes', 'Port Alder'],
+      label,
+    );
+    t.equal(outcome.article.paragraphs.length, 2, `${label}: not a paragraph`);
+  }
+});
+
 t.test('excerpt is cut at a word boundary with an ellipsis', async (t) => {
   const outcome = parse(`Cranes\n\n${prose} ${prose} ${prose}\n\n${prose}`);
   t.ok(outcome.article.excerpt.length <= 301);

@@ -30,6 +30,11 @@ t.test('CORS: public reads from any origin, writes only from CORS_ORIGINS', asyn
   const exposed = String(read.headers['access-control-expose-headers']).split(/,\s*/);
   for (const header of ['ETag', 'Link', 'Retry-After', 'X-Request-Id'])
     t.ok(exposed.includes(header), header);
+  t.notMatch(
+    String(read.headers.vary ?? ''),
+    /origin/i,
+    'a public read is the same for every origin: shared caches keep one copy',
+  );
 
   const readPreflight = await app.inject({
     method: 'OPTIONS',
@@ -73,6 +78,14 @@ t.test('CORS: public reads from any origin, writes only from CORS_ORIGINS', asyn
   });
   t.equal(write.statusCode, 201);
   t.equal(write.headers['access-control-allow-origin'], 'https://newsroom.example.com');
+  t.match(write.headers.vary, /origin/i);
+  const foreignWrite = await app.inject({
+    method: 'POST',
+    url: '/v1/ingest',
+    headers: { ...auth, origin: elsewhere, 'content-type': 'text/plain' },
+    payload: plainArticle({ title: 'A write from a page elsewhere' }),
+  });
+  t.equal(foreignWrite.headers['access-control-allow-origin'], undefined, 'the browser keeps the answer');
 
   const plainOptions = await app.inject({ method: 'OPTIONS', url: '/v1/articles' });
   t.equal(plainOptions.statusCode, 204, 'OPTIONS without a preflight is not an error either');

@@ -1,12 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { endianness, tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import t, { type Test } from 'tap';
 import { type CheckpointerOptions, createCheckpointer } from '../../src/db/sqlite/checkpointer.js';
 import { openDatabase } from '../../src/db/sqlite/connection.js';
 import { writeGateOf } from '../../src/db/sqlite/writes.js';
+import { buildTestApp, databaseUrlOf, ingestText, plainArticle } from '../support/app.js';
 
 /**
  * A serving connection leaves WAL checkpoints, and the fsyncs they take, to a worker thread
@@ -122,4 +124,29 @@ t.test('closing stops the worker and gives checkpoints back to the connection', 
   t.equal(autocheckpoint(sqlite), 1000);
   await write(1);
   t.equal(await checkpointer.nextCheckpoint(), undefined, 'no checkpoint runs after close');
+});
+
+/**
+ * Frames in the WAL and frames copied back into the database, from the WAL index in the -shm file
+ * (mxFrame at byte 16, nBackfill at byte 96, in the machine's byte order).
+ */
+function walProgress(databasePath: string): { frames: number; copied: number } {
+  const shm = readFileSync(`${databasePath}-shm`);
+  const read = (offset: number) =>
+    endianness() === 'LE' ? shm.readUInt32LE(offset) : shm.readUInt32BE(offset);
+  return { frames: read(16), copied: read(96) };
+}
+
+t.test('a serving app has its commits copied back by the worker', async (t) => {
+  const app = await buildTestApp(t, {}, 'sqlite');
+  const databasePath = databaseUrlOf(app).slice('file:'.length);
+  // A commit of a few pages: SQLite's own checkpoint waits for 1,000, so only the worker copies it.
+  await ingestText(app, plainArticle());
+  let progress = walProgress(databasePath);
+  for (let waited = 0; progress.copied < progress.frames && waited < 5000; waited += 50) {
+    await sleep(50);
+    progress = walProgress(databasePath);
+  }
+  t.ok(progress.frames > 0, `the ingest is in the WAL (${progress.frames} frames)`);
+  t.equal(progress.copied, progress.frames, 'and copied back within moments');
 });

@@ -1,5 +1,4 @@
-import { countWords, isMostlyUnspaced } from './blocks.js';
-import { findDate } from './dates.js';
+import { isMostlyUnspaced } from './blocks.js';
 import type { Item } from './items.js';
 
 /** How many blocks before the story's first paragraph a copied page's headline may sit. */
@@ -24,12 +23,6 @@ function contentTerms(text: string, stopwords: ReadonlySet<string>): string[] {
 /** A line dropped as page chrome (a menu, a teaser list) that may still be the story's own. */
 function isDroppedChrome({ role }: Item): boolean {
   return role.kind === 'removed' && ['navigation', 'related', 'other'].includes(role.removed);
-}
-
-/** A dateline ("Monday, May 27, 2013"): a date and two more words at most. */
-function isDateline(text: string): boolean {
-  const date = findDate(text);
-  return date !== null && countWords(text.replace(date.matched, ' ')) <= 2;
 }
 
 /**
@@ -61,8 +54,7 @@ export function headlineOfCopiedPage(
     if (
       (role.kind !== 'body' && !isDroppedChrome(item)) ||
       block.kind === 'item' ||
-      !isHeadlineShaped(block.text) ||
-      isDateline(block.text)
+      !isHeadlineShaped(block.text)
     )
       continue;
     const words = contentTerms(block.text, stopwords);

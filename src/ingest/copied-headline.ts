@@ -5,6 +5,8 @@ import type { Item } from './items.js';
 const HEADLINE_WINDOW = 30;
 /** How many of the story's opening words the headline's words are looked for in. */
 const OPENING_TERMS = 400;
+/** More than enough text for one term, stop words and spaces included. */
+const CHARACTERS_PER_TERM = 24;
 /** The share of a headline's words the opening must repeat. */
 const MIN_OVERLAP = 0.2;
 /** How close above the headline a second copy of it may be printed. */
@@ -42,7 +44,9 @@ export function headlineOfCopiedPage(
   for (let index = runStart; index < items.length && terms < OPENING_TERMS; index++) {
     const item = items[index] as Item;
     if (item.role.kind !== 'body') continue;
-    for (const term of contentTerms(item.block.text, stopwords).slice(0, OPENING_TERMS - terms)) {
+    // A term takes a few characters: a long paragraph is read only as far as the opening needs.
+    const text = item.block.text.slice(0, (OPENING_TERMS - terms) * CHARACTERS_PER_TERM);
+    for (const term of contentTerms(text, stopwords).slice(0, OPENING_TERMS - terms)) {
       opening.add(term);
       terms++;
     }

@@ -49,15 +49,30 @@ async function drained(url: string): Promise<void> {
 
 /**
  * req/s and p99 of one target; identity encoding (no Accept-Encoding), as a plain client sends.
+ * With `slugs`, each request appends one of them, picked at random, to the URL's path.
  * It then waits for the server to answer /healthz, so no backlog spills into the next measurement.
  */
-async function load(url: string, pid: number, duration = seconds, retried = false): Promise<Load> {
+async function load(
+  url: string,
+  pid: number,
+  { duration = seconds, slugs }: { duration?: number; slugs?: readonly string[] } = {},
+  retried = false,
+): Promise<Load> {
   const cpuBefore = cpuMilliseconds(pid);
-  const result = await autocannon({ url, connections, duration });
+  const path = new URL(url).pathname;
+  const requests = slugs && [
+    {
+      setupRequest: (request: autocannon.Request) => {
+        request.path = path + slugs[Math.floor(Math.random() * slugs.length)];
+        return request;
+      },
+    },
+  ];
+  const result = await autocannon({ url, connections, duration, ...(requests && { requests }) });
   const cpuUsed = cpuMilliseconds(pid) - cpuBefore;
   await drained(url);
   // On a saturated machine a run can see no response at all; one more try, then it counts as 0.
-  if (result.requests.total === 0 && !retried) return load(url, pid, duration, true);
+  if (result.requests.total === 0 && !retried) return load(url, pid, { duration, slugs }, true);
   return {
     rps: result.requests.total / duration,
     p99: result.latency.p99,
@@ -212,6 +227,7 @@ function pickTargets(databasePath: string) {
     commonTag: { slug: commonTag, articles: tagCount.pluck().get(commonTag) as number },
     rareTag: { slug: rareTag, articles: tagCount.pluck().get(rareTag) as number },
     author,
+    slugs: db.prepare('SELECT slug FROM articles').pluck().all() as string[],
     bodyBytes: db.prepare('SELECT avg(length(body_text)) FROM articles').pluck().get() as number,
   };
   db.close();
@@ -223,6 +239,8 @@ interface Case {
   gazette: string;
   /** Absent for search, whose ratio is to the bare one-article route of the same round. */
   bare?: string;
+  /** Each request asks for one of these, at random, appended to both paths. */
+  slugs?: readonly string[];
 }
 
 async function sameDocument(gazette: string, bare: string): Promise<void> {
@@ -265,6 +283,7 @@ async function benchSize(size: number) {
   const searchWord = process.env.BENCH_SEARCH ?? 'year';
   const cases: Case[] = [
     { name: 'one article', gazette: `/v1/articles/${targets.slug}`, bare: `/articles/${targets.slug}` },
+    { name: 'any article', gazette: '/v1/articles/', bare: '/articles/', slugs: targets.slugs },
     { name: 'page of 20', gazette: '/v1/articles', bare: '/articles' },
     {
       name: `tag page (${targets.commonTag.articles})`,
@@ -284,13 +303,13 @@ async function benchSize(size: number) {
     { name: `search q=${searchWord}`, gazette: `/v1/articles?q=${searchWord}` },
   ];
   for (const entry of cases)
-    if (entry.bare) await sameDocument(gazette.base + entry.gazette, bare.base + entry.bare);
+    if (entry.bare && !entry.slugs) await sameDocument(gazette.base + entry.gazette, bare.base + entry.bare);
   const [gazettePid, barePid] = [gazette.child.pid!, bare.child.pid!];
 
   // Warm both (JIT, page cache, statement caches) before anything is counted.
   for (const entry of cases) {
-    await load(gazette.base + entry.gazette, gazettePid, 1);
-    if (entry.bare) await load(bare.base + entry.bare, barePid, 1);
+    await load(gazette.base + entry.gazette, gazettePid, { duration: 1, slugs: entry.slugs });
+    if (entry.bare) await load(bare.base + entry.bare, barePid, { duration: 1, slugs: entry.slugs });
   }
 
   let rssPeak = rssIdle;
@@ -310,8 +329,8 @@ async function benchSize(size: number) {
         continue;
       }
       // Alternate who goes first, so neither always gets the quieter moment.
-      const runBare = () => load(bare.base + entry.bare!, barePid);
-      const runOurs = () => load(gazette.base + entry.gazette, gazettePid);
+      const runBare = () => load(bare.base + entry.bare!, barePid, { slugs: entry.slugs });
+      const runOurs = () => load(gazette.base + entry.gazette, gazettePid, { slugs: entry.slugs });
       let ours: Load;
       let theirs: Load;
       if (round % 2 === 0) {
@@ -338,13 +357,14 @@ async function benchSize(size: number) {
       `autocannon ${connections} connections, ${rounds} interleaved rounds × ${seconds} s; ` +
       'ratio = Gazette req/s ÷ bare req/s in the same round (median, worst)',
   );
-  // Each target repeats one URL: with the response cache every Gazette request after the first is a hit.
-  // The server gets this environment, so its configuration says whether the cache is on.
+  // Each target but "any article" repeats one URL: with the response cache every Gazette request
+  // after the first is a hit. "Any article" asks for every article alike, so the cache holds only as
+  // many as fit. The server gets this environment, so its configuration says whether the cache is on.
   const cacheMb = loadConfig().responseCacheBytes / 2 ** 20;
   console.log(
     cacheMb === 0
       ? '  Gazette response cache off (RESPONSE_CACHE_MB=0): every request reads and serializes'
-      : `  Gazette response cache on (RESPONSE_CACHE_MB=${cacheMb}): repeated URLs are answered from memory; RESPONSE_CACHE_MB=0 measures every request cold`,
+      : `  Gazette response cache on (RESPONSE_CACHE_MB=${cacheMb}): repeated URLs are answered from memory, "any article" only as far as they fit; RESPONSE_CACHE_MB=0 measures every request cold`,
   );
   console.log(
     '  request                    Gazette req/s  bare req/s   ratio  worst   Gazette p99 ms  bare p99 ms' +

@@ -9,6 +9,14 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * How many URLs the cache remembers having missed once. A URL is kept on its second miss among the
+ * last this many, not its first: readers spread over an archive ask for most articles once, and
+ * keeping each of those would only push out what is asked for again and again, at the price of a
+ * copy and an eviction a request.
+ */
+const firstMissesRemembered = 4096;
+
 /** The headers a response's bytes come with; per-request ones (ids, limits, CORS) are added afresh. */
 const storedHeaders = ['content-type', 'link', 'last-modified'] as const;
 
@@ -20,9 +28,9 @@ interface Entry {
 
 /**
  * The bytes of public article reads, kept until the next commit to the database from any connection
- * or process (`dataVersion` changes), within `maxBytes`, least recently used out first. The front page
- * and a popular article are asked for again and again; from memory they skip the query, the
- * serializer and the ETag hash. Only routes that opt in (`config.responseCache`) and requests
+ * or process (`dataVersion` changes), within `maxBytes`, least recently used out first, from their
+ * second request on. The front page and a popular article are asked for again and again; from
+ * memory they skip the query, the serializer and the ETag hash. Only routes that opt in (`config.responseCache`) and requests
  * without an Authorization header take part; rate limits, CORS, security headers, request ids and
  * conditional requests still apply to every request, as the cache sits between validation and the
  * handler. The key holds the public origin, since links in the bytes are absolute. Register after
@@ -34,8 +42,18 @@ export const responseCache = fp<{ dataVersion: (() => string) | undefined; maxBy
     const entries = new Map<string, Entry>();
     let bytes = 0;
     let seenVersion = '';
-    /** The key and version a request missed with, for the store hook. */
+    /** The key and version a request missed with, for the store hook, when its bytes are to be kept. */
     const misses = new WeakMap<FastifyRequest, { key: string; version: string }>();
+    /** URLs missed once lately (emptied when full, so it only ever holds recent ones). */
+    const missedOnce = new Set<string>();
+
+    /** Whether a URL missed before, lately; if not, it is remembered as missed once. */
+    function missedBefore(key: string): boolean {
+      if (missedOnce.delete(key)) return true;
+      if (missedOnce.size >= firstMissesRemembered) missedOnce.clear();
+      missedOnce.add(key);
+      return false;
+    }
 
     /** The data version now; a changed one empties the cache first. */
     function currentVersion(): string {
@@ -54,7 +72,7 @@ export const responseCache = fp<{ dataVersion: (() => string) | undefined; maxBy
       const key = `${request.publicOrigin} ${request.url}`;
       const entry = entries.get(key);
       if (!entry) {
-        misses.set(request, { key, version });
+        if (missedBefore(key)) misses.set(request, { key, version });
         return done();
       }
       // Most recently used last, so the oldest entry is the first one to go.

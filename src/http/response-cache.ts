@@ -24,12 +24,14 @@ interface Entry {
   body: Buffer;
   headers: Partial<Record<(typeof storedHeaders)[number], string>>;
   size: number;
+  /** Asked for since it was kept, or since eviction last passed it over. */
+  used: boolean;
 }
 
 /**
  * The bytes of public article reads, kept until the next commit to the database from any connection
- * or process (`dataVersion` changes), within `maxBytes`, least recently used out first, from their
- * second request on. The front page and a popular article are asked for again and again; from
+ * or process (`dataVersion` changes), from their second request on, within `maxBytes`: the oldest
+ * go first, but one asked for since it was kept or last passed over goes back to the end (CLOCK). The front page and a popular article are asked for again and again; from
  * memory they skip the query, the serializer and the ETag hash. Only routes that opt in (`config.responseCache`) and requests
  * without an Authorization header take part; rate limits, CORS, security headers, request ids and
  * conditional requests still apply to every request, as the cache sits between validation and the
@@ -66,6 +68,24 @@ export const responseCache = fp<{ dataVersion: (() => string) | undefined; maxBy
       return version;
     }
 
+    /**
+     * Oldest first, until the cache fits; an entry used since it was last passed over is moved to
+     * the end instead, unmarked (a Map iterates over what is added during the loop, so a second
+     * pass reaches it).
+     */
+    function evictOverBudget() {
+      for (const [key, entry] of entries) {
+        if (bytes <= maxBytes) return;
+        entries.delete(key);
+        if (entry.used) {
+          entry.used = false;
+          entries.set(key, entry);
+        } else {
+          bytes -= entry.size;
+        }
+      }
+    }
+
     const lookup: preHandlerHookHandler = (request, reply, done) => {
       if (request.method !== 'GET' || request.headers.authorization !== undefined) return done();
       const version = currentVersion();
@@ -75,9 +95,9 @@ export const responseCache = fp<{ dataVersion: (() => string) | undefined; maxBy
         if (missedBefore(key)) misses.set(request, { key, version });
         return done();
       }
-      // Most recently used last, so the oldest entry is the first one to go.
-      entries.delete(key);
-      entries.set(key, entry);
+      // Marked, not moved to the end: deleting and adding one key again and again costs V8 time in
+      // proportion to the Map's size (25 µs a hit with 9,000 entries).
+      entry.used = true;
       reply.headers(entry.headers).send(entry.body);
     };
 
@@ -96,12 +116,8 @@ export const responseCache = fp<{ dataVersion: (() => string) | undefined; maxBy
         }
         keepEntityTag(body);
         bytes += size - (entries.get(miss.key)?.size ?? 0);
-        entries.set(miss.key, { body, headers, size });
-        for (const [key, oldest] of entries) {
-          if (bytes <= maxBytes) break;
-          entries.delete(key);
-          bytes -= oldest.size;
-        }
+        entries.set(miss.key, { body, headers, size, used: false });
+        evictOverBudget();
       }
       // The bytes go on, so the ETag hook after this one does not encode the text again.
       done(null, body);

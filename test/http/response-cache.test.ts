@@ -146,7 +146,7 @@ t.test('RESPONSE_CACHE_MB bounds what is kept; 0 keeps nothing', async (t) => {
   t.equal(smallCounter.reads, 5, 'the 300 KB article is read each time, the short one until it is kept');
 });
 
-t.test('a URL asked for once is not kept, so one-off reads do not push out the popular ones', async (t) => {
+t.test('one-off reads are not kept, and what is read again outlives the rest', async (t) => {
   // 1 MB holds about forty of these 25 KB articles; the reads below go over sixty others.
   const app = await buildTestApp(t, { RESPONSE_CACHE_MB: '1' });
   const longArticle = async (title: string) =>
@@ -170,4 +170,12 @@ t.test('a URL asked for once is not kept, so one-off reads do not push out the p
   await app.inject(`/v1/articles/${others[0]!.slug}`);
   await app.inject(`/v1/articles/${others[0]!.slug}`);
   t.equal(counter.reads, 3 + others.length, 'a second read keeps an article');
+
+  // Now each of the others is read a second time, so kept: more than the cache holds.
+  for (const other of others.slice(1)) await app.inject(`/v1/articles/${other.slug}`);
+  const reads = counter.reads;
+  await app.inject(`/v1/articles/${popular.slug}`);
+  t.equal(counter.reads, reads, 'the popular article, read since it was kept, outlives newer ones');
+  await app.inject(`/v1/articles/${others[1]!.slug}`);
+  t.equal(counter.reads, reads + 1, 'an older one never read again went first');
 });

@@ -106,7 +106,10 @@ export const responseCache = fp<{ dataVersion: (() => string) | undefined; maxBy
       // An answer read while another request saw a newer version is not kept.
       if (!miss || reply.statusCode !== 200 || typeof payload !== 'string' || miss.version !== seenVersion)
         return done(null, payload);
-      const body = Buffer.from(payload);
+      // A buffer of its own: a small one from Buffer.from is a slice of a shared 8 KB slab, and a
+      // kept slice would hold the whole slab in memory.
+      const body = Buffer.allocUnsafeSlow(Buffer.byteLength(payload));
+      body.write(payload);
       const size = body.length + miss.key.length;
       if (size <= maxBytes / 4) {
         const headers: Entry['headers'] = {};

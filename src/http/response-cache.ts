@@ -31,9 +31,10 @@ interface Entry {
 /**
  * The bytes of public article reads, kept until the next commit to the database from any connection
  * or process (`dataVersion` changes), from their second request on, within `maxBytes`: the oldest
- * go first, but one asked for since it was kept or last passed over goes back to the end (CLOCK). The front page and a popular article are asked for again and again; from
- * memory they skip the query, the serializer and the ETag hash. Only routes that opt in (`config.responseCache`) and requests
- * without an Authorization header take part; rate limits, CORS, security headers, request ids and
+ * go first, but one asked for since it was kept or last passed over goes back to the end (CLOCK).
+ * The front page and a popular article are asked for again and again; from memory they skip the
+ * query, the serializer and the ETag hash. Only routes that opt in (`config.responseCache`) and
+ * requests without an Authorization header take part; rate limits, CORS, security headers, request ids and
  * conditional requests still apply to every request, as the cache sits between validation and the
  * handler. The key holds the public origin, since links in the bytes are absolute. Register after
  * the caching plugin, so that the bytes are kept (and their tag with them) before its ETag hook runs.

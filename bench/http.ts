@@ -358,7 +358,7 @@ async function benchSize(size: number) {
       'ratio = Gazette req/s ÷ bare req/s in the same round (median, worst)',
   );
   // Each target but "any article" repeats one URL: with the response cache every Gazette request
-  // after the first is a hit. "Any article" asks for every article alike, so the cache holds only as
+  // after the second is a hit. "Any article" asks for every article alike, so the cache holds only as
   // many as fit. The server gets this environment, so its configuration says whether the cache is on.
   const cacheMb = loadConfig().responseCacheBytes / 2 ** 20;
   console.log(

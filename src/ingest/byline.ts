@@ -61,15 +61,20 @@ export function splitNames(text: string, minTokens = 1): string[] {
   return names;
 }
 
+/** A weekday, in full or short: "Tuesday", "Tue", "Thurs". */
+const WEEKDAY = '(?:mon|tue|tues|wed|wednes|thu|thur|thurs|fri|sat|satur|sun)(?:day)?';
+
 /** What may stand beside a date in a date line: a time and its zone, a weekday, a reading time. */
-const DATE_LINE_EXTRAS =
-  /\b\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\b\.?)?(?:\s+(?:utc|gmt|[a-z]{1,3}t)\b)?|\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\b\.?|\b\d{1,3}\s+min(?:ute)?s?\s+read\b/gi;
+export const DATE_LINE_EXTRAS = new RegExp(
+  `\\b\\d{1,2}[:.]\\d{2}(?:\\s*[ap]\\.?m\\b\\.?)?(?:\\s+(?:utc|gmt|[a-z]{1,3}t)\\b)?|\\b${WEEKDAY}\\b\\.?|\\b\\d{1,3}\\s+min(?:ute)?s?\\s+read\\b`,
+  'gi',
+);
 
 /** "Par …", "Por …", "Von …", "Door …": a byline in French, Spanish, German or Dutch opens the line. */
 const FOREIGN_BY = /^\s*(?:par|por|von|door)\s+(\S[\s\S]*)$/i;
 
 const DATE_LABELS =
-  /\b(posted|published|written|updated|last updated|first published|last modified|modified|date|on|at|the|filed|(?:mon|tues|wednes|thurs|fri|satur|sun)day|—|–)\b|[|•·:,—–/]/gi;
+  /\b(posted|published|written|updated|last updated|first published|last modified|modified|date|on|at|the|filed|—|–)\b|[|•·:,—–/]/gi;
 
 /**
  * Reads a byline or date line: "By A and B", "Posted on DATE by A", "A | DATE", "Published DATE".
@@ -166,7 +171,8 @@ export function sameAuthor(a: string, b: string): boolean {
   return lastX !== undefined && lastX === lastY && (x.startsWith(y[0] ?? '') || y.startsWith(x[0] ?? ''));
 }
 
-const WEEKDAY = /^(mon|tues|wednes|thurs|fri|satur|sun)day$/i;
+/** A weekday written in full ("Sunday"): "Sun" alone may be a name. */
+export const WEEKDAY_NAME = new RegExp(`^(?=.*day$)${WEEKDAY}$`, 'i');
 /** "Written by", "Par", "Von": the label before a byline's names, in the languages we meet. */
 const BYLINE_LABEL =
   /^(?:(?:written|posted|story|words|text|reporting)\s+by|by|par|von|por|door|di|av|af)\s+/i;
@@ -191,5 +197,5 @@ export function bylineNames(byline: string): string[] {
       ? parsed.authors
       : splitNames(digit < 0 ? head : head.slice(0, digit));
   // What is left of "Sunday, 12 April" once the date is read is no person.
-  return names.filter((name) => !WEEKDAY.test(name));
+  return names.filter((name) => !WEEKDAY_NAME.test(name));
 }

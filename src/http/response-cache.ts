@@ -17,6 +17,16 @@ declare module 'fastify' {
  */
 const firstMissesRemembered = 4096;
 
+/**
+ * The UTF-8 bytes of a text in a buffer of their own. Buffer.from gives a small text a slice of a
+ * shared 8 KB slab, and a kept slice would hold the whole slab in memory.
+ */
+export function bytesOfTheirOwn(text: string): Buffer {
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  bytes.write(text);
+  return bytes;
+}
+
 /** The headers a response's bytes come with; per-request ones (ids, limits, CORS) are added afresh. */
 const storedHeaders = ['content-type', 'link', 'last-modified'] as const;
 
@@ -107,22 +117,18 @@ export const responseCache = fp<{ dataVersion: (() => string) | undefined; maxBy
       // An answer read while another request saw a newer version is not kept.
       if (!miss || reply.statusCode !== 200 || typeof payload !== 'string' || miss.version !== seenVersion)
         return done(null, payload);
-      // A buffer of its own: a small one from Buffer.from is a slice of a shared 8 KB slab, and a
-      // kept slice would hold the whole slab in memory.
-      const body = Buffer.allocUnsafeSlow(Buffer.byteLength(payload));
-      body.write(payload);
-      const size = body.length + miss.key.length;
-      if (size <= maxBytes / 4) {
-        const headers: Entry['headers'] = {};
-        for (const name of storedHeaders) {
-          const value = reply.getHeader(name);
-          if (typeof value === 'string') headers[name] = value;
-        }
-        keepEntityTag(body);
-        bytes += size - (entries.get(miss.key)?.size ?? 0);
-        entries.set(miss.key, { body, headers, size, used: false });
-        evictOverBudget();
+      const size = Buffer.byteLength(payload) + miss.key.length;
+      if (size > maxBytes / 4) return done(null, payload);
+      const body = bytesOfTheirOwn(payload);
+      const headers: Entry['headers'] = {};
+      for (const name of storedHeaders) {
+        const value = reply.getHeader(name);
+        if (typeof value === 'string') headers[name] = value;
       }
+      keepEntityTag(body);
+      bytes += size - (entries.get(miss.key)?.size ?? 0);
+      entries.set(miss.key, { body, headers, size, used: false });
+      evictOverBudget();
       // The bytes go on, so the ETag hook after this one does not encode the text again.
       done(null, body);
     };

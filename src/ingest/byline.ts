@@ -73,8 +73,9 @@ export const DATE_LINE_EXTRAS = new RegExp(
 /** "Par …", "Por …", "Von …", "Door …": a byline in French, Spanish, German or Dutch opens the line. */
 const FOREIGN_BY = /^\s*(?:par|por|von|door)\s+(\S[\s\S]*)$/i;
 
+/** What may precede a byline's "by" or stand in a date line; weekdays in full only, as "Sat by …" is a title. */
 const DATE_LABELS =
-  /\b(posted|published|written|updated|last updated|first published|last modified|modified|date|on|at|the|filed|—|–)\b|[|•·:,—–/]/gi;
+  /\b(posted|published|written|updated|last updated|first published|last modified|modified|date|on|at|the|filed|(?:mon|tues|wednes|thurs|fri|satur|sun)day|—|–)\b|[|•·:,—–/]/gi;
 
 /**
  * Reads a byline or date line: "By A and B", "Posted on DATE by A", "A | DATE", "Published DATE".

@@ -38,6 +38,10 @@ t.test('bylines with dates', async (t) => {
     t.ok(parseByline(line)?.date, `${line}: a date`);
   }
   t.equal(parseByline('Tuesday, 12 March 2024 was a dry day'), null, 'a sentence around a date is not');
+  // A weekday before "by" is a label, like "Posted on".
+  t.same(authors('Friday 6 March 2020 by Ruth A. Mallory'), ['Ruth A. Mallory']);
+  t.ok(parseByline('Friday 6 March 2020 by Ruth A. Mallory')?.date, 'and the date is read');
+  t.equal(parseByline('Sat by the harbour wall'), null, 'a short weekday before "by" is no label');
   // Beside the date: a time after a separator, a reading time, an update stamp, an abbreviated weekday.
   const dateLines: [string, string][] = [
     ['April 5, 2018 | 6:00 PM', '2018-04-05T00:00:00.000Z'],

@@ -1,8 +1,30 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { type Import, importsOf, layerCycles, layerViolations, readImports } from './support/layers.js';
 
 const src = fileURLToPath(new URL('../src', import.meta.url));
+
+/** The packages a module of src loads when it runs, through every module it loads in turn. */
+function packagesLoadedBy(entry: string): Map<string, string> {
+  const packages = new Map<string, string>();
+  const visited = new Set<string>();
+  const visit = (file: string) => {
+    if (visited.has(file)) return;
+    visited.add(file);
+    for (const { specifier, typeOnly } of importsOf(readFileSync(path.join(src, file), 'utf8'))) {
+      if (typeOnly || specifier.startsWith('node:')) continue;
+      if (!specifier.startsWith('.')) packages.set(specifier, file);
+      else
+        visit(
+          path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier)).replace(/\.js$/, '.ts'),
+        );
+    }
+  };
+  visit(entry);
+  return packages;
+}
 
 t.test('src: every import goes down the layers, and no layers import each other in a cycle', async (t) => {
   const imports = readImports(src);
@@ -60,6 +82,12 @@ t.test(
     );
   },
 );
+
+t.test('a read worker loads no zod: it would cost each worker about 10 MB', async (t) => {
+  const packages = packagesLoadedBy('db/sqlite/read-worker.ts');
+  t.ok(packages.has('better-sqlite3'), 'the walk reaches the connection');
+  t.equal(packages.get('zod'), undefined, 'no module the worker loads imports zod');
+});
 
 t.test('the reader finds every kind of import', async (t) => {
   const source = `

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Article } from './article.js';
+import { changeTypes } from './column-values.js';
 
 /**
  * The change feed: every create, update and delete of an article, author or tag, in one strictly
@@ -7,17 +8,6 @@ import { Article } from './article.js';
  * and carries the resource as it was right after that change, so a consumer that applies the
  * events in order holds what the API serves.
  */
-export const changeTypes = [
-  'article.created',
-  'article.updated',
-  'article.deleted',
-  'author.created',
-  'author.updated',
-  'author.deleted',
-  'tag.created',
-  'tag.updated',
-  'tag.deleted',
-] as const;
 export const ChangeType = z.enum(changeTypes);
 export type ChangeType = z.infer<typeof ChangeType>;
 

@@ -1,7 +1,8 @@
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { BadRequest } from '../lib/errors.js';
-import { ChangeType, changeTypes } from './changes.js';
+import { ChangeType } from './changes.js';
+import { changeTypes, webhookStatuses } from './column-values.js';
 
 /**
  * Webhook subscriptions: change-feed events POSTed to a URL, signed per Standard Webhooks. Each
@@ -9,8 +10,6 @@ import { ChangeType, changeTypes } from './changes.js';
  * after the receiver answered 2xx; failures are retried with backoff, then the subscription is
  * disabled with its reason.
  */
-
-export const webhookStatuses = ['active', 'disabled'] as const;
 
 export const Webhook = z.object({
   id: z.number().int(),

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { changeTypes } from '../domain/changes.js';
+import { changeTypes } from '../domain/column-values.js';
 import type { Page } from '../domain/page.js';
 import type { Repositories } from '../domain/ports.js';
 import {

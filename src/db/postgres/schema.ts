@@ -19,9 +19,9 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { ApiKeyScope } from '../../domain/api-keys.js';
 import type { Image } from '../../domain/article.js';
-import { type ChangeType, changeTypes } from '../../domain/changes.js';
+import type { ChangeType } from '../../domain/changes.js';
+import { changeTypes, webhookStatuses } from '../../domain/column-values.js';
 import { ingestStatuses } from '../../domain/ingest.js';
-import { webhookStatuses } from '../../domain/webhooks.js';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({
   dataType: () => 'bytea',

@@ -2,9 +2,9 @@ import { sql } from 'drizzle-orm';
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { ApiKeyScope } from '../../domain/api-keys.js';
 import type { Image } from '../../domain/article.js';
-import { type ChangeType, changeTypes } from '../../domain/changes.js';
+import type { ChangeType } from '../../domain/changes.js';
+import { changeTypes, webhookStatuses } from '../../domain/column-values.js';
 import { ingestStatuses } from '../../domain/ingest.js';
-import { webhookStatuses } from '../../domain/webhooks.js';
 
 const timestamps = {
   createdAt: text('created_at').notNull(),

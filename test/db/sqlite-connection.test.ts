@@ -1,0 +1,28 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import t from 'tap';
+import { openDatabase, openReadOnlyDatabase } from '../../src/db/sqlite/connection.js';
+
+/** The page cache a connection may fill, in KiB (a negative `cache_size` is a size, not pages). */
+const pageCacheKib = (sqlite: { pragma: (source: string, options: { simple: true }) => unknown }) =>
+  -Number(sqlite.pragma('cache_size', { simple: true }));
+
+t.test('connections bound their page caches below the driver default of 16 MB', async (t) => {
+  const directory = mkdtempSync(path.join(tmpdir(), 'gazette-connection-'));
+  const main = openDatabase(path.join(directory, 'gazette.db')).$client;
+  main.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY)');
+  const reader = openReadOnlyDatabase(path.join(directory, 'gazette.db')).$client;
+  t.teardown(() => {
+    reader.close();
+    main.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  // Under load, three connections at 16 MB each were a quarter of the server's resident memory.
+  t.ok(pageCacheKib(main) > 0 && pageCacheKib(main) <= 8192, `main: ${pageCacheKib(main)} KiB`);
+  t.ok(
+    pageCacheKib(reader) > 0 && pageCacheKib(reader) < pageCacheKib(main),
+    `a read worker's connection keeps less than the main one: ${pageCacheKib(reader)} KiB`,
+  );
+});

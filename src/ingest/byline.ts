@@ -70,8 +70,11 @@ export const DATE_LINE_EXTRAS = new RegExp(
   'gi',
 );
 
+/** "Par", "Por", "Von", "Door": "by" in French, Spanish, German and Dutch. */
+const FOREIGN_BY_WORDS = 'par|por|von|door';
+
 /** "Par …", "Por …", "Von …", "Door …": a byline in French, Spanish, German or Dutch opens the line. */
-const FOREIGN_BY = /^\s*(?:par|por|von|door)\s+(\S[\s\S]*)$/i;
+export const FOREIGN_BY = new RegExp(`^\\s*(?:${FOREIGN_BY_WORDS})\\s+(\\S[\\s\\S]*)$`, 'i');
 
 /** What may precede a byline's "by" or stand in a date line; weekdays in full only, as "Sat by …" is a title. */
 const DATE_LABELS =
@@ -174,9 +177,15 @@ export function sameAuthor(a: string, b: string): boolean {
 
 /** A weekday written in full ("Sunday"): "Sun" alone may be a name. */
 export const WEEKDAY_NAME = new RegExp(`^(?=.*day$)${WEEKDAY}$`, 'i');
-/** "Written by", "Par", "Von": the label before a byline's names, in the languages we meet. */
-const BYLINE_LABEL =
-  /^(?:(?:written|posted|story|words|text|reporting)\s+by|by|par|von|por|door|di|av|af)\s+/i;
+/**
+ * "Written by", "Par", "Von": the label before a byline's names, in the languages we meet. Italian
+ * "di" and Scandinavian "av" and "af" count only here, in an element known to be a byline: at the
+ * start of a line of text they open ordinary sentences.
+ */
+export const BYLINE_LABEL = new RegExp(
+  `^(?:(?:written|posted|story|words|text|reporting)\\s+by|by|${FOREIGN_BY_WORDS}|di|av|af)\\s+`,
+  'i',
+);
 
 /**
  * The people a page's byline element names: "By A", "Written by A Edited by B", "Par A (avec B)",

@@ -154,6 +154,23 @@ function isHeadlineText(text: string): boolean {
   );
 }
 
+/**
+ * The headline of a whole page copied as text (three lines or more of page chrome dropped before
+ * the story), with the byline lines among what was dropped around it.
+ */
+function copiedPageTitle(items: Item[], run: MainRun | null): Hint<string> | null {
+  if (!run || items.slice(0, run.start).filter((item) => item.role.kind === 'removed').length < 3)
+    return null;
+  const copied = headlineOfCopiedPage(items, run.start, stopwordsFor(run.language), isHeadlineText);
+  if (!copied) return null;
+  copied.role = { kind: 'title' };
+  for (const item of droppedLeadLines(items, copied, run.start)) {
+    const byline = parseByline(item.block.text);
+    if (byline) item.role = { kind: 'byline', byline };
+  }
+  return { value: copied.block.text, rule: 'plain:copied-headline' };
+}
+
 function findTitle(items: Item[], hints: StructureHints, run: MainRun | null): Hint<string> | null {
   if (hints.title) {
     // Letters of any script: `\W` would reduce a Chinese headline and every paragraph to "".
@@ -167,19 +184,8 @@ function findTitle(items: Item[], hints: StructureHints, run: MainRun | null): H
     }
     return hints.title;
   }
-  // Three lines or more of page chrome dropped before the story: a whole page copied as text.
-  const copied =
-    run && items.slice(0, run.start).filter((item) => item.role.kind === 'removed').length >= 3
-      ? headlineOfCopiedPage(items, run.start, stopwordsFor(run.language), isHeadlineText)
-      : undefined;
-  if (run && copied) {
-    copied.role = { kind: 'title' };
-    for (const item of droppedLeadLines(items, copied, run.start)) {
-      const byline = parseByline(item.block.text);
-      if (byline) item.role = { kind: 'byline', byline };
-    }
-    return { value: copied.block.text, rule: 'plain:copied-headline' };
-  }
+  const copied = copiedPageTitle(items, run);
+  if (copied) return copied;
   // The title is the first block, though a caption or byline line may come before it; where a few
   // menu lines come first, the first block long enough to be a headline.
   const first = items.findIndex((item) => item.role.kind !== 'removed');

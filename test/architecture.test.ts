@@ -2,11 +2,21 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { type Import, importsOf, layerCycles, layerViolations, readImports } from './support/layers.js';
+import {
+  type Import,
+  importedFile,
+  importsOf,
+  layerCycles,
+  layerViolations,
+  readImports,
+} from './support/layers.js';
 
 const src = fileURLToPath(new URL('../src', import.meta.url));
 
-/** The packages a module of src loads when it runs, through every module it loads in turn. */
+/**
+ * The packages a module of src loads when it runs, through every module it loads in turn, each with
+ * a file that imports it.
+ */
 function packagesLoadedBy(entry: string): Map<string, string> {
   const packages = new Map<string, string>();
   const visited = new Set<string>();
@@ -15,11 +25,8 @@ function packagesLoadedBy(entry: string): Map<string, string> {
     visited.add(file);
     for (const { specifier, typeOnly } of importsOf(readFileSync(path.join(src, file), 'utf8'))) {
       if (typeOnly || specifier.startsWith('node:')) continue;
-      if (!specifier.startsWith('.')) packages.set(specifier, file);
-      else
-        visit(
-          path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier)).replace(/\.js$/, '.ts'),
-        );
+      if (specifier.startsWith('.')) visit(importedFile(file, specifier));
+      else packages.set(specifier, file);
     }
   };
   visit(entry);

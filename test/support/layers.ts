@@ -76,6 +76,11 @@ export function importsOf(source: string): { specifier: string; typeOnly: boolea
   return found;
 }
 
+/** The file of src a relative specifier names, from the file that imports it (both relative to src). */
+export function importedFile(from: string, specifier: string): string {
+  return path.posix.normalize(path.posix.join(path.posix.dirname(from), specifier)).replace(/\.js$/, '.ts');
+}
+
 /** The imports between files of src (packages and node: modules left out), read from disk. */
 export function readImports(srcDirectory: string): Import[] {
   const files = readdirSync(srcDirectory, { recursive: true, encoding: 'utf8' })
@@ -86,9 +91,7 @@ export function readImports(srcDirectory: string): Import[] {
       .filter(({ specifier }) => specifier.startsWith('.'))
       .map(({ specifier, typeOnly }) => ({
         from,
-        to: path.posix
-          .normalize(path.posix.join(path.posix.dirname(from), specifier))
-          .replace(/\.js$/, '.ts'),
+        to: importedFile(from, specifier),
         typeOnly,
       })),
   );

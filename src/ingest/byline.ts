@@ -61,8 +61,11 @@ export function splitNames(text: string, minTokens = 1): string[] {
   return names;
 }
 
+/** A weekday in full: "Tuesday". */
+const FULL_WEEKDAY = '(?:mon|tues|wednes|thurs|fri|satur|sun)day';
+
 /** A weekday, in full or short: "Tuesday", "Tue", "Thurs". */
-const WEEKDAY = '(?:mon|tue|tues|wed|wednes|thu|thur|thurs|fri|sat|satur|sun)(?:day)?';
+const WEEKDAY = `(?:${FULL_WEEKDAY}|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)`;
 
 /** What may stand beside a date in a date line: a time and its zone, a weekday, a reading time. */
 export const DATE_LINE_EXTRAS = new RegExp(
@@ -77,8 +80,10 @@ const FOREIGN_BY_WORDS = 'par|por|von|door';
 export const FOREIGN_BY = new RegExp(`^\\s*(?:${FOREIGN_BY_WORDS})\\s+(\\S[\\s\\S]*)$`, 'i');
 
 /** What may precede a byline's "by" or stand in a date line; weekdays in full only, as "Sat by …" is a title. */
-const DATE_LABELS =
-  /\b(posted|published|written|updated|last updated|first published|last modified|modified|date|on|at|the|filed|(?:mon|tues|wednes|thurs|fri|satur|sun)day|—|–)\b|[|•·:,—–/]/gi;
+export const DATE_LABELS = new RegExp(
+  `\\b(posted|published|written|updated|last updated|first published|last modified|modified|date|on|at|the|filed|${FULL_WEEKDAY}|—|–)\\b|[|•·:,—–/]`,
+  'gi',
+);
 
 /**
  * Reads a byline or date line: "By A and B", "Posted on DATE by A", "A | DATE", "Published DATE".
@@ -176,7 +181,7 @@ export function sameAuthor(a: string, b: string): boolean {
 }
 
 /** A weekday written in full ("Sunday"): "Sun" alone may be a name. */
-export const WEEKDAY_NAME = new RegExp(`^(?=.*day$)${WEEKDAY}$`, 'i');
+export const WEEKDAY_NAME = new RegExp(`^${FULL_WEEKDAY}$`, 'i');
 /**
  * "Written by", "Par", "Von": the label before a byline's names, in the languages we meet. Italian
  * "di" and Scandinavian "av" and "af" count only here, in an element known to be a byline: at the

@@ -99,11 +99,14 @@ export const responseCache = fp<{ dataVersion: (() => string) | undefined; maxBy
 
     const lookup: preHandlerHookHandler = (request, reply, done) => {
       if (request.method !== 'GET' || request.headers.authorization !== undefined) return done();
-      const version = currentVersion();
       const key = `${request.publicOrigin} ${request.url}`;
+      // The version is a query: asked only when an entry could be sent or kept, not on a first miss,
+      // the commonest case when readers spread over an archive.
+      if (!entries.has(key) && !missedBefore(key)) return done();
+      const version = currentVersion();
       const entry = entries.get(key);
       if (!entry) {
-        if (missedBefore(key)) misses.set(request, { key, version });
+        misses.set(request, { key, version });
         return done();
       }
       // Marked, not moved to the end: deleting and adding one key again and again costs V8 time in
@@ -117,9 +120,10 @@ export const responseCache = fp<{ dataVersion: (() => string) | undefined; maxBy
       // An answer read while another request saw a newer version is not kept.
       if (!miss || reply.statusCode !== 200 || typeof payload !== 'string' || miss.version !== seenVersion)
         return done(null, payload);
-      const size = Buffer.byteLength(payload) + miss.key.length;
-      if (size > maxBytes / 4) return done(null, payload);
+      // Encoded once here: the ETag hook after this one hashes these bytes whether or not they are kept.
       const body = bytesOfTheirOwn(payload);
+      const size = body.length + miss.key.length;
+      if (size > maxBytes / 4) return done(null, body);
       const headers: Entry['headers'] = {};
       for (const name of storedHeaders) {
         const value = reply.getHeader(name);
@@ -129,7 +133,6 @@ export const responseCache = fp<{ dataVersion: (() => string) | undefined; maxBy
       bytes += size - (entries.get(miss.key)?.size ?? 0);
       entries.set(miss.key, { body, headers, size, used: false });
       evictOverBudget();
-      // The bytes go on, so the ETag hook after this one does not encode the text again.
       done(null, body);
     };
 

@@ -1,6 +1,9 @@
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import t from 'tap';
-import { bytesOfTheirOwn } from '../../src/http/response-cache.js';
+import { loadConfig } from '../../src/config.js';
+import { caching } from '../../src/http/caching.js';
+import { publicUrl } from '../../src/http/public-url.js';
+import { bytesOfTheirOwn, responseCache } from '../../src/http/response-cache.js';
 import { auth, buildTestApp, databaseUrlOf, plainArticle } from '../support/app.js';
 import { queryOn } from '../support/database.js';
 
@@ -185,3 +188,45 @@ t.test('kept bytes own their memory, so keeping them holds no shared slab', asyn
     t.equal(bytes.buffer.byteLength, bytes.length, 'the whole of its memory');
   }
 });
+
+t.test(
+  'a first read does not ask for the data version, so reads spread over an archive pay nothing for it',
+  async (t) => {
+    let version = 1;
+    let versionChecks = 0;
+    const app = Fastify();
+    t.teardown(() => app.close());
+    await app.register(publicUrl, { config: loadConfig({ PUBLIC_URL: 'https://news.example.com' }) });
+    await app.register(caching);
+    await app.register(responseCache, {
+      dataVersion: () => {
+        versionChecks++;
+        return String(version);
+      },
+      maxBytes: 1024 * 1024,
+    });
+    let reads = 0;
+    app.get('/v1/notes/:id', { config: { responseCache: true } }, async (request) => {
+      reads++;
+      return { id: (request.params as { id: string }).id, version };
+    });
+
+    for (let id = 1; id <= 3; id++) await app.inject(`/v1/notes/${id}`);
+    t.equal(versionChecks, 0, 'three first reads: no version asked');
+    t.equal(reads, 3);
+
+    await app.inject('/v1/notes/1');
+    t.equal(versionChecks, 1, 'a second read asks, to keep the answer');
+    const kept = await app.inject('/v1/notes/1');
+    t.equal(versionChecks, 2, 'an answer from memory asks, to know it is current');
+    t.equal(reads, 4, 'the third read came from memory');
+    t.same(kept.json(), { id: '1', version: 1 });
+
+    version = 2;
+    const fresh = await app.inject('/v1/notes/1');
+    t.equal(reads, 5, 'after a change the kept answer is not sent');
+    t.same(fresh.json(), { id: '1', version: 2 });
+    t.equal((await app.inject('/v1/notes/1')).json().version, 2, 'and the fresh one is kept in its place');
+    t.equal(reads, 5);
+  },
+);

@@ -30,6 +30,28 @@ const MONTH_NAMES = [
   'December',
 ];
 
+/**
+ * Month names in the other languages Gazette reads bylines in (French, Spanish, Portuguese,
+ * Italian, German, Dutch), with their common abbreviations; all of them write the day first.
+ * English spellings they share (April, August, September) are read by the English patterns.
+ */
+const FOREIGN_MONTHS: Record<string, number> = Object.fromEntries(
+  [
+    'janvier janv enero janeiro gennaio januar jänner januari',
+    'février févr fevrier fevr febrero fevereiro febbraio februar februari',
+    'mars marzo março marco märz maerz maart',
+    'avril avr abril aprile',
+    'mai mayo maio maggio mei',
+    'juin junio junho giugno juni',
+    'juillet juil julio julho luglio juli',
+    'août aout agosto augustus',
+    'septembre sept septiembre setiembre setembro settembre',
+    'octobre oct octubre outubro ottobre oktober',
+    'novembre noviembre novembro',
+    'décembre déc decembre diciembre dezembro dicembre dezember',
+  ].flatMap((names, index) => names.split(' ').map((name) => [name, index + 1])),
+);
+
 /** Offsets of the zone abbreviations news sites print; anything else is read as UTC. */
 const ZONES: Record<string, number> = {
   utc: 0,
@@ -64,6 +86,15 @@ const ISO_DATE =
   /\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?/i;
 export const MONTH_FIRST = new RegExp(`\\b${MONTH}\\s+${DAY},?\\s+${YEAR}${TIME}`, 'i');
 export const DAY_FIRST = new RegExp(`\\b${DAY}\\s+(?:of\\s+)?${MONTH},?\\s+${YEAR}${TIME}`, 'i');
+/**
+ * "28 février 2019 à 18h46", "3 de mayo de 2021", "12. März 2020, 14:30 Uhr", "1er mars 2019".
+ * A month name is a whole word: the lookahead stands in for `\b`, which ends at an accent.
+ */
+export const FOREIGN_DAY_FIRST = new RegExp(
+  `\\b(\\d{1,2})(?:\\.|er|º)?\\s+(?:de\\s+)?(${Object.keys(FOREIGN_MONTHS).join('|')})\\.?(?![\\p{L}])` +
+    `,?\\s+(?:de\\s+)?(\\d{4})\\b(?:[,\\s]+(?:(?:à|a las|às|alle|um|om)\\s+)?(\\d{1,2})[:h.](\\d{2})\\b(?:\\s*uhr\\b)?)?`,
+  'iu',
+);
 export const NUMERIC = new RegExp(`\\b(\\d{1,2})([/.])(\\d{1,2})\\2(\\d{4})\\b${TIME}`, 'i');
 
 function validDate(year: number, month: number, day: number): boolean {
@@ -129,6 +160,14 @@ export function findDate(text: string): DateResult | null {
     const time = readTime(match[4], match[5], match[6], match[7], match[8]);
     const value = month ? toIso(Number(match[3]), month, Number(dayText), time) : null;
     if (value) return { iso: value, matched: match[0].trim() };
+  }
+  const foreign = FOREIGN_DAY_FIRST.exec(text);
+  if (foreign) {
+    const [matched, day, monthText, year, hour, minute] = foreign;
+    const month = FOREIGN_MONTHS[(monthText ?? '').toLowerCase()];
+    const time = readTime(hour, minute, undefined, undefined, undefined);
+    const value = month ? toIso(Number(year), month, Number(day), time) : null;
+    if (value) return { iso: value, matched: matched.trim() };
   }
   const numeric = NUMERIC.exec(text);
   if (numeric) return readNumericDate(numeric);

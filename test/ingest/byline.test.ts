@@ -26,6 +26,34 @@ t.test('bylines with dates', async (t) => {
   t.same(authors('Por Ana García, Luis Pérez y Marta Ruiz'), ['Ana García', 'Luis Pérez', 'Marta Ruiz']);
   t.same(authors('Von Anna Schmidt und Peter Weber'), ['Anna Schmidt', 'Peter Weber']);
   t.equal(parseByline('Von Miller'), null, 'a foreign label needs a full name: this may be a person');
+  // Foreign bylines carry their dates, after "le", "op", a dash or a comma.
+  for (const [line, names, date] of [
+    ['Par Jeanne Dupont le 28 février 2019', ['Jeanne Dupont'], '2019-02-28T00:00:00.000Z'],
+    ['Door Jan de Vries op 12 maart 2020', ['Jan de Vries'], '2020-03-12T00:00:00.000Z'],
+    ['Von Anna Schmidt, 12. März 2020', ['Anna Schmidt'], '2020-03-12T00:00:00.000Z'],
+    ['Por María García | 3 de mayo de 2021', ['María García'], '2021-05-03T00:00:00.000Z'],
+  ] as const) {
+    const byline = parseByline(line);
+    t.same(byline?.authors, names, line);
+    t.equal(byline?.date && 'iso' in byline.date ? byline.date.iso : null, date, `${line}: the date`);
+  }
+  // Foreign date lines, labels and all.
+  for (const [line, date] of [
+    ['Publié le 28 février 2019 à 18h46', '2019-02-28T18:46:00.000Z'],
+    ['Mis à jour le 1er mars 2019 à 09:10', '2019-03-01T09:10:00.000Z'],
+    ['Veröffentlicht am 12. März 2020, 14:30 Uhr', '2020-03-12T14:30:00.000Z'],
+    ['Publicado el 3 de mayo de 2021', '2021-05-03T00:00:00.000Z'],
+    ['Pubblicato il 12 settembre 2018', '2018-09-12T00:00:00.000Z'],
+  ] as const) {
+    const byline = parseByline(line);
+    t.same(byline?.authors, [], line);
+    t.equal(byline?.date && 'iso' in byline.date ? byline.date.iso : null, date, `${line}: the date`);
+  }
+  t.equal(
+    parseByline('Le 28 février 2019, la mairie a voté le budget'),
+    null,
+    'a sentence around a date is not',
+  );
   t.equal(parseByline('Par for the course'), null);
   t.same(authors('By Jane Doe | Apr 21, 2016 10:30 AM EDT'), ['Jane Doe']);
   t.same(parseByline('Published 21 April 2016'), {

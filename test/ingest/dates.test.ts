@@ -17,6 +17,22 @@ t.test('the formats bylines and date lines use', async (t) => {
   t.equal(iso('the 3rd of March 2021'), '2021-03-03T00:00:00.000Z');
 });
 
+t.test('day-first dates in French, Spanish, Portuguese, Italian, German and Dutch', async (t) => {
+  t.equal(iso('28 février 2019 à 18:46'), '2019-02-28T18:46:00.000Z');
+  t.equal(iso('1er mars 2019 à 09h10'), '2019-03-01T09:10:00.000Z', 'the French "1er" and "h"');
+  t.equal(iso('3 de mayo de 2021'), '2021-05-03T00:00:00.000Z');
+  t.equal(iso('5 de março de 2020 às 09:15'), '2020-03-05T09:15:00.000Z');
+  t.equal(iso('12 settembre 2018 alle 14:05'), '2018-09-12T14:05:00.000Z');
+  t.equal(iso('12. März 2020, 14:30 Uhr'), '2020-03-12T14:30:00.000Z');
+  t.equal(iso('7 Jänner 2020'), '2020-01-07T00:00:00.000Z');
+  t.equal(iso('12 maart 2020 om 08:00'), '2020-03-12T08:00:00.000Z');
+  t.equal(iso('2 déc. 2022'), '2022-12-02T00:00:00.000Z', 'an abbreviation with its point');
+  t.equal(findDate('le 28 Février 2019, selon')?.matched, '28 Février 2019', 'capitals, and only the date');
+  // Not dates: no day, a day the month lacks, a word that only starts like a month.
+  for (const text of ['Mars 2019 mission', '30 février 2019', '12 mais 2020', '4 maires 2019', '10 maio2020'])
+    t.equal(findDate(text), null, text);
+});
+
 t.test('times and zones are converted to UTC', async (t) => {
   t.equal(iso('Apr 21, 2016 10:30 AM EDT'), '2016-04-21T14:30:00.000Z');
   t.equal(iso('May 5, 2020, 9:00 p.m. BST'), '2020-05-05T20:00:00.000Z');
@@ -51,6 +67,30 @@ t.test('a labelled numeric date with a time is a date line, even when ambiguous'
   t.equal(ambiguous.article.publishedAt, null, 'never guessed');
   t.same(ambiguous.article.paragraphs, [prose, prose], 'the line is still no paragraph');
   t.ok(ambiguous.warnings.some((warning) => warning.code === 'ambiguous-date'));
+});
+
+t.test('an article in French pasted as text is dated by its byline line', async (t) => {
+  const { parseArticle } = await import('../../src/ingest/parse.js');
+  const prose =
+    'Le conseil municipal a voté mardi soir le budget du nouveau port de plaisance, après trois heures de débat animé entre les élus.';
+  const outcome = parseArticle({
+    body: `Le port de plaisance aura ses pontons au printemps
+
+Par Jeanne Dupont — publié le 28 février 2019 à 18h46
+
+${prose}
+
+${prose}`,
+    contentType: 'text/plain',
+  });
+  if (!outcome.ok) throw new Error(outcome.detail);
+  t.equal(outcome.article.title, 'Le port de plaisance aura ses pontons au printemps');
+  t.equal(outcome.article.publishedAt, '2019-02-28T18:46:00.000Z');
+  t.same(
+    outcome.article.authors.map((author) => author.name),
+    ['Jeanne Dupont'],
+  );
+  t.same(outcome.article.paragraphs, [prose, prose], 'the byline line is no paragraph');
 });
 
 t.test('an ambiguous numeric date is reported, never guessed', async (t) => {

@@ -10,7 +10,7 @@ import {
   FOREIGN_BY,
   WEEKDAY_NAME,
 } from '../../src/ingest/byline.js';
-import { DAY_FIRST, MONTH_FIRST, NUMERIC } from '../../src/ingest/dates.js';
+import { DAY_FIRST, FOREIGN_DAY_FIRST, MONTH_FIRST, NUMERIC } from '../../src/ingest/dates.js';
 import { dynamicRegexCount, type FoundRegex, regexLiteralsIn, sourcesIn } from '../support/regex-literals.js';
 
 const ingestFolder = path.resolve(import.meta.dirname, '../../src/ingest');
@@ -18,7 +18,7 @@ const ingestFolder = path.resolve(import.meta.dirname, '../../src/ingest');
 /** The patterns src/ingest builds at run time, by file; a new one must be added here to be checked. */
 const dynamicPatterns: Record<string, RegExp[]> = {
   'byline.ts': [DATE_LINE_EXTRAS, FOREIGN_BY, DATE_LABELS, BIO, WEEKDAY_NAME, BYLINE_LABEL],
-  'dates.ts': [MONTH_FIRST, DAY_FIRST, NUMERIC],
+  'dates.ts': [MONTH_FIRST, DAY_FIRST, FOREIGN_DAY_FIRST, NUMERIC],
 };
 
 const parser = new RegExpParser({ ecmaVersion: 2025 });

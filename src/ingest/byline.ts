@@ -79,9 +79,9 @@ const FOREIGN_BY_WORDS = 'par|por|von|door';
 /** "Par …", "Por …", "Von …", "Door …": a byline in French, Spanish, German or Dutch opens the line. */
 export const FOREIGN_BY = new RegExp(`^\\s*(?:${FOREIGN_BY_WORDS})\\s+(\\S[\\s\\S]*)$`, 'i');
 
-/** "Published" and "updated", and the "on" before a date, in the languages of `FOREIGN_BY_WORDS`. */
+/** "Published" and "updated" in French, Spanish, Portuguese, German, Dutch and Italian. */
 const FOREIGN_DATE_WORDS =
-  'publie|publicado|actualizado|atualizado|veröffentlicht|aktualisiert|gepubliceerd|bijgewerkt|pubblicato|aggiornato|le|el|em|am|op|il';
+  'publie|publicado|actualizado|atualizado|veröffentlicht|aktualisiert|gepubliceerd|bijgewerkt|pubblicato|aggiornato';
 /** Labels ending in an accent, after which `\b` finds no word boundary. */
 const ACCENTED_DATE_LABELS = '\\b(?:publié|mis à jour)(?=\\s|$)';
 
@@ -112,7 +112,7 @@ export function parseByline(text: string): Byline | null {
     const separator = by[1].search(/[|•·—–]/);
     // "Posted by Jane Doe on DATE": the date is cut out already, its label is left.
     const named = (separator < 0 ? by[1] : by[1].slice(0, separator)).trimEnd();
-    const label = /\s(?:on|at|le|el|em|am|op|il)$/i.exec(named);
+    const label = /\s(?:on|at)$/i.exec(named);
     const names = label ? named.slice(0, label.index) : named;
     // "Von Miller" may be a person, not a German byline: a foreign label needs full names.
     const authors = splitNames(names, english ? 1 : 2);

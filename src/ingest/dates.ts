@@ -87,11 +87,13 @@ const ISO_DATE =
 export const MONTH_FIRST = new RegExp(`\\b${MONTH}\\s+${DAY},?\\s+${YEAR}${TIME}`, 'i');
 export const DAY_FIRST = new RegExp(`\\b${DAY}\\s+(?:of\\s+)?${MONTH},?\\s+${YEAR}${TIME}`, 'i');
 /**
- * "28 février 2019 à 18h46", "3 de mayo de 2021", "12. März 2020, 14:30 Uhr", "1er mars 2019".
- * A month name is a whole word: the lookahead stands in for `\b`, which ends at an accent.
+ * "28 février 2019 à 18h46", "3 de mayo de 2021", "12. März 2020, 14:30 Uhr", "1er mars 2019",
+ * with the "on" before it ("le", "el", "em", "am", "op", "il"): a date line's words, which only
+ * count right before a date ("Thuy Le" is a name). A month name is a whole word: the lookahead
+ * stands in for `\b`, which ends at an accent.
  */
 export const FOREIGN_DAY_FIRST = new RegExp(
-  `\\b(\\d{1,2})(?:\\.|er|º)?\\s+(?:de\\s+)?(${Object.keys(FOREIGN_MONTHS).join('|')})\\.?(?![\\p{L}])` +
+  `(?:\\b(?:le|el|em|am|op|il)\\s+)?\\b(\\d{1,2})(?:\\.|er|º)?\\s+(?:de\\s+)?(${Object.keys(FOREIGN_MONTHS).join('|')})\\.?(?![\\p{L}])` +
     `,?\\s+(?:de\\s+)?(\\d{4})\\b(?:[,\\s]+(?:(?:à|a las|às|alle|um|om)\\s+)?(\\d{1,2})[:h.](\\d{2})\\b(?:\\s*uhr\\b)?)?`,
   'iu',
 );

@@ -54,6 +54,9 @@ t.test('bylines with dates', async (t) => {
     null,
     'a sentence around a date is not',
   );
+  // "Le", "El", "Am" in a name are names, not the "on" of a date line.
+  t.same(authors('Thuy Le | 3 March 2021'), ['Thuy Le']);
+  t.same(authors('By Karim El Amrani | 12 mai 2020'), ['Karim El Amrani']);
   t.equal(parseByline('Par for the course'), null);
   t.same(authors('By Jane Doe | Apr 21, 2016 10:30 AM EDT'), ['Jane Doe']);
   t.same(parseByline('Published 21 April 2016'), {

@@ -27,7 +27,11 @@ t.test('day-first dates in French, Spanish, Portuguese, Italian, German and Dutc
   t.equal(iso('7 Jänner 2020'), '2020-01-07T00:00:00.000Z');
   t.equal(iso('12 maart 2020 om 08:00'), '2020-03-12T08:00:00.000Z');
   t.equal(iso('2 déc. 2022'), '2022-12-02T00:00:00.000Z', 'an abbreviation with its point');
-  t.equal(findDate('le 28 Février 2019, selon')?.matched, '28 Février 2019', 'capitals, and only the date');
+  t.equal(
+    findDate('Le 28 Février 2019, selon')?.matched,
+    'Le 28 Février 2019',
+    'capitals; the "on" before it',
+  );
   // Not dates: no day, a day the month lacks, a word that only starts like a month.
   for (const text of ['Mars 2019 mission', '30 février 2019', '12 mais 2020', '4 maires 2019', '10 maio2020'])
     t.equal(findDate(text), null, text);

@@ -56,15 +56,16 @@ export function cachePolicyForRoute(url: string, secured: boolean): CachePolicy 
  * body is encoded once for the hash and the socket both.
  */
 export function entityTag(body: Buffer): string {
-  return tagsOfKeptBytes.get(body) ?? `"${sha256(body, 'base64url').slice(0, 22)}"`;
+  return knownTags.get(body) ?? `"${sha256(body, 'base64url').slice(0, 22)}"`;
 }
 
-/** Tags of bytes kept to be sent again as they are (response-cache.ts): they are hashed once. */
-const tagsOfKeptBytes = new WeakMap<Buffer, string>();
+/** Tags of bytes the response cache (response-cache.ts) knows the tag of: they are hashed once. */
+const knownTags = new WeakMap<Buffer, string>();
 
-/** Remembers the tag of bytes that will be sent again unchanged. */
-export function keepEntityTag(body: Buffer): void {
-  tagsOfKeptBytes.set(body, entityTag(body));
+/** Remembers the tag of bytes about to be sent (hashing them unless told), and returns it. */
+export function rememberEntityTag(body: Buffer, tag = entityTag(body)): string {
+  knownTags.set(body, tag);
+  return tag;
 }
 
 /**

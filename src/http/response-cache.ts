@@ -1,6 +1,7 @@
 import type { FastifyRequest, onSendHookHandler, preHandlerHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import { asArray, keepEntityTag } from './caching.js';
+import { asArray, rememberEntityTag } from './caching.js';
+import { KeptBytes } from './kept-bytes.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -17,31 +18,20 @@ declare module 'fastify' {
  */
 const firstMissesRemembered = 4096;
 
-/**
- * The UTF-8 bytes of a text in a buffer of their own. Buffer.from gives a small text a slice of a
- * shared 8 KB slab, and a kept slice would hold the whole slab in memory.
- */
-export function bytesOfTheirOwn(text: string): Buffer {
-  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
-  bytes.write(text);
-  return bytes;
-}
-
 /** The headers a response's bytes come with; per-request ones (ids, limits, CORS) are added afresh. */
 const storedHeaders = ['content-type', 'link', 'last-modified'] as const;
 
-interface Entry {
-  body: Buffer;
+/** What kept bytes are sent with: their ETag, and the headers of the response they came from. */
+interface Kept {
+  tag: string;
   headers: Partial<Record<(typeof storedHeaders)[number], string>>;
-  size: number;
-  /** Asked for since it was kept, or since eviction last passed it over. */
-  used: boolean;
 }
 
 /**
  * The bytes of public article reads, kept until the next commit to the database from any connection
- * or process (`dataVersion` changes), from their second request on, within `maxBytes`: the oldest
- * go first, but one asked for since it was kept or last passed over goes back to the end (CLOCK).
+ * or process (`dataVersion` changes), from their second request on, in one block of `maxBytes`
+ * (kept-bytes.ts): the oldest go first, but one asked for since it was kept or last passed over
+ * goes back to the end (CLOCK).
  * The front page and a popular article are asked for again and again; from memory they skip the
  * query, the serializer and the ETag hash. Only routes that opt in (`config.responseCache`) and
  * requests without an Authorization header take part; rate limits, CORS, security headers, request ids and
@@ -52,8 +42,7 @@ interface Entry {
 export const responseCache = fp<{ dataVersion: (() => string) | undefined; maxBytes: number }>(
   async (app, { dataVersion, maxBytes }) => {
     if (!dataVersion || maxBytes <= 0) return;
-    const entries = new Map<string, Entry>();
-    let bytes = 0;
+    const kept = new KeptBytes<Kept>(maxBytes);
     let seenVersion = '';
     /** The key and version a request missed with, for the store hook, when its bytes are to be kept. */
     const misses = new WeakMap<FastifyRequest, { key: string; version: string }>();
@@ -72,29 +61,10 @@ export const responseCache = fp<{ dataVersion: (() => string) | undefined; maxBy
     function currentVersion(): string {
       const version = dataVersion!();
       if (version !== seenVersion) {
-        entries.clear();
-        bytes = 0;
+        kept.clear();
         seenVersion = version;
       }
       return version;
-    }
-
-    /**
-     * Oldest first, until the cache fits; an entry used since it was last passed over is moved to
-     * the end instead, unmarked (a Map iterates over what is added during the loop, so a second
-     * pass reaches it).
-     */
-    function evictOverBudget() {
-      for (const [key, entry] of entries) {
-        if (bytes <= maxBytes) return;
-        entries.delete(key);
-        if (entry.used) {
-          entry.used = false;
-          entries.set(key, entry);
-        } else {
-          bytes -= entry.size;
-        }
-      }
     }
 
     const lookup: preHandlerHookHandler = (request, reply, done) => {
@@ -102,17 +72,17 @@ export const responseCache = fp<{ dataVersion: (() => string) | undefined; maxBy
       const key = `${request.publicOrigin} ${request.url}`;
       // The version is a query: asked only when an entry could be sent or kept, not on a first miss,
       // the commonest case when readers spread over an archive.
-      if (!entries.has(key) && !missedBefore(key)) return done();
+      if (!kept.has(key) && !missedBefore(key)) return done();
       const version = currentVersion();
-      const entry = entries.get(key);
-      if (!entry) {
+      const hit = kept.lend(key);
+      if (!hit) {
         misses.set(request, { key, version });
         return done();
       }
-      // Marked, not moved to the end: deleting and adding one key again and again costs V8 time in
-      // proportion to the Map's size (25 µs a hit with 9,000 entries).
-      entry.used = true;
-      reply.headers(entry.headers).send(entry.body);
+      // The response ends, sent or cut off, with 'close': then the bytes are no longer read.
+      reply.raw.once('close', hit.giveBack);
+      rememberEntityTag(hit.bytes, hit.meta.tag);
+      reply.headers(hit.meta.headers).send(hit.bytes);
     };
 
     const store: onSendHookHandler = (request, reply, payload, done) => {
@@ -120,19 +90,15 @@ export const responseCache = fp<{ dataVersion: (() => string) | undefined; maxBy
       // An answer read while another request saw a newer version is not kept.
       if (!miss || reply.statusCode !== 200 || typeof payload !== 'string' || miss.version !== seenVersion)
         return done(null, payload);
-      // Encoded once here: the ETag hook after this one hashes these bytes whether or not they are kept.
-      const body = bytesOfTheirOwn(payload);
-      const size = body.length + miss.key.length;
-      if (size > maxBytes / 4) return done(null, body);
-      const headers: Entry['headers'] = {};
+      // Encoded once here: the ETag hook after this one takes these bytes and their tag.
+      const body = Buffer.from(payload);
+      if (body.length > maxBytes / 4) return done(null, body);
+      const headers: Kept['headers'] = {};
       for (const name of storedHeaders) {
         const value = reply.getHeader(name);
         if (typeof value === 'string') headers[name] = value;
       }
-      keepEntityTag(body);
-      bytes += size - (entries.get(miss.key)?.size ?? 0);
-      entries.set(miss.key, { body, headers, size, used: false });
-      evictOverBudget();
+      kept.keep(miss.key, body, { tag: rememberEntityTag(body), headers });
       done(null, body);
     };
 

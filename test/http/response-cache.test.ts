@@ -3,7 +3,7 @@ import t from 'tap';
 import { loadConfig } from '../../src/config.js';
 import { caching } from '../../src/http/caching.js';
 import { publicUrl } from '../../src/http/public-url.js';
-import { bytesOfTheirOwn, responseCache } from '../../src/http/response-cache.js';
+import { responseCache } from '../../src/http/response-cache.js';
 import { auth, buildTestApp, databaseUrlOf, plainArticle } from '../support/app.js';
 import { queryOn } from '../support/database.js';
 
@@ -179,14 +179,6 @@ t.test('one-off reads are not kept, and what is read again outlives the rest', a
   t.equal(counter.reads, reads, 'the popular article, read since it was kept, outlives newer ones');
   await app.inject(`/v1/articles/${others[1]!.slug}`);
   t.equal(counter.reads, reads + 1, 'an older one never read again went first');
-});
-
-t.test('kept bytes own their memory, so keeping them holds no shared slab', async (t) => {
-  for (const text of ['{"title":"Ferry fares"}', `{"body":"${'é'.repeat(3000)}"}`]) {
-    const bytes = bytesOfTheirOwn(text);
-    t.equal(bytes.toString('utf8'), text, 'the same text');
-    t.equal(bytes.buffer.byteLength, bytes.length, 'the whole of its memory');
-  }
 });
 
 t.test(

@@ -16,8 +16,8 @@ export const migrationsFolder = packagePath('migrations', 'sqlite');
 /**
  * SQLite's page cache per connection, in KiB. better-sqlite3 defaults to 16 MB a connection; the
  * main connection and the read workers' filled theirs under varied searches, a quarter of the
- * server's memory, for pages the operating system caches anyway. Searches with facets at 100,000
- * articles took 13.2 ms on average with 16 MB, 14.8 with 8 and 16.4 with 2: 8 MB is the middle.
+ * server's memory, for pages the operating system caches anyway. Smaller caches slow searches with
+ * facets (`npm run bench:query` shows it with 2 MB): 8 MB is the middle.
  */
 const pageCacheKib = 8192;
 

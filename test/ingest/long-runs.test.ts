@@ -150,6 +150,10 @@ const growingInputs: Record<string, { contentType: string; make: (size: number) 
     contentType: 'text/plain',
     make: (n) => `Title\n\n${'Words run on here. '.repeat(n / 19)}`,
   },
+  'day-first date fragments that never finish': {
+    contentType: 'text/plain',
+    make: (n) => `Title\n\nPublié le ${'1er de mars de '.repeat(n / 14)}`,
+  },
 };
 
 /**

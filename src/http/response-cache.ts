@@ -27,11 +27,57 @@ interface Kept {
   headers: Partial<Record<(typeof storedHeaders)[number], string>>;
 }
 
+/** A 200 answer as shared with requests that waited for it. */
+interface Answer {
+  bytes: Buffer;
+  meta: Kept;
+}
+
+/** A miss being answered, and the requests waiting for its answer. */
+interface Flight {
+  version: string;
+  waiters: ((answer: Answer | undefined) => void)[];
+}
+
+/**
+ * Misses being answered, by key. A request for one at the same data version waits for its answer
+ * instead of asking the database again; it gets the answer, or nothing when that was not a 200.
+ */
+class Flights {
+  private readonly byKey = new Map<string, Flight>();
+
+  has(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
+  /** Queues `waiter` for the answer to `key` read at `version`; false when none is being read. */
+  wait(key: string, version: string, waiter: Flight['waiters'][number]): boolean {
+    const flight = this.byKey.get(key);
+    if (flight?.version !== version) return false;
+    flight.waiters.push(waiter);
+    return true;
+  }
+
+  /** Marks `key` as being answered at `version`; the flight returned must be landed. */
+  lead(key: string, version: string): Flight {
+    const flight: Flight = { version, waiters: [] };
+    this.byKey.set(key, flight);
+    return flight;
+  }
+
+  /** Hands the answer (none when it was not a 200) to the requests that waited for it. */
+  land(key: string, flight: Flight, answer: Answer | undefined): void {
+    if (this.byKey.get(key) === flight) this.byKey.delete(key);
+    for (const waiter of flight.waiters.splice(0)) waiter(answer);
+  }
+}
+
 /**
  * The bytes of public article reads, kept until the next commit to the database from any connection
  * or process (`dataVersion` changes), from their second request on, in one block of `maxBytes`
  * (kept-bytes.ts): the oldest go first, but one asked for since it was kept or last passed over
- * goes back to the end (CLOCK).
+ * goes back to the end (CLOCK). Requests for a URL being answered wait for that answer: fifty
+ * readers of the front page just after a commit, or of one search, cost one query, not fifty.
  * The front page and a popular article are asked for again and again; from memory they skip the
  * query, the serializer and the ETag hash. Only routes that opt in (`config.responseCache`) and
  * requests without an Authorization header take part; rate limits, CORS, security headers, request ids and
@@ -44,8 +90,9 @@ export const responseCache = fp<{ dataVersion: (() => string) | undefined; maxBy
     if (!dataVersion || maxBytes <= 0) return;
     const kept = new KeptBytes<Kept>(maxBytes);
     let seenVersion = '';
-    /** The key and version a request missed with, for the store hook, when its bytes are to be kept. */
-    const misses = new WeakMap<FastifyRequest, { key: string; version: string }>();
+    /** The key and version a request missed with, for the store hook, and the flight it leads. */
+    const misses = new WeakMap<FastifyRequest, { key: string; version: string; flight?: Flight }>();
+    const inFlight = new Flights();
     /** URLs missed once lately (emptied when full, so it only ever holds recent ones). */
     const missedOnce = new Set<string>();
 
@@ -70,35 +117,54 @@ export const responseCache = fp<{ dataVersion: (() => string) | undefined; maxBy
     const lookup: preHandlerHookHandler = (request, reply, done) => {
       if (request.method !== 'GET' || request.headers.authorization !== undefined) return done();
       const key = `${request.publicOrigin} ${request.url}`;
-      // The version is a query: asked only when an entry could be sent or kept, not on a first miss,
-      // the commonest case when readers spread over an archive.
-      if (!kept.has(key) && !missedBefore(key)) return done();
+      // The version is a query: asked only when an entry could be sent, waited for or kept, not on a
+      // first miss, the commonest case when readers spread over an archive.
+      if (!kept.has(key) && !inFlight.has(key) && !missedBefore(key)) return done();
       const version = currentVersion();
       const hit = kept.lend(key);
-      if (!hit) {
-        misses.set(request, { key, version });
-        return done();
+      if (hit) {
+        // The response ends, sent or cut off, with 'close': then the bytes are no longer read.
+        reply.raw.once('close', hit.giveBack);
+        rememberEntityTag(hit.bytes, hit.meta.tag);
+        reply.headers(hit.meta.headers).send(hit.bytes);
+        return;
       }
-      // The response ends, sent or cut off, with 'close': then the bytes are no longer read.
-      reply.raw.once('close', hit.giveBack);
-      rememberEntityTag(hit.bytes, hit.meta.tag);
-      reply.headers(hit.meta.headers).send(hit.bytes);
+      const waiting = inFlight.wait(key, version, (answer) => {
+        if (!answer) return done();
+        rememberEntityTag(answer.bytes, answer.meta.tag);
+        reply.headers(answer.meta.headers).send(answer.bytes);
+      });
+      if (waiting) {
+        misses.set(request, { key, version });
+        return;
+      }
+      const flight = inFlight.lead(key, version);
+      misses.set(request, { key, version, flight });
+      // A request cut off before its answer must not hold the others: they then ask themselves.
+      reply.raw.once('close', () => inFlight.land(key, flight, undefined));
+      done();
     };
 
     const store: onSendHookHandler = (request, reply, payload, done) => {
       const miss = misses.get(request);
-      // An answer read while another request saw a newer version is not kept.
-      if (!miss || reply.statusCode !== 200 || typeof payload !== 'string' || miss.version !== seenVersion)
+      if (!miss) return done(null, payload);
+      if (reply.statusCode !== 200 || typeof payload !== 'string') {
+        if (miss.flight) inFlight.land(miss.key, miss.flight, undefined);
         return done(null, payload);
+      }
       // Encoded once here: the ETag hook after this one takes these bytes and their tag.
       const body = Buffer.from(payload);
-      if (body.length > maxBytes / 4) return done(null, body);
       const headers: Kept['headers'] = {};
       for (const name of storedHeaders) {
         const value = reply.getHeader(name);
         if (typeof value === 'string') headers[name] = value;
       }
-      kept.keep(miss.key, body, { tag: rememberEntityTag(body), headers });
+      const meta = { tag: rememberEntityTag(body), headers };
+      if (miss.flight) inFlight.land(miss.key, miss.flight, { bytes: body, meta });
+      // An answer read while another request saw a newer version is not kept; nor a second copy
+      // (from a request that asked itself after its leader failed), which would only take space.
+      if (miss.version === seenVersion && body.length <= maxBytes / 4 && !kept.has(miss.key))
+        kept.keep(miss.key, body, meta);
       done(null, body);
     };
 

@@ -257,3 +257,71 @@ t.test(
     t.equal(reads, 5);
   },
 );
+
+t.test('requests for a URL being answered wait for that answer instead of asking again', async (t) => {
+  let version = 1;
+  const app = Fastify();
+  t.teardown(() => app.close());
+  await app.register(publicUrl, { config: loadConfig({ PUBLIC_URL: 'https://news.example.com' }) });
+  await app.register(caching);
+  await app.register(responseCache, { dataVersion: () => String(version), maxBytes: 1024 * 1024 });
+  let reads = 0;
+  let failNext = false;
+  let opened = Promise.resolve();
+  let open = () => {};
+  const closeGate = () => {
+    opened = new Promise((resolve) => {
+      open = resolve;
+    });
+  };
+  app.get('/v1/searches/:q', { config: { responseCache: true } }, async (request, reply) => {
+    reads++;
+    const fail = failNext;
+    failNext = false;
+    await opened;
+    if (fail) return reply.code(503).send({ detail: 'too slow' });
+    return { q: (request.params as { q: string }).q, version, reads };
+  });
+  /** Whether the handler has been entered `count` times within a second. */
+  const readsReach = async (count: number) => {
+    const deadline = Date.now() + 1000;
+    while (reads < count && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+    return reads >= count;
+  };
+  const together = (url: string, count: number) =>
+    Promise.all(Array.from({ length: count }, () => app.inject(url)));
+
+  await app.inject('/v1/searches/ferries');
+  closeGate();
+  const waiting = together('/v1/searches/ferries', 10);
+  t.ok(await readsReach(2));
+  open();
+  const answers = await waiting;
+  t.equal(reads, 2, 'ten requests at once after the first: one more read');
+  t.same(new Set(answers.map((answer) => answer.statusCode)), new Set([200]));
+  t.equal(new Set(answers.map((answer) => answer.body)).size, 1, 'all got the same bytes');
+  t.equal(new Set(answers.map((answer) => answer.headers.etag)).size, 1, 'and the same ETag');
+  t.ok(answers[0]!.headers.etag);
+
+  await app.inject('/v1/searches/tides');
+  closeGate();
+  failNext = true;
+  const afterFailure = together('/v1/searches/tides', 5);
+  t.ok(await readsReach(4));
+  open();
+  const statuses = (await afterFailure).map((answer) => answer.statusCode).sort();
+  t.same(statuses, [200, 200, 200, 200, 503], 'when the answer fails, the others ask for themselves');
+  t.equal(reads, 3 + 5);
+
+  await app.inject('/v1/searches/harbour');
+  closeGate();
+  const before = reads;
+  const old = app.inject('/v1/searches/harbour');
+  t.ok(await readsReach(before + 1));
+  version = 2;
+  const fresh = app.inject('/v1/searches/harbour');
+  t.ok(await readsReach(before + 2), 'after a change a request does not wait for an answer read before it');
+  open();
+  t.equal((await old).json().version, 2);
+  t.equal((await fresh).json().version, 2);
+});

@@ -325,3 +325,64 @@ t.test('requests for a URL being answered wait for that answer instead of asking
   t.equal((await old).json().version, 2);
   t.equal((await fresh).json().version, 2);
 });
+
+t.test('over real connections, a waiting client or the one being answered may hang up', async (t) => {
+  // Closing waits for no client's keep-alive connection: this test is about the hang-ups.
+  const app = Fastify({ forceCloseConnections: true });
+  t.teardown(() => app.close());
+  await app.register(publicUrl, { config: loadConfig({ PUBLIC_URL: 'https://news.example.com' }) });
+  await app.register(caching);
+  await app.register(responseCache, { dataVersion: () => '1', maxBytes: 1024 * 1024 });
+  let reads = 0;
+  let open = () => {};
+  let opened = Promise.resolve();
+  app.get('/v1/searches/:q', { config: { responseCache: true } }, async (request) => {
+    reads++;
+    await opened;
+    return { q: (request.params as { q: string }).q };
+  });
+  const base = await app.listen({ port: 0, host: '127.0.0.1' });
+  const get = (q: string, signal?: AbortSignal) =>
+    fetch(`${base}/v1/searches/${q}`, { signal }).then(async (response) => ({
+      status: response.status,
+      body: await response.text(),
+    }));
+  const gate = () => {
+    opened = new Promise((resolve) => {
+      open = resolve;
+    });
+  };
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
+
+  await get('ferries');
+  gate();
+  const leader = get('ferries');
+  await settle();
+  const goneWaiter = new AbortController();
+  const gone = get('ferries', goneWaiter.signal).catch((error: Error) => error.name);
+  const stayed = get('ferries');
+  await settle();
+  goneWaiter.abort();
+  t.equal(await gone, 'AbortError');
+  open();
+  t.same(await leader, { status: 200, body: '{"q":"ferries"}' });
+  t.same(await stayed, { status: 200, body: '{"q":"ferries"}' }, 'the other waiter still gets the answer');
+  t.equal(reads, 2);
+
+  await get('tides');
+  gate();
+  const goneLeader = new AbortController();
+  const cut = get('tides', goneLeader.signal).catch((error: Error) => error.name);
+  await settle();
+  const waiters = [get('tides'), get('tides')];
+  await settle();
+  goneLeader.abort();
+  t.equal(await cut, 'AbortError');
+  await settle();
+  t.equal(reads, 4 + 2, 'when the request being answered is cut off, the waiting ones ask for themselves');
+  open();
+  t.same(await Promise.all(waiters), [
+    { status: 200, body: '{"q":"tides"}' },
+    { status: 200, body: '{"q":"tides"}' },
+  ]);
+});

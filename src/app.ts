@@ -122,8 +122,16 @@ function createServer(config: Config, options: BuildOptions): FastifyInstance {
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(compiledSerializerCompiler);
+  // Node closes idle keep-alive connections once, as closing starts; a response finished after that
+  // closes its connection too, or shutting down would wait for it until its keep-alive timeout (72 s).
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
+    if (closing) reply.header('connection', 'close');
     done(null, payload);
   });
   return app;

@@ -33,11 +33,8 @@ const ChangePageAsStored = ChangePage.extend({
 
 export const changeRoutes = routePlugin('gazette-change-routes', async (app) => {
   const { changes } = app.services;
-  // A held request ends as the server starts closing, not up to 30 s later, and its connection with
-  // it: the server closes idle keep-alive connections only once, before these answers go out.
-  let closing = false;
+  // A held request ends as the server starts closing, not up to 30 s later.
   app.addHook('preClose', (done) => {
-    closing = true;
     changes.close();
     done();
   });
@@ -91,7 +88,6 @@ export const changeRoutes = routePlugin('gazette-change-routes', async (app) => 
             reply.header('retry-after', String(changesRetryAfterSeconds));
           throw error;
         });
-      if (closing) reply.header('connection', 'close');
       return sendPage(request, reply, page);
     },
   );

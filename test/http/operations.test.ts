@@ -1,6 +1,8 @@
 import t from 'tap';
-import { auth, buildTestApp, databaseUrlOf, testEngine } from '../support/app.js';
-import { queryOn } from '../support/database.js';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { auth, buildTestApp, databaseUrlOf, plainArticle, testEngine, testParser } from '../support/app.js';
+import { freshDatabase, queryOn } from '../support/database.js';
 
 t.test('errors are problem+json everywhere', async (t) => {
   const app = await buildTestApp(t);
@@ -104,4 +106,42 @@ t.test('requests the router itself refuses are problems too', async (t) => {
   const noType = await app.inject({ method: 'POST', url: '/v1/ingest', headers: auth, payload: 'hello' });
   t.equal(noType.statusCode, 415);
   t.match(noType.json().detail, /no Content-Type/);
+});
+
+t.test('shutting down does not wait for a keep-alive connection whose answer was under way', async (t) => {
+  const database = await freshDatabase();
+  t.teardown(database.remove);
+  // Closed by the test itself, so not through buildTestApp (whose teardown would close it again).
+  const app = await buildApp(loadConfig({ DATABASE_URL: database.url }), {
+    logger: false,
+    parser: testParser(),
+  });
+  const { article } = await app.services.ingest.ingestArticle({
+    raw: plainArticle({ title: 'Lighthouse keepers hand over the lamp' }),
+    contentType: 'text/plain',
+    overrides: {},
+  });
+  const { catalog } = app.services;
+  const getArticle = catalog.getArticle;
+  let answer = () => {};
+  const answering = new Promise<void>((resolve) => {
+    answer = resolve;
+  });
+  catalog.getArticle = async (...args) => {
+    await answering;
+    return getArticle(...args);
+  };
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  // fetch keeps its connection alive, as browsers and proxies do.
+  const reading = fetch(`${address}/v1/articles/${article.slug}`);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const started = Date.now();
+  const closed = app.close();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  answer();
+  const response = await reading;
+  t.equal(response.status, 200, 'the answer under way is sent');
+  await closed;
+  const elapsed = Date.now() - started;
+  t.ok(elapsed < 3000, `closed in ${elapsed} ms, not at the connection's keep-alive timeout`);
 });

@@ -123,23 +123,28 @@ t.test('shutting down does not wait for a keep-alive connection whose answer was
   });
   const { catalog } = app.services;
   const getArticle = catalog.getArticle;
+  let reached = () => {};
+  const reading = new Promise<void>((resolve) => {
+    reached = resolve;
+  });
   let answer = () => {};
   const answering = new Promise<void>((resolve) => {
     answer = resolve;
   });
   catalog.getArticle = async (...args) => {
+    reached();
     await answering;
     return getArticle(...args);
   };
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   // fetch keeps its connection alive, as browsers and proxies do.
-  const reading = fetch(`${address}/v1/articles/${article.slug}`);
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  const read = fetch(`${address}/v1/articles/${article.slug}`);
+  await reading;
   const started = Date.now();
   const closed = app.close();
   await new Promise((resolve) => setTimeout(resolve, 100));
   answer();
-  const response = await reading;
+  const response = await read;
   t.equal(response.status, 200, 'the answer under way is sent');
   await closed;
   const elapsed = Date.now() - started;

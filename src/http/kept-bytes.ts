@@ -71,13 +71,14 @@ export class KeptBytes<Meta> {
     if (current && current.loans > 0) return false;
     this.entries.delete(key);
     const passedOver: PassedOver<Meta>[] = [];
-    if (!this.write(key, bytes, meta, passedOver)) return false;
+    const written = this.write(key, bytes, meta, passedOver);
     // Entries read since they were kept, taken out to make room, go back in at the front once, as
-    // far as they fit without pushing out the entry just kept.
+    // far as they fit without pushing out the entry just kept; also when room ran out at a loan
+    // after they were taken out, since the space they left is free again.
     for (let next = passedOver.shift(); next; next = passedOver.shift()) {
-      if (!this.entries.has(next[0])) this.write(...next, passedOver, key);
+      if (!this.entries.has(next[0])) this.write(...next, passedOver, written ? key : undefined);
     }
-    return true;
+    return written;
   }
 
   /** Forgets every entry; the space of those on loan is reused only once they are given back. */

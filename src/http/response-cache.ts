@@ -129,11 +129,10 @@ export const responseCache = fp<{ dataVersion: (() => string) | undefined; maxBy
         reply.headers(hit.meta.headers).send(hit.bytes);
         return;
       }
-      const waiting = inFlight.wait(key, version, (answer) => {
-        if (!answer) return done();
-        rememberEntityTag(answer.bytes, answer.meta.tag);
-        reply.headers(answer.meta.headers).send(answer.bytes);
-      });
+      // The answer's bytes are the leader's own, their tag already remembered by its store hook.
+      const waiting = inFlight.wait(key, version, (answer) =>
+        answer ? reply.headers(answer.meta.headers).send(answer.bytes) : done(),
+      );
       if (waiting) {
         misses.set(request, { key, version });
         return;

@@ -99,6 +99,18 @@ t.test('space on loan is not written over until it is given back', async (t) => 
   t.equal(loan.bytes.toString().slice(0, 1), 'b', 'and the old view now shows the new bytes');
 });
 
+t.test('an entry read since it was kept survives a keep that runs into space on loan', async (t) => {
+  const kept = new KeptBytes<null>(100);
+  kept.keep('read', bytesOf('r'.repeat(30)), null);
+  kept.keep('lent', bytesOf('l'.repeat(30)), null);
+  kept.lend('read')?.giveBack();
+  const loan = kept.lend('lent')!;
+  // Room for 50 would take the read entry's space, then the lent one's: the keep is refused.
+  t.notOk(kept.keep('new', bytesOf('n'.repeat(50)), null), 'what needs space on loan is not kept');
+  t.equal(kept.lend('read')?.bytes.toString(), 'r'.repeat(30), 'the read entry is still kept, whole');
+  t.equal(loan.bytes.toString(), 'l'.repeat(30), 'and the lent bytes are unchanged');
+});
+
 t.test('clearing forgets what is on loan but keeps its space until it is given back', async (t) => {
   const kept = new KeptBytes<null>(200);
   kept.keep('a', bytesOf('a'.repeat(100)), null);

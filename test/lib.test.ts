@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import t from 'tap';
+import { utf8Bytes } from '../src/lib/bytes.js';
 import { escapeHtml } from '../src/lib/escape-html.js';
 import { inGroups } from '../src/lib/groups.js';
 import { sha256 } from '../src/lib/hash.js';
@@ -39,4 +41,27 @@ t.test('escapeHtml: the five special characters, apostrophe as &#39;, everything
     escapeHtml(`<a href="x">Tom & Jerry's</a> é`),
     '&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt; é',
   );
+});
+
+t.test('utf8Bytes: the same bytes as Buffer.from, in a Buffer of their own, at any length', async (t) => {
+  const texts = [
+    '',
+    'plain ASCII',
+    'Café, naïve… “quoted” — 東京 🚢 '.repeat(100),
+    'lone surrogates \ud800 and \udc00 become U+FFFD '.repeat(100),
+    'é'.repeat(200_000),
+    '🚢'.repeat(180_000),
+    'x'.repeat(400_000),
+  ];
+  for (const minLength of [0, 2048]) {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', minLength, maxLength: minLength + 3000 }), (text) => {
+        t.same(utf8Bytes(text), Buffer.from(text, 'utf8'));
+      }),
+    );
+  }
+  const first = utf8Bytes(texts[2]!);
+  const copy = Buffer.from(first);
+  for (const text of texts) t.ok(utf8Bytes(text).equals(Buffer.from(text, 'utf8')), `${text.length} units`);
+  t.ok(first.equals(copy), 'bytes already returned are not overwritten by later calls');
 });

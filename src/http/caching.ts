@@ -5,6 +5,7 @@ import type {
   RouteOptions,
 } from 'fastify';
 import fp from 'fastify-plugin';
+import { utf8Bytes } from '../lib/bytes.js';
 import { sha256 } from '../lib/hash.js';
 import { withoutCoding } from './compression.js';
 
@@ -120,7 +121,7 @@ function conditionalHook(policy: Exclude<CachePolicy, 'none'>): onSendHookHandle
     if (policy === 'private' || !(typeof payload === 'string' || Buffer.isBuffer(payload)))
       return done(null, payload);
 
-    const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
+    const body = typeof payload === 'string' ? utf8Bytes(payload) : payload;
     const etag = entityTag(body);
     reply.header('etag', etag);
     const ifNoneMatch = request.headers['if-none-match'];

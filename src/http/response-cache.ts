@@ -1,5 +1,6 @@
 import type { FastifyRequest, onSendHookHandler, preHandlerHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
+import { utf8Bytes } from '../lib/bytes.js';
 import { asArray, rememberEntityTag } from './caching.js';
 import { KeptBytes } from './kept-bytes.js';
 
@@ -152,7 +153,7 @@ export const responseCache = fp<{ dataVersion: (() => string) | undefined; maxBy
         return done(null, payload);
       }
       // Encoded once here: the ETag hook after this one takes these bytes and their tag.
-      const body = Buffer.from(payload);
+      const body = utf8Bytes(payload);
       const headers: Kept['headers'] = {};
       for (const name of storedHeaders) {
         const value = reply.getHeader(name);

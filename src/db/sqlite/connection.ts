@@ -38,12 +38,13 @@ export function openDatabase(databasePath: string): Db {
 /**
  * A token that changes with every commit to the database: another connection's commit (another
  * thread or process) changes `data_version`, one of this connection's own its `total_changes()`.
+ * Asked on every response-cache hit, so as two plain statements: the `pragma_data_version` table
+ * in one SELECT took half as long again.
  */
 export function dataVersionOf(sqlite: Database.Database): () => string {
-  const version = sqlite
-    .prepare<[], string>("SELECT data_version || '.' || total_changes() FROM pragma_data_version")
-    .pluck();
-  return () => version.get() ?? '';
+  const version = sqlite.prepare<[], number>('PRAGMA data_version').pluck();
+  const ownChanges = sqlite.prepare<[], number>('SELECT total_changes()').pluck();
+  return () => `${version.get()}.${ownChanges.get()}`;
 }
 
 /**

@@ -1,7 +1,9 @@
+import zlib from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
 import t from 'tap';
 import { loadConfig } from '../../src/config.js';
 import { caching } from '../../src/http/caching.js';
+import { compression } from '../../src/http/compression.js';
 import { publicUrl } from '../../src/http/public-url.js';
 import { responseCache } from '../../src/http/response-cache.js';
 import { auth, buildTestApp, databaseUrlOf, plainArticle } from '../support/app.js';
@@ -386,3 +388,91 @@ t.test('over real connections, a waiting client or the one being answered may ha
     { status: 200, body: '{"q":"tides"}' },
   ]);
 });
+
+t.test(
+  'hits for clients accepting br or gzip are sent from a compressed copy, not compressed again',
+  async (t) => {
+    // The compression plugin takes these when it compresses; counting them counts its compressions.
+    const counted = { brotliCompressSync: 0, createBrotliCompress: 0, gzipSync: 0, createGzip: 0 };
+    for (const name of Object.keys(counted) as (keyof typeof counted)[]) {
+      const descriptor = Object.getOwnPropertyDescriptor(zlib, name)!;
+      const original = descriptor.value as (...args: unknown[]) => unknown;
+      Object.defineProperty(zlib, name, {
+        ...descriptor,
+        value: (...args: unknown[]) => {
+          counted[name]++;
+          return original(...args);
+        },
+      });
+      t.teardown(() => {
+        Object.defineProperty(zlib, name, descriptor);
+      });
+    }
+    const compressions = () => Object.values(counted).reduce((sum, count) => sum + count, 0);
+    let version = 1;
+    const app = Fastify();
+    t.teardown(() => app.close());
+    await app.register(publicUrl, { config: loadConfig({ PUBLIC_URL: 'https://news.example.com' }) });
+    await app.register(compression);
+    await app.register(caching);
+    await app.register(responseCache, { dataVersion: () => String(version), maxBytes: 1024 * 1024 });
+    app.get('/v1/notes/:id', { config: { responseCache: true } }, async () => ({
+      version,
+      text: Array.from({ length: 300 }, (_, index) => `harbour note ${index}`).join(' '),
+    }));
+    const get = (coding?: string, headers: Record<string, string> = {}) =>
+      app.inject({
+        url: '/v1/notes/1',
+        headers: { ...(coding ? { 'accept-encoding': coding } : {}), ...headers },
+      });
+    const decoded = (response: { rawPayload: Buffer }, coding: string) =>
+      JSON.parse(
+        (coding === 'br' ? zlib.brotliDecompressSync : zlib.gunzipSync)(response.rawPayload).toString(),
+      );
+
+    for (const coding of ['br', 'gzip']) {
+      version++;
+      const first = await get(coding);
+      t.equal(first.headers['content-encoding'], coding);
+      await get(coding); // kept from the second request on
+      // Hits while the copy is made on the thread pool are compressed as before.
+      const deadline = Date.now() + 5000;
+      let before = compressions();
+      let fromCopy = await get(coding);
+      while (compressions() > before && Date.now() < deadline) {
+        before = compressions();
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        fromCopy = await get(coding);
+      }
+      t.equal(compressions(), before, `${coding}: a hit is answered without compressing`);
+      for (let index = 0; index < 5; index++) await get(coding);
+      t.equal(compressions(), before, `${coding}: and so are the hits after it`);
+      t.equal(fromCopy.headers['content-encoding'], coding);
+      t.match(fromCopy.headers.vary, /accept-encoding/);
+      t.equal(fromCopy.headers.etag, first.headers.etag, `${coding}: the tag the plugin gave`);
+      t.ok(fromCopy.rawPayload.equals(first.rawPayload), `${coding}: the bytes the plugin sent`);
+      t.same(decoded(fromCopy, coding), decoded(first, coding));
+
+      const revalidated = await get(coding, { 'if-none-match': first.headers.etag as string });
+      t.equal(revalidated.statusCode, 304, `${coding}: a client's current copy still gets 304`);
+      t.equal(revalidated.headers.etag, first.headers.etag);
+    }
+
+    const plain = await get();
+    t.equal(
+      plain.headers['content-encoding'],
+      undefined,
+      'a client accepting no coding gets the bytes as kept',
+    );
+    t.equal(plain.json().version, version);
+    t.equal((await get('br', { 'x-no-compression': '1' })).headers['content-encoding'], undefined);
+
+    version++;
+    const changed = await get('br');
+    t.equal(
+      decoded(changed, 'br').version,
+      version,
+      'after a change no compressed copy of the old bytes is sent',
+    );
+  },
+);

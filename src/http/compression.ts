@@ -1,9 +1,9 @@
-import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import negotiate from '@fastify/accept-negotiator';
 import fastifyCompress from '@fastify/compress';
 import type { FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
+import { utf8Bytes } from '../lib/bytes.js';
 
 /** Bodies under this many bytes go out as they are: compressing them saves less than it costs. */
 export const compressionThreshold = 1024;
@@ -23,16 +23,54 @@ export function negotiatedCoding(request: FastifyRequest): Coding | undefined {
   return negotiate(header.toLowerCase().replace(/\*|x-gzip/g, 'gzip'), [...codings]) ?? undefined;
 }
 
-const brotliCompress = promisify(zlib.brotliCompress);
-const gzip = promisify(zlib.gzip);
-
 /**
  * `bytes` compressed with the plugin's settings, on the thread pool: the same bytes the plugin
  * sends, so both carry the same tag.
  */
 export function compressed(bytes: Buffer, coding: Coding): Promise<Buffer> {
-  return coding === 'br' ? brotliCompress(bytes, brotliOptions) : gzip(bytes);
+  return new Promise((resolve, reject) => {
+    const settle = (error: Error | null, result: Buffer) => (error ? reject(error) : resolve(result));
+    if (coding === 'br') zlib.brotliCompress(bytes, brotliOptions, settle);
+    else zlib.gzip(bytes, settle);
+  });
 }
+
+/** Adds `accept-encoding` to the response's Vary, as the plugin does for what it compresses. */
+export function varyOnCoding(reply: FastifyReply) {
+  const vary = reply.getHeader('vary');
+  if (typeof vary !== 'string') reply.header('vary', 'accept-encoding');
+  else if (!vary.toLowerCase().includes('accept-encoding')) reply.header('vary', `${vary}, accept-encoding`);
+}
+
+/** JSON bodies: every resource, page and problem. */
+const jsonType = /^application\/(?:[\w.-]+\+)?json(?:;|$)/;
+
+/**
+ * Compresses buffered JSON bodies on the thread pool, in one call. The plugin compresses bodies up
+ * to 8 KB (on two cores; the limit depends on the core count) synchronously, which held the event
+ * loop for 0.1–0.3 ms an article, and larger ones through a stream. The bytes are the plugin's
+ * own (same settings); it then finds Content-Encoding set and leaves them. Anything else (feeds,
+ * HTML, streams) the plugin compresses as before.
+ */
+const compressOffLoop: onSendHookHandler = (request, reply, payload, done) => {
+  if (!(typeof payload === 'string' || Buffer.isBuffer(payload))) return done(null, payload);
+  const type = reply.getHeader('content-type');
+  if (typeof type !== 'string' || !jsonType.test(type) || reply.hasHeader('content-encoding'))
+    return done(null, payload);
+  const body = typeof payload === 'string' ? utf8Bytes(payload) : payload;
+  const coding = body.length >= compressionThreshold ? negotiatedCoding(request) : undefined;
+  if (!coding) return done(null, body);
+  compressed(body, coding).then(
+    (bytes) => {
+      varyOnCoding(reply);
+      reply.header('content-encoding', coding);
+      done(null, bytes);
+    },
+    // Sent as it is rather than not at all.
+    () => done(null, body),
+  );
+};
+
 /** `"tag-gzip"` → tag `"tag"`, coding `gzip`. */
 const codedTag = /^(W\/)?"(.*)-(br|gzip)"$/;
 
@@ -73,9 +111,14 @@ export const compression = fp(
       done();
     });
 
-    // Added after the compression plugin's own onRoute hook, so this runs after it compressed.
+    // Added after the compression plugin's own onRoute hook: JSON is compressed before the plugin's
+    // hook, and the tag made coded after it.
     app.addHook('onRoute', (route) => {
-      route.onSend = [route.onSend ?? []].flat().concat(tagCodedRepresentation as onSendHookHandler);
+      route.onSend = [
+        compressOffLoop,
+        ...[route.onSend ?? []].flat(),
+        tagCodedRepresentation as onSendHookHandler,
+      ];
     });
   },
   { name: 'gazette-compression', fastify: '5.x' },

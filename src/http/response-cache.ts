@@ -2,7 +2,13 @@ import type { FastifyReply, FastifyRequest, onSendHookHandler, preHandlerHookHan
 import fp from 'fastify-plugin';
 import { utf8Bytes } from '../lib/bytes.js';
 import { asArray, rememberEntityTag } from './caching.js';
-import { type Coding, compressed, compressionThreshold, negotiatedCoding } from './compression.js';
+import {
+  type Coding,
+  compressed,
+  compressionThreshold,
+  negotiatedCoding,
+  varyOnCoding,
+} from './compression.js';
 import { KeptBytes } from './kept-bytes.js';
 
 declare module 'fastify' {
@@ -75,6 +81,7 @@ class CodedCopies {
         if (this.version() === version && this.kept.has(key) && !this.kept.has(coded))
           this.kept.keep(coded, bytes, hit.meta);
       })
+      // A copy that could not be made is not kept; hits go on being compressed by the plugin.
       .catch(() => {})
       .finally(() => this.compressing.delete(coded));
   }
@@ -90,10 +97,8 @@ function sendHit(request: FastifyRequest, reply: FastifyReply, key: string, hit:
   reply.raw.once('close', sent.giveBack);
   reply.headers(hit.meta.headers);
   if (coded) {
-    const vary = reply.getHeader('vary');
-    reply
-      .header('content-encoding', coding)
-      .header('vary', vary ? `${vary}, accept-encoding` : 'accept-encoding');
+    varyOnCoding(reply);
+    reply.header('content-encoding', coding);
   }
   // The tag of the identity bytes: the ETag hooks append the coding, as for any compressed body.
   rememberEntityTag(sent.bytes, hit.meta.tag);

@@ -8,16 +8,28 @@ import { dataVersionOf, openDatabase, openReadOnlyDatabase } from '../../src/db/
 const pageCacheKib = (sqlite: { pragma: (source: string, options: { simple: true }) => unknown }) =>
   -Number(sqlite.pragma('cache_size', { simple: true }));
 
-t.test('connections bound their page caches below the driver default of 16 MB', async (t) => {
+/**
+ * A database with a `notes` table in a directory of its own, its main connection, and a second
+ * connection opened by `open`; both closed and the directory removed when the test ends.
+ */
+function twoConnections<T extends { close: () => unknown }>(
+  t: { teardown: (fn: () => void) => void },
+  open: (databasePath: string) => T,
+) {
   const directory = mkdtempSync(path.join(tmpdir(), 'gazette-connection-'));
   const main = openDatabase(path.join(directory, 'gazette.db')).$client;
   main.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY)');
-  const reader = openReadOnlyDatabase(path.join(directory, 'gazette.db')).$client;
+  const second = open(path.join(directory, 'gazette.db'));
   t.teardown(() => {
-    reader.close();
+    second.close();
     main.close();
     rmSync(directory, { recursive: true, force: true });
   });
+  return { main, second };
+}
+
+t.test('connections bound their page caches below the driver default of 16 MB', async (t) => {
+  const { main, second: reader } = twoConnections(t, (file) => openReadOnlyDatabase(file).$client);
 
   // Under varied searches, connections at 16 MB each were a quarter of the server's resident memory.
   for (const [name, sqlite] of [
@@ -31,15 +43,7 @@ t.test('connections bound their page caches below the driver default of 16 MB', 
 t.test(
   "the data version changes with every commit, this connection's own and others', and only then",
   async (t) => {
-    const directory = mkdtempSync(path.join(tmpdir(), 'gazette-connection-'));
-    const main = openDatabase(path.join(directory, 'gazette.db')).$client;
-    main.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY)');
-    const other = openDatabase(path.join(directory, 'gazette.db')).$client;
-    t.teardown(() => {
-      other.close();
-      main.close();
-      rmSync(directory, { recursive: true, force: true });
-    });
+    const { main, second: other } = twoConnections(t, (file) => openDatabase(file).$client);
     const version = dataVersionOf(main);
     const seen = new Set([version()]);
     t.equal(version(), [...seen][0], 'unchanged without a commit');

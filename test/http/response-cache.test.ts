@@ -8,6 +8,7 @@ import { publicUrl } from '../../src/http/public-url.js';
 import { responseCache } from '../../src/http/response-cache.js';
 import { auth, buildTestApp, databaseUrlOf, plainArticle } from '../support/app.js';
 import { queryOn } from '../support/database.js';
+import { countCompressions } from '../support/zlib-calls.js';
 
 /** Counts the catalog reads behind each request: a response served from memory makes none. */
 function countReads(app: FastifyInstance): { reads: number } {
@@ -392,23 +393,8 @@ t.test('over real connections, a waiting client or the one being answered may ha
 t.test(
   'hits for clients accepting br or gzip are sent from a compressed copy, not compressed again',
   async (t) => {
-    // The compression plugin takes these when it compresses; counting them counts its compressions.
-    const counted = { brotliCompressSync: 0, createBrotliCompress: 0, gzipSync: 0, createGzip: 0 };
-    for (const name of Object.keys(counted) as (keyof typeof counted)[]) {
-      const descriptor = Object.getOwnPropertyDescriptor(zlib, name)!;
-      const original = descriptor.value as (...args: unknown[]) => unknown;
-      Object.defineProperty(zlib, name, {
-        ...descriptor,
-        value: (...args: unknown[]) => {
-          counted[name]++;
-          return original(...args);
-        },
-      });
-      t.teardown(() => {
-        Object.defineProperty(zlib, name, descriptor);
-      });
-    }
-    const compressions = () => Object.values(counted).reduce((sum, count) => sum + count, 0);
+    const counted = countCompressions(t);
+    const compressions = () => counted.plugin + counted.threadPool;
     let version = 1;
     const app = Fastify();
     t.teardown(() => app.close());

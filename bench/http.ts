@@ -55,7 +55,11 @@ async function drained(url: string): Promise<void> {
 async function load(
   url: string,
   pid: number,
-  { duration = seconds, slugs }: { duration?: number; slugs?: readonly string[] } = {},
+  {
+    duration = seconds,
+    slugs,
+    headers,
+  }: { duration?: number; slugs?: readonly string[]; headers?: Record<string, string> } = {},
   retried = false,
 ): Promise<Load> {
   const cpuBefore = cpuMilliseconds(pid);
@@ -68,11 +72,11 @@ async function load(
       },
     },
   ];
-  const result = await autocannon({ url, connections, duration, ...(requests && { requests }) });
+  const result = await autocannon({ url, connections, duration, headers, ...(requests && { requests }) });
   const cpuUsed = cpuMilliseconds(pid) - cpuBefore;
   await drained(url);
   // On a saturated machine a run can see no response at all; one more try, then it counts as 0.
-  if (result.requests.total === 0 && !retried) return load(url, pid, { duration, slugs }, true);
+  if (result.requests.total === 0 && !retried) return load(url, pid, { duration, slugs, headers }, true);
   return {
     rps: result.requests.total / duration,
     p99: result.latency.p99,
@@ -241,6 +245,8 @@ interface Case {
   bare?: string;
   /** Each request asks for one of these, at random, appended to both paths. */
   slugs?: readonly string[];
+  /** Sent with Gazette's requests. */
+  headers?: Record<string, string>;
 }
 
 async function sameDocument(gazette: string, bare: string): Promise<void> {
@@ -258,6 +264,7 @@ async function sameDocument(gazette: string, bare: string): Promise<void> {
 }
 
 const format = (value: number, digits = 0) => value.toFixed(digits).padStart(7);
+const acceptsBrotli = { 'accept-encoding': 'br, gzip' };
 
 async function benchSize(size: number) {
   const databasePath = await benchDatabase(size);
@@ -301,6 +308,10 @@ async function benchSize(size: number) {
       bare: `/articles?author=${targets.author}`,
     },
     { name: `search q=${searchWord}`, gazette: `/v1/articles?q=${searchWord}` },
+    // What a browser or fetch gets: compressed, which the bare route does not do.
+    { name: 'one article, br', gazette: `/v1/articles/${targets.slug}`, headers: acceptsBrotli },
+    { name: 'any article, br', gazette: '/v1/articles/', slugs: targets.slugs, headers: acceptsBrotli },
+    { name: 'page of 20, br', gazette: '/v1/articles', headers: acceptsBrotli },
   ];
   for (const entry of cases)
     if (entry.bare && !entry.slugs) await sameDocument(gazette.base + entry.gazette, bare.base + entry.bare);
@@ -308,7 +319,11 @@ async function benchSize(size: number) {
 
   // Warm both (JIT, page cache, statement caches) before anything is counted.
   for (const entry of cases) {
-    await load(gazette.base + entry.gazette, gazettePid, { duration: 1, slugs: entry.slugs });
+    await load(gazette.base + entry.gazette, gazettePid, {
+      duration: 1,
+      slugs: entry.slugs,
+      headers: entry.headers,
+    });
     if (entry.bare) await load(bare.base + entry.bare, barePid, { duration: 1, slugs: entry.slugs });
   }
 
@@ -323,7 +338,10 @@ async function benchSize(size: number) {
     for (const entry of cases) {
       const result = results.get(entry.name)!;
       if (!entry.bare) {
-        const ours = await load(gazette.base + entry.gazette, gazettePid);
+        const ours = await load(gazette.base + entry.gazette, gazettePid, {
+          slugs: entry.slugs,
+          headers: entry.headers,
+        });
         result.ours.push(ours);
         result.ratios.push(ours.rps / bareOne[0]!.rps);
         continue;

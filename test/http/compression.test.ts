@@ -4,7 +4,7 @@ import t from 'tap';
 import { compression } from '../../src/http/compression.js';
 import { countCompressions } from '../support/zlib-calls.js';
 
-const brotliOptions = { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } };
+const brotliOptions = { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 3 } };
 const note = (words: number) => ({
   text: Array.from({ length: words }, (_, index) => `tide table ${index}`).join(' '),
 });

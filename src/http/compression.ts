@@ -28,8 +28,8 @@ export function negotiatedCoding(request: FastifyRequest): Coding | undefined {
 }
 
 /**
- * `bytes` compressed with the plugin's settings, on the thread pool: the same bytes the plugin
- * sends, so both carry the same tag.
+ * `bytes` compressed with the plugin's settings in one call on the thread pool: the bytes the plugin
+ * would send, so a body has one compressed form (and one tag) whoever compresses it.
  */
 export function compressed(bytes: Buffer, coding: Coding): Promise<Buffer> {
   return new Promise((resolve, reject) => {

@@ -39,8 +39,8 @@ interface Kept {
 const codedKey = (key: string, coding: Coding) => `${key} ${coding}`;
 
 /**
- * The coding a hit is sent in from a compressed copy: none for bodies the compression plugin leaves
- * as they are, and none for conditional requests, whose 304 carries no body to encode.
+ * The coding a hit is sent in from a compressed copy: none for bodies too small to be compressed,
+ * and none for conditional requests, whose 304 carries no body to encode.
  */
 function codingFor(request: FastifyRequest, bytes: Buffer): Coding | undefined {
   const { headers } = request;
@@ -81,7 +81,7 @@ class CodedCopies {
         if (this.version() === version && this.kept.has(key) && !this.kept.has(coded))
           this.kept.keep(coded, bytes, hit.meta);
       })
-      // A copy that could not be made is not kept; hits go on being compressed by the plugin.
+      // A copy that could not be made is not kept; hits go on being compressed one by one.
       .catch(() => {})
       .finally(() => this.compressing.delete(coded));
   }

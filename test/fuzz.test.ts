@@ -229,6 +229,14 @@ t.test('no input to any operation makes Gazette answer 5xx', async (t) => {
     { authorization: 'Bearer' },
     { authorization: 'Basic YTpi' },
   );
+  // What browsers and tools send, malformed lists, and anything printable.
+  const acceptEncodings = fc.option(
+    fc.oneof(
+      fc.constantFrom('br, gzip', 'gzip, deflate', 'br;q=0, gzip', '*', 'x-gzip', 'identity', 'br;q=nan, ,;'),
+      fc.string({ maxLength: 40 }).map((text) => text.replace(/[^\x20-\x7e]/g, '')),
+    ),
+    { freq: 2 },
+  );
 
   let operations = 0;
   const statuses = new Map<number, number>();
@@ -258,12 +266,14 @@ t.test('no input to any operation makes Gazette answer 5xx', async (t) => {
           ? fc.constant<{ type?: string; payload?: string }>({})
           : bodiesOf(operation, document),
       authorization: authorizations,
+      acceptEncoding: acceptEncodings,
     });
     await fc.assert(
-      fc.asyncProperty(request, async ({ values, body, authorization }) => {
+      fc.asyncProperty(request, async ({ values, body, authorization, acceptEncoding }) => {
         let url = route;
         const query = new URLSearchParams();
         const headers: Record<string, string> = { ...authorization };
+        if (acceptEncoding) headers['accept-encoding'] = acceptEncoding;
         parameters.forEach(({ parameter }, index) => {
           const value = values[index];
           if (parameter.in === 'path') {

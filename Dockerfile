@@ -13,8 +13,8 @@ RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: the bundle, migrations and seeds, running as the unprivileged `node` user.
 FROM node:24-bookworm-slim
-# MALLOC_ARENA_MAX: compression runs on libuv's thread pool, and glibc gave each of its threads a
-# heap of its own that kept freed memory (README, Memory).
+# MALLOC_ARENA_MAX: compression runs on libuv's thread pool, and glibc gives each of its threads a
+# heap of its own that keeps freed memory (README, Memory).
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \

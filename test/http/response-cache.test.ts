@@ -436,7 +436,7 @@ t.test(
       t.equal(fromCopy.headers['content-encoding'], coding);
       t.match(fromCopy.headers.vary, /accept-encoding/);
       t.equal(fromCopy.headers.etag, first.headers.etag, `${coding}: the tag the plugin gave`);
-      t.ok(fromCopy.rawPayload.equals(first.rawPayload), `${coding}: the bytes the plugin sent`);
+      t.ok(fromCopy.rawPayload.equals(first.rawPayload), `${coding}: the bytes first sent`);
       t.same(decoded(fromCopy, coding), decoded(first, coding));
 
       const revalidated = await get(coding, { 'if-none-match': first.headers.etag as string });

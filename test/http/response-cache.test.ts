@@ -435,7 +435,7 @@ t.test(
       t.equal(compressions(), before, `${coding}: and so are the hits after it`);
       t.equal(fromCopy.headers['content-encoding'], coding);
       t.match(fromCopy.headers.vary, /accept-encoding/);
-      t.equal(fromCopy.headers.etag, first.headers.etag, `${coding}: the tag the plugin gave`);
+      t.equal(fromCopy.headers.etag, first.headers.etag, `${coding}: the tag first given`);
       t.ok(fromCopy.rawPayload.equals(first.rawPayload), `${coding}: the bytes first sent`);
       t.same(decoded(fromCopy, coding), decoded(first, coding));
 

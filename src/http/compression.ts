@@ -6,10 +6,10 @@ import fp from 'fastify-plugin';
 import { utf8Bytes } from '../lib/bytes.js';
 
 /** Bodies under this many bytes go out as they are: compressing them saves less than it costs. */
-export const compressionThreshold = 1024;
+const compressionThreshold = 1024;
 
 const codings = ['br', 'gzip'] as const;
-export type Coding = (typeof codings)[number];
+type Coding = (typeof codings)[number];
 /**
  * Quality 3 of 11. Against the plugin's default of 4, on an article (4.6 KB) and a search page of 20
  * (30 KB) from the benchmark's database of BBC articles: half the CPU time (63 against 119 µs,
@@ -25,7 +25,7 @@ const brotliOptions = {
  * The coding a response to `request` gets, negotiated as the compression plugin does it (`*` and
  * `x-gzip` mean gzip); none when the client accepts neither or asks for no compression.
  */
-export function negotiatedCoding(request: FastifyRequest): Coding | undefined {
+function negotiatedCoding(request: FastifyRequest): Coding | undefined {
   const header = request.headers['accept-encoding'];
   if (header === undefined || request.headers['x-no-compression'] !== undefined) return undefined;
   return negotiate(header.toLowerCase().replace(/\*|x-gzip/g, 'gzip'), [...codings]) ?? undefined;
@@ -36,7 +36,7 @@ export function negotiatedCoding(request: FastifyRequest): Coding | undefined {
  * size known in advance (so the encoder takes no more memory than the body needs). Every JSON body
  * is compressed here, so it has one compressed form, and one tag.
  */
-export function compressed(bytes: Buffer, coding: Coding): Promise<Buffer> {
+function compressed(bytes: Buffer, coding: Coding): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const settle = (error: Error | null, result: Buffer) => (error ? reject(error) : resolve(result));
     if (coding === 'gzip') return zlib.gzip(bytes, settle);
@@ -45,35 +45,58 @@ export function compressed(bytes: Buffer, coding: Coding): Promise<Buffer> {
   });
 }
 
-/** Adds `accept-encoding` to the response's Vary, as the plugin does for what it compresses. */
-export function varyOnCoding(reply: FastifyReply) {
-  const vary = reply.getHeader('vary');
-  if (typeof vary !== 'string') reply.header('vary', 'accept-encoding');
-  else if (!vary.toLowerCase().includes('accept-encoding')) reply.header('vary', `${vary}, accept-encoding`);
+/**
+ * Compressed forms of a body that someone keeps (the response cache): one already made, lent for
+ * this response, and where to keep one made now.
+ */
+export interface CompressedForms {
+  lend(coding: Coding): Buffer | undefined;
+  keep(coding: Coding, bytes: Buffer): void;
+}
+
+const formsOf = new WeakMap<Buffer, CompressedForms>();
+
+/** `body`, whose compressed forms the compression hook asks `forms` for before it compresses. */
+export function withCompressedForms(body: Buffer, forms: CompressedForms): Buffer {
+  formsOf.set(body, forms);
+  return body;
 }
 
 /** JSON bodies: every resource, page and problem. */
 const jsonType = /^application\/(?:[\w.-]+\+)?json(?:;|$)/;
+
+function sendCompressed(reply: FastifyReply, coding: Coding, bytes: Buffer, done: OnSendDone) {
+  const vary = reply.getHeader('vary');
+  if (typeof vary !== 'string') reply.header('vary', 'accept-encoding');
+  else if (!vary.toLowerCase().includes('accept-encoding')) reply.header('vary', `${vary}, accept-encoding`);
+  reply.header('content-encoding', coding);
+  done(null, bytes);
+}
+
+type OnSendDone = (error: null, payload: unknown) => void;
 
 /**
  * Compresses buffered JSON bodies on the thread pool, in one call. The plugin compresses bodies up
  * to 8 KB (on two cores; the limit depends on the core count) synchronously, which held the event
  * loop for 0.1–0.3 ms an article, and larger ones through a stream. The plugin then finds
  * Content-Encoding set and leaves them. Anything else (feeds, HTML, streams) it compresses as before.
+ * A body with known compressed forms is sent in one of them, or its new one is handed back.
  */
 const compressOffLoop: onSendHookHandler = (request, reply, payload, done) => {
   if (!(typeof payload === 'string' || Buffer.isBuffer(payload))) return done(null, payload);
+  const coding = negotiatedCoding(request);
   const type = reply.getHeader('content-type');
-  if (typeof type !== 'string' || !jsonType.test(type) || reply.hasHeader('content-encoding'))
+  if (!coding || typeof type !== 'string' || !jsonType.test(type) || reply.hasHeader('content-encoding'))
     return done(null, payload);
   const body = typeof payload === 'string' ? utf8Bytes(payload) : payload;
-  const coding = body.length >= compressionThreshold ? negotiatedCoding(request) : undefined;
-  if (!coding) return done(null, body);
+  if (body.length < compressionThreshold) return done(null, body);
+  const forms = formsOf.get(body);
+  const known = forms?.lend(coding);
+  if (known) return sendCompressed(reply, coding, known, done);
   compressed(body, coding).then(
     (bytes) => {
-      varyOnCoding(reply);
-      reply.header('content-encoding', coding);
-      done(null, bytes);
+      forms?.keep(coding, bytes);
+      sendCompressed(reply, coding, bytes, done);
     },
     // Sent as it is rather than not at all.
     () => done(null, body),

@@ -2,13 +2,7 @@ import type { FastifyReply, FastifyRequest, onSendHookHandler, preHandlerHookHan
 import fp from 'fastify-plugin';
 import { utf8Bytes } from '../lib/bytes.js';
 import { asArray, rememberEntityTag } from './caching.js';
-import {
-  type Coding,
-  compressed,
-  compressionThreshold,
-  negotiatedCoding,
-  varyOnCoding,
-} from './compression.js';
+import { type CompressedForms, withCompressedForms } from './compression.js';
 import { KeptBytes } from './kept-bytes.js';
 
 declare module 'fastify' {
@@ -35,74 +29,39 @@ interface Kept {
   headers: Partial<Record<(typeof storedHeaders)[number], string>>;
 }
 
-/** Where the compressed copy of the bytes kept under `key` is kept. */
-const codedKey = (key: string, coding: Coding) => `${key} ${coding}`;
-
-/**
- * The coding a hit is sent in from a compressed copy: none for bodies too small to be compressed,
- * and none for conditional requests, whose 304 carries no body to encode.
- */
-function codingFor(request: FastifyRequest, bytes: Buffer): Coding | undefined {
-  const { headers } = request;
-  if (bytes.length < compressionThreshold || headers['if-none-match'] || headers['if-modified-since']) return;
-  return negotiatedCoding(request);
-}
-
 type Lent = NonNullable<ReturnType<KeptBytes<Kept>['lend']>>;
 
 /**
- * Compressed copies of kept bytes, kept beside them: without them every hit from a browser, or any
- * client accepting gzip or br, was compressed again. A copy is made on the thread pool at the first
- * hit asking for its coding, and kept unless the bytes were let go or the data changed meanwhile.
+ * Kept bytes as the response, with their compressed copies for the compression hook: it sends a
+ * copy kept beside them in the client's coding, or keeps the one it makes for this hit, unless the
+ * data changed meanwhile. Without them every hit from a browser, or any client accepting gzip or
+ * br, was compressed again.
  */
-class CodedCopies {
-  /** Compressions under way, by coded key, so that a popular URL is compressed once. */
-  private readonly compressing = new Set<string>();
-
-  constructor(
-    private readonly kept: KeptBytes<Kept>,
-    private readonly version: () => string,
-  ) {}
-
-  /** The copy of `hit` (kept under `key`) in `coding`, lent; none yet, and then one is made. */
-  lend(key: string, coding: Coding, hit: Lent): Lent | undefined {
-    const coded = codedKey(key, coding);
-    const copy = this.kept.lend(coded);
-    if (!copy && !this.compressing.has(coded)) this.make(key, coded, coding, hit);
-    return copy;
-  }
-
-  private make(key: string, coded: string, coding: Coding, hit: Lent) {
-    this.compressing.add(coded);
-    const version = this.version();
-    // A copy of the bytes: once this request is answered, their space may be written over.
-    void compressed(Buffer.from(hit.bytes), coding)
-      .then((bytes) => {
-        if (this.version() === version && this.kept.has(key) && !this.kept.has(coded))
-          this.kept.keep(coded, bytes, hit.meta);
-      })
-      // A copy that could not be made is not kept; hits go on being compressed one by one.
-      .catch(() => {})
-      .finally(() => this.compressing.delete(coded));
-  }
-}
-
-/** Kept bytes as the response, or their compressed copy when the client accepts it and there is one. */
-function sendHit(request: FastifyRequest, reply: FastifyReply, key: string, hit: Lent, copies: CodedCopies) {
-  const coding = codingFor(request, hit.bytes);
-  const coded = coding && copies.lend(key, coding, hit);
-  const sent = coded || hit;
-  if (coded) hit.giveBack();
-  // The response ends, sent or cut off, with 'close': then the bytes are no longer read.
-  reply.raw.once('close', sent.giveBack);
+function sendHit(reply: FastifyReply, key: string, hit: Lent, kept: KeptBytes<Kept>, version: () => string) {
+  // The response ends, sent or cut off, with 'close': then the bytes are no longer read. Cut off
+  // while being compressed, its bytes may have been written over: what comes out is not kept.
+  let closed = false;
+  reply.raw.once('close', () => {
+    closed = true;
+    hit.giveBack();
+  });
+  rememberEntityTag(hit.bytes, hit.meta.tag);
   reply.headers(hit.meta.headers);
-  if (coded) {
-    varyOnCoding(reply);
-    reply.header('content-encoding', coding);
-  }
-  // The tag of the identity bytes: the ETag hooks append the coding, as for any compressed body.
-  rememberEntityTag(sent.bytes, hit.meta.tag);
-  reply.send(sent.bytes);
+  if (reply.request.headers['accept-encoding'] === undefined) return reply.send(hit.bytes);
+  const keptAt = version();
+  const forms: CompressedForms = {
+    lend(coding) {
+      const copy = kept.lend(`${key} ${coding}`);
+      if (copy) reply.raw.once('close', copy.giveBack);
+      return copy?.bytes;
+    },
+    keep(coding, bytes) {
+      const coded = `${key} ${coding}`;
+      if (!closed && version() === keptAt && kept.has(key) && !kept.has(coded))
+        kept.keep(coded, bytes, hit.meta);
+    },
+  };
+  reply.send(withCompressedForms(hit.bytes, forms));
 }
 
 /** A 200 answer as shared with requests that waited for it. */
@@ -168,7 +127,6 @@ export const responseCache = fp<{ dataVersion: (() => string) | undefined; maxBy
     if (!dataVersion || maxBytes <= 0) return;
     const kept = new KeptBytes<Kept>(maxBytes);
     let seenVersion = '';
-    const copies = new CodedCopies(kept, () => seenVersion);
     /** The key and version a request missed with, for the store hook, and the flight it leads. */
     const misses = new WeakMap<FastifyRequest, { key: string; version: string; flight?: Flight }>();
     const inFlight = new Flights();
@@ -201,7 +159,7 @@ export const responseCache = fp<{ dataVersion: (() => string) | undefined; maxBy
       if (!kept.has(key) && !inFlight.has(key) && !missedBefore(key)) return done();
       const version = currentVersion();
       const hit = kept.lend(key);
-      if (hit) return sendHit(request, reply, key, hit, copies);
+      if (hit) return sendHit(reply, key, hit, kept, () => seenVersion);
       // The answer's bytes are the leader's own, their tag already remembered by its store hook.
       const waiting = inFlight.wait(key, version, (answer) =>
         answer ? reply.headers(answer.meta.headers).send(answer.bytes) : done(),

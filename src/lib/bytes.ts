@@ -1,6 +1,6 @@
 /** The bytes as a Buffer without copying them (Buffer.from(uint8Array) copies); text as UTF-8. */
 export function asBuffer(bytes: Uint8Array | string): Buffer {
-  if (typeof bytes === 'string') return Buffer.from(bytes, 'utf8');
+  if (typeof bytes === 'string') return utf8Bytes(bytes);
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 

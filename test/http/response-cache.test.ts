@@ -406,9 +406,10 @@ t.test(
       version,
       text: Array.from({ length: 300 }, (_, index) => `harbour note ${index}`).join(' '),
     }));
+    let url = '/v1/notes/1';
     const get = (coding?: string, headers: Record<string, string> = {}) =>
       app.inject({
-        url: '/v1/notes/1',
+        url,
         headers: { ...(coding ? { 'accept-encoding': coding } : {}), ...headers },
       });
     const decoded = (response: { rawPayload: Buffer }, coding: string) =>
@@ -417,22 +418,19 @@ t.test(
       );
 
     for (const coding of ['br', 'gzip']) {
-      version++;
+      url = `/v1/notes/${coding}`;
+      counted.plugin = 0;
+      counted.threadPool = 0;
       const first = await get(coding);
       t.equal(first.headers['content-encoding'], coding);
       await get(coding); // kept from the second request on
-      // Hits while the copy is made on the thread pool are compressed as before.
-      const deadline = Date.now() + 5000;
-      let before = compressions();
-      let fromCopy = await get(coding);
-      while (compressions() > before && Date.now() < deadline) {
-        before = compressions();
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        fromCopy = await get(coding);
-      }
-      t.equal(compressions(), before, `${coding}: a hit is answered without compressing`);
+      t.equal(compressions(), 2, `${coding}: the two misses are compressed`);
+      const firstHit = await get(coding);
+      t.equal(compressions(), 3, `${coding}: the first hit is compressed once, and that copy kept`);
+      const fromCopy = await get(coding);
       for (let index = 0; index < 5; index++) await get(coding);
-      t.equal(compressions(), before, `${coding}: and so are the hits after it`);
+      t.equal(compressions(), 3, `${coding}: the hits after it send the copy`);
+      t.ok(firstHit.rawPayload.equals(first.rawPayload));
       t.equal(fromCopy.headers['content-encoding'], coding);
       t.match(fromCopy.headers.vary, /accept-encoding/);
       t.equal(fromCopy.headers.etag, first.headers.etag, `${coding}: the tag first given`);
@@ -454,9 +452,9 @@ t.test(
     t.equal((await get('br', { 'x-no-compression': '1' })).headers['content-encoding'], undefined);
 
     version++;
-    const changed = await get('br');
+    const changed = await get('gzip');
     t.equal(
-      decoded(changed, 'br').version,
+      decoded(changed, 'gzip').version,
       version,
       'after a change no compressed copy of the old bytes is sent',
     );

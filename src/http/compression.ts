@@ -46,6 +46,23 @@ function compressed(bytes: Buffer, coding: Coding): Promise<Buffer> {
 }
 
 /**
+ * Compressions made or under way, by the body they compress. Requests that waited for a miss's answer
+ * (response-cache.ts) send the very bytes its leader sends: fifty readers of one search, all
+ * accepting Brotli, then cost one compression, not fifty.
+ */
+const compressionsOf = new WeakMap<Buffer, Partial<Record<Coding, Promise<Buffer>>>>();
+
+function compressedOnce(body: Buffer, coding: Coding): Promise<Buffer> {
+  let made = compressionsOf.get(body);
+  if (!made) {
+    made = {};
+    compressionsOf.set(body, made);
+  }
+  made[coding] ??= compressed(body, coding);
+  return made[coding];
+}
+
+/**
  * Compressed forms of a body that someone keeps (the response cache): one already made, lent for
  * this response, and where to keep one made now.
  */
@@ -93,7 +110,7 @@ const compressOffLoop: onSendHookHandler = (request, reply, payload, done) => {
   const forms = formsOf.get(body);
   const known = forms?.lend(coding);
   if (known) return sendCompressed(reply, coding, known, done);
-  compressed(body, coding).then(
+  compressedOnce(body, coding).then(
     (bytes) => {
       forms?.keep(coding, bytes);
       sendCompressed(reply, coding, bytes, done);

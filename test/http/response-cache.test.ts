@@ -460,3 +460,43 @@ t.test(
     );
   },
 );
+
+t.test('requests that waited for one answer share its compression', async (t) => {
+  const counted = countCompressions(t);
+  const app = Fastify();
+  t.teardown(() => app.close());
+  await app.register(publicUrl, { config: loadConfig({ PUBLIC_URL: 'https://news.example.com' }) });
+  await app.register(compression);
+  await app.register(caching);
+  await app.register(responseCache, { dataVersion: () => '1', maxBytes: 1024 * 1024 });
+  let reads = 0;
+  let open = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  app.get('/v1/searches/:q', { config: { responseCache: true } }, async (request) => {
+    reads++;
+    if (reads > 1) await opened;
+    return {
+      q: (request.params as { q: string }).q,
+      text: Array.from({ length: 300 }, (_, index) => `ferry result ${index}`).join(' '),
+    };
+  });
+  const get = () => app.inject({ url: '/v1/searches/ferries', headers: { 'accept-encoding': 'br' } });
+
+  await get();
+  t.equal(counted.threadPool, 1, 'the first request is compressed');
+  const waiting = Promise.all(Array.from({ length: 8 }, get));
+  while (reads < 2) await new Promise((resolve) => setImmediate(resolve));
+  open();
+  const answers = await waiting;
+  t.equal(reads, 2, 'eight requests at once: one read, seven waited for it');
+  t.equal(counted.threadPool, 2, 'and one compression for all eight');
+  t.same(new Set(answers.map((answer) => answer.headers['content-encoding'])), new Set(['br']));
+  t.equal(new Set(answers.map((answer) => answer.rawPayload.toString('base64'))).size, 1, 'the same bytes');
+  t.equal(
+    JSON.parse(zlib.brotliDecompressSync(answers[0]!.rawPayload).toString()).q,
+    'ferries',
+    'which decode to the answer',
+  );
+});

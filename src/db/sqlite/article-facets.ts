@@ -16,6 +16,18 @@ const facetQueries: Record<FacetName, string> = {
     FROM matched m WHERE m.published_at IS NOT NULL GROUP BY value ORDER BY value DESC`,
 };
 
+/**
+ * A search's sample as the facet queries read it. Tags and authors are counted from the ids alone (a
+ * link exists only for a stored article). The dates come from the covering index by id: read from
+ * the table, each lies past both bodies, and for 2,000 ids at 100,000 articles the month count took
+ * 6–9 ms against 1.2–1.9 ms.
+ */
+function sampled(facet: FacetName): string {
+  return facet === 'month'
+    ? 'SELECT sample.value AS id, a.published_at FROM json_each(@ids) sample JOIN articles a INDEXED BY articles_id_published_at ON a.id = sample.value'
+    : 'SELECT sample.value AS id, NULL AS published_at FROM json_each(@ids) sample';
+}
+
 /** The facets a list query asks for: a search counts over its sample; a plain list over every match. */
 export function countFacets(
   prepare: PrepareCached,
@@ -24,19 +36,16 @@ export function countFacets(
   filter: ArticleFilter,
   sample: () => SearchSample,
 ): NonNullable<ArticlePage['facets']> {
-  // LEFT JOIN: SQLite leaves the articles table out of the tag and author counts, which need only
-  // the ids (a link exists only for a stored article); the month count reads the dates.
-  const matched = query.match
-    ? 'SELECT sample.value AS id, a.published_at FROM json_each(@ids) sample LEFT JOIN articles a ON a.id = sample.value'
-    : `SELECT a.id, a.published_at FROM ${filteredArticles(query, filter)}`;
   const params = query.match ? { ids: JSON.stringify(sample().ids) } : filter.params;
   const shape = query.match ? 'sample' : filter.shape;
+  const matched = (facet: FacetName) =>
+    query.match ? sampled(facet) : `SELECT a.id, a.published_at FROM ${filteredArticles(query, filter)}`;
   return Object.fromEntries(
     facets.map((facet) => [
       facet,
       prepare<FacetCount>(
         `facet:${facet}:${shape}`,
-        () => `WITH matched AS (${matched}) ${facetQueries[facet]}`,
+        () => `WITH matched AS (${matched(facet)}) ${facetQueries[facet]}`,
       ).all(params),
     ]),
   );

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,7 +14,8 @@ import { isMain, median, percentile } from './support.js';
  * `/v1/articles`, and one more process on the same file only serves reads. Reports errors, losses,
  * ingest rate, and read latency during the ingest beside the same readers before it (same
  * processes, same database): the baseline of this run. The read-only process shows what other
- * processes' writes cost a reader; the ingesting ones add their own parsing on the event loop.
+ * processes' writes cost a reader; the ingesting ones add their own parsing on the event loop. Last,
+ * the read-only process again beside as many processes that only spin: what busy cores alone cost.
  */
 
 const seconds = Number(process.env.BENCH_WRITERS_SECONDS ?? 30);
@@ -36,6 +39,20 @@ async function readFor(urls: string[], durationMs: number, signal?: AbortSignal)
 }
 
 const ms = (value: number) => value.toFixed(1);
+
+/**
+ * `count` processes that keep a core busy for `durationMs` and touch no database: the control for
+ * reads during ingest, since on a machine with fewer cores than writers a reader waits for the CPU
+ * whatever the writers do with it.
+ */
+async function spin(count: number, durationMs: number): Promise<void> {
+  const loop = `const end = Date.now() + ${durationMs}; while (Date.now() < end);`;
+  await Promise.all(
+    Array.from({ length: count }, () =>
+      once(spawn(process.execPath, ['-e', loop], { stdio: 'ignore' }), 'exit'),
+    ),
+  );
+}
 
 export async function benchWriters(counts = [2, 4]) {
   console.log(
@@ -78,6 +95,15 @@ export async function benchWriters(counts = [2, 4]) {
       );
       console.log(`| ${count} | | | | | a read-only process | ${latency(beforeReader, duringReader)} |`);
       if (load.errors.length) console.log(`  first errors: ${load.errors.slice(0, 3).join(' / ')}`);
+      // Read as the baseline was read (every process at once), so only the spinning differs.
+      const [, , duringSpin] = await Promise.all([
+        spin(count, 10_000),
+        readFor(writers, 10_000),
+        readFor([reader], 10_000),
+      ]);
+      console.log(
+        `| ${count} | | | | | the read-only process, beside ${count} processes that only spin (no database) | ${latency(beforeReader, duringSpin)} |`,
+      );
     } finally {
       await Promise.all(servers.map((server) => server.stop()));
       rmSync(directory, { recursive: true, force: true });

@@ -26,6 +26,13 @@ export const fullTextSearch = {
   id: 'articles_fts.rowid',
   /** bm25 with the title weighted far above the body (set in migrations 0003 and 0004); lower is better. */
   rank: 'articles_fts.rank',
+  /**
+   * Rows of the index from `@low` to `@high`. FTS5 narrows its scan to a rowid range only when the
+   * bounds are integers, and the driver binds JavaScript numbers as REAL: without the casts it read
+   * every match and SQLite dropped those outside the range after (for "said" over the newest 10,000
+   * of 100,000 articles, 9 ms against 1 ms).
+   */
+  idBetween: 'articles_fts.rowid BETWEEN CAST(@low AS INTEGER) AND CAST(@high AS INTEGER)',
   /** About 24 words around the best match, from whichever column matched best. */
   snippet: `snippet(articles_fts, -1, '${markStart}', '${markEnd}', '…', 24)`,
 };
@@ -35,7 +42,7 @@ export const fullTextSearch = {
  * list a filter, since FTS5 would otherwise restart the query once per id.
  */
 export const snippetsOf = `SELECT rowid AS id, ${fullTextSearch.snippet} AS snippet FROM articles_fts
-  WHERE articles_fts MATCH @match AND rowid BETWEEN @low AND @high AND +rowid IN (SELECT value FROM json_each(@ids))`;
+  WHERE articles_fts MATCH @match AND ${fullTextSearch.idBetween} AND +rowid IN (SELECT value FROM json_each(@ids))`;
 
 /** The snippet as safe HTML: the text escaped, the matches wrapped in <mark>. */
 export function snippetHtml(raw: string): string {

@@ -72,7 +72,7 @@ function titleMatchesFirst(prepare: PrepareCached, ids: number[], match: string,
     prepare<ArticleId>(
       'titled',
       () => `SELECT ${fullTextSearch.id} FROM ${fullTextSearch.alone}
-        WHERE ${fullTextSearch.where} AND ${fullTextSearch.id} BETWEEN @low AND @high`,
+        WHERE ${fullTextSearch.where} AND ${fullTextSearch.idBetween}`,
     )
       .pluck()
       .all({ match: `{title subtitle} : (${match})`, ...range }),
@@ -87,7 +87,7 @@ function scoresOf(prepare: PrepareCached, ids: number[], match: string, range: I
   const rows = prepare<{ id: ArticleId; score: number }>(
     'score',
     () => `SELECT ${fullTextSearch.id} AS id, ${fullTextSearch.rank} AS score FROM ${fullTextSearch.alone}
-      WHERE ${fullTextSearch.where} AND ${fullTextSearch.id} BETWEEN @low AND @high`,
+      WHERE ${fullTextSearch.where} AND ${fullTextSearch.idBetween}`,
   ).all({ match, ...range });
   for (const row of rows) if (inSample.has(row.id)) scores.set(row.id, row.score);
   return scores;

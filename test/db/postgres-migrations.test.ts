@@ -34,13 +34,16 @@ function describeSchema(module: Record<string, unknown>) {
 }
 
 /**
- * The SQLite schema less what only its row layout calls for: authors and tags ready-built, and each
- * simhash copied beside its bands. SQLite reads a row's columns in order, so those reads would walk
- * past the article's bodies; PostgreSQL keeps long bodies out of the row. Also less the queue of
+ * The SQLite schema less what only its row layout calls for: authors and tags ready-built, each
+ * simhash copied beside its bands, and the dates indexed by article id. SQLite reads a row's columns
+ * in order, so those reads would walk past the article's bodies; PostgreSQL keeps long bodies out of
+ * the row. Also less the queue of
  * articles to re-index after a rename: SQLite's writes hold the event loop, PostgreSQL's do not.
  */
 function sharedSqliteSchema() {
   const { article_cards: _cards, article_name_refresh: _queue, ...tables } = describeSchema(sqliteSchema);
+  const articles = tables.articles!;
+  articles.indexes = articles.indexes.filter((name) => name !== 'articles_id_published_at');
   const bands = tables.article_simhash_bands!;
   bands.columns = bands.columns.filter((column) => column !== 'simhash');
   bands.indexes = bands.indexes.filter((name) => name !== 'article_simhash_bands_band_article_simhash');

@@ -1,6 +1,11 @@
 import Database from 'better-sqlite3';
 import t from 'tap';
+import { createArticlesRepository } from '../../src/db/sqlite/articles-repository.js';
+import { openReadOnlyDatabase } from '../../src/db/sqlite/connection.js';
+import type { ArticleListQuery } from '../../src/domain/article.js';
+import { toFullTextQuery } from '../../src/search/query.js';
 import { fullTextSearch } from '../../src/search/sqlite.js';
+import { buildTestApp, databaseUrlOf, plainArticle } from '../support/app.js';
 
 t.test('a search bounded to an id range reads only that range of the index', async (t) => {
   const sqlite = new Database(':memory:');
@@ -35,4 +40,39 @@ t.test('a search bounded to an id range reads only that range of the index', asy
   const gazette = bounded(fullTextSearch.idBetween);
   t.same(gazette.ids, naive.ids, 'the same rows');
   t.equal(gazette.read, 10, "Gazette's bounds: FTS5 reads the range alone");
+});
+
+t.test("a search's statements bound the index by id only with integer bounds", async (t) => {
+  const app = await buildTestApp(t, {}, 'sqlite');
+  await app.services.ingest.ingestMany(
+    Array.from({ length: 12 }, (_, index) => ({
+      raw: plainArticle({ title: `Ferry timetable ${index + 1} changes for the harbour crossing` }),
+      contentType: 'text/plain',
+      overrides: {},
+    })),
+  );
+  const db = openReadOnlyDatabase(databaseUrlOf(app).slice('file:'.length));
+  t.teardown(() => db.$client.close());
+  // Every statement the repository prepares, as written.
+  const prepared: string[] = [];
+  const prepare = db.$client.prepare.bind(db.$client);
+  db.$client.prepare = ((source: string) => {
+    prepared.push(source);
+    return prepare(source);
+  }) as typeof db.$client.prepare;
+  // A sample smaller than the matches, so ranking works on a stretch of the index.
+  const articles = createArticlesRepository(db, { searchSampleSize: 5 });
+  for (const match of [toFullTextQuery('ferry'), toFullTextQuery('the harbour')]) {
+    const page = await articles.listArticles({ match, sort: 'relevance', limit: 3 } as ArticleListQuery);
+    t.equal(page.data.length, 3, `${match}: a page of results`);
+  }
+
+  const ranged = prepared.filter((source) => /rowid BETWEEN/.test(source));
+  t.ok(ranged.length >= 2, `ranking and snippets bound the index by id (${ranged.length} statements)`);
+  const bareBounds = /rowid\s+(?:BETWEEN|[<>]=?|=)\s+[@?:$]/i;
+  t.same(
+    prepared.filter((source) => /articles_fts/.test(source) && bareBounds.test(source)),
+    [],
+    'none compares the rowid with a parameter as bound (REAL: FTS5 would read every match)',
+  );
 });

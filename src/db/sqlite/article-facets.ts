@@ -25,7 +25,7 @@ const facetQueries: Record<FacetName, string> = {
 function sampled(facet: FacetName): string {
   return facet === 'month'
     ? 'SELECT sample.value AS id, a.published_at FROM json_each(@ids) sample JOIN articles a INDEXED BY articles_id_published_at ON a.id = sample.value'
-    : 'SELECT sample.value AS id, NULL AS published_at FROM json_each(@ids) sample';
+    : 'SELECT sample.value AS id FROM json_each(@ids) sample';
 }
 
 /** The facets a list query asks for: a search counts over its sample; a plain list over every match. */

@@ -63,12 +63,13 @@ function compressedOnce(body: Buffer, coding: Coding): Promise<Buffer> {
 }
 
 /**
- * Compressed forms of a body that someone keeps (the response cache): one already made, lent for
- * this response, and where to keep one made now.
+ * Compressed forms of a body that someone keeps (the response cache): one already made, or being
+ * made for another response, lent for this one; and where to keep the compression this response
+ * begins, so that responses sent meanwhile wait for it rather than compress again.
  */
 export interface CompressedForms {
-  lend(coding: Coding): Buffer | undefined;
-  keep(coding: Coding, bytes: Buffer): void;
+  lend(coding: Coding): Buffer | Promise<Buffer> | undefined;
+  keep(coding: Coding, made: Promise<Buffer>): void;
 }
 
 const formsOf = new WeakMap<Buffer, CompressedForms>();
@@ -97,7 +98,7 @@ type OnSendDone = (error: null, payload: unknown) => void;
  * to 8 KB (on two cores; the limit depends on the core count) synchronously, which held the event
  * loop for 0.1–0.3 ms an article, and larger ones through a stream. The plugin then finds
  * Content-Encoding set and leaves them. Anything else (feeds, HTML, streams) it compresses as before.
- * A body with known compressed forms is sent in one of them, or its new one is handed back.
+ * A body with known compressed forms is sent in one of them, or its new one is handed over.
  */
 const compressOffLoop: onSendHookHandler = (request, reply, payload, done) => {
   if (!(typeof payload === 'string' || Buffer.isBuffer(payload))) return done(null, payload);
@@ -109,12 +110,14 @@ const compressOffLoop: onSendHookHandler = (request, reply, payload, done) => {
   if (body.length < compressionThreshold) return done(null, body);
   const forms = formsOf.get(body);
   const known = forms?.lend(coding);
-  if (known) return sendCompressed(reply, coding, known, done);
-  compressedOnce(body, coding).then(
-    (bytes) => {
-      forms?.keep(coding, bytes);
-      sendCompressed(reply, coding, bytes, done);
-    },
+  if (Buffer.isBuffer(known)) return sendCompressed(reply, coding, known, done);
+  let made = known;
+  if (!made) {
+    made = compressedOnce(body, coding);
+    forms?.keep(coding, made);
+  }
+  made.then(
+    (bytes) => sendCompressed(reply, coding, bytes, done),
     // Sent as it is rather than not at all.
     () => done(null, body),
   );

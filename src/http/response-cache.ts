@@ -33,35 +33,53 @@ type Lent = NonNullable<ReturnType<KeptBytes<Kept>['lend']>>;
 
 /**
  * Kept bytes as the response, with their compressed copies for the compression hook: it sends a
- * copy kept beside them in the client's coding, or keeps the one it makes for this hit, unless the
- * data changed meanwhile. Without them every hit from a browser, or any client accepting gzip or
- * br, was compressed again.
+ * copy kept beside them in the client's coding, or waits for the one another hit is making, or
+ * makes one and keeps it, unless the data changed meanwhile. Without them every hit from a browser,
+ * or any client accepting gzip or br, was compressed again; without the wait, so was each hit of
+ * the burst that follows a commit.
  */
-function sendHit(reply: FastifyReply, key: string, hit: Lent, kept: KeptBytes<Kept>, version: () => string) {
-  // The response ends, sent or cut off, with 'close': then the bytes are no longer read. Cut off
-  // while being compressed, its bytes may have been written over: what comes out is not kept.
-  let closed = false;
-  reply.raw.once('close', () => {
-    closed = true;
-    hit.giveBack();
-  });
+function sendHit(reply: FastifyReply, key: string, hit: Lent, cache: HitCompressions) {
+  // The bytes are lent until the response ends ('close', sent or cut off) and any compression of
+  // them begun here is done: other hits may be waiting for it.
+  let compressing: Promise<unknown> = Promise.resolve();
+  reply.raw.once('close', () => void compressing.finally(hit.giveBack));
   rememberEntityTag(hit.bytes, hit.meta.tag);
   reply.headers(hit.meta.headers);
   if (reply.request.headers['accept-encoding'] === undefined) return reply.send(hit.bytes);
-  const keptAt = version();
+  const keptAt = cache.version();
   const forms: CompressedForms = {
     lend(coding) {
-      const copy = kept.lend(`${key} ${coding}`);
-      if (copy) reply.raw.once('close', copy.giveBack);
-      return copy?.bytes;
-    },
-    keep(coding, bytes) {
       const coded = `${key} ${coding}`;
-      if (!closed && version() === keptAt && kept.has(key) && !kept.has(coded))
-        kept.keep(coded, bytes, hit.meta);
+      const copy = cache.kept.lend(coded);
+      if (!copy) return cache.making.get(coded);
+      reply.raw.once('close', copy.giveBack);
+      return copy.bytes;
+    },
+    keep(coding, made) {
+      const coded = `${key} ${coding}`;
+      compressing = made.catch(() => {});
+      cache.making.set(coded, made);
+      made
+        .then((bytes) => {
+          const { kept } = cache;
+          if (cache.version() === keptAt && kept.has(key) && !kept.has(coded))
+            kept.keep(coded, bytes, hit.meta);
+        })
+        // One that failed is not kept; the next hit makes another.
+        .catch(() => {})
+        .finally(() => {
+          if (cache.making.get(coded) === made) cache.making.delete(coded);
+        });
     },
   };
   reply.send(withCompressedForms(hit.bytes, forms));
+}
+
+/** The kept bytes, the compressions of them under way by coded key, and the data version. */
+interface HitCompressions {
+  kept: KeptBytes<Kept>;
+  making: Map<string, Promise<Buffer>>;
+  version: () => string;
 }
 
 /** A 200 answer as shared with requests that waited for it. */
@@ -127,6 +145,9 @@ export const responseCache = fp<{ dataVersion: (() => string) | undefined; maxBy
     if (!dataVersion || maxBytes <= 0) return;
     const kept = new KeptBytes<Kept>(maxBytes);
     let seenVersion = '';
+    /** Compressions of kept bytes under way; a new data version forgets them with the bytes. */
+    const making = new Map<string, Promise<Buffer>>();
+    const hitCompressions: HitCompressions = { kept, making, version: () => seenVersion };
     /** The key and version a request missed with, for the store hook, and the flight it leads. */
     const misses = new WeakMap<FastifyRequest, { key: string; version: string; flight?: Flight }>();
     const inFlight = new Flights();
@@ -146,6 +167,7 @@ export const responseCache = fp<{ dataVersion: (() => string) | undefined; maxBy
       const version = dataVersion!();
       if (version !== seenVersion) {
         kept.clear();
+        making.clear();
         seenVersion = version;
       }
       return version;
@@ -159,7 +181,7 @@ export const responseCache = fp<{ dataVersion: (() => string) | undefined; maxBy
       if (!kept.has(key) && !inFlight.has(key) && !missedBefore(key)) return done();
       const version = currentVersion();
       const hit = kept.lend(key);
-      if (hit) return sendHit(reply, key, hit, kept, () => seenVersion);
+      if (hit) return sendHit(reply, key, hit, hitCompressions);
       // The answer's bytes are the leader's own, their tag already remembered by its store hook.
       const waiting = inFlight.wait(key, version, (answer) =>
         answer ? reply.headers(answer.meta.headers).send(answer.bytes) : done(),

@@ -26,6 +26,24 @@ function countReads(app: FastifyInstance): { reads: number } {
   return counter;
 }
 
+/**
+ * A bare app with the response cache in front of its routes, registered as Gazette registers it
+ * (after public URLs and the caching hooks; after compression too when `compress`).
+ */
+async function cachedApp(
+  t: { teardown: (fn: () => unknown) => void },
+  dataVersion: () => string,
+  { compress = false } = {},
+) {
+  const app = Fastify();
+  t.teardown(() => app.close());
+  await app.register(publicUrl, { config: loadConfig({ PUBLIC_URL: 'https://news.example.com' }) });
+  if (compress) await app.register(compression);
+  await app.register(caching);
+  await app.register(responseCache, { dataVersion, maxBytes: 1024 * 1024 });
+  return app;
+}
+
 async function withArticle(app: FastifyInstance, title: string) {
   return (
     await app.services.ingest.ingestArticle({
@@ -224,16 +242,9 @@ t.test(
   async (t) => {
     let version = 1;
     let versionChecks = 0;
-    const app = Fastify();
-    t.teardown(() => app.close());
-    await app.register(publicUrl, { config: loadConfig({ PUBLIC_URL: 'https://news.example.com' }) });
-    await app.register(caching);
-    await app.register(responseCache, {
-      dataVersion: () => {
-        versionChecks++;
-        return String(version);
-      },
-      maxBytes: 1024 * 1024,
+    const app = await cachedApp(t, () => {
+      versionChecks++;
+      return String(version);
     });
     let reads = 0;
     app.get('/v1/notes/:id', { config: { responseCache: true } }, async (request) => {
@@ -263,11 +274,7 @@ t.test(
 
 t.test('requests for a URL being answered wait for that answer instead of asking again', async (t) => {
   let version = 1;
-  const app = Fastify();
-  t.teardown(() => app.close());
-  await app.register(publicUrl, { config: loadConfig({ PUBLIC_URL: 'https://news.example.com' }) });
-  await app.register(caching);
-  await app.register(responseCache, { dataVersion: () => String(version), maxBytes: 1024 * 1024 });
+  const app = await cachedApp(t, () => String(version));
   let reads = 0;
   let failNext = false;
   let opened = Promise.resolve();
@@ -396,12 +403,7 @@ t.test(
     const counted = countCompressions(t);
     const compressions = () => counted.plugin + counted.threadPool;
     let version = 1;
-    const app = Fastify();
-    t.teardown(() => app.close());
-    await app.register(publicUrl, { config: loadConfig({ PUBLIC_URL: 'https://news.example.com' }) });
-    await app.register(compression);
-    await app.register(caching);
-    await app.register(responseCache, { dataVersion: () => String(version), maxBytes: 1024 * 1024 });
+    const app = await cachedApp(t, () => String(version), { compress: true });
     app.get('/v1/notes/:id', { config: { responseCache: true } }, async () => ({
       version,
       text: Array.from({ length: 300 }, (_, index) => `harbour note ${index}`).join(' '),
@@ -463,12 +465,7 @@ t.test(
 
 t.test('requests that waited for one answer share its compression', async (t) => {
   const counted = countCompressions(t);
-  const app = Fastify();
-  t.teardown(() => app.close());
-  await app.register(publicUrl, { config: loadConfig({ PUBLIC_URL: 'https://news.example.com' }) });
-  await app.register(compression);
-  await app.register(caching);
-  await app.register(responseCache, { dataVersion: () => '1', maxBytes: 1024 * 1024 });
+  const app = await cachedApp(t, () => '1', { compress: true });
   let reads = 0;
   let open = () => {};
   const opened = new Promise<void>((resolve) => {
@@ -499,4 +496,25 @@ t.test('requests that waited for one answer share its compression', async (t) =>
     'ferries',
     'which decode to the answer',
   );
+});
+
+t.test('hits at once before a compressed copy is kept wait for the one compression under way', async (t) => {
+  const counted = countCompressions(t);
+  const app = await cachedApp(t, () => '1', { compress: true });
+  app.get('/v1/notes/:id', { config: { responseCache: true } }, async () => ({
+    text: Array.from({ length: 300 }, (_, index) => `tide note ${index}`).join(' '),
+  }));
+  const get = () => app.inject({ url: '/v1/notes/1', headers: { 'accept-encoding': 'br' } });
+  await get();
+  const kept = await get();
+  t.equal(counted.threadPool, 2, 'two misses, two compressions; the second answer is kept');
+
+  const burst = await Promise.all(Array.from({ length: 8 }, get));
+  t.equal(counted.threadPool, 3, 'eight hits at once: one compression');
+  for (const response of burst) {
+    t.equal(response.headers['content-encoding'], 'br');
+    t.ok(response.rawPayload.equals(kept.rawPayload), 'the bytes the misses sent');
+  }
+  await get();
+  t.equal(counted.threadPool, 3, 'and the hits after them send its kept copy');
 });

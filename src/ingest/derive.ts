@@ -1,4 +1,4 @@
-import nlp from 'compromise';
+import nlp from 'compromise/two';
 import { eld } from 'eld/small';
 import { TEXT_NAME_PARTICLES } from './names.js';
 import { slugify } from './slug.js';

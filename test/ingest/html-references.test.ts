@@ -28,7 +28,7 @@ t.test(
 );
 
 t.test(
-  'a real page with some thousands of ampersands and no-break spaces is still read by Readability',
+  'an ordinary page with some thousands of ampersands and no-break spaces is still read by Readability',
   async (t) => {
     const middle = 'Salt &amp; pepper&nbsp;and oil &amp; vinegar were on every table. '.repeat(1_000);
     const outcome = parseArticle({ body: page(middle), contentType: 'text/html' });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Readability } from '@mozilla/readability';
 import { type DomElement, parseDocument } from '../src/ingest/dom.js';
+import { escapedCharacters, MAX_ESCAPED_CHARACTERS } from '../src/ingest/html.js';
 import { parseArticle } from '../src/ingest/parse.js';
 import { copyPageText, renderPageText } from './page-text.js';
 import { isMain, percentile } from './support.js';
@@ -351,6 +352,12 @@ export function benchQuality(options: { verbose?: boolean } = {}) {
   const rules = new Map<string, number>();
   for (const extraction of ours) rules.set(extraction.rule, (rules.get(extraction.rule) ?? 0) + 1);
   console.log(`  HTML body taken from: ${[...rules].map(([rule, count]) => `${rule} ${count}`).join(', ')}`);
+  const [mostEscaped] = pages
+    .map((page) => ({ name: page.name, count: escapedCharacters(parseDocument(page.sourceText)) }))
+    .sort((a, b) => b.count - a.count);
+  console.log(
+    `  most escaped characters in a page's text: ${mostEscaped?.count} (${mostEscaped?.name}); past ${MAX_ESCAPED_CHARACTERS} Readability is not used`,
+  );
   const ourMeta = tally(pages, ours);
   const theirMeta = tally(pages, theirs);
   for (const [label, meta] of [

@@ -88,9 +88,8 @@ export function extractHtml(html: string): HtmlExtraction {
   const metadata = readHtmlMetadata(document);
   const articleBody = jsonLdArticleBody(document);
   const removed = cleanPage(document);
-  const readability = tooManyReferencesForReadability(document)
-    ? NO_READABILITY
-    : readabilityArticle(document);
+  const readability =
+    escapedCharacters(document) > MAX_ESCAPED_CHARACTERS ? NO_READABILITY : readabilityArticle(document);
   const chosen = chooseBody(
     readability.root ? { rule: 'html:readability', blocks: htmlToBlocks(readability.root) } : null,
     articleBody ? { rule: 'html:json-ld-body', blocks: splitPlainBlocks(articleBody) } : null,
@@ -109,15 +108,15 @@ export function extractHtml(html: string): HtmlExtraction {
 /**
  * Readability rebuilds the page from its own HTML between attempts, where every `<`, `>`, `&` and
  * no-break space of the text is written as a character reference; linkedom gives each reference a
- * text node of its own. Pages of the development set hold at most 2,911 such characters (125 real
- * pages); a page of 60,000 stray `<` spent two seconds in Readability alone, so such pages are read
- * by the other candidates.
+ * text node of its own. A page of 60,000 stray `<` spent two seconds in Readability alone, so a page
+ * with more than this many is read by the other candidates. Real pages hold a few thousand at most
+ * (`npm run bench:quality` reports the most on its 125).
  */
-const MAX_ESCAPED_CHARACTERS = 10_000;
+export const MAX_ESCAPED_CHARACTERS = 10_000;
 
-function tooManyReferencesForReadability(document: HtmlDocument): boolean {
-  const escaped = document.body?.textContent?.match(/[<>&\u00a0]/g)?.length ?? 0;
-  return escaped > MAX_ESCAPED_CHARACTERS;
+/** How many characters of the page's text Readability's restores would write as references. */
+export function escapedCharacters(document: HtmlDocument): number {
+  return document.body?.textContent?.match(/[<>&\u00a0]/g)?.length ?? 0;
 }
 
 const NO_READABILITY = { root: null, byline: null };

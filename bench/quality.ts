@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Readability } from '@mozilla/readability';
 import { type DomElement, parseDocument } from '../src/ingest/dom.js';
 import { escapedCharacters, MAX_ESCAPED_CHARACTERS } from '../src/ingest/html.js';
+import { cleanPage, preparePage } from '../src/ingest/page-cleanup.js';
 import { parseArticle } from '../src/ingest/parse.js';
 import { copyPageText, renderPageText } from './page-text.js';
 import { isMain, percentile } from './support.js';
@@ -353,7 +354,12 @@ export function benchQuality(options: { verbose?: boolean } = {}) {
   for (const extraction of ours) rules.set(extraction.rule, (rules.get(extraction.rule) ?? 0) + 1);
   console.log(`  HTML body taken from: ${[...rules].map(([rule, count]) => `${rule} ${count}`).join(', ')}`);
   const [mostEscaped] = pages
-    .map((page) => ({ name: page.name, count: escapedCharacters(parseDocument(page.sourceText)) }))
+    .map((page) => {
+      // Counted where the extractor counts: on the page cleaned of scripts, styles and chrome.
+      const { document } = preparePage(page.sourceText);
+      cleanPage(document);
+      return { name: page.name, count: escapedCharacters(document) };
+    })
     .sort((a, b) => b.count - a.count);
   console.log(
     `  most escaped characters in a page's text: ${mostEscaped?.count} (${mostEscaped?.name}); past ${MAX_ESCAPED_CHARACTERS} Readability is not used`,

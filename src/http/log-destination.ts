@@ -3,8 +3,8 @@ import pino from 'pino';
 /**
  * Linux writes at most PIPE_BUF (4096) bytes to a pipe in one piece; a longer write may be cut by
  * another process's. The processes of `serve --workers N` share one stdout, and pino's default
- * destination writes up to 16 KB of lines at once: four processes logging into a slowly read pipe
- * left 1,313 of 80,000 lines cut by another process's bytes, none at 4096.
+ * destination writes up to 16 KB of lines at once: with it, test/processes/shared-stdout.test.ts
+ * (four processes logging into one slowly read pipe) finds lines cut by another process's bytes.
  */
 export const pipeAtomicBytes = 4096;
 

@@ -37,10 +37,11 @@ t.test('lines logged in a burst reach the file whole, in writes of at most 4096 
   const log = recordedLog(t);
   const destination = logDestination(log.fd);
   const logger = pino({}, destination);
-  // Lines of 100 to 1,000 bytes, and one longer than a write may be, all in one turn of the loop:
-  // while the first is being written, the others wait and are written together.
+  // Lines of 100 to 1,900 bytes, some of two-byte characters (the limit is in bytes), and one longer
+  // than a write may be, all in one turn of the loop: while the first is being written, the others
+  // wait and are written together.
   for (let line = 0; line < 300; line++)
-    logger.info({ line, padding: 'x'.repeat((line * 37) % 900) }, 'request completed');
+    logger.info({ line, padding: (line % 2 ? 'é' : 'x').repeat((line * 37) % 900) }, 'request completed');
   logger.info({ line: 300, padding: 'y'.repeat(10_000) }, 'a long line');
   await ended(destination);
 

@@ -19,7 +19,7 @@ import { editingRoutes } from './http/editing.js';
 import { feedRoutes } from './http/feeds/routes.js';
 import { healthRoutes } from './http/health.js';
 import { ingestRoutes } from './http/ingest.js';
-import { logDestination } from './http/log-destination.js';
+import { serverLogOptions } from './http/log-destination.js';
 import { createMetrics, type Metrics, metricsRoutes, requestMetrics } from './http/metrics.js';
 import { openApi } from './http/openapi.js';
 import { operationalExemption } from './http/operational.js';
@@ -111,7 +111,7 @@ async function openBackend(config: Config, options: BuildOptions): Promise<Backe
 /** The Fastify instance with Gazette's server options, validator and serializer, before any plugin. */
 function createServer(config: Config, options: BuildOptions): FastifyInstance {
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel, stream: logDestination() },
+    logger: options.logger ?? serverLogOptions(config.logLevel),
     logController: new OneLinePerRequest(),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,

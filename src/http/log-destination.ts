@@ -8,11 +8,48 @@ import pino from 'pino';
  */
 export const pipeAtomicBytes = 4096;
 
+/** The longest string a shortened log line keeps, in characters. */
+const keptChars = 512;
+
 /**
  * Where the server's log lines go: a file descriptor (stdout), written asynchronously as pino's
- * default is and flushed on exit, in writes of whole lines of at most `pipeAtomicBytes` each (a
- * single longer line is written alone).
+ * default is and flushed on exit, in writes of whole lines of at most `pipeAtomicBytes` each.
  */
 export function logDestination(fd = 1) {
   return pino.destination({ dest: fd, maxWrite: pipeAtomicBytes });
+}
+
+/** The server's pino options: `level`, lines fitted to one write, and stdout's destination as `stream`. */
+export function serverLogOptions(level: string) {
+  return { level, stream: logDestination(), hooks: { streamWrite: fittedLine } };
+}
+
+/**
+ * A log line as written: unchanged when it fits one write of `pipeAtomicBytes`; otherwise with its
+ * long strings (a client's URL may be 16 KB, a stack trace longer) cut to `keptChars` and
+ * `truncated: true` added, or, when that is still too long, only its level, time, process, request
+ * id and message. A line longer than one write could be cut by another worker's, and the part
+ * after the cut, read as a line of its own, would be whatever the client put in its URL.
+ */
+export function fittedLine(line: string): string {
+  if (line.length * 3 <= pipeAtomicBytes || Buffer.byteLength(line) <= pipeAtomicBytes) return line;
+  const entry = JSON.parse(line) as Record<string, unknown>;
+  const shortened = `${JSON.stringify({ ...(shortenStrings(entry) as object), truncated: true })}\n`;
+  if (Buffer.byteLength(shortened) <= pipeAtomicBytes) return shortened;
+  const { level, time, pid, hostname, reqId, msg } = entry;
+  const essentials = { level, time, pid, hostname, reqId, msg: shortenStrings(msg), truncated: true };
+  return `${JSON.stringify(essentials)}\n`;
+}
+
+/** `value` with every string in it cut to `keptChars`, never between the halves of a surrogate pair. */
+function shortenStrings(value: unknown): unknown {
+  if (typeof value === 'string') {
+    if (value.length <= keptChars) return value;
+    const kept = value.slice(0, keptChars);
+    return /[\ud800-\udbff]$/.test(kept) ? kept.slice(0, -1) : kept;
+  }
+  if (Array.isArray(value)) return value.map(shortenStrings);
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, shortenStrings(item)]));
+  return value;
 }

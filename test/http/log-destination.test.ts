@@ -5,7 +5,7 @@ import pino from 'pino';
 import t, { type Test } from 'tap';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { logDestination, pipeAtomicBytes } from '../../src/http/log-destination.js';
+import { fittedLine, logDestination, pipeAtomicBytes } from '../../src/http/log-destination.js';
 import { testParser } from '../support/app.js';
 
 /** A log file, and the size of every write made to it (the destination writes with `fs.write`). */
@@ -75,4 +75,67 @@ t.test("the server's logger writes through it", async (t) => {
   ];
   t.equal(stream?.maxWrite, pipeAtomicBytes);
   t.equal(stream?.fd, 1, 'to stdout');
+  const hooks = (app.log as unknown as Record<symbol, { streamWrite?: unknown }>)[pino.symbols.hooksSym];
+  t.equal(hooks?.streamWrite, fittedLine, 'lines are fitted to one write');
+});
+
+/** The line pino makes of `fields` and `message`, before it is fitted. */
+function loggedLine(fields: object, message: string): string {
+  const written: string[] = [];
+  pino({}, { write: (line: string) => written.push(line) }).info(fields, message);
+  return written[0]!;
+}
+
+const bytes = (line: string) => Buffer.byteLength(line);
+
+t.test('a line that fits one write is written as it is', async (t) => {
+  const line = loggedLine({ req: { method: 'GET', url: '/v1/articles?q=ferry' } }, 'request completed');
+  t.equal(fittedLine(line), line);
+  const padded = (length: number) => `${JSON.stringify({ msg: 'x'.repeat(length - 11) })}\n`;
+  t.equal(bytes(padded(pipeAtomicBytes)), pipeAtomicBytes);
+  t.equal(fittedLine(padded(pipeAtomicBytes)), padded(pipeAtomicBytes), 'up to 4096 bytes');
+  t.not(fittedLine(padded(pipeAtomicBytes + 1)), padded(pipeAtomicBytes + 1), 'not one byte more');
+});
+
+t.test("a client's long URL is cut to 512 characters and the line marked truncated", async (t) => {
+  const url = `/v1/articles?q=${'ferry'.repeat(3_200)}`;
+  const fields = { reqId: 'r-1', req: { method: 'GET', url }, res: { statusCode: 400 } };
+  const line = loggedLine(fields, 'request completed');
+  t.ok(bytes(line) > 16_000);
+  const fitted = fittedLine(line);
+  t.ok(bytes(fitted) <= pipeAtomicBytes);
+  t.ok(fitted.endsWith('}\n'), 'a whole line');
+  const entry = JSON.parse(fitted);
+  t.match(entry, { level: 30, reqId: 'r-1', req: { method: 'GET' }, res: { statusCode: 400 } });
+  t.equal(entry.req.url, url.slice(0, 512));
+  t.equal(entry.msg, 'request completed');
+  t.equal(entry.truncated, true);
+});
+
+t.test('the limit is in bytes: a line of two-byte characters under 4096 characters is cut too', async (t) => {
+  const line = loggedLine({ title: 'é'.repeat(2_100) }, 'ingested');
+  t.ok(line.length < pipeAtomicBytes && bytes(line) > pipeAtomicBytes);
+  const entry = JSON.parse(fittedLine(line));
+  t.equal(entry.title, 'é'.repeat(512));
+  t.equal(entry.truncated, true);
+});
+
+t.test('a line of many strings, each short, keeps only what identifies it', async (t) => {
+  const fields = Object.fromEntries(
+    Array.from({ length: 40 }, (_, index) => [`field${index}`, 'y'.repeat(400)]),
+  );
+  const line = loggedLine({ reqId: 'r-2', ...fields }, 'm'.repeat(2_000));
+  const fitted = fittedLine(line);
+  t.ok(bytes(fitted) <= pipeAtomicBytes);
+  const entry = JSON.parse(fitted);
+  t.same(Object.keys(entry), ['level', 'time', 'pid', 'hostname', 'reqId', 'msg', 'truncated']);
+  t.equal(entry.reqId, 'r-2');
+  t.equal(entry.msg, 'm'.repeat(512));
+});
+
+t.test('a string is never cut between the halves of a surrogate pair', async (t) => {
+  const line = loggedLine({ note: `x${'😀'.repeat(2_000)}` }, 'ingested');
+  const { note } = JSON.parse(fittedLine(line)) as { note: string };
+  t.equal(note, `x${'😀'.repeat(255)}`, 'the pair the cut falls in is left out');
+  t.equal(Buffer.from(note).toString(), note, 'no half pair left, which UTF-8 cannot encode');
 });

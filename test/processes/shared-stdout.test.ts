@@ -11,17 +11,23 @@ const linesEach = 5_000;
 const readBytesPerMs = 1_000;
 
 /**
- * One writer, as a worker of `serve --workers N` logs: pino through Gazette's log destination on
- * the stdout it shares, lines of about 500 bytes, in bursts that fill the destination's buffer.
+ * One writer, as a worker of `serve --workers N` logs: pino with Gazette's server options on the
+ * stdout it shares, lines of about 500 bytes and every 50th with a 12 KB URL, in bursts that fill
+ * the destination's buffer.
  */
 const writer = `
   const { default: pino } = await import('pino');
-  const { logDestination } = await import(${JSON.stringify(new URL('../../src/http/log-destination.ts', import.meta.url).href)});
-  const log = pino({}, logDestination());
+  const { serverLogOptions } = await import(${JSON.stringify(new URL('../../src/http/log-destination.ts', import.meta.url).href)});
+  const { stream, ...options } = serverLogOptions('info');
+  const log = pino(options, stream);
   const padding = 'x'.repeat(400);
+  const longUrl = '/v1/articles?q=' + 'ferry'.repeat(2400);
   let line = 0;
   const burst = () => {
-    for (let k = 0; k < 500 && line < ${linesEach}; k++) log.info({ line: line++, padding }, 'request completed');
+    for (let k = 0; k < 500 && line < ${linesEach}; k++) {
+      const url = line % 50 === 0 ? longUrl : '/v1/articles';
+      log.info({ line: line++, req: { url }, padding }, 'request completed');
+    }
     if (line < ${linesEach}) setImmediate(burst);
   };
   burst();
@@ -45,6 +51,7 @@ t.test('workers sharing one stdout pipe never cut each other’s log lines', asy
   const output = createReadStream(fifo, { highWaterMark: 4096 });
   let rest = '';
   let whole = 0;
+  let tooLong = 0;
   const broken: string[] = [];
   output.on('data', (chunk) => {
     const lines = (rest + chunk.toString('utf8')).split('\n');
@@ -53,6 +60,7 @@ t.test('workers sharing one stdout pipe never cut each other’s log lines', asy
       try {
         JSON.parse(line);
         whole++;
+        if (Buffer.byteLength(line) >= 4096) tooLong++;
       } catch {
         broken.push(line.slice(0, 120));
       }
@@ -66,4 +74,5 @@ t.test('workers sharing one stdout pipe never cut each other’s log lines', asy
   t.equal(rest, '', 'the output ends with a whole line');
   t.same(broken.slice(0, 3), [], `every line is whole JSON (${broken.length} not)`);
   t.equal(whole, writers * linesEach);
+  t.equal(tooLong, 0, 'no line, with its newline, is longer than one write');
 });

@@ -13,7 +13,8 @@ const keptChars = 512;
 
 /**
  * Where the server's log lines go: a file descriptor (stdout), written asynchronously as pino's
- * default is and flushed on exit, in writes of whole lines of at most `pipeAtomicBytes` each.
+ * default is and flushed on exit, in writes of whole lines of at most `pipeAtomicBytes` each (a
+ * longer line alone: the server's lines are fitted first, by `fittedLine`).
  */
 export function logDestination(fd = 1) {
   return pino.destination({ dest: fd, maxWrite: pipeAtomicBytes });

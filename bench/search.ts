@@ -28,10 +28,13 @@ function picker<T>(values: T[], seed = 7): () => T {
   };
 }
 
-/** The query mixes: what people type, the commonest words, and the abusive cases. */
-export function searchMixes(sqlite: Database.Database, words: string[]): Record<string, string[]> {
-  const word = picker(words);
-  const common = picker(commonWords, 11);
+/**
+ * The query kinds, each a maker of its next query: what people type, the commonest words, and the
+ * abusive cases. `seed` picks the sequence: the same seed makes the same queries.
+ */
+function queryMakers(sqlite: Database.Database, words: string[], seed = 0): Record<string, () => string> {
+  const word = picker(words, 7 + seed);
+  const common = picker(commonWords, 11 + seed);
   const titles = sqlite
     .prepare('SELECT title FROM articles WHERE id % 997 = 0 LIMIT 200')
     .pluck()
@@ -40,21 +43,31 @@ export function searchMixes(sqlite: Database.Database, words: string[]): Record<
     .map((title) => title.toLowerCase().match(/[a-z]{3,}/g) ?? [])
     .filter((titleWords) => titleWords.length >= 2)
     .map((titleWords) => `"${titleWords[0]} ${titleWords[1]}"`);
-  const list = (make: () => string) => Array.from({ length: samplesPerMix }, make);
-  return {
-    'common word': list(common),
-    'two words': list(() => `${word()} ${word()}`),
-    'common + word': list(() => `${common()} ${word()}`),
-    phrase: list(picker([...phrases, '"the year"', '"said the"', '"last year"'], 13)),
-    prefix: list(() => {
-      const stem = word();
-      return `${stem.slice(0, 3 + (stem.length % 3))}*`;
-    }),
-    'common prefix': list(picker(['the*', 'con*', 'pro*', 'sai*', 'yea*', 'com*', 'int*', 'sta*'], 17)),
-    OR: list(() => `${word()} OR ${common()}`),
-    '32 one-letter prefixes': list(() => oneLetterPrefixes),
-    '32 prefixes with OR': list(() => oneLetterPrefixes.replaceAll(' ', ' OR ')),
+  const stem = () => {
+    const next = word();
+    return `${next.slice(0, 3 + (next.length % 3))}*`;
   };
+  return {
+    'common word': common,
+    'two words': () => `${word()} ${word()}`,
+    'common + word': () => `${common()} ${word()}`,
+    phrase: picker([...phrases, '"the year"', '"said the"', '"last year"'], 13 + seed),
+    prefix: stem,
+    'common prefix': picker(['the*', 'con*', 'pro*', 'sai*', 'yea*', 'com*', 'int*', 'sta*'], 17 + seed),
+    OR: () => `${word()} OR ${common()}`,
+    '32 one-letter prefixes': () => oneLetterPrefixes,
+    '32 prefixes with OR': () => oneLetterPrefixes.replaceAll(' ', ' OR '),
+  };
+}
+
+/** The query mixes: `samplesPerMix` queries of each kind, the same every run. */
+export function searchMixes(sqlite: Database.Database, words: string[]): Record<string, string[]> {
+  return Object.fromEntries(
+    Object.entries(queryMakers(sqlite, words)).map(([name, make]) => [
+      name,
+      Array.from({ length: samplesPerMix }, make),
+    ]),
+  );
 }
 
 async function timeSearches(app: FastifyInstance, queries: string[], extra: string) {
@@ -172,6 +185,23 @@ export async function benchSearchMixes(
   }
 }
 
+/**
+ * Search URLs, a new query for every request, the kinds in turn, every other round with facets
+ * and total: only the queries a kind fixes (a lone common word, the 32 prefixes) come again, so the
+ * caches answer those and nothing else. The mix's 270 URLs above repeat, and from the second round
+ * on the caches answer most of them, with the response cache off too (the read pool keeps answers).
+ */
+function freshSearches(makers: Record<string, () => string>): () => string {
+  const kinds = Object.values(makers);
+  let count = 0;
+  return () => {
+    const make = kinds[count % kinds.length]!;
+    const extra = Math.floor(count / kinds.length) % 2 ? withFacets : '';
+    count++;
+    return `/v1/articles?q=${encodeURIComponent(make())}${extra}`;
+  };
+}
+
 async function requestsPerSecond(options: autocannon.Options) {
   const result = await autocannon({ connections: 50, duration: loadSeconds, ...options });
   return {
@@ -203,7 +233,8 @@ const healthFigures = (health: number[]) =>
 /**
  * Under load, from another process: search mixes against Gazette with 50 connections, with its
  * response cache and without (the mix repeats its queries, so with the cache most are answered from
- * memory), and the bare one-article route in the same run; meanwhile one client probes /healthz.
+ * memory), then fresh queries, none asked before, and the bare one-article route in the same run;
+ * meanwhile one client probes /healthz.
  * The servers share one event loop, so /healthz probed while the bare route is loaded is the floor:
  * how long a health check waits behind the cheapest requests that keep the loop busy.
  */
@@ -221,6 +252,7 @@ export async function benchSearchLoad(databasePath: string, words: string[]) {
     const Database = (await import('better-sqlite3')).default;
     const sqlite = new Database(databasePath, { readonly: true });
     const mixes = searchMixes(sqlite, words);
+    const fresh = freshSearches(queryMakers(sqlite, words, 1));
     sqlite.close();
     const requests = Object.values(mixes)
       .flatMap((queries) => queries.slice(0, 30))
@@ -243,6 +275,16 @@ export async function benchSearchLoad(databasePath: string, words: string[]) {
       );
       console.log(`    ${healthFigures(health)} (target p99 < 20 ms)`);
     }
+    const [freshRun, freshHealth] = await probingHealth(gazette, () =>
+      requestsPerSecond({
+        url: gazette,
+        requests: [{ setupRequest: (request) => ({ ...request, path: fresh() }) }],
+      }),
+    );
+    console.log(
+      `  ${'fresh queries'.padEnd(26)} ${Math.round(freshRun.rate)} req/s, p99 ${freshRun.p99} ms, ${freshRun.non2xx} non-2xx, ${freshRun.errors} errors | ${(freshRun.rate / bareRun.rate).toFixed(2)}× bare (target ≥ 0.2)`,
+    );
+    console.log(`    ${healthFigures(freshHealth)} (target p99 < 20 ms)`);
   } finally {
     servers.kill('SIGTERM');
   }

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import Fastify, {
   type FastifyInstance,
   type FastifyReply,
@@ -51,6 +52,19 @@ class OneLinePerRequest extends LogController {
     if (error) reply.log.error({ ...line, err: error }, 'request errored');
     else reply.log.info(line, 'request completed');
   }
+}
+
+/** What a client's own request id may be: up to 200 visible ASCII characters but `"` and `\`. */
+const clientRequestId = /^[\x21\x23-\x5b\x5d-\x7e]{1,200}$/;
+
+/**
+ * The client's own `X-Request-Id` when it is a plausible id, otherwise a new UUID: it is echoed on
+ * the response and written in every log line of the request, so a client cannot fill either with
+ * kilobytes or with spaces and quotes.
+ */
+function requestIdOf(request: IncomingMessage): string {
+  const id = request.headers['x-request-id'];
+  return typeof id === 'string' && clientRequestId.test(id) ? id : crypto.randomUUID();
 }
 
 export interface BuildOptions {
@@ -115,8 +129,8 @@ function createServer(config: Config, options: BuildOptions): FastifyInstance {
     logController: new OneLinePerRequest(),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     // `/v1/articles/` is `/v1/articles`, not a surprise 404; no id or slug is longer than 200 characters.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     frameworkErrors: frameworkProblem,

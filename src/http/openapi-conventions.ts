@@ -45,7 +45,8 @@ const textHeader = (description: string, maxLength: number, required?: true): He
 
 const headers: Record<string, Header> = {
   RequestId: textHeader(
-    'The id of this request in the server logs; a client may send its own `X-Request-Id`.',
+    'The id of this request in the server logs. A client may send its own `X-Request-Id`, of up to ' +
+      '200 visible ASCII characters other than `"` and `\\`; otherwise the server makes one.',
     200,
     true,
   ),

@@ -33,6 +33,16 @@ t.test('errors are problem+json everywhere', async (t) => {
     t.match((await app.inject('/nope')).headers['x-request-id'], /^[0-9a-f-]{36}$/);
   });
 
+  t.test("a client's request id is kept only when it is up to 200 visible ASCII characters", async (t) => {
+    const longest = `Root=1-5759e988;${'a'.repeat(184)}`;
+    const kept = await app.inject({ url: '/healthz', headers: { 'x-request-id': longest } });
+    t.equal(kept.headers['x-request-id'], longest);
+    for (const sent of ['a'.repeat(201), 'two words', 'quote"d', 'back\\slash', 'caf\u00e9', '']) {
+      const response = await app.inject({ url: '/healthz', headers: { 'x-request-id': sent } });
+      t.match(response.headers['x-request-id'], /^[0-9a-f-]{36}$/, JSON.stringify(sent));
+    }
+  });
+
   t.test('a server fault is a 500 problem without internals', async (t) => {
     const original = app.services.catalog.getTag;
     app.services.catalog.getTag = async () => {

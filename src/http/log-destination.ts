@@ -29,28 +29,30 @@ export function serverLogOptions(level: string) {
  * A log line as written: unchanged when it fits one write of `pipeAtomicBytes`; otherwise with its
  * long strings (a client's URL may be 16 KB, a stack trace longer) cut to `keptChars` and
  * `truncated: true` added, or, when that is still too long, only its level, time, process, request
- * id and message. A line longer than one write could be cut by another worker's, and the part
- * after the cut, read as a line of its own, would be whatever the client put in its URL.
+ * id and message, cut shorter. A line longer than one write could be cut by another worker's, and
+ * the part after the cut, read as a line of its own, would be whatever the client put in its URL.
  */
 export function fittedLine(line: string): string {
   if (line.length * 3 <= pipeAtomicBytes || Buffer.byteLength(line) <= pipeAtomicBytes) return line;
   const entry = JSON.parse(line) as Record<string, unknown>;
   const shortened = `${JSON.stringify({ ...(shortenStrings(entry) as object), truncated: true })}\n`;
   if (Buffer.byteLength(shortened) <= pipeAtomicBytes) return shortened;
+  // A quarter of `keptChars` each: these three strings fit one write even if every character is
+  // escaped to six bytes.
   const { level, time, pid, hostname, reqId, msg } = entry;
-  const essentials = { level, time, pid, hostname, reqId, msg: shortenStrings(msg), truncated: true };
-  return `${JSON.stringify(essentials)}\n`;
+  const essentials = shortenStrings({ level, time, pid, hostname, reqId, msg }, keptChars / 4);
+  return `${JSON.stringify({ ...(essentials as object), truncated: true })}\n`;
 }
 
-/** `value` with every string in it cut to `keptChars`, never between the halves of a surrogate pair. */
-function shortenStrings(value: unknown): unknown {
+/** `value` with every string in it cut to `limit`, never between the halves of a surrogate pair. */
+function shortenStrings(value: unknown, limit = keptChars): unknown {
   if (typeof value === 'string') {
-    if (value.length <= keptChars) return value;
-    const kept = value.slice(0, keptChars);
+    if (value.length <= limit) return value;
+    const kept = value.slice(0, limit);
     return /[\ud800-\udbff]$/.test(kept) ? kept.slice(0, -1) : kept;
   }
-  if (Array.isArray(value)) return value.map(shortenStrings);
+  if (Array.isArray(value)) return value.map((item) => shortenStrings(item, limit));
   if (value !== null && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, shortenStrings(item)]));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, shortenStrings(item, limit)]));
   return value;
 }

@@ -130,7 +130,17 @@ t.test('a line of many strings, each short, keeps only what identifies it', asyn
   const entry = JSON.parse(fitted);
   t.same(Object.keys(entry), ['level', 'time', 'pid', 'hostname', 'reqId', 'msg', 'truncated']);
   t.equal(entry.reqId, 'r-2');
-  t.equal(entry.msg, 'm'.repeat(512));
+  t.equal(entry.msg, 'm'.repeat(128));
+});
+
+t.test('a line of escaped characters only still fits, its request id cut too', async (t) => {
+  const control = '\u0001'.repeat(3_000);
+  const line = loggedLine({ reqId: control }, control);
+  const fitted = fittedLine(line);
+  t.ok(bytes(fitted) <= pipeAtomicBytes, `${bytes(fitted)} bytes`);
+  const entry = JSON.parse(fitted);
+  t.equal(entry.reqId, '\u0001'.repeat(128));
+  t.equal(entry.msg, '\u0001'.repeat(128));
 });
 
 t.test('a string is never cut between the halves of a surrogate pair', async (t) => {

@@ -15,6 +15,7 @@ import {
 import type { Db } from './connection.js';
 import { createPrefixExpansion } from './prefix-terms.js';
 import type { StoredRow } from './rows.js';
+import { createSampleFacets } from './sample-facets.js';
 import { type articleSlugs, articles } from './schema.js';
 import { type PrepareCached, statementCache } from './statements.js';
 
@@ -27,6 +28,7 @@ export function createArticlesRepository(
   const prepare: PrepareCached = statementCache(sqlite);
   const search = createArticleSearch(sqlite, prepare, options.searchSampleSize);
   const pages = createArticlePages(prepare, search);
+  const sampleFacets = createSampleFacets(sqlite);
 
   const { withBothBodies, withHtmlBody } = createArticleFinders(sqlite);
   const expandPrefixes = createPrefixExpansion(sqlite);
@@ -61,7 +63,11 @@ export function createArticlesRepository(
       if (sampled && !sample().complete) page.estimated = true;
       if (query.match) pages.addSnippets(rows, query.match);
       const result: ArticlePage = { data: rows.map((row) => toArticleSummary(row)), page };
-      if (query.facets?.length) result.facets = countFacets(prepare, query.facets, query, filter, sample);
+      if (query.facets?.length) {
+        result.facets = query.match
+          ? sampleFacets.count(sample().ids, query.facets)
+          : countFacets(prepare, query.facets, query, filter);
+      }
       return result;
     },
 

@@ -1,0 +1,125 @@
+import type { FastifyInstance } from 'fastify';
+import t from 'tap';
+import { createArticlesRepository } from '../../src/db/sqlite/articles-repository.js';
+import { openReadOnlyDatabase } from '../../src/db/sqlite/connection.js';
+import type { ArticleListQuery } from '../../src/domain/article.js';
+import { toFullTextQuery } from '../../src/search/query.js';
+import { auth, buildTestApp, databaseUrlOf, ingestText, plainArticle } from '../support/app.js';
+
+const send = (app: FastifyInstance, method: 'PATCH' | 'POST' | 'DELETE', url: string, body?: unknown) =>
+  app.inject({
+    method,
+    url,
+    headers: {
+      ...auth,
+      ...(body === undefined
+        ? {}
+        : { 'content-type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json' }),
+    },
+    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+  });
+
+/**
+ * A search keeps each article's tags, authors and month in memory to count facets, per connection.
+ * Every article below says "council", so a search for it counts the same articles as the plain list,
+ * whose facets SQL counts afresh: after every kind of change, made by another connection, the two
+ * must agree.
+ */
+t.test("a search's facets follow every change, made on any connection", async (t) => {
+  const app = await buildTestApp(t, {}, 'sqlite');
+  const ids: number[] = [];
+  for (const [index, tags] of [
+    ['Ferries', 'Islands'],
+    ['Ferries'],
+    ['Budget'],
+    ['Islands', 'Budget'],
+  ].entries()) {
+    const article = await ingestText(
+      app,
+      plainArticle({ author: `Reporter ${index % 2}`, date: `2026-0${index + 1}-10`, tags }),
+    );
+    ids.push(article.id);
+  }
+  // A connection of its own, as a read worker has.
+  const db = openReadOnlyDatabase(databaseUrlOf(app).slice('file:'.length));
+  t.teardown(() => db.$client.close());
+  const worker = createArticlesRepository(db);
+  const facets = ['tag', 'author', 'month'] as const;
+  const query = { match: toFullTextQuery('council'), sort: 'relevance', limit: 20, includeTotal: false };
+
+  const agree = async (change: string) => {
+    const counted = (await app.inject('/v1/articles?facets=tag,author,month')).json().facets;
+    const searched = (await worker.listArticles({ ...query, facets: [...facets] } as ArticleListQuery))
+      .facets;
+    t.same(searched, counted, `${change}: a read worker's search counts what the list counts`);
+    const onWriter = (await app.inject('/v1/articles?q=council&facets=tag,author,month')).json().facets;
+    t.same(onWriter, counted, `${change}: so does a search on the writing connection`);
+    for (const facet of facets)
+      t.same(
+        (await worker.listArticles({ ...query, facets: [facet] } as ArticleListQuery)).facets,
+        { [facet]: counted[facet] },
+        `${change}: the ${facet} facet alone`,
+      );
+  };
+
+  await agree('as ingested');
+  t.equal(
+    (await send(app, 'PATCH', `/v1/articles/${ids[1]}`, { tags: ['Budget', 'Harbour'] })).statusCode,
+    200,
+  );
+  await agree("an article's tags edited");
+  t.equal(
+    (
+      await send(app, 'PATCH', `/v1/articles/${ids[2]}`, {
+        published_at: '2025-12-01T08:00:00Z',
+        authors: ['Ana Ruiz'],
+      })
+    ).statusCode,
+    200,
+  );
+  await agree("an article's date and authors edited");
+  t.equal((await send(app, 'PATCH', '/v1/tags/islands', { name: 'Outer Islands' })).statusCode, 200);
+  await agree('a tag renamed');
+  t.equal((await send(app, 'POST', '/v1/tags/ferries/merge', { into: 'budget' })).statusCode, 200);
+  await agree('a tag merged into another');
+  t.equal((await send(app, 'DELETE', `/v1/articles/${ids[0]}`)).statusCode, 204);
+  await agree('an article deleted');
+  await ingestText(
+    app,
+    plainArticle({ author: 'Reporter 9', date: '2024-06-01', tags: ['Islands', 'Ferries'] }),
+  );
+  await agree('an article ingested');
+});
+
+t.test('the 50 tags a search lists are the most counted, ties in slug order', async (t) => {
+  const app = await buildTestApp(t, {}, 'sqlite');
+  // 52 tags, 3 of them on both articles: the 50th place falls among the 49 counted once.
+  const many = Array.from({ length: 50 }, (_, index) => `Topic ${String(index).padStart(2, '0')}`);
+  await ingestText(app, plainArticle({ tags: many }));
+  await ingestText(app, plainArticle({ tags: ['Topic 49', 'Topic 30', 'Topic 07', 'Extra B', 'Extra A'] }));
+  const db = openReadOnlyDatabase(databaseUrlOf(app).slice('file:'.length));
+  t.teardown(() => db.$client.close());
+  const worker = createArticlesRepository(db);
+  const searched = (
+    await worker.listArticles({
+      match: toFullTextQuery('council'),
+      sort: 'relevance',
+      limit: 20,
+      includeTotal: false,
+      facets: ['tag'],
+    } as ArticleListQuery)
+  ).facets!.tag!;
+  t.same(searched, (await app.inject('/v1/articles?facets=tag')).json().facets.tag);
+  t.equal(searched.length, 50);
+  t.same(
+    searched.slice(0, 5).map((facet) => [facet.value, facet.count]),
+    [
+      ['topic-07', 2],
+      ['topic-30', 2],
+      ['topic-49', 2],
+      ['extra-a', 1],
+      ['extra-b', 1],
+    ],
+  );
+  t.equal(searched.at(-1)!.value, 'topic-46', 'topic-47 and topic-48 fall past the 50th place');
+});

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
+import { logWritten } from './http/log-destination.js';
 import { seedIfEmpty } from './services/seed.js';
 
 /** Builds the app, seeds an empty database when configured to, listens, and closes cleanly on signals. */
@@ -19,10 +20,10 @@ export async function startServer(config: Config): Promise<FastifyInstance> {
     app.log.info({ signal }, 'shutting down: finishing in-flight requests');
     // close() stops accepting connections, waits for in-flight requests, then runs onClose (the DB).
     app.close().then(
-      () => process.exit(0),
+      () => logWritten(app.log).then(() => process.exit(0)),
       (error: unknown) => {
         app.log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
+        return logWritten(app.log).then(() => process.exit(1));
       },
     );
   };

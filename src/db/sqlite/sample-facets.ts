@@ -26,7 +26,7 @@ export function createSampleFacets(sqlite: Database.Database) {
   // The dates come from the covering index: read from the table, each lies past both bodies.
   const linksOf = sqlite.prepare<
     [string],
-    { id: number; month: string | null; tags: string; authors: string }
+    { id: number; month: string | null; tags: string | null; authors: string | null }
   >(
     `SELECT a.id, substr(a.published_at, 1, 7) AS month,
        (SELECT group_concat(tag_id) FROM article_tags WHERE article_id = a.id) AS tags,
@@ -63,11 +63,9 @@ export function createSampleFacets(sqlite: Database.Database) {
     seenEvent = latest;
   }
 
-  const numbers = (list: string | null) => (list === null ? [] : list.split(',').map(Number));
-
   function load(ids: number[]): void {
     for (const row of linksOf.iterate(JSON.stringify(ids))) {
-      links.hold(row.id, months.codeOf(row.month), numbers(row.tags), numbers(row.authors));
+      links.hold(row.id, months.codeOf(row.month), row.tags, row.authors);
     }
   }
 
@@ -190,9 +188,32 @@ function createTally() {
   };
 }
 
+/** How many ids a comma-joined list holds. */
+function countOf(list: string | null): number {
+  if (list === null) return 0;
+  let count = 1;
+  for (let index = 0; index < list.length; index++) if (list.charCodeAt(index) === 44) count++;
+  return count;
+}
+
+/** Writes the ids of a comma-joined list into `pool` from `at`, without an array per list. */
+function writeIds(pool: Int32Array, at: number, list: string | null): void {
+  if (list === null) return;
+  let value = 0;
+  for (let index = 0; index < list.length; index++) {
+    const code = list.charCodeAt(index);
+    if (code === 44) {
+      pool[at++] = value;
+      value = 0;
+    } else value = value * 10 + code - 48;
+  }
+  pool[at] = value;
+}
+
+/** `array`, or a copy half as large again when it cannot hold `needed` (less slack than doubling: the pool reaches megabytes). */
 function grown(array: Int32Array<ArrayBuffer>, needed: number): Int32Array<ArrayBuffer> {
   if (needed <= array.length) return array;
-  const larger = new Int32Array(Math.max(needed, array.length * 2));
+  const larger = new Int32Array(Math.max(needed, Math.ceil(array.length * 1.5)));
   larger.set(array);
   return larger;
 }
@@ -214,12 +235,19 @@ function createLinkStore() {
   const store = {
     holds: (id: number) => id < starts.length && starts[id]! > 0,
 
-    hold(id: number, month: number, tags: number[], authors: number[]): void {
+    /** Keeps an article's entry; `tags` and `authors` are ids joined by commas, as SQLite's group_concat writes them. */
+    hold(id: number, month: number, tags: string | null, authors: string | null): void {
       store.forget(id);
-      const size = 3 + tags.length + authors.length;
+      const tagCount = countOf(tags);
+      const authorCount = countOf(authors);
+      const size = 3 + tagCount + authorCount;
       starts = grown(starts, id + 1);
       pool = grown(pool, used + size);
-      pool.set([month, tags.length, authors.length, ...tags, ...authors], used);
+      pool[used] = month;
+      pool[used + 1] = tagCount;
+      pool[used + 2] = authorCount;
+      writeIds(pool, used + 3, tags);
+      writeIds(pool, used + 3 + tagCount, authors);
       starts[id] = used + 1;
       used += size;
       liveSlots += size;

@@ -210,75 +210,100 @@ function writeIds(pool: Int32Array, at: number, list: string | null): void {
   pool[at] = value;
 }
 
-/** `array`, or a copy half as large again when it cannot hold `needed` (less slack than doubling: the pool reaches megabytes). */
+/** `array`, or a copy twice as large when it cannot hold `needed`. */
 function grown(array: Int32Array<ArrayBuffer>, needed: number): Int32Array<ArrayBuffer> {
   if (needed <= array.length) return array;
-  const larger = new Int32Array(Math.max(needed, Math.ceil(array.length * 1.5)));
+  const larger = new Int32Array(Math.max(needed, array.length * 2));
   larger.set(array);
   return larger;
 }
 
+/** Slots of one block of the link store: 256 KB. */
+const blockSlots = 1 << 16;
+
 /**
- * Each held article's month code and link ids in one growing Int32Array, found by article id:
- * a few megabytes at 100,000 articles, where an object per article would take tens. Dropped
- * entries leave their slots behind until they outnumber the live ones; then all are dropped, to be
- * read again as searches need them.
+ * Each held article's month code and link ids, in blocks of Int32Array found by article id: a few
+ * megabytes at 100,000 articles, where an object per article would take tens. Blocks are added as
+ * needed and never copied, so no outgrown copy waits for the collector. Dropped entries leave their
+ * slots behind until they outnumber the live ones; then all are dropped, to be read again as
+ * searches need them.
  */
 function createLinkStore() {
-  // By article id: 1 + where its entry starts in `pool`; 0 when it is not held.
+  // By article id: 1 + the slot its entry starts at, counted across the blocks; 0 when not held.
   let starts = new Int32Array(1024);
-  // An entry: month code (-1 for none), tag count, author count, the tag ids, the author ids.
-  let pool = new Int32Array(4096);
-  let used = 0;
+  // An entry: month code (-1 for none), tag count, author count, the tag ids, the author ids. It
+  // lies within one block; one larger than a block gets a block of its own size.
+  const blocks: Int32Array[] = [];
+  let next = 0;
+  let writtenSlots = 0;
   let liveSlots = 0;
+
+  /** Where a new entry of `size` slots starts, its block made if it is the first there. */
+  function place(size: number): number {
+    const offset = next % blockSlots;
+    if (offset > 0 && offset + size > blockSlots) next += blockSlots - offset;
+    const start = next;
+    blocks[Math.floor(start / blockSlots)] ??= new Int32Array(Math.max(blockSlots, size));
+    next += size > blockSlots ? Math.ceil(size / blockSlots) * blockSlots : size;
+    return start;
+  }
+
+  /** The block an entry starting at `start` lies in, and where in it the entry starts. */
+  const located = (start: number): [Int32Array, number] => [
+    blocks[Math.floor(start / blockSlots)]!,
+    start % blockSlots,
+  ];
 
   const store = {
     holds: (id: number) => id < starts.length && starts[id]! > 0,
 
-    /** Keeps an article's entry; `tags` and `authors` are ids joined by commas, as SQLite's group_concat writes them. */
+    /** Keeps an article's entry; `tags` and `authors` are ids joined by commas, as group_concat writes them. */
     hold(id: number, month: number, tags: string | null, authors: string | null): void {
       store.forget(id);
       const tagCount = countOf(tags);
       const authorCount = countOf(authors);
       const size = 3 + tagCount + authorCount;
+      const start = place(size);
+      const [block, at] = located(start);
+      block[at] = month;
+      block[at + 1] = tagCount;
+      block[at + 2] = authorCount;
+      writeIds(block, at + 3, tags);
+      writeIds(block, at + 3 + tagCount, authors);
       starts = grown(starts, id + 1);
-      pool = grown(pool, used + size);
-      pool[used] = month;
-      pool[used + 1] = tagCount;
-      pool[used + 2] = authorCount;
-      writeIds(pool, used + 3, tags);
-      writeIds(pool, used + 3 + tagCount, authors);
-      starts[id] = used + 1;
-      used += size;
+      starts[id] = start + 1;
+      writtenSlots += size;
       liveSlots += size;
     },
 
     forget(id: number): void {
       if (!store.holds(id)) return;
-      const start = starts[id]! - 1;
-      liveSlots -= 3 + pool[start + 1]! + pool[start + 2]!;
+      const [block, at] = located(starts[id]! - 1);
+      liveSlots -= 3 + block[at + 1]! + block[at + 2]!;
       starts[id] = 0;
-      if (used - liveSlots > liveSlots) store.clear();
+      if (writtenSlots - liveSlots > liveSlots) store.clear();
     },
 
     clear(): void {
       starts.fill(0);
-      used = 0;
+      blocks.length = 0;
+      next = 0;
+      writtenSlots = 0;
       liveSlots = 0;
     },
 
     /** Adds the article's month, or each of its tags or authors, to `tally`. */
     addTo(tally: Tally, id: number, facet: FacetName): void {
       if (!store.holds(id)) return;
-      const start = starts[id]! - 1;
+      const [block, at] = located(starts[id]! - 1);
       if (facet === 'month') {
-        if (pool[start]! >= 0) tally.add(pool[start]!);
+        if (block[at]! >= 0) tally.add(block[at]!);
         return;
       }
-      const tagCount = pool[start + 1]!;
-      const from = facet === 'tag' ? start + 3 : start + 3 + tagCount;
-      const to = from + (facet === 'tag' ? tagCount : pool[start + 2]!);
-      for (let index = from; index < to; index++) tally.add(pool[index]!);
+      const tagCount = block[at + 1]!;
+      const from = facet === 'tag' ? at + 3 : at + 3 + tagCount;
+      const to = from + (facet === 'tag' ? tagCount : block[at + 2]!);
+      for (let index = from; index < to; index++) tally.add(block[index]!);
     },
   };
   return store;

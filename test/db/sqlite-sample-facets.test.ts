@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import t from 'tap';
 import { createArticlesRepository } from '../../src/db/sqlite/articles-repository.js';
 import { openReadOnlyDatabase } from '../../src/db/sqlite/connection.js';
+import { createSampleFacets } from '../../src/db/sqlite/sample-facets.js';
 import type { ArticleListQuery } from '../../src/domain/article.js';
 import { toFullTextQuery } from '../../src/search/query.js';
 import { auth, buildTestApp, databaseUrlOf, ingestText, plainArticle } from '../support/app.js';
@@ -122,4 +123,31 @@ t.test('the 50 tags a search lists are the most counted, ties in slug order', as
     ],
   );
   t.equal(searched.at(-1)!.value, 'topic-46', 'topic-47 and topic-48 fall past the 50th place');
+});
+
+t.test('entries across block boundaries, and one larger than a block, count as SQL does', async (t) => {
+  const app = await buildTestApp(t, {}, 'sqlite');
+  // An entry takes 3 slots and one per link. In blocks of 16, the first two share a block, the third
+  // (20 tags) needs a block of its own, and the later ones start new blocks part-way.
+  const tagLists = [
+    ['Alpha', 'Beta', 'Gamma', 'Delta', 'Epsilon'],
+    ['Alpha', 'Zeta'],
+    Array.from({ length: 20 }, (_, index) => `Topic ${index}`),
+    ['Beta', 'Gamma', 'Delta'],
+    ['Epsilon', 'Topic 3'],
+    ['Alpha', 'Beta', 'Gamma', 'Delta', 'Epsilon', 'Zeta', 'Topic 9'],
+  ];
+  for (const [index, tags] of tagLists.entries())
+    await ingestText(
+      app,
+      plainArticle({ author: `Reporter ${index % 3}`, date: `2026-0${index + 1}-02`, tags }),
+    );
+  const listed = (await app.inject('/v1/articles?facets=tag,author,month&limit=100')).json();
+  const ids: number[] = listed.data.map((article: { id: number }) => article.id);
+  const db = openReadOnlyDatabase(databaseUrlOf(app).slice('file:'.length));
+  t.teardown(() => db.$client.close());
+  const facets = createSampleFacets(db.$client, 16);
+  const all = ['tag', 'author', 'month'] as const;
+  t.same(facets.count(ids, [...all]), listed.facets, 'read into small blocks');
+  t.same(facets.count([...ids].reverse(), [...all]), listed.facets, 'and counted again from them');
 });

@@ -16,9 +16,9 @@ type NamedFacet = Exclude<FacetName, 'month'>;
  * What is kept follows the change feed, which every process writes in the transaction that makes
  * the change: an article's entry is dropped when the feed has an event for it since, and all of them
  * (with the names) when an author or tag changed, since a merge or deletion moves links under
- * many articles at once.
+ * many articles at once. `blockSlots` sizes the store's blocks (tests make them small).
  */
-export function createSampleFacets(sqlite: Database.Database) {
+export function createSampleFacets(sqlite: Database.Database, blockSlots = defaultBlockSlots) {
   const latestEvent = sqlite.prepare<[], number>('SELECT coalesce(max(id), 0) FROM events').pluck();
   const eventsBetween = sqlite.prepare<[number, number], { type: string; resource_id: number }>(
     'SELECT type, resource_id FROM events WHERE id > ? AND id <= ?',
@@ -35,7 +35,7 @@ export function createSampleFacets(sqlite: Database.Database) {
   );
 
   let seenEvent = latestEvent.get() ?? 0;
-  const links = createLinkStore();
+  const links = createLinkStore(blockSlots);
   const names = createFacetNames(sqlite);
   const months = createMonthCodes();
   const tallies: Record<FacetName, Tally> = {
@@ -219,7 +219,7 @@ function grown(array: Int32Array<ArrayBuffer>, needed: number): Int32Array<Array
 }
 
 /** Slots of one block of the link store: 256 KB. */
-const blockSlots = 1 << 16;
+const defaultBlockSlots = 1 << 16;
 
 /**
  * Each held article's month code and link ids, in blocks of Int32Array found by article id: a few
@@ -228,7 +228,7 @@ const blockSlots = 1 << 16;
  * slots behind until they outnumber the live ones; then all are dropped, to be read again as
  * searches need them.
  */
-function createLinkStore() {
+function createLinkStore(blockSlots: number) {
   // By article id: 1 + the slot its entry starts at, counted across the blocks; 0 when not held.
   let starts = new Int32Array(1024);
   // An entry: month code (-1 for none), tag count, author count, the tag ids, the author ids. It

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import t from 'tap';
 import { createArticlesRepository } from '../../src/db/sqlite/articles-repository.js';
@@ -150,4 +151,43 @@ t.test('entries across block boundaries, and one larger than a block, count as S
   const all = ['tag', 'author', 'month'] as const;
   t.same(facets.count(ids, [...all]), listed.facets, 'read into small blocks');
   t.same(facets.count([...ids].reverse(), [...all]), listed.facets, 'and counted again from them');
+});
+
+t.test('article, tag and author ids far past the first arrays grow them, and still count', async (t) => {
+  // The tables the store reads, as the migrations shape them, with ids no test collection reaches.
+  const sqlite = new Database(':memory:');
+  t.teardown(() => sqlite.close());
+  sqlite.exec(`CREATE TABLE events (id INTEGER PRIMARY KEY, type TEXT, resource_id INTEGER);
+    CREATE TABLE articles (id INTEGER PRIMARY KEY, published_at TEXT);
+    CREATE INDEX articles_id_published_at ON articles (id, published_at);
+    CREATE TABLE article_tags (article_id INTEGER, tag_id INTEGER, PRIMARY KEY (article_id, tag_id));
+    CREATE TABLE article_authors (article_id INTEGER, author_id INTEGER, PRIMARY KEY (article_id, author_id));
+    CREATE TABLE tags (id INTEGER PRIMARY KEY, slug TEXT, name TEXT);
+    CREATE TABLE authors (id INTEGER PRIMARY KEY, slug TEXT, name TEXT);`);
+  const ids = [7, 5_000, 250_000];
+  for (const [index, id] of ids.entries()) {
+    sqlite.prepare('INSERT INTO articles VALUES (?, ?)').run(id, `2025-0${index + 1}-01T00:00:00Z`);
+    sqlite.prepare('INSERT INTO article_tags VALUES (?, ?), (?, ?)').run(id, 90_000, id, 3 + index);
+    sqlite.prepare('INSERT INTO article_authors VALUES (?, ?)').run(id, 40_000 + (index % 2));
+  }
+  for (const tag of [90_000, 3, 4, 5])
+    sqlite.prepare('INSERT INTO tags VALUES (?, ?, ?)').run(tag, `tag-${tag}`, `Tag ${tag}`);
+  for (const author of [40_000, 40_001])
+    sqlite
+      .prepare('INSERT INTO authors VALUES (?, ?, ?)')
+      .run(author, `author-${author}`, `Author ${author}`);
+
+  const counted = createSampleFacets(sqlite).count(ids, ['tag', 'author', 'month']);
+  t.same(counted.tag?.slice(0, 2), [
+    { value: 'tag-90000', name: 'Tag 90000', count: 3 },
+    { value: 'tag-3', name: 'Tag 3', count: 1 },
+  ]);
+  t.same(counted.author, [
+    { value: 'author-40000', name: 'Author 40000', count: 2 },
+    { value: 'author-40001', name: 'Author 40001', count: 1 },
+  ]);
+  t.same(
+    counted.month?.map((month) => month.value),
+    ['2025-03', '2025-02', '2025-01'],
+  );
 });

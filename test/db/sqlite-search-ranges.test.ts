@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import t from 'tap';
+import { byScore } from '../../src/db/sqlite/article-search.js';
 import { createArticlesRepository } from '../../src/db/sqlite/articles-repository.js';
 import { openReadOnlyDatabase } from '../../src/db/sqlite/connection.js';
 import type { ArticleListQuery } from '../../src/domain/article.js';
@@ -75,4 +76,17 @@ t.test("a search's statements bound the index by id only with integer bounds", a
     [],
     'none compares the rowid with a parameter as bound (REAL: FTS5 would read every match)',
   );
+});
+
+t.test('ranked: scored ids by score then id, the unscored after them, newest first', async (t) => {
+  // A sample lists its ids newest first; an OR query's matches of only its common word go unscored.
+  const sample = [90, 80, 70, 60, 50, 40, 30];
+  const scores = new Map([
+    [70, -2.5],
+    [40, -4],
+    [80, -2.5],
+    [30, -1],
+  ]);
+  t.same(byScore(sample, scores), [40, 70, 80, 30, 90, 60, 50]);
+  t.same(sample, [90, 80, 70, 60, 50, 40, 30], 'the sample is left as it was');
 });

@@ -48,16 +48,21 @@ function createDocumentCounts(sqlite: Database.Database) {
   };
 }
 
-/** The sample's ids ordered by their scores (lower is better); unscored ids after, newest first. */
-function byScore(ids: number[], scores: Map<number, number>): number[] {
-  return [...ids].sort((a, b) => {
-    const scoreA = scores.get(a);
-    const scoreB = scores.get(b);
-    if (scoreA !== undefined && scoreB !== undefined) return scoreA - scoreB || a - b;
-    if (scoreA !== undefined) return -1;
-    if (scoreB !== undefined) return 1;
-    return b - a;
-  });
+/**
+ * The sample's ids ordered by their scores (lower is better, ties by id); unscored ids after, in
+ * the sample's order, newest first. The scores are read once each: a sort that looked them up in
+ * the map at every comparison took 0.6–0.9 ms for 2,000 ids, against 0.25.
+ */
+export function byScore(ids: number[], scores: Map<number, number>): number[] {
+  const scored: { id: number; score: number }[] = [];
+  const unscored: number[] = [];
+  for (const id of ids) {
+    const score = scores.get(id);
+    if (score === undefined) unscored.push(id);
+    else scored.push({ id, score });
+  }
+  scored.sort((a, b) => a.score - b.score || a.id - b.id);
+  return [...scored.map(({ id }) => id), ...unscored];
 }
 
 /** The sample's lowest and highest ids: the range of the index a ranking reads. */

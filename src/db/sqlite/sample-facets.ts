@@ -159,12 +159,12 @@ function leastCountShown(counts: [number, number][]): number {
   const largest = counts.reduce((most, [, count]) => Math.max(most, count), 0);
   const valuesWithCount = new Int32Array(largest + 1);
   for (const [, count] of counts) valuesWithCount[count]!++;
+  // Every value is counted at least once, so by a count of 1 all of them, more than the limit, are reached.
   let reached = 0;
-  for (let count = largest; count > 0; count--) {
+  for (let count = largest; ; count--) {
     reached += valuesWithCount[count]!;
     if (reached >= maxFacetValues) return count;
   }
-  return 0;
 }
 
 type Tally = ReturnType<typeof createTally>;

@@ -1,8 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ArticlePage, FacetCount, FacetName } from '../../domain/article.js';
-
-/** Tags and authors a facet lists at most, as the plain list's facets do (article-facets.ts). */
-const maxFacetValues = 50;
+import { maxFacetValues } from './article-facets.js';
 
 type Facets = NonNullable<ArticlePage['facets']>;
 type Named = { slug: string; name: string };
@@ -244,7 +242,8 @@ function createLinkStore(blockSlots: number) {
     if (offset > 0 && offset + size > blockSlots) next += blockSlots - offset;
     const start = next;
     blocks[Math.floor(start / blockSlots)] ??= new Int32Array(Math.max(blockSlots, size));
-    next += size > blockSlots ? Math.ceil(size / blockSlots) * blockSlots : size;
+    // Past an entry larger than a block, the next one starts in a block of its own, part-way in.
+    next += size;
     return start;
   }
 

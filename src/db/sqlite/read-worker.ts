@@ -29,7 +29,8 @@ port.on(
   async ({ id, method, args }: { id: number; method: keyof ReadMethods; args: unknown[] }) => {
     let reply: ReadReply;
     try {
-      reply = { id, result: await (methods[method] as (...values: unknown[]) => unknown)(...args) };
+      const result = await (methods[method] as (...values: unknown[]) => unknown)(...args);
+      reply = { id, json: JSON.stringify(result) };
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
       reply = {

@@ -191,3 +191,40 @@ t.test('article, tag and author ids far past the first arrays grow them, and sti
     ['2025-03', '2025-02', '2025-01'],
   );
 });
+
+t.test('a new author or tag keeps what a search holds, but for the article that names it', async (t) => {
+  const app = await buildTestApp(t, {}, 'sqlite');
+  for (let index = 0; index < 6; index++)
+    await ingestText(app, plainArticle({ author: `Reporter ${index % 2}`, tags: ['Ferries'] }));
+  const sqlite = new Database(databaseUrlOf(app).slice('file:'.length), { readonly: true });
+  t.teardown(() => sqlite.close());
+  // How many articles' links the store reads from the database.
+  let read = 0;
+  const prepare = sqlite.prepare.bind(sqlite);
+  sqlite.prepare = ((source: string) => {
+    const statement = prepare(source);
+    if (!source.includes('group_concat(tag_id)')) return statement;
+    const iterate = statement.iterate.bind(statement);
+    statement.iterate = ((...args: unknown[]) => {
+      const rows = [...iterate(...args)];
+      read += rows.length;
+      return rows[Symbol.iterator]();
+    }) as typeof statement.iterate;
+    return statement;
+  }) as typeof sqlite.prepare;
+  const store = createSampleFacets(sqlite);
+  const allIds = () => sqlite.prepare('SELECT id FROM articles ORDER BY id DESC').pluck().all() as number[];
+  const countedAfresh = async () => {
+    read = 0;
+    const counted = store.count(allIds(), ['tag', 'author']);
+    const listed = (await app.inject('/v1/articles?facets=tag,author')).json().facets;
+    t.same(counted, listed, 'the store counts what the list counts');
+    return read;
+  };
+
+  t.equal(await countedAfresh(), 6, 'each article read once');
+  await ingestText(app, plainArticle({ author: 'Reporter 7', tags: ['Harbour'] }));
+  t.equal(await countedAfresh(), 1, 'a new author and tag: only the new article is read');
+  t.equal((await send(app, 'PATCH', '/v1/tags/harbour', { name: 'Old Harbour' })).statusCode, 200);
+  t.equal(await countedAfresh(), 7, 'a renamed tag: every article is read again, with the names');
+});

@@ -13,8 +13,11 @@ type NamedFacet = Exclude<FacetName, 'month'>;
  *
  * What is kept follows the change feed, which every process writes in the transaction that makes
  * the change: an article's entry is dropped when the feed has an event for it since, and all of them
- * (with the names) when an author or tag changed, since a merge or deletion moves links under
- * many articles at once. `blockSlots` sizes the store's blocks (tests make them small).
+ * (with the names) when an author or tag was edited or deleted, since a rename changes names and a
+ * merge or deletion moves links under many articles at once. A new author or tag changes neither:
+ * the articles that name it have events of their own, and ids are never reused (AUTOINCREMENT).
+ * Ingest creates them often (new bylines, new derived tags), and each emptied every search thread's
+ * store. `blockSlots` sizes the store's blocks (tests make them small).
  */
 export function createSampleFacets(sqlite: Database.Database, blockSlots = defaultBlockSlots) {
   const latestEvent = sqlite.prepare<[], number>('SELECT coalesce(max(id), 0) FROM events').pluck();
@@ -52,11 +55,11 @@ export function createSampleFacets(sqlite: Database.Database, blockSlots = defau
     const latest = latestEvent.get() ?? 0;
     if (latest === seenEvent) return;
     for (const event of eventsBetween.iterate(seenEvent, latest)) {
-      if (!event.type.startsWith('article.')) {
+      if (event.type.startsWith('article.')) links.forget(event.resource_id);
+      else if (!event.type.endsWith('.created')) {
         forgetAll();
         break;
       }
-      links.forget(event.resource_id);
     }
     seenEvent = latest;
   }

@@ -260,8 +260,8 @@ t.test('private addresses are refused at connection time, after DNS', async (t) 
   t.same(receiver.received.map((request) => request.path).sort(), ['/literal', '/local', '/rebound']);
 });
 
-t.test('two dispatchers on one database never deliver a subscription at once', async (t) => {
-  const { addEvent, subscribe, dispatcher } = await storage(t);
+/** A receiver that answers each request after `delayMs`, and the most requests it held at once. */
+async function slowReceiver(t: Test, delayMs: number) {
   let concurrent = 0;
   let most = 0;
   const receiver = await startReceiver((_request, response) => {
@@ -270,9 +270,15 @@ t.test('two dispatchers on one database never deliver a subscription at once', a
     setTimeout(() => {
       concurrent--;
       response.end();
-    }, 20);
+    }, delayMs);
   });
   t.teardown(receiver.close);
+  return { receiver, most: () => most };
+}
+
+t.test('two dispatchers on one database never deliver a subscription at once', async (t) => {
+  const { addEvent, subscribe, dispatcher } = await storage(t);
+  const { receiver, most } = await slowReceiver(t, 20);
   await subscribe(receiver.url);
   const ids = [
     await addEvent('tag.created', 1),
@@ -281,7 +287,7 @@ t.test('two dispatchers on one database never deliver a subscription at once', a
   ];
   const [one, two] = [dispatcher(), dispatcher()];
   await Promise.all([one.runOnce(), two.runOnce()]);
-  t.equal(most, 1, 'one delivery at a time');
+  t.equal(most(), 1, 'one delivery at a time');
   t.same(
     receiver.received.map((request) => Number(request.headers['webhook-id'])),
     ids,
@@ -291,23 +297,13 @@ t.test('two dispatchers on one database never deliver a subscription at once', a
 
 t.test('in flight is bounded', async (t) => {
   const { addEvent, subscribe, dispatcher } = await storage(t);
-  let concurrent = 0;
-  let most = 0;
-  const receiver = await startReceiver((_request, response) => {
-    concurrent++;
-    most = Math.max(most, concurrent);
-    setTimeout(() => {
-      concurrent--;
-      response.end();
-    }, 30);
-  });
-  t.teardown(receiver.close);
+  const { receiver, most } = await slowReceiver(t, 30);
   for (let i = 0; i < 6; i++) await subscribe(`${receiver.url}/${i}`);
   await addEvent();
   const worker = dispatcher({ maxInFlight: 2 });
   for (let round = 0; round < 3; round++) await worker.runOnce();
   t.equal(receiver.received.length, 6, 'every subscription got the event');
-  t.equal(most, 2, 'never more than two at once');
+  t.equal(most(), 2, 'never more than two at once');
 });
 
 t.test('a re-send goes once, beside the ordered stream, without cutting a retry short', async (t) => {

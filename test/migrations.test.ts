@@ -153,23 +153,8 @@ t.test('an upgrade repairs values stored before they were checked', async (t) =>
 });
 
 t.test('stored payloads move to raw_payloads once each, and ingests keep their hashes', async (t) => {
-  const directory = mkdtempSync(path.join(tmpdir(), 'gazette-migrate-'));
   // The migrations as they were before payloads were stored once.
-  const before = path.join(directory, 'migrations');
-  cpSync(migrationsFolder, before, { recursive: true });
-  const journalPath = path.join(before, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8'));
-  const index = journal.entries.findIndex((entry: { tag: string }) =>
-    entry.tag.endsWith('raw_payloads_stored_once'),
-  );
-  journal.entries = journal.entries.slice(0, index);
-  writeFileSync(journalPath, JSON.stringify(journal));
-  const db = openDatabase(path.join(directory, 'gazette.db'));
-  t.teardown(() => {
-    db.$client.close();
-    rmSync(directory, { recursive: true, force: true });
-  });
-  migrate(db, { migrationsFolder: before });
+  const db = databaseBefore(t, 'raw_payloads_stored_once');
   const insert = db.$client.prepare(`INSERT INTO ingests (received_at, content_type, raw, raw_sha256, status,
     warnings, report, parser_version) VALUES ('2026-01-01', 'text/plain', ?, ?, 'created', '[]', '{}', '1')`);
   insert.run(Buffer.from('first payload'), 'a'.repeat(64));

@@ -32,7 +32,7 @@ function picker<T>(values: T[], seed = 7): () => T {
  * The query kinds, each a maker of its next query: what people type, the commonest words, and the
  * abusive cases. `seed` picks the sequence: the same seed makes the same queries.
  */
-function queryMakers(sqlite: Database.Database, words: string[], seed = 0): Record<string, () => string> {
+function queryMakers(sqlite: Database.Database, words: string[], seed = 0) {
   const word = picker(words, 7 + seed);
   const common = picker(commonWords, 11 + seed);
   const titles = sqlite
@@ -186,7 +186,7 @@ export async function benchSearchMixes(
 }
 
 /** Kinds with a fixed, small set of queries: a common word, a common prefix, the 32 prefixes. */
-const repeatingKinds = new Set([
+const repeatingKinds: ReadonlySet<string> = new Set<keyof ReturnType<typeof queryMakers>>([
   'common word',
   'common prefix',
   '32 one-letter prefixes',

@@ -227,4 +227,17 @@ t.test('a new author or tag keeps what a search holds, but for the article that 
   t.equal(await countedAfresh(), 1, 'a new author and tag: only the new article is read');
   t.equal((await send(app, 'PATCH', '/v1/tags/harbour', { name: 'Old Harbour' })).statusCode, 200);
   t.equal(await countedAfresh(), 7, 'a renamed tag: every article is read again, with the names');
+
+  // Each edit drops one entry of 5 slots; the store is emptied once dropped slots outnumber live ones.
+  const ids = allIds();
+  const redate = async (id: number, day: number) =>
+    t.equal(
+      (await send(app, 'PATCH', `/v1/articles/${id}`, { published_at: `2025-03-${day}T09:00:00Z` }))
+        .statusCode,
+      200,
+    );
+  for (const id of ids.slice(0, 3)) await redate(id, 10);
+  t.equal(await countedAfresh(), 3, 'three articles edited: those three are read again');
+  for (const id of ids.slice(3)) await redate(id, 20);
+  t.equal(await countedAfresh(), 7, 'four more: dropped slots outnumber live ones, and all are read again');
 });

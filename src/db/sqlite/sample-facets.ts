@@ -225,9 +225,9 @@ const defaultBlockSlots = 1 << 16;
 /**
  * Each held article's month code and link ids, in blocks of Int32Array found by article id: a few
  * megabytes at 100,000 articles, where an object per article would take tens. Blocks are added as
- * needed and never copied, so no outgrown copy waits for the collector. Dropped entries leave their
- * slots behind until they outnumber the live ones; then all are dropped, to be read again as
- * searches need them.
+ * needed and never copied, so no outgrown copy waits for the collector. Dropped entries, and the
+ * ends of blocks too short for the next entry, leave their slots behind until they outnumber the
+ * live ones; then all are dropped, to be read again as searches need them.
  */
 function createLinkStore(blockSlots: number) {
   // By article id: 1 + the slot its entry starts at, counted across the blocks; 0 when not held.
@@ -235,8 +235,8 @@ function createLinkStore(blockSlots: number) {
   // An entry: month code (-1 for none), tag count, author count, the tag ids, the author ids. It
   // lies within one block; one larger than a block gets a block of its own size.
   const blocks: Int32Array[] = [];
+  // The slot the next entry goes to: every slot before it is live, dropped or skipped.
   let next = 0;
-  let writtenSlots = 0;
   let liveSlots = 0;
 
   /** Where a new entry of `size` slots starts, its block made if it is the first there. */
@@ -274,7 +274,6 @@ function createLinkStore(blockSlots: number) {
       writeIds(block, at + 3 + tagCount, authors);
       starts = grown(starts, id + 1);
       starts[id] = start + 1;
-      writtenSlots += size;
       liveSlots += size;
     },
 
@@ -283,14 +282,13 @@ function createLinkStore(blockSlots: number) {
       const [block, at] = located(starts[id]! - 1);
       liveSlots -= 3 + block[at + 1]! + block[at + 2]!;
       starts[id] = 0;
-      if (writtenSlots - liveSlots > liveSlots) store.clear();
+      if (next - liveSlots > liveSlots) store.clear();
     },
 
     clear(): void {
       starts.fill(0);
       blocks.length = 0;
       next = 0;
-      writtenSlots = 0;
       liveSlots = 0;
     },
 
